@@ -1,6 +1,7 @@
 /**
  * Builds every kernel entry file `kernels/<name>.ts` (files starting with `_` are shared helpers)
- * into `wasm/<name>.wasm` with AssemblyScript. Skips the build when no kernel source changed.
+ * into `wasm/<name>.wasm` with AssemblyScript, and the sandbox's test kernels `tests/kernels/*.ts`
+ * into `wasm/test/`. Skips the build when no kernel source changed.
  * Usage: deno task build [--force]
  */
 import asc from "assemblyscript/asc";
@@ -8,59 +9,61 @@ import { KERNEL_MAX_PAGES } from "../wasm/limits.ts";
 
 const root = new URL("..", import.meta.url);
 const kernelsDir = new URL("kernels/", root);
+const testKernelsDir = new URL("tests/kernels/", root);
 const wasmDir = new URL("wasm/", root);
 const stampFile = new URL(".build_stamp.json", wasmDir);
 
 const flags = ["-O3", "--runtime", "stub", "--maximumMemory", String(KERNEL_MAX_PAGES)];
 
+function tsFiles(dir: URL): string[] {
+  return [...Deno.readDirSync(dir)].filter((e) => e.isFile && e.name.endsWith(".ts")).map((e) => e.name).sort();
+}
+
 async function sourcesDigest(): Promise<string> {
-  const names = [...Deno.readDirSync(kernelsDir)].filter((e) => e.isFile && e.name.endsWith(".ts")).map((e) =>
-    e.name
-  ).sort();
   const parts: string[] = [JSON.stringify(flags)];
-  for (const name of names) parts.push(name, Deno.readTextFileSync(new URL(name, kernelsDir)));
+  for (const dir of [kernelsDir, testKernelsDir]) {
+    for (const name of tsFiles(dir)) parts.push(dir.pathname, name, Deno.readTextFileSync(new URL(name, dir)));
+  }
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(parts.join("\0")));
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-function entryNames(): string[] {
-  return [...Deno.readDirSync(kernelsDir)]
-    .filter((e) => e.isFile && e.name.endsWith(".ts") && !e.name.startsWith("_"))
-    .map((e) => e.name.slice(0, -3))
-    .sort();
+/** Source → output pairs, relative to the project root. */
+function targets(): [string, string][] {
+  const entries = (dir: string, out: string) =>
+    tsFiles(new URL(dir, root)).filter((n) => !n.startsWith("_")).map((n): [string, string] => [
+      `${dir}${n}`,
+      `${out}${n.slice(0, -3)}.wasm`,
+    ]);
+  return [...entries("kernels/", "wasm/"), ...entries("tests/kernels/", "wasm/test/")];
 }
 
 async function main(): Promise<void> {
   Deno.chdir(root);
   const force = Deno.args.includes("--force");
   const digest = await sourcesDigest();
-  const names = entryNames();
+  const pairs = targets();
   let stamp: { digest?: string } = {};
   try {
     stamp = JSON.parse(Deno.readTextFileSync(stampFile));
   } catch { /* first build */ }
-  const allBuilt = names.every((n) => {
+  const allBuilt = pairs.every(([, out]) => {
     try {
-      return Deno.statSync(new URL(`${n}.wasm`, wasmDir)).isFile;
+      return Deno.statSync(new URL(out, root)).isFile;
     } catch {
       return false;
     }
   });
   if (!force && stamp.digest === digest && allBuilt) return;
-  for (const name of names) {
+  for (const [source, out] of pairs) {
     const started = performance.now();
-    const { error, stderr } = await asc.main([
-      `kernels/${name}.ts`,
-      "-o",
-      `wasm/${name}.wasm`,
-      ...flags,
-    ]);
+    const { error, stderr } = await asc.main([source, "-o", out, ...flags]);
     if (error) {
       console.error(String(stderr));
-      console.error(`build: kernels/${name}.ts failed: ${error.message}`);
+      console.error(`build: ${source} failed: ${error.message}`);
       Deno.exit(1);
     }
-    console.error(`build: wasm/${name}.wasm in ${Math.round(performance.now() - started)} ms`);
+    console.error(`build: ${out} in ${Math.round(performance.now() - started)} ms`);
   }
   Deno.writeTextFileSync(stampFile, JSON.stringify({ digest }));
 }

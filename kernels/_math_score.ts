@@ -1,0 +1,210 @@
+// The default profile: extract → normalize → compare → explain, written as the kernel's JSON result.
+import { JsonKind, JsonValue } from "./_json";
+import { JsonWriter } from "./_writer";
+import { Extraction, extractAnswer, extractBoxed, stripMath } from "./_math_extract";
+import { ParseStatus, parseAnswer } from "./_math_parser";
+import { CompareOptions, compareAnswers } from "./_math_compare";
+import { K, Node } from "./_math_ast";
+import { bigTooComplex } from "./_math_bigint";
+
+const DEFAULT_RULES: string[] = ["boxed", "answer_tag", "answer_is", "last_latex", "last_number"];
+const MAX_ANSWER_CHARS: i32 = 20000;
+
+class Outcome {
+  correct: bool = false;
+  reason: string = "";
+  method: string = "";
+}
+
+/** Scores one item under the default profile and returns the JSON result bytes. */
+export function scoreDefault(params: JsonValue, options: JsonValue | null, ptr: usize, len: i32): ArrayBuffer {
+  const ref = params.get("reference");
+  let gold = "";
+  const choices = new Array<string>();
+  if (ref !== null && ref.kind == JsonKind.String) gold = ref.str;
+  else if (ref !== null && ref.kind == JsonKind.Object) {
+    const a = ref.get("answer");
+    if (a !== null) gold = a.kind == JsonKind.String ? a.str : a.kind == JsonKind.Number ? numberText(a) : "";
+    const c = ref.get("choices");
+    if (c !== null && c.kind == JsonKind.Array) {
+      for (let i = 0; i < c.items.length; i++) choices.push(c.items[i].kind == JsonKind.String ? c.items[i].str : "");
+    }
+  }
+  const o = new CompareOptions();
+  let rules = DEFAULT_RULES;
+  let extracted = false;
+  if (options !== null) {
+    const t = options.get("tolerance");
+    if (t !== null && t.kind == JsonKind.Number) o.tolerance = t.num;
+    const p = options.get("precision");
+    if (p !== null && p.kind == JsonKind.Number) o.precision = <i32>Math.max(0, Math.min(20, p.num));
+    const e = options.get("extracted");
+    if (e !== null && e.kind == JsonKind.Bool) extracted = e.bool;
+    const r = options.get("extract");
+    if (r !== null && r.kind == JsonKind.Array) {
+      rules = new Array<string>();
+      for (let i = 0; i < r.items.length; i++) if (r.items[i].kind == JsonKind.String) rules.push(r.items[i].str);
+    }
+  }
+  let ex: Extraction;
+  if (extracted) {
+    ex = new Extraction();
+    ex.text = stripMath(String.UTF8.decodeUnsafe(ptr, <usize>len, false));
+    ex.rule = "given";
+    ex.found = ex.text.length > 0;
+  } else ex = extractAnswer(ptr, len, rules);
+  const out = new Outcome();
+  if (!ex.found) out.reason = "no_answer";
+  else if (ex.hedged) out.reason = "ambiguous";
+  else if (ex.text.length > MAX_ANSWER_CHARS) out.reason = "too_complex";
+  else if (choices.length > 0) decideChoice(gold, choices, ex.text, out);
+  else decide(referenceAnswer(gold), ex.text, o, out);
+  if (out.reason == "" && !out.correct) out.reason = "wrong";
+  return writeResult(out, ex);
+}
+
+function numberText(v: JsonValue): string {
+  return v.integral ? (<i64>v.num).toString() : v.num.toString();
+}
+
+/** The gold answer inside a reference string: its boxed answer, else the text without $ signs. */
+export function referenceAnswer(gold: string): string {
+  if (gold.indexOf("\\boxed") >= 0 || gold.indexOf("\\fbox") >= 0) {
+    const buf = String.UTF8.encode(gold);
+    const b = extractBoxed(changetype<usize>(buf), buf.byteLength);
+    if (b.found) return b.text;
+  }
+  return stripMath(gold).replaceAll("$", " ");
+}
+
+const TEXT_NOISE: string[] = [
+  "\\textbf", "\\textnormal", "\\textit", "\\text", "\\mathrm", "\\mathbf", "\\mbox", "\\left", "\\right", "\\!",
+  "\\,", "\\;", "\\quad", "\\displaystyle", "\\dfrac", "\\tfrac", "$",
+];
+
+/** A case-, space- and wrapper-insensitive key: two answers with the same key are the same answer. */
+export function textKey(s: string): string {
+  let t = s;
+  for (let i = 0; i < TEXT_NOISE.length; i++) {
+    if (t.indexOf(TEXT_NOISE[i]) >= 0) t = t.replaceAll(TEXT_NOISE[i], TEXT_NOISE[i] == "\\dfrac" || TEXT_NOISE[i] == "\\tfrac" ? "\\frac" : "");
+  }
+  t = t.toLowerCase();
+  const parts = new Array<string>();
+  let digits = false;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits = true;
+  }
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c == 32 || c == 9 || c == 10 || c == 13 || c == 123 || c == 125 || c == 126) continue;
+    if (!digits && (c == 40 || c == 41 || c == 46 || c == 58 || c == 44)) continue;
+    parts.push(String.fromCharCode(c));
+  }
+  let key = parts.join("");
+  while (key.endsWith(".")) key = key.substring(0, key.length - 1);
+  return key;
+}
+
+function isPlainText(n: Node | null, s: string): bool {
+  // words only (no digits, no operators beyond spaces and punctuation)
+  let letters = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) return false;
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) letters++;
+  }
+  return letters >= 2 && (n === null || s.indexOf(" ") >= 0);
+}
+
+function seedOf(a: string, b: string): u32 {
+  let h: u32 = 0x811c9dc5;
+  let g: u32 = 0x811c9dc5;
+  for (let i = 0; i < a.length; i++) h = (h ^ <u32>a.charCodeAt(i)) * 16777619;
+  for (let i = 0; i < b.length; i++) g = (g ^ <u32>b.charCodeAt(i)) * 16777619;
+  return (h ^ g) | 1;
+}
+
+function decide(gold: string, pred: string, o: CompareOptions, out: Outcome): void {
+  if (textKey(gold) == textKey(pred)) {
+    out.correct = true;
+    out.method = "text";
+    return;
+  }
+  const gs = new ParseStatus();
+  const g = parseAnswer(gold, gs);
+  const ps = new ParseStatus();
+  const p = parseAnswer(pred, ps);
+  if (ps.tooComplex || gs.tooComplex) {
+    out.reason = "too_complex";
+    return;
+  }
+  if (g === null || p === null || isPlainText(g, gold) || isPlainText(p, pred)) {
+    out.method = "text";
+    if (p === null && !isPlainText(null, pred)) out.reason = "parse_error";
+    return;
+  }
+  if (p.kind == K.List && p.hedged && p.kids.length > 1) {
+    out.reason = "ambiguous";
+    return;
+  }
+  o.seed = seedOf(gold, pred);
+  const v = compareAnswers(g, p, o);
+  if (v.tooComplex || bigTooComplex()) {
+    out.reason = "too_complex";
+    out.method = v.method;
+    return;
+  }
+  out.correct = v.equal;
+  out.method = v.method;
+}
+
+function letterIndex(s: string, n: i32): i32 {
+  // (B), B, B., B), \text{(B)}, option B
+  let t = s.replaceAll("\\text", "").replaceAll("\\textbf", "").replaceAll("{", "").replaceAll("}", "").trim();
+  const lower = t.toLowerCase();
+  if (lower.startsWith("option ")) t = t.substring(7).trim();
+  else if (lower.startsWith("choice ")) t = t.substring(7).trim();
+  if (t.startsWith("(") && t.length >= 3 && t.charCodeAt(2) == 41) t = t.substring(1, 2);
+  while (t.endsWith(".") || t.endsWith(")") || t.endsWith(":")) t = t.substring(0, t.length - 1);
+  if (t.length != 1) return -1;
+  let c = t.charCodeAt(0);
+  if (c >= 97 && c <= 122) c -= 32;
+  const idx = c - 65;
+  return idx >= 0 && idx < n ? idx : -1;
+}
+
+function choiceIndex(s: string, choices: string[]): i32 {
+  const byLetter = letterIndex(s, choices.length);
+  if (byLetter >= 0) return byLetter;
+  const key = textKey(s);
+  for (let i = 0; i < choices.length; i++) if (textKey(choices[i]) == key) return i;
+  return -1;
+}
+
+function decideChoice(gold: string, choices: string[], pred: string, out: Outcome): void {
+  out.method = "choice";
+  const gi = choiceIndex(referenceAnswer(gold), choices);
+  const pi = choiceIndex(pred, choices);
+  if (pi < 0) {
+    out.reason = "bad_format";
+    return;
+  }
+  out.correct = gi == pi;
+}
+
+function writeResult(out: Outcome, ex: Extraction): ArrayBuffer {
+  const w = new JsonWriter();
+  w.beginObject();
+  w.key("reward").num(out.correct ? 1 : 0);
+  w.key("correct").bool(out.correct);
+  w.key("details").beginObject();
+  if (out.correct) w.key("reason").null();
+  else w.key("reason").str(out.reason);
+  w.key("extracted").str(ex.found ? (ex.text.length > 2000 ? ex.text.substring(0, 2000) : ex.text) : "");
+  w.key("extraction").str(ex.found ? ex.rule : "none");
+  if (out.method.length > 0) w.key("method").str(out.method);
+  w.endObject();
+  w.endObject();
+  return w.finish();
+}

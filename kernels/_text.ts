@@ -1,0 +1,100 @@
+// Byte-level text helpers over UTF-8 in linear memory: find ASCII markers, test for blank runs,
+// pick the answer region of a model's response. Nothing here builds strings per character.
+
+/** True when the ASCII text `pat` occurs at byte offset `at` of [ptr, ptr + len). */
+export function matchesAt(ptr: usize, len: i32, at: i32, pat: string): bool {
+  const n = pat.length;
+  if (at < 0 || at + n > len) return false;
+  for (let i = 0; i < n; i++) {
+    if (<i32>load<u8>(ptr + <usize>(at + i)) != pat.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** First offset >= `from` and < `to` where `pat` starts, or -1. */
+export function indexOfAscii(ptr: usize, to: i32, pat: string, from: i32): i32 {
+  const n = pat.length;
+  if (n == 0) return from;
+  const first = pat.charCodeAt(0);
+  const last = to - n;
+  for (let i = max(from, 0); i <= last; i++) {
+    if (<i32>load<u8>(ptr + <usize>i) == first && matchesAt(ptr, to, i, pat)) return i;
+  }
+  return -1;
+}
+
+/** True for ASCII whitespace (space, tab, newline, carriage return, form feed, vertical tab). */
+export function isSpaceByte(c: i32): bool {
+  return c == 0x20 || (c >= 0x09 && c <= 0x0d);
+}
+
+/** True when [start, end) holds nothing but ASCII whitespace. */
+export function isBlank(ptr: usize, start: i32, end: i32): bool {
+  for (let i = start; i < end; i++) {
+    if (!isSpaceByte(<i32>load<u8>(ptr + <usize>i))) return false;
+  }
+  return true;
+}
+
+/** A byte range of the response and the rule that chose it. */
+export class Span {
+  start: i32;
+  end: i32;
+  via: string;
+
+  constructor(start: i32, end: i32, via: string) {
+    this.start = start;
+    this.end = end;
+    this.via = via;
+  }
+}
+
+/**
+ * The part of the response that holds the answer: the content of the last complete
+ * `<answer>…</answer>` block; failing that, the text after the last `<answer>`; failing that, the
+ * whole range. `via` is "answer_tag", "answer_tag_unclosed" or "whole".
+ */
+export function answerRegion(ptr: usize, start: i32, end: i32): Span {
+  let lastOpen = -1;
+  let lastBlockStart = -1;
+  let lastBlockEnd = -1;
+  let at = indexOfAscii(ptr, end, "<answer>", start);
+  while (at >= 0) {
+    lastOpen = at + 8;
+    const close = indexOfAscii(ptr, end, "</answer>", at + 8);
+    if (close < 0) break;
+    lastBlockStart = at + 8;
+    lastBlockEnd = close;
+    at = indexOfAscii(ptr, end, "<answer>", close + 9);
+  }
+  if (lastBlockStart >= 0 && lastOpen == lastBlockStart) return new Span(lastBlockStart, lastBlockEnd, "answer_tag");
+  if (lastBlockStart >= 0 && lastOpen > lastBlockStart) {
+    // a block closed and a later one left open: the later one is the final word
+    return new Span(lastOpen, end, "answer_tag_unclosed");
+  }
+  if (lastOpen >= 0) return new Span(lastOpen, end, "answer_tag_unclosed");
+  return new Span(start, end, "whole");
+}
+
+/**
+ * Within a span, the content of the last complete Markdown code fence (```json … ``` or ``` … ```),
+ * or null when the span has no complete fence. The language word after the opening fence is skipped.
+ */
+export function lastFence(ptr: usize, span: Span): Span | null {
+  let found: Span | null = null;
+  let at = indexOfAscii(ptr, span.end, "```", span.start);
+  while (at >= 0) {
+    let body = at + 3;
+    // skip the info string (e.g. "json") up to the end of its line or the first non-word byte
+    while (body < span.end) {
+      const c = <i32>load<u8>(ptr + <usize>body);
+      if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c == 0x5f || c == 0x2d) body++;
+      else break;
+    }
+    const close = indexOfAscii(ptr, span.end, "```", body);
+    if (close < 0) break;
+    found = new Span(body, close, "fence");
+    at = indexOfAscii(ptr, span.end, "```", close + 3);
+  }
+  return found;
+}

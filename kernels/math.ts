@@ -1,0 +1,83 @@
+// The `math` verifier kernel: extract the final answer from a model's output, normalize it, decide
+// equivalence with the reference (see verifiers/math/README.md). Parameters (built by
+// verifiers/math/mod.ts): {"reference": "…" | {answer, choices?, answer_type?, precision?,
+// question_type?}, "options": {profile?, extract?, extracted?, tolerance?, precision?}}.
+export { input, output_len } from "./_abi";
+import { emit, itemLen, itemPtr, separatorAt } from "./_abi";
+import { JsonKind, JsonValue, parseParams } from "./_json";
+import { JsonWriter } from "./_writer";
+import { resetBigLimits } from "./_math_bigint";
+import { MathVistaItem, extractForMathVista, mathVistaCorrect, normalizeExtracted } from "./_math_mathvista";
+import { scoreDefault } from "./_math_score";
+
+/** Scores the current item and returns a pointer to its JSON result. */
+export function score(): usize {
+  resetBigLimits();
+  const ptr = itemPtr();
+  const len = itemLen();
+  const sep = separatorAt();
+  const params = parseParams(ptr, sep < 0 ? 0 : sep);
+  const respPtr = sep < 0 ? ptr : ptr + <usize>(sep + 1);
+  const respLen = sep < 0 ? 0 : len - sep - 1;
+  const options = params.get("options");
+  const profile = stringField(options, "profile", "default");
+  if (profile == "mathvista" || profile == "mathvista_strict") {
+    return emit(scoreMathVista(params, options, respPtr, respLen, profile == "mathvista_strict"));
+  }
+  return emit(scoreDefault(params, options, respPtr, respLen));
+}
+
+function stringField(obj: JsonValue | null, key: string, fallback: string): string {
+  if (obj === null) return fallback;
+  const v = obj.get(key);
+  if (v === null || v.kind != JsonKind.String) return fallback;
+  return v.str;
+}
+
+function mathVistaItem(ref: JsonValue | null): MathVistaItem {
+  const item = new MathVistaItem();
+  if (ref === null) return item;
+  if (ref.kind == JsonKind.String) {
+    item.answer = ref.str;
+    return item;
+  }
+  item.answer = stringField(ref, "answer", "");
+  const a = ref.get("answer");
+  if (a !== null && a.kind == JsonKind.Number) item.answer = a.integral ? (<i64>a.num).toString() : a.num.toString();
+  item.questionType = stringField(ref, "question_type", "free_form");
+  item.answerType = stringField(ref, "answer_type", "text");
+  const p = ref.get("precision");
+  if (p !== null && p.kind == JsonKind.Number) item.precision = p.num;
+  const c = ref.get("choices");
+  if (c !== null && c.kind == JsonKind.Array) {
+    item.hasChoices = true;
+    for (let i = 0; i < c.items.length; i++) {
+      const v = c.items[i];
+      item.choices.push(v.kind == JsonKind.String ? v.str : v.kind == JsonKind.Number ? v.num.toString() : "");
+    }
+  }
+  return item;
+}
+
+function scoreMathVista(params: JsonValue, options: JsonValue | null, ptr: usize, len: i32, strict: bool): ArrayBuffer {
+  const item = mathVistaItem(params.get("reference"));
+  const extracted = options !== null && options.get("extracted") !== null && options.get("extracted")!.bool;
+  const extraction = extracted ? String.UTF8.decodeUnsafe(ptr, <usize>len, false) : extractForMathVista(ptr, len, item);
+  const prediction = normalizeExtracted(extraction, item, strict);
+  const correct = mathVistaCorrect(prediction, item);
+  const w = new JsonWriter();
+  w.beginObject();
+  w.key("reward").num(correct ? 1 : 0);
+  w.key("correct").bool(correct);
+  w.key("details").beginObject();
+  if (correct) w.key("reason").null();
+  else w.key("reason").str(prediction === null ? (extraction.length == 0 ? "no_answer" : "bad_format") : "wrong");
+  w.key("extracted").str(extraction);
+  w.key("extraction").str(extracted ? "given" : "mathvista");
+  w.key("method").str("mathvista");
+  w.key("prediction").strOrNull(prediction);
+  w.key("answer").str(item.answer);
+  w.endObject();
+  w.endObject();
+  return w.finish();
+}

@@ -1,0 +1,343 @@
+/**
+ * The engine: validates items, spreads them over the sandbox pool in chunks, applies deadlines and
+ * budgets, and turns every kernel outcome into a result of DESIGN.md §2. The HTTP API, the CLI and
+ * the benchmark runner all go through it, so they all give the same result for the same item.
+ */
+import { type ChunkRequest, type ItemOutcome, WorkerPool } from "../wasm/pool.ts";
+import { KERNEL_MAX_BYTES } from "../wasm/limits.ts";
+import { EngineMetrics } from "./metrics.ts";
+import { noVerdict, type ResultHead, roundMs, tooComplex, verdict, type VerifyResult } from "./result.ts";
+import { InvalidRequestError, type WasmVerifier } from "./types.ts";
+import { ItemValidator, type ValidItem } from "./validate.ts";
+
+/** Engine settings; every field has a default in `defaultEngineOptions`. */
+export interface EngineOptions {
+  /** Sandbox workers (default: one per core). */
+  workers: number;
+  /** Cap on any item's `timeout_ms`. */
+  maxTimeoutMs: number;
+  /** Items that may wait in the queue before new batches get `overloaded` (HTTP 429). */
+  maxQueueItems: number;
+  /** Largest number of items sent to a worker in one message. */
+  maxChunkItems: number;
+  /** Folder of the built kernels (`<name>.wasm`). */
+  wasmDir: URL;
+}
+
+export const defaultEngineOptions: EngineOptions = {
+  workers: navigator.hardwareConcurrency || 2,
+  maxTimeoutMs: 30_000,
+  maxQueueItems: 262_144,
+  maxChunkItems: 1024,
+  wasmDir: new URL("../wasm/", import.meta.url),
+};
+
+/** The queue is full: retry after `retryAfterS` seconds (HTTP 429). */
+export class OverloadedError extends Error {
+  readonly code = "overloaded";
+  override name = "OverloadedError";
+  constructor(message: string, readonly retryAfterS: number) {
+    super(message);
+  }
+}
+
+/** A verifier the request needs cannot run here (its kernel did not load): HTTP 503. */
+export class SandboxUnavailableError extends Error {
+  readonly code = "sandbox_unavailable";
+  override name = "SandboxUnavailableError";
+}
+
+/** Options of one batch. */
+export interface BatchOptions {
+  /** Time for the whole batch; items not verified by then get `overloaded`. */
+  budgetMs?: number;
+  /** Called once per item as soon as its result is known (completion order). */
+  onResult?: (index: number, result: VerifyResult) => void;
+}
+
+/** What `/v1/verifiers` publishes about a verifier. */
+export interface VerifierDescription {
+  name: string;
+  version: string;
+  description: string;
+  available: boolean;
+  default_timeout_ms: number;
+  schemas: { reference: unknown; options: unknown };
+  examples: WasmVerifier["examples"];
+}
+
+const encoder = new TextEncoder();
+
+interface PreparedItem {
+  index: number;
+  head: ResultHead;
+  params: string;
+  response: string;
+  timeoutMs: number;
+}
+
+/** Creates an engine over a dispatch table of verifiers; resolves once the sandbox is ready. */
+export async function createEngine(
+  table: Record<string, WasmVerifier>,
+  options: Partial<EngineOptions> = {},
+): Promise<Engine> {
+  const settings = { ...defaultEngineOptions, ...options };
+  const kernels: Record<string, string> = {};
+  const unavailable: Record<string, string> = {};
+  for (const name of Object.keys(table)) {
+    const path = new URL(`${name}.wasm`, settings.wasmDir).pathname;
+    try {
+      await Deno.stat(path);
+      kernels[name] = path;
+    } catch (error) {
+      unavailable[name] = `kernel wasm/${name}.wasm could not be read (${(error as Error).message}); run deno task build`;
+    }
+  }
+  const pool = new WorkerPool({ size: settings.workers, kernels });
+  await pool.ready();
+  return new Engine(table, settings, pool, unavailable);
+}
+
+/** Verifies items; see `createEngine`. */
+export class Engine {
+  readonly metrics = new EngineMetrics();
+  private readonly validator: ItemValidator;
+
+  constructor(
+    readonly table: Record<string, WasmVerifier>,
+    readonly options: EngineOptions,
+    readonly pool: WorkerPool,
+    readonly unavailable: Record<string, string>,
+  ) {
+    this.validator = new ItemValidator(table);
+  }
+
+  /** Per verifier: "ok" or why it is unavailable. */
+  health(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const name of Object.keys(this.table).sort()) out[name] = this.unavailable[name] ?? "ok";
+    return out;
+  }
+
+  /** Descriptions, schemas and examples of every verifier, for `GET /v1/verifiers`. */
+  describe(): VerifierDescription[] {
+    return Object.values(this.table).sort((a, b) => a.name.localeCompare(b.name)).map((v) => ({
+      name: v.name,
+      version: v.version,
+      description: v.description,
+      available: !(v.name in this.unavailable),
+      default_timeout_ms: v.defaultTimeoutMs,
+      schemas: { reference: v.referenceSchema, options: v.optionsSchema },
+      examples: v.examples,
+    }));
+  }
+
+  /**
+   * Validates one item: returns the caller-error message, or null when the item is valid.
+   * `POST /v1/verify` uses it to answer 400 before anything runs.
+   */
+  invalidReason(raw: unknown): string | null {
+    const checked = this.validator.check(raw);
+    if ("message" in checked) return checked.message;
+    try {
+      checked.item.verifier.params(checked.item.reference, checked.item.options);
+      return null;
+    } catch (error) {
+      if (error instanceof InvalidRequestError) return error.message;
+      throw error;
+    }
+  }
+
+  /**
+   * Verifies a batch; resolves with one result per item in request order. Invalid items get an
+   * `invalid_request` result; the others are scored in the sandbox. Throws `OverloadedError` when
+   * the queue is full and `SandboxUnavailableError` when a needed kernel is missing.
+   */
+  async verifyBatch(rawItems: unknown[], batch: BatchOptions = {}): Promise<VerifyResult[]> {
+    const results: VerifyResult[] = new Array(rawItems.length);
+    const deliver = (index: number, result: VerifyResult) => {
+      results[index] = result;
+      this.metrics.record(result);
+      batch.onResult?.(index, result);
+    };
+    const groups = new Map<string, PreparedItem[]>();
+    const invalid: [number, VerifyResult][] = [];
+    for (let index = 0; index < rawItems.length; index++) {
+      const prepared = this.prepare(rawItems[index], index);
+      if ("result" in prepared) {
+        invalid.push([index, prepared.result]);
+        continue;
+      }
+      const name = prepared.item.head.verifier!;
+      let group = groups.get(name);
+      if (!group) groups.set(name, group = []);
+      group.push(prepared.item);
+    }
+    for (const name of groups.keys()) {
+      if (name in this.unavailable) throw new SandboxUnavailableError(`Verifier "${name}" is unavailable: ${this.unavailable[name]}`);
+    }
+    const valid = rawItems.length - invalid.length;
+    const queued = this.pool.stats.queuedItems;
+    if (queued > 0 && queued + valid > this.options.maxQueueItems) {
+      throw new OverloadedError(
+        `The verification queue is full (${queued} items waiting, limit ${this.options.maxQueueItems})`,
+        Math.max(1, Math.ceil(queued / 200_000)),
+      );
+    }
+    for (const [index, result] of invalid) deliver(index, result);
+
+    const startedAt = performance.timeOrigin + performance.now();
+    const deadlineAt = batch.budgetMs === undefined ? Infinity : startedAt + batch.budgetMs;
+    const requests: ChunkRequest[] = [];
+    const runs: Promise<unknown>[] = [];
+    let budgetSpent = false;
+    for (const items of groups.values()) {
+      for (const chunk of this.chunksOf(items)) {
+        const request = encodeChunk(chunk, deadlineAt);
+        requests.push(request);
+        runs.push(this.pool.run(request, (position, outcome) => {
+          const item = chunk[position];
+          deliver(item.index, this.resultOf(item, outcome, batch.budgetMs, budgetSpent));
+        }));
+      }
+    }
+    let budgetTimer: number | undefined;
+    if (batch.budgetMs !== undefined && runs.length > 0) {
+      budgetTimer = setTimeout(() => {
+        budgetSpent = true;
+        for (const request of requests) this.pool.cancel(request);
+      }, batch.budgetMs);
+    }
+    try {
+      await Promise.all(runs);
+    } finally {
+      clearTimeout(budgetTimer);
+    }
+    return results;
+  }
+
+  /** Verifies one item (already known to be valid or not): its result. */
+  async verifyOne(raw: unknown): Promise<VerifyResult> {
+    const [result] = await this.verifyBatch([raw]);
+    return result;
+  }
+
+  /** Stops the sandbox processes. */
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  private prepare(raw: unknown, index: number): { item: PreparedItem } | { result: VerifyResult } {
+    const head = headOf(raw);
+    const checked = this.validator.check(raw);
+    if ("message" in checked) return { result: noVerdict(head, "invalid_request", checked.message) };
+    const item: ValidItem = checked.item;
+    head.version = item.verifier.version;
+    let params: unknown;
+    try {
+      params = item.verifier.params(item.reference, item.options);
+    } catch (error) {
+      if (error instanceof InvalidRequestError) return { result: noVerdict(head, "invalid_request", error.message) };
+      return { result: noVerdict(head, "internal", `Preparing the item failed: ${(error as Error).message}`) };
+    }
+    const requested = typeof item.options.timeout_ms === "number" ? item.options.timeout_ms : item.verifier.defaultTimeoutMs;
+    return {
+      item: {
+        index,
+        head,
+        params: JSON.stringify(params),
+        response: item.response,
+        timeoutMs: Math.min(requested, this.options.maxTimeoutMs),
+      },
+    };
+  }
+
+  /** Splits a verifier's items into chunks small enough to keep every worker busy. */
+  private chunksOf(items: PreparedItem[]): PreparedItem[][] {
+    const perWorker = Math.ceil(items.length / (this.options.workers * 4));
+    const size = Math.max(16, Math.min(this.options.maxChunkItems, perWorker));
+    const chunks: PreparedItem[][] = [];
+    for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+    return chunks;
+  }
+
+  private resultOf(
+    item: PreparedItem,
+    outcome: ItemOutcome,
+    budgetMs: number | undefined,
+    budgetSpent: boolean,
+  ): VerifyResult {
+    const head = item.head;
+    const ms = roundMs(outcome.ms);
+    switch (outcome.kind) {
+      case "output":
+        return kernelVerdict(head, outcome.value, ms);
+      case "timeout":
+        return tooComplex(head, "deadline", `Verification ran past its ${item.timeoutMs} ms deadline`, ms);
+      case "fault": {
+        const fault = outcome.fault;
+        if (fault.memoryBytes >= KERNEL_MAX_BYTES / 2 || fault.inputBytes >= KERNEL_MAX_BYTES / 4) {
+          return tooComplex(head, "memory", `Verification exhausted the sandbox's ${KERNEL_MAX_BYTES >> 20} MiB memory cap`, ms);
+        }
+        return noVerdict(head, "internal", `The ${head.verifier} kernel failed (${fault.kind}: ${fault.message})`, ms);
+      }
+      case "budget":
+        return noVerdict(head, "overloaded", `The batch's budget_ms of ${budgetMs} ms ran out while this item ran`, ms);
+      case "cancelled":
+        return budgetSpent
+          ? noVerdict(head, "overloaded", `The batch's budget_ms of ${budgetMs} ms ran out before this item ran`)
+          : noVerdict(head, "sandbox_unavailable", "The server is shutting down");
+    }
+  }
+}
+
+/** The id and verifier an item claims, as far as they can be read (for results of invalid items). */
+function headOf(raw: unknown): ResultHead {
+  const item = (raw !== null && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
+  const head: ResultHead = { verifier: typeof item.verifier === "string" ? item.verifier : null, version: null };
+  if (typeof item.id === "string") head.id = item.id;
+  return head;
+}
+
+/** Checks a kernel's output against the contract and makes it a verdict (else an internal error). */
+function kernelVerdict(head: ResultHead, value: unknown, ms: number): VerifyResult {
+  const out = value as { reward?: unknown; correct?: unknown; details?: unknown };
+  const details = out?.details as Record<string, unknown> | undefined;
+  if (
+    typeof out?.reward !== "number" || !(out.reward >= 0 && out.reward <= 1) || typeof out.correct !== "boolean" ||
+    typeof details !== "object" || details === null || !("reason" in details)
+  ) {
+    return noVerdict(head, "internal", `The ${head.verifier} kernel returned a malformed result`, ms);
+  }
+  return verdict(head, out.reward, out.correct, details, ms);
+}
+
+/** Marshals a chunk as one buffer: per item its parameters' JSON, 0x00, its response's UTF-8. */
+function encodeChunk(items: PreparedItem[], deadlineAt: number): ChunkRequest {
+  let estimate = 0;
+  for (const item of items) estimate += item.params.length + item.response.length + 1;
+  let bytes = new Uint8Array(Math.max(64, Math.ceil(estimate * 1.1)));
+  const ends = new Uint32Array(items.length);
+  const timeoutsMs = new Float64Array(items.length);
+  let at = 0;
+  const write = (text: string) => {
+    let rest = text;
+    while (true) {
+      const { read, written } = encoder.encodeInto(rest, bytes.subarray(at));
+      at += written;
+      if (read === rest.length) return;
+      rest = rest.slice(read);
+      const grown = new Uint8Array(bytes.length * 2 + rest.length * 3);
+      grown.set(bytes.subarray(0, at));
+      bytes = grown;
+    }
+  };
+  items.forEach((item, i) => {
+    write(item.params);
+    write("\0");
+    write(item.response);
+    ends[i] = at;
+    timeoutsMs[i] = item.timeoutMs;
+  });
+  return { kernel: items[0].head.verifier!, bytes: bytes.subarray(0, at), ends, timeoutsMs, deadlineAt };
+}

@@ -1,0 +1,142 @@
+/** Resolves a validated `iou` reference and options into the kernel's compact parameters. */
+import { InvalidRequestError } from "../types.ts";
+import { QWEN25_VL_RESIZE, type ResizeSettings, smartResize } from "./smart_resize.ts";
+
+/** The parameter object the `iou` kernel reads. */
+export interface IouKernelParams {
+  mode: "rec" | "detection" | "point" | "temporal";
+  profile: "default" | "vlm_r1";
+  reward: "iou" | "binary" | "f1" | "map";
+  threshold: number;
+  box_format: "xyxy" | "xywh" | "cxcywh";
+  coords: "pixel" | "norm1000" | "norm1";
+  /** An answer coordinate p maps to reference pixels as p / den * num: [numX, denX, numY, denY]. */
+  scale: [number, number, number, number];
+  box?: number[];
+  boxes?: number[][];
+  labels?: string[];
+  segment?: number[];
+}
+
+type Reference = { box?: number[]; boxes?: number[][]; labels?: string[]; segment?: number[] };
+
+const defaultReward = { rec: "iou", point: "binary", temporal: "iou", detection: "f1" } as const;
+const allowedRewards: Record<IouKernelParams["mode"], string[]> = {
+  rec: ["iou", "binary"],
+  point: ["binary"],
+  temporal: ["iou", "binary"],
+  detection: ["f1", "iou", "binary", "map"],
+};
+
+function checkBox(b: number[], where: string): void {
+  if (!(b[0] < b[2] && b[1] < b[3])) {
+    throw new InvalidRequestError(
+      `Reference ${where} ${JSON.stringify(b)} is not a box with x1 < x2 and y1 < y2.`,
+    );
+  }
+}
+
+function modeOf(ref: Reference, asked: unknown): IouKernelParams["mode"] {
+  const natural = ref.box ? "rec" : ref.boxes ? "detection" : "temporal";
+  const mode = (asked ?? natural) as IouKernelParams["mode"];
+  const fits = mode === "rec" || mode === "point" ? ref.box : mode === "detection" ? ref.boxes : ref.segment;
+  if (!fits) {
+    const needs = mode === "detection" ? "boxes" : mode === "temporal" ? "segment" : "box";
+    throw new InvalidRequestError(`Mode "${mode}" needs a reference with "${needs}".`);
+  }
+  return mode;
+}
+
+function scaleOf(options: Record<string, unknown>, mode: string): [number, number, number, number] {
+  const coords = (options.coords ?? "pixel") as string;
+  const image = options.image_size as [number, number] | undefined;
+  const resized = options.resized_size as [number, number] | undefined;
+  const resize = options.resize as Partial<ResizeSettings> | undefined;
+  if (mode === "temporal") {
+    if (coords !== "pixel" || image || resized || resize) {
+      throw new InvalidRequestError(
+        "Temporal mode takes seconds: coords, image_size and resizing do not apply.",
+      );
+    }
+    return [1, 1, 1, 1];
+  }
+  if (resized && resize) throw new InvalidRequestError('Give either "resized_size" or "resize", not both.');
+  if (coords !== "pixel" && (resized || resize)) {
+    throw new InvalidRequestError(
+      `Coordinates "${coords}" are relative; "resized_size" and "resize" apply to pixels only.`,
+    );
+  }
+  if ((coords !== "pixel" || resized || resize) && !image) {
+    throw new InvalidRequestError(
+      `"image_size" is needed to map ${coords === "pixel" ? "resized pixels" : coords} coordinates.`,
+    );
+  }
+  if (!image) return [1, 1, 1, 1];
+  const [w, h] = image;
+  if (coords === "norm1000") return [w, 1000, h, 1000];
+  if (coords === "norm1") return [w, 1, h, 1];
+  if (resized) return [w, resized[0], h, resized[1]];
+  if (resize) {
+    const [rw, rh] = smartResize(image, { ...QWEN25_VL_RESIZE, ...resize });
+    return [w, rw, h, rh];
+  }
+  return [1, 1, 1, 1];
+}
+
+/** Builds the kernel parameters; throws `InvalidRequestError` for combinations the schema cannot rule out. */
+export function iouParams(reference: unknown, options: Record<string, unknown>): IouKernelParams {
+  const ref = reference as Reference;
+  const mode = modeOf(ref, options.mode);
+  const profile = (options.profile ?? "default") as IouKernelParams["profile"];
+  const boxFormat = (options.box_format ?? "xyxy") as IouKernelParams["box_format"];
+  let reward = (options.reward ?? defaultReward[mode]) as IouKernelParams["reward"];
+  if (profile === "vlm_r1") {
+    if (mode !== "rec" && mode !== "detection") {
+      throw new InvalidRequestError('Profile "vlm_r1" covers modes rec and detection only.');
+    }
+    const fixed = mode === "rec" ? "iou" : "map";
+    if (options.reward !== undefined && options.reward !== fixed) {
+      throw new InvalidRequestError(`Profile "vlm_r1" fixes the ${mode} reward to "${fixed}".`);
+    }
+    if (boxFormat !== "xyxy") throw new InvalidRequestError('Profile "vlm_r1" reads xyxy boxes only.');
+    if (mode === "detection" && !ref.labels) {
+      throw new InvalidRequestError('Profile "vlm_r1" detection needs "labels".');
+    }
+    reward = fixed;
+  } else if (!allowedRewards[mode].includes(reward)) {
+    throw new InvalidRequestError(
+      `Reward "${reward}" does not apply to mode "${mode}" (use ${allowedRewards[mode].join(", ")}).`,
+    );
+  }
+  const params: IouKernelParams = {
+    mode,
+    profile,
+    reward,
+    threshold: (options.threshold ?? 0.5) as number,
+    box_format: boxFormat,
+    coords: (options.coords ?? "pixel") as IouKernelParams["coords"],
+    scale: scaleOf(options, mode),
+  };
+  if (mode === "rec" || mode === "point") {
+    checkBox(ref.box!, "box");
+    params.box = ref.box;
+  } else if (mode === "detection") {
+    ref.boxes!.forEach((b, i) => checkBox(b, `boxes[${i}]`));
+    if (ref.labels) {
+      if (ref.labels.length !== ref.boxes!.length) {
+        throw new InvalidRequestError(
+          `Reference has ${ref.boxes!.length} boxes but ${ref.labels.length} labels.`,
+        );
+      }
+      params.labels = profile === "vlm_r1" ? ref.labels : ref.labels.map((l) => l.trim().toLowerCase());
+    }
+    params.boxes = ref.boxes;
+  } else {
+    const [s, e] = ref.segment!;
+    if (!(s < e)) {
+      throw new InvalidRequestError(`Reference segment ${JSON.stringify(ref.segment)} needs start < end.`);
+    }
+    params.segment = ref.segment;
+  }
+  return params;
+}

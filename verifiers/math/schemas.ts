@@ -1,0 +1,80 @@
+/** JSON Schemas of the `math` verifier's reference and options. */
+import type { JsonSchema } from "../types.ts";
+
+/** The gold answer: a LaTeX/plain string, or an object (MathVista records map onto it directly). */
+export const mathReferenceSchema: JsonSchema = {
+  oneOf: [
+    {
+      type: "string",
+      description: "The gold answer in LaTeX or plain text; a \\boxed{} inside it is used when present.",
+    },
+    {
+      type: "object",
+      required: ["answer"],
+      additionalProperties: true,
+      properties: {
+        answer: {
+          type: ["string", "number"],
+          description: "The gold answer (for choices: its letter or its text).",
+        },
+        choices: {
+          type: ["array", "null"],
+          items: { type: "string" },
+          description: "Options of a multiple-choice question, in letter order (A, B, …).",
+        },
+        answer_type: {
+          type: ["string", "null"],
+          enum: ["integer", "float", "text", "list", "expression", null],
+          description: "Kind of answer (MathVista's answer_type).",
+        },
+        precision: { type: ["number", "null"], description: "Decimal places for float answers (MathVista)." },
+        question_type: {
+          type: ["string", "null"],
+          enum: ["multi_choice", "free_form", null],
+          description: "MathVista's question_type.",
+        },
+        unit: { type: ["string", "null"], description: "Unit of the answer (informative only)." },
+      },
+    },
+  ],
+};
+
+/** Options of the `math` verifier. */
+export const mathOptionsSchema: JsonSchema = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    timeout_ms: { type: "integer", minimum: 1, description: "Per-item deadline in milliseconds." },
+    profile: {
+      type: "string",
+      enum: ["default", "mathvista", "mathvista_strict"],
+      description:
+        "default: extraction and equivalence; mathvista: MathVista's official normalization and exact match; " +
+        "mathvista_strict: the same without the nearest-option guess.",
+    },
+    extract: {
+      type: "array",
+      items: {
+        type: "string",
+        enum: ["boxed", "answer_tag", "answer_is", "last_latex", "last_number", "whole"],
+      },
+      description:
+        "Extraction rules to try, in order (default: boxed, answer_tag, answer_is, last_latex, last_number).",
+    },
+    extracted: {
+      type: "boolean",
+      description: "The response is already the extracted answer (e.g. a benchmark's extraction column).",
+    },
+    tolerance: {
+      type: "number",
+      minimum: 0,
+      description: "Relative tolerance for answers written as decimals (default 1e-9).",
+    },
+    precision: {
+      type: "integer",
+      minimum: 0,
+      maximum: 20,
+      description: "Decimal places that must agree when either answer is written as a decimal (default 6).",
+    },
+  },
+};

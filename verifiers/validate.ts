@@ -1,0 +1,81 @@
+/**
+ * Validation of items before anything runs: the item's envelope, then the verifier's published
+ * JSON Schemas for `reference` and `options` (ajv, compiled once per verifier).
+ */
+import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
+import type { JsonSchema, WasmVerifier } from "./types.ts";
+
+/** The shape every item has, whatever its verifier. */
+export const itemSchema: JsonSchema = {
+  type: "object",
+  required: ["verifier", "response"],
+  additionalProperties: false,
+  properties: {
+    id: { type: "string", description: "Echoed back in the result." },
+    verifier: { type: "string", description: "Name of the verifier (see GET /v1/verifiers)." },
+    response: { type: "string", description: "The model's completion (never the prompt)." },
+    reference: { description: "Verifier-specific ground truth." },
+    options: { type: "object", description: "Verifier-specific options, all optional." },
+  },
+};
+
+/** An item that passed validation. */
+export interface ValidItem {
+  id?: string;
+  verifier: WasmVerifier;
+  response: string;
+  reference: unknown;
+  options: Record<string, unknown>;
+}
+
+interface CompiledVerifier {
+  reference: ValidateFunction;
+  options: ValidateFunction;
+}
+
+/** Validates items against the envelope and each verifier's schemas. */
+export class ItemValidator {
+  private readonly ajv = new Ajv({ allErrors: false, strict: false });
+  private readonly envelope: ValidateFunction;
+  private readonly compiled = new Map<string, CompiledVerifier>();
+
+  constructor(private readonly table: Record<string, WasmVerifier>) {
+    this.envelope = this.ajv.compile(itemSchema);
+    for (const verifier of Object.values(table)) {
+      this.compiled.set(verifier.name, {
+        reference: this.ajv.compile(verifier.referenceSchema),
+        options: this.ajv.compile(verifier.optionsSchema),
+      });
+    }
+  }
+
+  /** Returns the valid item, or a message that names the failing path and schema rule. */
+  check(raw: unknown): { item: ValidItem } | { message: string } {
+    if (!this.envelope(raw)) return { message: describe("item", this.envelope.errors) };
+    const item = raw as { id?: string; verifier: string; response: string; reference?: unknown; options?: object };
+    const verifier = this.table[item.verifier];
+    if (!verifier) {
+      const known = Object.keys(this.table).sort().join(", ");
+      return { message: `Unknown verifier "${item.verifier}"; known verifiers: ${known}` };
+    }
+    const compiled = this.compiled.get(verifier.name)!;
+    const reference = item.reference ?? null;
+    if (!compiled.reference(reference)) return { message: describe("reference", compiled.reference.errors) };
+    const options = (item.options ?? {}) as Record<string, unknown>;
+    if (!compiled.options(options)) return { message: describe("options", compiled.options.errors) };
+    return { item: { id: item.id, verifier, response: item.response, reference, options } };
+  }
+}
+
+/** Formats ajv's first error as "reference/box: must NOT have fewer than 4 items (schema #/…)". */
+function describe(part: string, errors: ErrorObject[] | null | undefined): string {
+  const error = errors?.[0];
+  if (!error) return `${part}: is invalid`;
+  let message = error.message ?? "is invalid";
+  if (error.keyword === "additionalProperties") {
+    message = `has an unknown property "${(error.params as { additionalProperty: string }).additionalProperty}"`;
+  } else if (error.keyword === "enum") {
+    message = `must be one of ${JSON.stringify((error.params as { allowedValues: unknown[] }).allowedValues)}`;
+  }
+  return `${part}${error.instancePath}: ${message} (schema ${error.schemaPath})`;
+}

@@ -1,0 +1,368 @@
+/**
+ * The sandbox: a pool of sandbox processes (`sandbox_process.ts`), each a Deno process with read
+ * access to its kernels only, running the verifier kernels on a Worker thread. Work arrives as
+ * chunks (many items of one kernel marshalled as one buffer). A process whose current item runs
+ * past its deadline reports the item and exits; the pool gives that item a `timeout` outcome,
+ * starts a new process, and puts the chunk's other unfinished items first in line, so one looping
+ * item costs one deadline and nothing else.
+ */
+import { asFloat64, asUint32, bytesOf, encodeFrame, type Frame, FrameReader } from "./frames.ts";
+import type { ItemFault } from "./protocol.ts";
+
+/** Items of one kernel to score: item i is `bytes[ends[i-1] .. ends[i])`. */
+export interface ChunkRequest {
+  kernel: string;
+  bytes: Uint8Array;
+  ends: Uint32Array;
+  /** Per-item deadline in ms, counted from the moment the item starts running. */
+  timeoutsMs: Float64Array;
+  /** Epoch ms after which no item of this chunk may keep running (a batch's `budget_ms`). */
+  deadlineAt: number;
+}
+
+/** What happened to one item. `value` is the kernel's parsed JSON output. */
+export type ItemOutcome =
+  | { kind: "output"; value: unknown; ms: number }
+  | { kind: "fault"; fault: ItemFault; ms: number }
+  | { kind: "timeout"; ms: number }
+  | { kind: "budget"; ms: number }
+  | { kind: "cancelled"; ms: number };
+
+/** Counters the metrics endpoint reads. */
+export interface PoolStats {
+  workers: number;
+  busyWorkers: number;
+  queuedItems: number;
+  timeouts: number;
+  respawns: number;
+  faults: number;
+}
+
+export interface PoolOptions {
+  size: number;
+  /** Kernel name → path of its .wasm file. */
+  kernels: Record<string, string>;
+}
+
+interface ChunkState {
+  request: ChunkRequest;
+  outcomes: (ItemOutcome | undefined)[];
+  remaining: number;
+  onItem?: (index: number, outcome: ItemOutcome) => void;
+  resolve: (outcomes: ItemOutcome[]) => void;
+}
+
+/** A unit of work sent to one process: some items (positions) of one chunk. */
+interface Job {
+  id: number;
+  chunk: ChunkState;
+  positions: number[];
+}
+
+interface Slot {
+  process: Deno.ChildProcess;
+  writer: WritableStreamDefaultWriter<Uint8Array>;
+  ready: boolean;
+  /** Set once the pool has given up on this process (overrun, crash, close). */
+  retired: boolean;
+  job: Job | null;
+  finished: Promise<void>;
+}
+
+const decoder = new TextDecoder();
+const sandboxScript = new URL("./sandbox_process.ts", import.meta.url);
+const sandboxDir = new URL("./", import.meta.url);
+
+/** Creates the pool; `ready()` resolves once every process has compiled the kernels. */
+export class WorkerPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private nextJobId = 1;
+  private closed = false;
+  private startupError: string | null = null;
+  private readyWaiters: (() => void)[] = [];
+  readonly stats: PoolStats;
+
+  constructor(private readonly options: PoolOptions) {
+    this.stats = { workers: options.size, busyWorkers: 0, queuedItems: 0, timeouts: 0, respawns: 0, faults: 0 };
+    for (let i = 0; i < options.size; i++) this.slots.push(this.spawn());
+  }
+
+  /** Names of the kernels this pool can run. */
+  kernels(): string[] {
+    return Object.keys(this.options.kernels);
+  }
+
+  /** Resolves when every process is ready; rejects if a kernel fails to load. */
+  ready(): Promise<void> {
+    if (this.startupError) return Promise.reject(new Error(this.startupError));
+    if (this.slots.every((s) => s.ready)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.readyWaiters.push(() => this.startupError ? reject(new Error(this.startupError)) : resolve());
+    });
+  }
+
+  /** Scores a chunk; resolves with one outcome per item, in order. `onItem` sees each as it lands. */
+  run(request: ChunkRequest, onItem?: (index: number, outcome: ItemOutcome) => void): Promise<ItemOutcome[]> {
+    if (this.closed) throw new Error("The worker pool is closed");
+    if (!(request.kernel in this.options.kernels)) throw new Error(`Unknown kernel "${request.kernel}"`);
+    const count = request.ends.length;
+    return new Promise((resolve) => {
+      if (count === 0) return resolve([]);
+      const chunk: ChunkState = { request, outcomes: new Array(count), remaining: count, onItem, resolve };
+      const positions = Array.from({ length: count }, (_, i) => i);
+      this.queue.push({ id: this.nextJobId++, chunk, positions });
+      this.stats.queuedItems += count;
+      this.dispatch();
+    });
+  }
+
+  /** Drops a chunk's queued items (they resolve as `cancelled`); running items finish normally. */
+  cancel(request: ChunkRequest): void {
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      const job = this.queue[i];
+      if (job.chunk.request !== request) continue;
+      this.queue.splice(i, 1);
+      this.stats.queuedItems -= job.positions.length;
+      for (const p of job.positions) this.settle(job.chunk, p, { kind: "cancelled", ms: 0 });
+    }
+  }
+
+  /** Stops every process; unfinished items resolve as cancelled. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const job of this.queue.splice(0)) {
+      for (const p of job.positions) this.settle(job.chunk, p, { kind: "cancelled", ms: 0 });
+    }
+    for (const slot of this.slots) {
+      if (slot.job) for (const p of slot.job.positions) this.settle(slot.job.chunk, p, { kind: "cancelled", ms: 0 });
+      this.retire(slot);
+    }
+    await Promise.all(this.slots.map((s) => s.finished));
+  }
+
+  private spawn(): Slot {
+    const kernelPaths = Object.values(this.options.kernels);
+    const command = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--no-config",
+        "--no-lock",
+        "--no-prompt",
+        `--allow-read=${[sandboxDir.pathname, ...kernelPaths].join(",")}`,
+        "--v8-flags=--max-old-space-size=256",
+        sandboxScript.pathname,
+        ...Object.entries(this.options.kernels).map(([name, path]) => `${name}=${path}`),
+      ],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+      clearEnv: true,
+      env: { NO_COLOR: "1" },
+    });
+    const process = command.spawn();
+    const slot: Slot = {
+      process,
+      writer: process.stdin.getWriter(),
+      ready: false,
+      retired: false,
+      job: null,
+      finished: Promise.resolve(),
+    };
+    slot.finished = Promise.all([this.readFrames(slot), drainStderr(process.stderr), process.status]).then(
+      ([, , status]) => this.onExit(slot, status),
+    );
+    return slot;
+  }
+
+  private async readFrames(slot: Slot): Promise<void> {
+    const reader = new FrameReader();
+    for await (const bytes of slot.process.stdout) {
+      for (const frame of reader.push(bytes)) this.onFrame(slot, frame);
+    }
+  }
+
+  private onFrame(slot: Slot, frame: Frame): void {
+    if (slot.retired) return;
+    const header = frame.header;
+    switch (header.type) {
+      case "ready":
+        slot.ready = true;
+        if (this.slots.every((s) => s.ready)) for (const w of this.readyWaiters.splice(0)) w();
+        this.dispatch();
+        return;
+      case "failed":
+        this.startupError = `A sandbox process could not load the kernels: ${header.message}`;
+        for (const w of this.readyWaiters.splice(0)) w();
+        return;
+      case "done":
+        return this.onDone(slot, header as { jobId: number; faults: ItemFault[] }, frame.sections);
+      case "overrun":
+        return this.onOverrun(slot, header as { jobId: number; index: number; cause: string; ms: number });
+    }
+  }
+
+  private onDone(slot: Slot, header: { jobId: number; faults: ItemFault[] }, sections: Uint8Array[]): void {
+    const job = slot.job;
+    if (!job || job.id !== header.jobId) return;
+    slot.job = null;
+    this.stats.busyWorkers--;
+    const ms = asFloat64(sections[0]);
+    const outEnds = asUint32(sections[1]);
+    const values = parseOutputs(sections[2], outEnds);
+    const faults = new Map(header.faults.map((f) => [f.index, f]));
+    this.stats.faults += header.faults.length;
+    for (let i = 0; i < job.positions.length; i++) {
+      const fault = faults.get(i);
+      const value = values[i];
+      const outcome: ItemOutcome = fault
+        ? { kind: "fault", fault, ms: ms[i] }
+        : value === undefined
+        ? { kind: "fault", fault: faultOf(i, "The kernel's output is not valid JSON"), ms: ms[i] }
+        : { kind: "output", value, ms: ms[i] };
+      this.settle(job.chunk, job.positions[i], outcome);
+    }
+    this.dispatch();
+  }
+
+  /** The process stopped an item past its deadline and is exiting: settle it, requeue the rest. */
+  private onOverrun(slot: Slot, header: { jobId: number; index: number; cause: string; ms: number }): void {
+    const job = slot.job;
+    this.replace(slot);
+    if (!job || job.id !== header.jobId) return;
+    this.stats.timeouts++;
+    const position = job.positions[header.index];
+    this.settle(job.chunk, position, { kind: header.cause === "budget" ? "budget" : "timeout", ms: header.ms });
+    this.requeue(job);
+  }
+
+  private onExit(slot: Slot, status: Deno.CommandStatus): void {
+    if (slot.retired) return;
+    // The process died without being asked to (it should not): its items are faults, not verdicts.
+    const job = slot.job;
+    const reason = this.startupError ?? `Sandbox process exited with code ${status.code}`;
+    this.replace(slot);
+    if (job) {
+      for (const p of job.positions) this.settle(job.chunk, p, { kind: "fault", fault: faultOf(p, reason), ms: 0 });
+    }
+    if (!slot.ready && !this.startupError) {
+      this.startupError = reason;
+      for (const w of this.readyWaiters.splice(0)) w();
+    }
+  }
+
+  private requeue(job: Job): void {
+    const rest = job.positions.filter((p) => job.chunk.outcomes[p] === undefined);
+    if (rest.length > 0) {
+      this.queue.unshift({ id: this.nextJobId++, chunk: job.chunk, positions: rest });
+      this.stats.queuedItems += rest.length;
+    }
+    this.dispatch();
+  }
+
+  private settle(chunk: ChunkState, position: number, outcome: ItemOutcome): void {
+    if (chunk.outcomes[position] !== undefined) return;
+    chunk.outcomes[position] = outcome;
+    chunk.remaining--;
+    chunk.onItem?.(position, outcome);
+    if (chunk.remaining === 0) chunk.resolve(chunk.outcomes as ItemOutcome[]);
+  }
+
+  private retire(slot: Slot): void {
+    if (slot.retired) return;
+    slot.retired = true;
+    if (slot.job) this.stats.busyWorkers--;
+    slot.job = null;
+    slot.writer.close().catch(() => {});
+    try {
+      slot.process.kill("SIGKILL");
+    } catch { /* already gone */ }
+  }
+
+  /** Retires a process and starts its successor in the same place. */
+  private replace(slot: Slot): void {
+    const index = this.slots.indexOf(slot);
+    this.retire(slot);
+    if (index < 0 || this.closed || this.startupError) return;
+    this.stats.respawns++;
+    this.slots[index] = this.spawn();
+  }
+
+  private dispatch(): void {
+    if (this.closed) return;
+    for (const slot of this.slots) {
+      if (this.queue.length === 0) break;
+      if (!slot.ready || slot.job || slot.retired) continue;
+      const job = this.queue.shift()!;
+      this.stats.queuedItems -= job.positions.length;
+      this.stats.busyWorkers++;
+      slot.job = job;
+      const request = job.chunk.request;
+      const { bytes, ends } = sliceItems(request, job.positions);
+      const timeouts = Float64Array.from(job.positions, (p) => request.timeoutsMs[p]);
+      const deadlineAt = Number.isFinite(request.deadlineAt) ? request.deadlineAt : null;
+      const frame = encodeFrame({ type: "job", jobId: job.id, kernel: request.kernel, deadlineAt }, [
+        bytesOf(ends),
+        bytesOf(timeouts),
+        bytes,
+      ]);
+      slot.writer.write(frame).catch(() => {/* the process died; onExit settles its job */});
+    }
+  }
+}
+
+function faultOf(index: number, message: string): ItemFault {
+  return { index, kind: "trap", message, memoryBytes: 0, inputBytes: 0 };
+}
+
+/** Forwards what a sandbox process prints on stderr (normally nothing), capped. */
+async function drainStderr(stream: ReadableStream<Uint8Array>): Promise<void> {
+  let printed = 0;
+  for await (const bytes of stream) {
+    if (printed < 8192) console.error(`sandbox: ${decoder.decode(bytes).trimEnd()}`);
+    printed += bytes.length;
+  }
+}
+
+/** Copies the chosen items of a chunk into a fresh buffer (the whole chunk when it is all of them). */
+function sliceItems(request: ChunkRequest, positions: number[]): { bytes: Uint8Array; ends: Uint32Array } {
+  const ends = new Uint32Array(positions.length);
+  if (positions.length === request.ends.length) {
+    ends.set(request.ends);
+    return { bytes: request.bytes.slice(0, request.ends[request.ends.length - 1] ?? 0), ends };
+  }
+  let total = 0;
+  for (const p of positions) total += request.ends[p] - (p > 0 ? request.ends[p - 1] : 0);
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  positions.forEach((p, i) => {
+    const begin = p > 0 ? request.ends[p - 1] : 0;
+    bytes.set(request.bytes.subarray(begin, request.ends[p]), at);
+    at += request.ends[p] - begin;
+    ends[i] = at;
+  });
+  return { bytes, ends };
+}
+
+/** Parses a chunk's joined outputs at once; falls back to item by item when one is not JSON. */
+function parseOutputs(output: Uint8Array, outEnds: Uint32Array): unknown[] {
+  try {
+    return JSON.parse(`[${decoder.decode(output)}]`);
+  } catch {
+    const values: unknown[] = [];
+    let begin = 0;
+    for (let i = 0; i < outEnds.length; i++) {
+      const end = outEnds[i];
+      // skip the comma that joins this item to the previous one
+      const from = i > 0 ? begin + 1 : begin;
+      try {
+        values.push(JSON.parse(decoder.decode(output.subarray(from, end))));
+      } catch {
+        values.push(undefined);
+      }
+      begin = end;
+    }
+    return values;
+  }
+}

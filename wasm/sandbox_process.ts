@@ -1,0 +1,102 @@
+/**
+ * A sandbox process: the pool runs several, each `deno run` with read access to its kernels and
+ * nothing else. Its main thread only supervises: it passes job frames from stdin to one Worker
+ * thread that runs the kernels, and watches that thread's progress through shared memory. When an
+ * item runs past its deadline it reports the item on stdout and exits the whole process, which is
+ * the one reliable way to stop a thread spinning in WebAssembly (Worker.terminate() does not stop
+ * a busy loop in Deno 2.9; see README, "Sandbox").
+ *
+ * Usage (by the pool): deno run --allow-read=… sandbox_process.ts name=/path/name.wasm …
+ */
+import { asFloat64, asUint32, bytesOf, encodeFrame, FrameReader } from "./frames.ts";
+import type { FromWorker, InitMessage } from "./protocol.ts";
+
+const WATCHDOG_MS = 5;
+
+interface RunningJob {
+  jobId: number;
+  timeoutsMs: Float64Array;
+  deadlineAt: number;
+}
+
+function writeAll(bytes: Uint8Array): void {
+  let at = 0;
+  while (at < bytes.length) at += Deno.stdout.writeSync(bytes.subarray(at));
+}
+
+const kernels: Record<string, ArrayBuffer> = {};
+for (const arg of Deno.args) {
+  const split = arg.indexOf("=");
+  kernels[arg.slice(0, split)] = Deno.readFileSync(arg.slice(split + 1)).buffer;
+}
+
+const progressBuffer = new SharedArrayBuffer(8);
+const startedBuffer = new SharedArrayBuffer(8);
+const progress = new Int32Array(progressBuffer);
+const started = new Float64Array(startedBuffer);
+progress[1] = -1;
+let running: RunningJob | null = null;
+let watchdog: number | undefined;
+
+const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
+worker.onmessage = (event: MessageEvent<FromWorker>) => {
+  const message = event.data;
+  if (message.type === "ready") {
+    writeAll(encodeFrame({ type: "ready" }));
+  } else if (message.type === "failed") {
+    writeAll(encodeFrame({ type: "failed", message: message.message }));
+    Deno.exit(1);
+  } else {
+    running = null;
+    clearInterval(watchdog);
+    writeAll(encodeFrame({ type: "done", jobId: message.jobId, faults: message.faults }, [
+      bytesOf(message.ms),
+      bytesOf(message.outEnds),
+      message.output,
+    ]));
+  }
+};
+worker.onerror = (event: ErrorEvent) => {
+  event.preventDefault();
+  writeAll(encodeFrame({ type: "crashed", message: event.message }));
+  Deno.exit(1);
+};
+const init: InitMessage = { type: "init", kernels, progress: progressBuffer, started: startedBuffer };
+worker.postMessage(init);
+
+/** Stops the process when the running item is past its own deadline or the batch's budget. */
+function inspect(): void {
+  const job = running;
+  if (!job || Atomics.load(progress, 0) !== job.jobId) return;
+  const index = Atomics.load(progress, 1);
+  if (index < 0) return;
+  const startedAt = started[0];
+  const now = performance.timeOrigin + performance.now();
+  const itemDeadline = startedAt + job.timeoutsMs[index];
+  if (now < Math.min(itemDeadline, job.deadlineAt)) return;
+  const cause = itemDeadline <= job.deadlineAt ? "timeout" : "budget";
+  writeAll(encodeFrame({ type: "overrun", jobId: job.jobId, index, cause, ms: now - startedAt }));
+  Deno.exit(0);
+}
+
+const reader = new FrameReader();
+for await (const chunk of Deno.stdin.readable) {
+  for (const frame of reader.push(chunk)) {
+    const header = frame.header as { jobId: number; kernel: string; deadlineAt: number | null };
+    const [ends, timeouts, bytes] = frame.sections;
+    running = {
+      jobId: header.jobId,
+      timeoutsMs: asFloat64(timeouts),
+      deadlineAt: header.deadlineAt ?? Infinity,
+    };
+    const endsArray = asUint32(ends);
+    worker.postMessage({ type: "job", jobId: header.jobId, kernel: header.kernel, bytes, ends: endsArray }, [
+      bytes.buffer,
+      endsArray.buffer,
+    ]);
+    clearInterval(watchdog);
+    watchdog = setInterval(inspect, WATCHDOG_MS);
+  }
+}
+// The pool closed our stdin: it is shutting down.
+Deno.exit(0);

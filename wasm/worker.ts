@@ -1,0 +1,98 @@
+/**
+ * A sandbox worker: instantiates the verifier kernels and scores chunks of items with them.
+ * Its only contact with the outside is postMessage and two shared progress cells that let the
+ * pool see which item is running and since when (the pool terminates the worker at a deadline).
+ */
+/// <reference lib="deno.worker" />
+import { compileKernel, KernelAbort, KernelInstance } from "./kernel_instance.ts";
+import type { DoneMessage, InitMessage, ItemFault, JobMessage, ToWorker } from "./protocol.ts";
+
+const modules = new Map<string, WebAssembly.Module>();
+const instances = new Map<string, KernelInstance>();
+let progress: Int32Array;
+let started: Float64Array;
+let output = new Uint8Array(1 << 16);
+const COMMA = new Uint8Array([0x2c]);
+const NULL = new TextEncoder().encode("null");
+
+function instanceFor(kernel: string): KernelInstance {
+  let instance = instances.get(kernel);
+  if (!instance) {
+    const module = modules.get(kernel);
+    if (!module) throw new Error(`Unknown kernel "${kernel}"`);
+    instance = new KernelInstance(module);
+    instances.set(kernel, instance);
+  }
+  return instance;
+}
+
+function append(at: number, bytes: Uint8Array): number {
+  if (at + bytes.length > output.length) {
+    let size = output.length * 2;
+    while (size < at + bytes.length) size *= 2;
+    const grown = new Uint8Array(size);
+    grown.set(output.subarray(0, at));
+    output = grown;
+  }
+  output.set(bytes, at);
+  return at + bytes.length;
+}
+
+function runJob(job: JobMessage): DoneMessage {
+  const count = job.ends.length;
+  const outEnds = new Uint32Array(count);
+  const ms = new Float64Array(count);
+  const faults: ItemFault[] = [];
+  let at = 0;
+  let begin = 0;
+  progress[0] = job.jobId;
+  for (let i = 0; i < count; i++) {
+    const end = job.ends[i];
+    const item = job.bytes.subarray(begin, end);
+    begin = end;
+    const t0 = performance.now();
+    started[0] = performance.timeOrigin + t0;
+    Atomics.store(progress, 1, i);
+    const instance = instanceFor(job.kernel);
+    if (i > 0) at = append(at, COMMA);
+    try {
+      at = append(at, instance.scoreBytes(item));
+    } catch (error) {
+      at = append(at, NULL);
+      faults.push({
+        index: i,
+        kind: error instanceof KernelAbort ? "abort" : "trap",
+        message: error instanceof Error ? error.message : String(error),
+        memoryBytes: instance.memoryBytes(),
+        inputBytes: item.length,
+      });
+      // The instance's state is undefined after a trap: start the next item on a fresh one.
+      instances.delete(job.kernel);
+    }
+    outEnds[i] = at;
+    ms[i] = performance.now() - t0;
+  }
+  Atomics.store(progress, 1, -1);
+  return { type: "done", jobId: job.jobId, output: output.slice(0, at), outEnds, ms, faults };
+}
+
+function init(message: InitMessage): void {
+  progress = new Int32Array(message.progress);
+  started = new Float64Array(message.started);
+  for (const [name, bytes] of Object.entries(message.kernels)) modules.set(name, compileKernel(bytes));
+}
+
+self.onmessage = (event: MessageEvent<ToWorker>) => {
+  const message = event.data;
+  if (message.type === "init") {
+    try {
+      init(message);
+      self.postMessage({ type: "ready" });
+    } catch (error) {
+      self.postMessage({ type: "failed", message: String(error) });
+    }
+    return;
+  }
+  const done = runJob(message);
+  self.postMessage(done, [done.output.buffer, done.outEnds.buffer, done.ms.buffer]);
+};
