@@ -90,7 +90,9 @@ export async function createEngine(
       await Deno.stat(path);
       kernels[name] = path;
     } catch (error) {
-      unavailable[name] = `kernel wasm/${name}.wasm could not be read (${(error as Error).message}); run deno task build`;
+      unavailable[name] = `kernel wasm/${name}.wasm could not be read (${
+        (error as Error).message
+      }); run deno task build`;
     }
   }
   const pool = new WorkerPool({ size: settings.workers, kernels });
@@ -100,7 +102,7 @@ export async function createEngine(
 
 /** Verifies items; see `createEngine`. */
 export class Engine {
-  readonly metrics = new EngineMetrics();
+  readonly metrics: EngineMetrics;
   private readonly validator: ItemValidator;
 
   constructor(
@@ -110,6 +112,7 @@ export class Engine {
     readonly unavailable: Record<string, string>,
   ) {
     this.validator = new ItemValidator(table);
+    this.metrics = new EngineMetrics(new Set(Object.keys(table)));
   }
 
   /** Per verifier: "ok" or why it is unavailable. */
@@ -153,7 +156,19 @@ export class Engine {
    * `invalid_request` result; the others are scored in the sandbox. Throws `OverloadedError` when
    * the queue is full and `SandboxUnavailableError` when a needed kernel is missing.
    */
-  async verifyBatch(rawItems: unknown[], batch: BatchOptions = {}): Promise<VerifyResult[]> {
+  verifyBatch(rawItems: unknown[], batch: BatchOptions = {}): Promise<VerifyResult[]> {
+    try {
+      return this.startBatch(rawItems, batch);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Like `verifyBatch`, but throws `OverloadedError` / `SandboxUnavailableError` synchronously,
+   * before any result is delivered, so a streaming response can still answer 429 or 503.
+   */
+  startBatch(rawItems: unknown[], batch: BatchOptions = {}): Promise<VerifyResult[]> {
     const results: VerifyResult[] = new Array(rawItems.length);
     const deliver = (index: number, result: VerifyResult) => {
       results[index] = result;
@@ -174,7 +189,9 @@ export class Engine {
       group.push(prepared.item);
     }
     for (const name of groups.keys()) {
-      if (name in this.unavailable) throw new SandboxUnavailableError(`Verifier "${name}" is unavailable: ${this.unavailable[name]}`);
+      if (name in this.unavailable) {
+        throw new SandboxUnavailableError(`Verifier "${name}" is unavailable: ${this.unavailable[name]}`);
+      }
     }
     const valid = rawItems.length - invalid.length;
     const queued = this.pool.stats.queuedItems;
@@ -201,19 +218,14 @@ export class Engine {
         }));
       }
     }
-    let budgetTimer: number | undefined;
+    let budgetTimer: ReturnType<typeof setTimeout> | undefined;
     if (batch.budgetMs !== undefined && runs.length > 0) {
       budgetTimer = setTimeout(() => {
         budgetSpent = true;
         for (const request of requests) this.pool.cancel(request);
       }, batch.budgetMs);
     }
-    try {
-      await Promise.all(runs);
-    } finally {
-      clearTimeout(budgetTimer);
-    }
-    return results;
+    return Promise.all(runs).then(() => results).finally(() => clearTimeout(budgetTimer));
   }
 
   /** Verifies one item (already known to be valid or not): its result. */
@@ -237,10 +249,16 @@ export class Engine {
     try {
       params = item.verifier.params(item.reference, item.options);
     } catch (error) {
-      if (error instanceof InvalidRequestError) return { result: noVerdict(head, "invalid_request", error.message) };
-      return { result: noVerdict(head, "internal", `Preparing the item failed: ${(error as Error).message}`) };
+      if (error instanceof InvalidRequestError) {
+        return { result: noVerdict(head, "invalid_request", error.message) };
+      }
+      return {
+        result: noVerdict(head, "internal", `Preparing the item failed: ${(error as Error).message}`),
+      };
     }
-    const requested = typeof item.options.timeout_ms === "number" ? item.options.timeout_ms : item.verifier.defaultTimeoutMs;
+    const requested = typeof item.options.timeout_ms === "number"
+      ? item.options.timeout_ms
+      : item.verifier.defaultTimeoutMs;
     return {
       item: {
         index,
@@ -277,15 +295,34 @@ export class Engine {
       case "fault": {
         const fault = outcome.fault;
         if (fault.memoryBytes >= KERNEL_MAX_BYTES / 2 || fault.inputBytes >= KERNEL_MAX_BYTES / 4) {
-          return tooComplex(head, "memory", `Verification exhausted the sandbox's ${KERNEL_MAX_BYTES >> 20} MiB memory cap`, ms);
+          return tooComplex(
+            head,
+            "memory",
+            `Verification exhausted the sandbox's ${KERNEL_MAX_BYTES >> 20} MiB memory cap`,
+            ms,
+          );
         }
-        return noVerdict(head, "internal", `The ${head.verifier} kernel failed (${fault.kind}: ${fault.message})`, ms);
+        return noVerdict(
+          head,
+          "internal",
+          `The ${head.verifier} kernel failed (${fault.kind}: ${fault.message})`,
+          ms,
+        );
       }
       case "budget":
-        return noVerdict(head, "overloaded", `The batch's budget_ms of ${budgetMs} ms ran out while this item ran`, ms);
+        return noVerdict(
+          head,
+          "overloaded",
+          `The batch's budget_ms of ${budgetMs} ms ran out while this item ran`,
+          ms,
+        );
       case "cancelled":
         return budgetSpent
-          ? noVerdict(head, "overloaded", `The batch's budget_ms of ${budgetMs} ms ran out before this item ran`)
+          ? noVerdict(
+            head,
+            "overloaded",
+            `The batch's budget_ms of ${budgetMs} ms ran out before this item ran`,
+          )
           : noVerdict(head, "sandbox_unavailable", "The server is shutting down");
     }
   }
@@ -294,7 +331,10 @@ export class Engine {
 /** The id and verifier an item claims, as far as they can be read (for results of invalid items). */
 function headOf(raw: unknown): ResultHead {
   const item = (raw !== null && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
-  const head: ResultHead = { verifier: typeof item.verifier === "string" ? item.verifier : null, version: null };
+  const head: ResultHead = {
+    verifier: typeof item.verifier === "string" ? item.verifier : null,
+    version: null,
+  };
   if (typeof item.id === "string") head.id = item.id;
   return head;
 }
@@ -304,7 +344,8 @@ function kernelVerdict(head: ResultHead, value: unknown, ms: number): VerifyResu
   const out = value as { reward?: unknown; correct?: unknown; details?: unknown };
   const details = out?.details as Record<string, unknown> | undefined;
   if (
-    typeof out?.reward !== "number" || !(out.reward >= 0 && out.reward <= 1) || typeof out.correct !== "boolean" ||
+    typeof out?.reward !== "number" || !(out.reward >= 0 && out.reward <= 1) ||
+    typeof out.correct !== "boolean" ||
     typeof details !== "object" || details === null || !("reason" in details)
   ) {
     return noVerdict(head, "internal", `The ${head.verifier} kernel returned a malformed result`, ms);

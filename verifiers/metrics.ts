@@ -40,8 +40,11 @@ export class EngineMetrics {
   /** verifier → latency histogram of item run time in ms */
   readonly latency = new Map<string, Histogram>();
 
+  /** `known`: the verifier names that may appear as labels (anything else counts as "unknown"). */
+  constructor(private readonly known: ReadonlySet<string>) {}
+
   record(result: VerifyResult): void {
-    const verifier = result.verifier ?? "unknown";
+    const verifier = result.verifier !== null && this.known.has(result.verifier) ? result.verifier : "unknown";
     let byOutcome = this.items.get(verifier);
     if (!byOutcome) this.items.set(verifier, byOutcome = new Map());
     const outcome = outcomeOf(result);

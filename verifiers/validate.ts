@@ -2,7 +2,7 @@
  * Validation of items before anything runs: the item's envelope, then the verifier's published
  * JSON Schemas for `reference` and `options` (ajv, compiled once per verifier).
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import type { JsonSchema, WasmVerifier } from "./types.ts";
 
 /** The shape every item has, whatever its verifier. */
@@ -52,7 +52,13 @@ export class ItemValidator {
   /** Returns the valid item, or a message that names the failing path and schema rule. */
   check(raw: unknown): { item: ValidItem } | { message: string } {
     if (!this.envelope(raw)) return { message: describe("item", this.envelope.errors) };
-    const item = raw as { id?: string; verifier: string; response: string; reference?: unknown; options?: object };
+    const item = raw as {
+      id?: string;
+      verifier: string;
+      response: string;
+      reference?: unknown;
+      options?: object;
+    };
     const verifier = this.table[item.verifier];
     if (!verifier) {
       const known = Object.keys(this.table).sort().join(", ");
@@ -73,9 +79,13 @@ function describe(part: string, errors: ErrorObject[] | null | undefined): strin
   if (!error) return `${part}: is invalid`;
   let message = error.message ?? "is invalid";
   if (error.keyword === "additionalProperties") {
-    message = `has an unknown property "${(error.params as { additionalProperty: string }).additionalProperty}"`;
+    message = `has an unknown property "${
+      (error.params as { additionalProperty: string }).additionalProperty
+    }"`;
   } else if (error.keyword === "enum") {
-    message = `must be one of ${JSON.stringify((error.params as { allowedValues: unknown[] }).allowedValues)}`;
+    message = `must be one of ${
+      JSON.stringify((error.params as { allowedValues: unknown[] }).allowedValues)
+    }`;
   }
   return `${part}${error.instancePath}: ${message} (schema ${error.schemaPath})`;
 }

@@ -1,0 +1,170 @@
+/**
+ * `deno task verify [--in items.jsonl] [--out results.jsonl]`: one result line per input line, in
+ * order, through the same engine as the server. A malformed line gets an `invalid_request` result
+ * that names its line number; blank lines are skipped. Progress (on a terminal) and the summary go to stderr.
+ */
+import type { Engine, VerifyResult } from "../verifiers/mod.ts";
+import { readLines } from "./lines.ts";
+
+/** Lines verified per engine batch: large enough to keep every sandbox process busy. */
+const BATCH_LINES = 8192;
+
+/** Running totals for the summary line. */
+export class VerifySummary {
+  count = 0;
+  verdicts = 0;
+  rewardSum = 0;
+  correct = 0;
+  errors: Record<string, number> = {};
+
+  add(result: VerifyResult): void {
+    this.count++;
+    if (result.error) {
+      this.errors[result.error.code] = (this.errors[result.error.code] ?? 0) + 1;
+      return;
+    }
+    this.verdicts++;
+    this.rewardSum += result.reward ?? 0;
+    if (result.correct) this.correct++;
+  }
+
+  /** "verified 10 items: 9 verdicts, mean reward 0.8000, 7 correct; errors: invalid_request 1" */
+  line(seconds: number): string {
+    const mean = this.verdicts > 0 ? (this.rewardSum / this.verdicts).toFixed(4) : "n/a";
+    const errors = Object.entries(this.errors).map(([code, n]) => `${code} ${n}`).join(", ") || "none";
+    const rate = seconds > 0 ? Math.round(this.count / seconds) : 0;
+    return `verified ${this.count} items in ${
+      seconds.toFixed(2)
+    } s (${rate}/s): ${this.verdicts} verdicts, ` +
+      `mean reward ${mean}, ${this.correct} correct; errors: ${errors}`;
+  }
+}
+
+function invalidLine(lineNumber: number, message: string): VerifyResult {
+  return {
+    verifier: null,
+    version: null,
+    reward: null,
+    correct: null,
+    details: null,
+    error: { code: "invalid_request", message: `line ${lineNumber}: ${message}` },
+    ms: 0,
+  };
+}
+
+interface NumberedLine {
+  text: string;
+  number: number;
+}
+
+/** Verifies one block of lines: parses each, verifies the parsable ones as one batch, keeps order. */
+async function verifyLines(engine: Engine, lines: NumberedLine[]): Promise<VerifyResult[]> {
+  const results: (VerifyResult | undefined)[] = new Array(lines.length);
+  const items: unknown[] = [];
+  const positions: number[] = [];
+  lines.forEach((line, i) => {
+    try {
+      items.push(JSON.parse(line.text));
+      positions.push(i);
+    } catch (error) {
+      results[i] = invalidLine(line.number, `malformed JSON (${(error as Error).message})`);
+    }
+  });
+  const verified = await engine.verifyBatch(items);
+  verified.forEach((result, k) => {
+    const position = positions[k];
+    if (result.error?.code === "invalid_request") {
+      result.error = { ...result.error, message: `line ${lines[position].number}: ${result.error.message}` };
+    }
+    results[position] = result;
+  });
+  return results as VerifyResult[];
+}
+
+/** Shows items done and the rate on one rewritten stderr line (only on a terminal). */
+class ProgressBar {
+  private lastDraw = 0;
+  constructor(private readonly enabled: boolean, private readonly totalBytes: number | null) {}
+
+  draw(items: number, bytesRead: number, seconds: number, force = false): void {
+    if (!this.enabled) return;
+    const now = performance.now();
+    if (!force && now - this.lastDraw < 100) return;
+    this.lastDraw = now;
+    const rate = seconds > 0 ? Math.round(items / seconds) : 0;
+    let bar = "";
+    if (this.totalBytes) {
+      const fraction = Math.min(1, bytesRead / this.totalBytes);
+      const filled = Math.round(fraction * 30);
+      bar = `[${"#".repeat(filled)}${" ".repeat(30 - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% `;
+    }
+    Deno.stderr.writeSync(new TextEncoder().encode(`\r${bar}${items} items, ${rate}/s `));
+  }
+
+  finish(): void {
+    if (this.enabled) Deno.stderr.writeSync(new TextEncoder().encode("\n"));
+  }
+}
+
+/** Counts bytes as they pass, for the progress bar. */
+function countingStream(
+  stream: ReadableStream<Uint8Array>,
+  counter: { bytes: number },
+): ReadableStream<Uint8Array> {
+  return stream.pipeThrough(
+    new TransformStream({
+      transform(chunk, controller) {
+        counter.bytes += chunk.length;
+        controller.enqueue(chunk);
+      },
+    }),
+  );
+}
+
+/** Runs the verify command; returns the summary. Paths are already absolute (or null for stdio). */
+export async function runVerify(
+  engine: Engine,
+  inPath: string | null,
+  outPath: string | null,
+): Promise<VerifySummary> {
+  const input = inPath ? await Deno.open(inPath, { read: true }) : Deno.stdin;
+  const totalBytes = inPath ? (await Deno.stat(inPath)).size : null;
+  const output = outPath
+    ? await Deno.open(outPath, { write: true, create: true, truncate: true })
+    : Deno.stdout;
+  const writer = output.writable.getWriter();
+  const encoder = new TextEncoder();
+  const summary = new VerifySummary();
+  const counter = { bytes: 0 };
+  const progress = new ProgressBar(Deno.stderr.isTerminal(), totalBytes);
+  const started = performance.now();
+  let block: NumberedLine[] = [];
+  let lineNumber = 0;
+  const flush = async () => {
+    if (block.length === 0) return;
+    const results = await verifyLines(engine, block);
+    let text = "";
+    for (const result of results) {
+      summary.add(result);
+      text += JSON.stringify(result) + "\n";
+    }
+    await writer.write(encoder.encode(text));
+    block = [];
+    progress.draw(summary.count, counter.bytes, (performance.now() - started) / 1000);
+  };
+  for await (const line of readLines(countingStream(input.readable, counter))) {
+    lineNumber++;
+    // A blank line carries no item (a trailing newline, a separator): it gets no result line.
+    if (line.trim() === "") continue;
+    block.push({ text: line, number: lineNumber });
+    if (block.length >= BATCH_LINES) await flush();
+  }
+  await flush();
+  if (outPath) await writer.close();
+  else writer.releaseLock();
+  const seconds = (performance.now() - started) / 1000;
+  progress.draw(summary.count, counter.bytes, seconds, true);
+  progress.finish();
+  console.error(summary.line(seconds));
+  return summary;
+}

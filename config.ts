@@ -1,0 +1,96 @@
+/**
+ * The server's configuration: defaults in code, then an optional YAML file (`--config`), then
+ * environment variables, then command-line flags. `describeConfig` prints the effective result.
+ */
+import { parse as parseYaml } from "yaml";
+
+export interface Config {
+  host: string;
+  port: number;
+  /** Sandbox processes (default: one per core). */
+  workers: number;
+  /** Largest request body accepted (bytes); larger bodies get 413. */
+  max_body_bytes: number;
+  /** Items that may wait for the sandbox before new requests get 429. */
+  max_queue_items: number;
+  /** Cap on any item's `options.timeout_ms`. */
+  max_timeout_ms: number;
+  /** Bearer tokens; when non-empty every request but `GET /healthz` needs one. */
+  api_keys: string[];
+}
+
+export const defaultConfig: Config = {
+  host: "127.0.0.1",
+  port: 8787,
+  workers: navigator.hardwareConcurrency || 2,
+  max_body_bytes: 64 * 1024 * 1024,
+  max_queue_items: 262_144,
+  max_timeout_ms: 30_000,
+  api_keys: [],
+};
+
+const ENV: Record<string, keyof Config> = {
+  ARBITER_HOST: "host",
+  ARBITER_PORT: "port",
+  ARBITER_WORKERS: "workers",
+  ARBITER_MAX_BODY_BYTES: "max_body_bytes",
+  ARBITER_MAX_QUEUE_ITEMS: "max_queue_items",
+  ARBITER_MAX_TIMEOUT_MS: "max_timeout_ms",
+  ARBITER_API_KEYS: "api_keys",
+};
+
+/** A configuration problem, reported to the user before the server starts. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+function coerce(key: keyof Config, value: unknown, source: string): Config[keyof Config] {
+  const expected = defaultConfig[key];
+  if (Array.isArray(expected)) {
+    if (Array.isArray(value)) return value.map(String);
+    return String(value).split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+  }
+  if (typeof expected === "number") {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < (key === "port" ? 0 : 1)) {
+      throw new ConfigError(`${source}: ${key} must be a positive integer, got ${JSON.stringify(value)}`);
+    }
+    return n;
+  }
+  return String(value);
+}
+
+/** Builds the effective configuration from a YAML file's text (optional), the environment and flags. */
+export function loadConfig(
+  options: {
+    yamlText?: string;
+    env?: Record<string, string | undefined>;
+    flags?: Partial<Record<keyof Config, unknown>>;
+  } = {},
+): Config {
+  const config: Config = { ...defaultConfig, api_keys: [...defaultConfig.api_keys] };
+  const set = (key: string, value: unknown, source: string) => {
+    if (!(key in defaultConfig)) throw new ConfigError(`${source}: unknown setting "${key}"`);
+    (config as unknown as Record<string, unknown>)[key] = coerce(key as keyof Config, value, source);
+  };
+  if (options.yamlText !== undefined) {
+    const parsed = parseYaml(options.yamlText) ?? {};
+    if (typeof parsed !== "object" || Array.isArray(parsed)) {
+      throw new ConfigError("config file: must be a mapping");
+    }
+    for (const [key, value] of Object.entries(parsed)) set(key, value, "config file");
+  }
+  for (const [name, key] of Object.entries(ENV)) {
+    const value = options.env?.[name];
+    if (value !== undefined && value !== "") set(key, value, name);
+  }
+  for (const [key, value] of Object.entries(options.flags ?? {})) {
+    if (value !== undefined) set(key, value, `--${key}`);
+  }
+  return config;
+}
+
+/** The effective configuration as one line of JSON, with API keys redacted. */
+export function describeConfig(config: Config): string {
+  return JSON.stringify({ ...config, api_keys: config.api_keys.map(() => "***") });
+}

@@ -1,0 +1,115 @@
+/**
+ * Arbiter's entry point.
+ *   deno task start [--port N] [--host H] [--workers N] [--config arbiter.yaml]   the HTTP server
+ *   deno task verify [--in items.jsonl] [--out results.jsonl]                       the CLI verifier
+ */
+import { parseArgs } from "node:util";
+import { resolve } from "node:path";
+import { runVerify } from "./cli/verify.ts";
+import { type Config, ConfigError, describeConfig, loadConfig } from "./config.ts";
+import { createApp } from "./routes/mod.ts";
+import { createEngine, VERIFIERS } from "./verifiers/mod.ts";
+
+const USAGE = `usage:
+  main.ts serve  [--port N] [--host H] [--workers N] [--config FILE]
+  main.ts verify [--in items.jsonl] [--out results.jsonl] [--workers N] [--config FILE]`;
+
+/** Paths on the command line are relative to where the user ran the task, not to this folder. */
+function userPath(path: string): string {
+  return resolve(Deno.env.get("INIT_CWD") ?? Deno.cwd(), path);
+}
+
+function configFrom(values: Record<string, string | boolean | undefined>): Config {
+  const yamlText = typeof values.config === "string"
+    ? Deno.readTextFileSync(userPath(values.config))
+    : undefined;
+  return loadConfig({
+    yamlText,
+    env: Deno.env.toObject(),
+    flags: { host: values.host, port: values.port, workers: values.workers },
+  });
+}
+
+async function serve(config: Config): Promise<void> {
+  console.log(`config ${describeConfig(config)}`);
+  const engine = await createEngine(VERIFIERS, {
+    workers: config.workers,
+    maxQueueItems: config.max_queue_items,
+    maxTimeoutMs: config.max_timeout_ms,
+  });
+  const app = createApp(engine, { maxBodyBytes: config.max_body_bytes, apiKeys: config.api_keys });
+  const server = Deno.serve({
+    hostname: config.host,
+    port: config.port,
+    onListen: ({ hostname, port }) => console.log(`listening on http://${hostname}:${port}`),
+  }, app.fetch);
+  const stop = async (signal: string) => {
+    console.log(`${signal}: finishing in-flight requests`);
+    await server.shutdown();
+    await engine.close();
+    console.log("stopped");
+    Deno.exit(0);
+  };
+  Deno.addSignalListener("SIGTERM", () => void stop("SIGTERM"));
+  Deno.addSignalListener("SIGINT", () => void stop("SIGINT"));
+  await server.finished;
+}
+
+async function verify(config: Config, values: Record<string, string | boolean | undefined>): Promise<void> {
+  const engine = await createEngine(VERIFIERS, {
+    workers: config.workers,
+    maxQueueItems: Number.MAX_SAFE_INTEGER,
+    maxTimeoutMs: config.max_timeout_ms,
+  });
+  try {
+    const inPath = typeof values.in === "string" ? userPath(values.in) : null;
+    const outPath = typeof values.out === "string" ? userPath(values.out) : null;
+    await runVerify(engine, inPath, outPath);
+  } finally {
+    await engine.close();
+  }
+}
+
+async function main(): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: Deno.args,
+      allowPositionals: true,
+      options: {
+        port: { type: "string" },
+        host: { type: "string" },
+        workers: { type: "string" },
+        config: { type: "string" },
+        in: { type: "string" },
+        out: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const [command] = parsed.positionals;
+  if (parsed.values.help || (command !== "serve" && command !== "verify")) {
+    console.error(USAGE);
+    return parsed.values.help ? 0 : 2;
+  }
+  try {
+    const config = configFrom(parsed.values);
+    if (command === "serve") await serve(config);
+    else await verify(config, parsed.values);
+    return 0;
+  } catch (error) {
+    if (
+      error instanceof ConfigError || error instanceof Deno.errors.NotFound ||
+      error instanceof Deno.errors.PermissionDenied
+    ) {
+      console.error(`error: ${(error as Error).message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+if (import.meta.main) Deno.exit(await main());

@@ -1,0 +1,47 @@
+/** The HTTP app: middleware (metrics, auth, body limit), the routes, and the one error handler. */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { Engine } from "../verifiers/mod.ts";
+import { apiKeyAuth } from "./auth.ts";
+import { ApiError, renderError } from "./errors.ts";
+import { healthRoutes } from "./health.ts";
+import { HttpMetrics, metricsRoutes } from "./metrics.ts";
+import { openApiRoutes } from "./openapi.ts";
+import { verifierRoutes } from "./verifiers.ts";
+import { verifyRoutes } from "./verify.ts";
+
+export interface AppOptions {
+  maxBodyBytes: number;
+  apiKeys: string[];
+}
+
+/** Builds the Arbiter HTTP app over an engine. */
+export function createApp(engine: Engine, options: AppOptions): Hono {
+  const app = new Hono();
+  const http = new HttpMetrics();
+  app.use("*", http.middleware());
+  app.use("*", apiKeyAuth(options.apiKeys));
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: options.maxBodyBytes,
+      onError: () => {
+        throw new ApiError(
+          413,
+          "invalid_request",
+          `The request body is larger than max_body_bytes (${options.maxBodyBytes} bytes); split the batch`,
+        );
+      },
+    }),
+  );
+  app.route("/", healthRoutes(engine, options.maxBodyBytes));
+  app.route("/", verifierRoutes(engine));
+  app.route("/", verifyRoutes(engine));
+  app.route("/", openApiRoutes(engine));
+  app.route("/", metricsRoutes(engine, http));
+  app.notFound((c) =>
+    c.json({ error: { code: "invalid_request", message: `No route for ${c.req.method} ${c.req.path}` } }, 404)
+  );
+  app.onError(renderError);
+  return app;
+}
