@@ -1,6 +1,8 @@
 // A kernel for the sandbox's own tests (built into wasm/test/probe.wasm, never served).
-// The response is a command: "ok" scores 1; "loop" never returns; "alloc N" keeps allocating
-// N MiB; "trap" executes unreachable; "abort" fails an assertion; "bad" emits invalid JSON.
+// The response is a command: "ok" allocates 4 KiB (so a heap that is never reset would reach the
+// cap after ~16,000 items) and scores 1; "mem" reports the linear memory's size in pages; "loop"
+// never returns; "alloc N" keeps allocating N MiB; "trap" executes unreachable; "abort" fails an
+// assertion; "bad" emits invalid JSON.
 import { emit, input, itemLen, itemPtr, output_len, separatorAt } from "../../kernels/_abi";
 import { JsonWriter } from "../../kernels/_writer";
 export { input, output_len };
@@ -14,7 +16,14 @@ let sink: i32 = 0;
 
 export function score(): usize {
   const cmd = command();
-  if (cmd == "loop") {
+  let pages: i32 = -1;
+  if (cmd == "ok") {
+    const scratch = new Uint8Array(4096);
+    scratch[4095] = 1;
+    sink = scratch[4095];
+  } else if (cmd == "mem") {
+    pages = memory.size();
+  } else if (cmd == "loop") {
     let i: i32 = 0;
     while (i >= 0) i = (i + 1) & 0x3fffffff;
     sink = i;
@@ -32,7 +41,9 @@ export function score(): usize {
   }
   const w = new JsonWriter();
   w.beginObject().key("reward").num(1).key("correct").bool(true);
-  w.key("details").beginObject().key("reason").null().key("command").str(cmd).endObject();
+  w.key("details").beginObject().key("reason").null().key("command").str(cmd);
+  if (pages >= 0) w.key("pages").int(pages);
+  w.endObject();
   w.endObject();
   return emit(w.finish());
 }
