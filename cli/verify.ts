@@ -3,7 +3,7 @@
  * order, through the same engine as the server. A malformed line gets an `invalid_request` result
  * that names its line number; blank lines are skipped. Progress (on a terminal) and the summary go to stderr.
  */
-import type { Engine, VerifyResult } from "../verifiers/mod.ts";
+import { type Engine, resultJson, type VerifyResult } from "../verifiers/mod.ts";
 import { readLines } from "./lines.ts";
 
 /** Lines verified per engine batch: large enough to keep every sandbox process busy. */
@@ -74,7 +74,10 @@ async function verifyLines(engine: Engine, lines: NumberedLine[]): Promise<Verif
   verified.forEach((result, k) => {
     const position = positions[k];
     if (result.error?.code === "invalid_request") {
-      result.error = { ...result.error, message: `line ${lines[position].number}: ${result.error.message}` };
+      result.error = {
+        code: "invalid_request",
+        message: `line ${lines[position].number}: ${result.error.message}`,
+      };
     }
     results[position] = result;
   });
@@ -146,7 +149,7 @@ export async function runVerify(
     let text = "";
     for (const result of results) {
       summary.add(result);
-      text += JSON.stringify(result) + "\n";
+      text += resultJson(result) + "\n";
     }
     await writer.write(encoder.encode(text));
     block = [];

@@ -1,6 +1,6 @@
 // A growable UTF-8 buffer that writes JSON, used by every kernel to build its output.
 
-/** Builds one JSON text byte by byte; numbers that are not finite are written as null. */
+/** Builds one JSON text, ASCII only, byte by byte; numbers that are not finite are written as null. */
 export class JsonWriter {
   buf: Uint8Array = new Uint8Array(256);
   len: i32 = 0;
@@ -131,28 +131,14 @@ export class JsonWriter {
         this.byte(hexDigit(c & 15));
       } else if (c < 0x80) {
         this.byte(c);
-      } else if (c < 0x800) {
-        this.byte(0xc0 | (c >> 6));
-        this.byte(0x80 | (c & 63));
-      } else if (c >= 0xd800 && c < 0xdc00 && i + 1 < n) {
-        const d = s.charCodeAt(i + 1);
-        if (d >= 0xdc00 && d < 0xe000) {
-          i++;
-          const cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-          this.byte(0xf0 | (cp >> 18));
-          this.byte(0x80 | ((cp >> 12) & 63));
-          this.byte(0x80 | ((cp >> 6) & 63));
-          this.byte(0x80 | (cp & 63));
-        } else {
-          this.ascii("\\ufffd");
-        }
-      } else if (c >= 0xd800 && c < 0xe000) {
-        // a lone surrogate cannot be encoded in UTF-8
-        this.ascii("\\ufffd");
       } else {
-        this.byte(0xe0 | (c >> 12));
-        this.byte(0x80 | ((c >> 6) & 63));
-        this.byte(0x80 | (c & 63));
+        // Non-ASCII as \uXXXX escapes (surrogate pairs as two): the output stays ASCII, so the
+        // host can slice a chunk's decoded text by byte offsets.
+        this.ascii("\\u");
+        this.byte(hexDigit((c >> 12) & 15));
+        this.byte(hexDigit((c >> 8) & 15));
+        this.byte(hexDigit((c >> 4) & 15));
+        this.byte(hexDigit(c & 15));
       }
     }
     this.byte(0x22);

@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import {
   type Engine,
   OverloadedError,
+  resultJson,
   SandboxUnavailableError,
   type VerifyResult,
 } from "../verifiers/mod.ts";
@@ -18,6 +19,8 @@ function httpErrorOf(error: unknown): unknown {
   }
   return error;
 }
+
+const JSON_TYPE = { "content-type": "application/json" };
 
 interface BatchBody {
   items: unknown[];
@@ -56,7 +59,7 @@ export function verifyRoutes(engine: Engine): Hono {
     const invalid = engine.invalidReason(item);
     if (invalid !== null) throw new ApiError(400, "invalid_request", invalid);
     try {
-      return c.json(await engine.verifyOne(item));
+      return c.body(resultJson(await engine.verifyOne(item)), 200, JSON_TYPE);
     } catch (error) {
       throw httpErrorOf(error);
     }
@@ -67,7 +70,8 @@ export function verifyRoutes(engine: Engine): Hono {
     const wantsStream = (c.req.header("accept") ?? "").includes("application/x-ndjson");
     if (!wantsStream) {
       try {
-        return c.json({ results: await engine.verifyBatch(items, { budgetMs: budget_ms }) });
+        const results = await engine.verifyBatch(items, { budgetMs: budget_ms });
+        return c.body(`{"results":[${results.map(resultJson).join(",")}]}`, 200, JSON_TYPE);
       } catch (error) {
         throw httpErrorOf(error);
       }
@@ -76,7 +80,7 @@ export function verifyRoutes(engine: Engine): Hono {
     let controller!: ReadableStreamDefaultController<Uint8Array>;
     const stream = new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) });
     const onResult = (index: number, result: VerifyResult) => {
-      controller.enqueue(encoder.encode(JSON.stringify({ index, ...result }) + "\n"));
+      controller.enqueue(encoder.encode(`{"index":${index},${resultJson(result).slice(1)}\n`));
     };
     let done: Promise<VerifyResult[]>;
     try {

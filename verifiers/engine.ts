@@ -6,7 +6,15 @@
 import { type ChunkRequest, type ItemOutcome, WorkerPool } from "../wasm/pool.ts";
 import { KERNEL_MAX_BYTES } from "../wasm/limits.ts";
 import { EngineMetrics } from "./metrics.ts";
-import { noVerdict, type ResultHead, roundMs, tooComplex, verdict, type VerifyResult } from "./result.ts";
+import {
+  KernelVerdict,
+  noVerdict,
+  parseKernelOutput,
+  type ResultHead,
+  roundMs,
+  tooComplex,
+  type VerifyResult,
+} from "./result.ts";
 import { InvalidRequestError, type WasmVerifier } from "./types.ts";
 import { ItemValidator, type ValidItem } from "./validate.ts";
 
@@ -289,7 +297,7 @@ export class Engine {
     const ms = roundMs(outcome.ms);
     switch (outcome.kind) {
       case "output":
-        return kernelVerdict(head, outcome.value, ms);
+        return kernelVerdict(head, outcome.text, ms);
       case "timeout":
         return tooComplex(head, "deadline", `Verification ran past its ${item.timeoutMs} ms deadline`, ms);
       case "fault": {
@@ -340,17 +348,12 @@ function headOf(raw: unknown): ResultHead {
 }
 
 /** Checks a kernel's output against the contract and makes it a verdict (else an internal error). */
-function kernelVerdict(head: ResultHead, value: unknown, ms: number): VerifyResult {
-  const out = value as { reward?: unknown; correct?: unknown; details?: unknown };
-  const details = out?.details as Record<string, unknown> | undefined;
-  if (
-    typeof out?.reward !== "number" || !(out.reward >= 0 && out.reward <= 1) ||
-    typeof out.correct !== "boolean" ||
-    typeof details !== "object" || details === null || !("reason" in details)
-  ) {
+function kernelVerdict(head: ResultHead, text: string, ms: number): VerifyResult {
+  const out = parseKernelOutput(text);
+  if (out === null) {
     return noVerdict(head, "internal", `The ${head.verifier} kernel returned a malformed result`, ms);
   }
-  return verdict(head, out.reward, out.correct, details, ms);
+  return new KernelVerdict(head, out.reward, out.correct, out.reason, out.detailsJson, ms);
 }
 
 /** Marshals a chunk as one buffer: per item its parameters' JSON, 0x00, its response's UTF-8. */

@@ -1,5 +1,5 @@
 /** Counters and histograms that the engine keeps and `GET /metrics` renders for Prometheus. */
-import type { VerifyResult } from "./result.ts";
+import { reasonOf, type VerifyResult } from "./result.ts";
 
 /** Upper bounds (ms) of the item latency histogram's buckets. */
 export const LATENCY_BUCKETS_MS = [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 50, 100, 500, 1000, 2000, 5000, 10000];
@@ -29,7 +29,7 @@ export class Histogram {
 /** The outcome label of a result: correct, incorrect, too_complex, or its error code. */
 export function outcomeOf(result: VerifyResult): string {
   if (result.error) return result.error.code;
-  if (result.details?.reason === "too_complex") return "too_complex";
+  if (reasonOf(result) === "too_complex") return "too_complex";
   return result.correct ? "correct" : "incorrect";
 }
 
@@ -44,7 +44,9 @@ export class EngineMetrics {
   constructor(private readonly known: ReadonlySet<string>) {}
 
   record(result: VerifyResult): void {
-    const verifier = result.verifier !== null && this.known.has(result.verifier) ? result.verifier : "unknown";
+    const verifier = result.verifier !== null && this.known.has(result.verifier)
+      ? result.verifier
+      : "unknown";
     let byOutcome = this.items.get(verifier);
     if (!byOutcome) this.items.set(verifier, byOutcome = new Map());
     const outcome = outcomeOf(result);

@@ -18,6 +18,6 @@ export {
   type VerifierDescription,
 } from "./engine.ts";
 export { VERIFIERS } from "./registry.ts";
-export type { ErrorCode, VerifyResult } from "./result.ts";
+export { type ErrorCode, KernelVerdict, reasonOf, resultJson, type VerifyResult } from "./result.ts";
 export { InvalidRequestError, type VerifierExample, type WasmVerifier } from "./types.ts";
 export { itemSchema } from "./validate.ts";

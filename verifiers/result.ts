@@ -83,3 +83,110 @@ export function tooComplex(
 export function roundMs(ms: number): number {
   return Math.round(ms * 1000) / 1000;
 }
+
+/**
+ * A kernel's verdict whose `details` stay as the kernel's JSON text until someone reads them:
+ * a batch of 100,000 results is answered over HTTP without parsing and re-serialising every
+ * explanation (`resultJson` splices the text in).
+ */
+export class KernelVerdict implements VerifyResult {
+  id?: string;
+  verifier: string;
+  version: string | null;
+  reward: number;
+  correct: boolean;
+  error: null = null;
+  ms: number;
+  /** `details.reason`, read from the kernel's output without parsing the rest. */
+  readonly reason: string | null;
+  private readonly detailsJson: string;
+  private parsed: Record<string, unknown> | undefined;
+
+  constructor(
+    head: ResultHead,
+    reward: number,
+    correct: boolean,
+    reason: string | null,
+    detailsJson: string,
+    ms: number,
+  ) {
+    if (head.id !== undefined) this.id = head.id;
+    this.verifier = head.verifier!;
+    this.version = head.version;
+    this.reward = reward;
+    this.correct = correct;
+    this.reason = reason;
+    this.detailsJson = detailsJson;
+    this.ms = ms;
+  }
+
+  get details(): Record<string, unknown> {
+    return this.parsed ??= JSON.parse(this.detailsJson);
+  }
+
+  /** The result as JSON text, with the details spliced in as the kernel wrote them. */
+  json(): string {
+    const id = this.id === undefined ? "" : `"id":${JSON.stringify(this.id)},`;
+    return `{${id}"verifier":${JSON.stringify(this.verifier)},"version":${JSON.stringify(this.version)},` +
+      `"reward":${this.reward},"correct":${this.correct},"details":${this.detailsJson},"error":null,"ms":${this.ms}}`;
+  }
+
+  toJSON(): VerifyResult {
+    const plain: VerifyResult = this.id === undefined ? {} as VerifyResult : { id: this.id } as VerifyResult;
+    return Object.assign(plain, {
+      verifier: this.verifier,
+      version: this.version,
+      reward: this.reward,
+      correct: this.correct,
+      details: this.details,
+      error: null,
+      ms: this.ms,
+    });
+  }
+}
+
+/** A result as JSON text (fast for kernel verdicts). */
+export function resultJson(result: VerifyResult): string {
+  return result instanceof KernelVerdict ? result.json() : JSON.stringify(result);
+}
+
+/** `details.reason` of a result, without parsing a kernel verdict's details. */
+export function reasonOf(result: VerifyResult): string | null {
+  if (result instanceof KernelVerdict) return result.reason;
+  return (result.details?.reason as string | null | undefined) ?? null;
+}
+
+/**
+ * Reads the head of a kernel's output `{"reward":R,"correct":B,"details":{"reason":null|"…",…}}`
+ * (the order every kernel writes, see kernels/README.md). Returns null when it does not match.
+ */
+export function parseKernelOutput(
+  text: string,
+): { reward: number; correct: boolean; reason: string | null; detailsJson: string } | null {
+  const prefix = '{"reward":';
+  if (!text.startsWith(prefix) || !text.endsWith("}")) return null;
+  const comma = text.indexOf(",", prefix.length);
+  if (comma < 0) return null;
+  const reward = Number(text.slice(prefix.length, comma));
+  if (!(reward >= 0 && reward <= 1)) return null;
+  let at = comma + 1;
+  let correct: boolean;
+  if (text.startsWith('"correct":true,', at)) {
+    correct = true;
+    at += 15;
+  } else if (text.startsWith('"correct":false,', at)) {
+    correct = false;
+    at += 16;
+  } else return null;
+  if (!text.startsWith('"details":{"reason":', at)) return null;
+  const detailsStart = at + 10;
+  const reasonStart = detailsStart + 10;
+  let reason: string | null;
+  if (text.startsWith("null", reasonStart)) reason = null;
+  else if (text.charCodeAt(reasonStart) === 34) {
+    const end = text.indexOf('"', reasonStart + 1);
+    if (end < 0) return null;
+    reason = text.slice(reasonStart + 1, end);
+  } else return null;
+  return { reward, correct, reason, detailsJson: text.slice(detailsStart, text.length - 1) };
+}

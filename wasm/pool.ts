@@ -20,9 +20,9 @@ export interface ChunkRequest {
   deadlineAt: number;
 }
 
-/** What happened to one item. `value` is the kernel's parsed JSON output. */
+/** What happened to one item. `text` is the kernel's JSON output. */
 export type ItemOutcome =
-  | { kind: "output"; value: unknown; ms: number }
+  | { kind: "output"; text: string; ms: number }
   | { kind: "fault"; fault: ItemFault; ms: number }
   | { kind: "timeout"; ms: number }
   | { kind: "budget"; ms: number }
@@ -210,17 +210,14 @@ export class WorkerPool {
     this.stats.busyWorkers--;
     const ms = asFloat64(sections[0]);
     const outEnds = asUint32(sections[1]);
-    const values = parseOutputs(sections[2], outEnds);
+    const texts = splitOutputs(sections[2], outEnds);
     const faults = new Map(header.faults.map((f) => [f.index, f]));
     this.stats.faults += header.faults.length;
     for (let i = 0; i < job.positions.length; i++) {
       const fault = faults.get(i);
-      const value = values[i];
       const outcome: ItemOutcome = fault
         ? { kind: "fault", fault, ms: ms[i] }
-        : value === undefined
-        ? { kind: "fault", fault: faultOf(i, "The kernel's output is not valid JSON"), ms: ms[i] }
-        : { kind: "output", value, ms: ms[i] };
+        : { kind: "output", text: texts[i], ms: ms[i] };
       this.settle(job.chunk, job.positions[i], outcome);
     }
     this.dispatch();
@@ -345,24 +342,22 @@ function sliceItems(request: ChunkRequest, positions: number[]): { bytes: Uint8A
   return { bytes, ends };
 }
 
-/** Parses a chunk's joined outputs at once; falls back to item by item when one is not JSON. */
-function parseOutputs(output: Uint8Array, outEnds: Uint32Array): unknown[] {
-  try {
-    return JSON.parse(`[${decoder.decode(output)}]`);
-  } catch {
-    const values: unknown[] = [];
-    let begin = 0;
+/** Splits a chunk's comma-joined outputs into each item's JSON text (decoding the chunk once). */
+function splitOutputs(output: Uint8Array, outEnds: Uint32Array): string[] {
+  const text = decoder.decode(output);
+  const texts: string[] = new Array(outEnds.length);
+  let begin = 0;
+  if (text.length === output.length) {
+    // ASCII (as the kernels' JSON writer makes it): byte offsets are string offsets.
     for (let i = 0; i < outEnds.length; i++) {
-      const end = outEnds[i];
-      // skip the comma that joins this item to the previous one
-      const from = i > 0 ? begin + 1 : begin;
-      try {
-        values.push(JSON.parse(decoder.decode(output.subarray(from, end))));
-      } catch {
-        values.push(undefined);
-      }
-      begin = end;
+      texts[i] = text.slice(i > 0 ? begin + 1 : begin, outEnds[i]);
+      begin = outEnds[i];
     }
-    return values;
+    return texts;
   }
+  for (let i = 0; i < outEnds.length; i++) {
+    texts[i] = decoder.decode(output.subarray(i > 0 ? begin + 1 : begin, outEnds[i]));
+    begin = outEnds[i];
+  }
+  return texts;
 }
