@@ -11,6 +11,8 @@ export interface Config {
   workers: number;
   /** Largest request body accepted (bytes); larger bodies get 413. */
   max_body_bytes: number;
+  /** Longest `response` accepted, in characters (a longer one is a caller error; 413 for /v1/verify). */
+  max_response_chars: number;
   /** Items that may wait for the sandbox before new requests get 429. */
   max_queue_items: number;
   /** Cap on any item's `options.timeout_ms`. */
@@ -24,6 +26,7 @@ export const defaultConfig: Config = {
   port: 8787,
   workers: navigator.hardwareConcurrency || 2,
   max_body_bytes: 64 * 1024 * 1024,
+  max_response_chars: 8 * 1024 * 1024,
   max_queue_items: 262_144,
   max_timeout_ms: 30_000,
   api_keys: [],
@@ -34,6 +37,7 @@ const ENV: Record<string, keyof Config> = {
   ARBITER_PORT: "port",
   ARBITER_WORKERS: "workers",
   ARBITER_MAX_BODY_BYTES: "max_body_bytes",
+  ARBITER_MAX_RESPONSE_CHARS: "max_response_chars",
   ARBITER_MAX_QUEUE_ITEMS: "max_queue_items",
   ARBITER_MAX_TIMEOUT_MS: "max_timeout_ms",
   ARBITER_API_KEYS: "api_keys",

@@ -36,6 +36,7 @@ async function serve(config: Config): Promise<void> {
     workers: config.workers,
     maxQueueItems: config.max_queue_items,
     maxTimeoutMs: config.max_timeout_ms,
+    maxResponseChars: config.max_response_chars,
   });
   const app = createApp(engine, { maxBodyBytes: config.max_body_bytes, apiKeys: config.api_keys });
   const server = Deno.serve({
@@ -60,6 +61,7 @@ async function verify(config: Config, values: Record<string, string | boolean | 
     workers: config.workers,
     maxQueueItems: Number.MAX_SAFE_INTEGER,
     maxTimeoutMs: config.max_timeout_ms,
+    maxResponseChars: config.max_response_chars,
   });
   try {
     const inPath = typeof values.in === "string" ? userPath(values.in) : null;

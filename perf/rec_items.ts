@@ -20,7 +20,10 @@ const thoughts = [
 ];
 
 /** `count` rec items: a reference box and a response that predicts a box near it. */
-export function recItems(count: number, seed = 7): { verifier: "iou"; response: string; reference: { box: number[] } }[] {
+export function recItems(
+  count: number,
+  seed = 7,
+): { verifier: "iou"; response: string; reference: { box: number[] } }[] {
   const random = seededRandom(seed);
   const int = (n: number) => Math.floor(random() * n);
   const items = [];

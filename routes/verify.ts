@@ -57,7 +57,9 @@ export function verifyRoutes(engine: Engine): Hono {
   app.post("/v1/verify", async (c) => {
     const item = await readJson(c);
     const invalid = engine.invalidReason(item);
-    if (invalid !== null) throw new ApiError(400, "invalid_request", invalid);
+    if (invalid !== null) {
+      throw new ApiError(invalid.tooLarge ? 413 : 400, "invalid_request", invalid.message);
+    }
     try {
       return c.body(resultJson(await engine.verifyOne(item)), 200, JSON_TYPE);
     } catch (error) {

@@ -16,13 +16,16 @@ const stampFile = new URL(".build_stamp.json", wasmDir);
 const flags = ["-O3", "--runtime", "stub", "--maximumMemory", String(KERNEL_MAX_PAGES)];
 
 function tsFiles(dir: URL): string[] {
-  return [...Deno.readDirSync(dir)].filter((e) => e.isFile && e.name.endsWith(".ts")).map((e) => e.name).sort();
+  return [...Deno.readDirSync(dir)].filter((e) => e.isFile && e.name.endsWith(".ts")).map((e) => e.name)
+    .sort();
 }
 
 async function sourcesDigest(): Promise<string> {
   const parts: string[] = [JSON.stringify(flags)];
   for (const dir of [kernelsDir, testKernelsDir]) {
-    for (const name of tsFiles(dir)) parts.push(dir.pathname, name, Deno.readTextFileSync(new URL(name, dir)));
+    for (const name of tsFiles(dir)) {
+      parts.push(dir.pathname, name, Deno.readTextFileSync(new URL(name, dir)));
+    }
   }
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(parts.join("\0")));
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");

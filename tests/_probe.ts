@@ -19,5 +19,8 @@ export const probeVerifier: WasmVerifier = {
 
 /** An engine whose only verifier is the probe. */
 export function createProbeEngine(options: Partial<EngineOptions> = {}): Promise<Engine> {
-  return createEngine({ probe: probeVerifier }, { wasmDir: new URL("../wasm/test/", import.meta.url), ...options });
+  return createEngine({ probe: probeVerifier }, {
+    wasmDir: new URL("../wasm/test/", import.meta.url),
+    ...options,
+  });
 }

@@ -5,12 +5,19 @@
 import assert from "node:assert/strict";
 import { createProbeEngine } from "./_probe.ts";
 
-const item = (response: string, options: Record<string, unknown> = {}) => ({ verifier: "probe", response, options });
+const item = (response: string, options: Record<string, unknown> = {}) => ({
+  verifier: "probe",
+  response,
+  options,
+});
 
 Deno.test("an item that loops forever in a 4,096-item batch costs one deadline; the other 4,095 are scored", async () => {
   const engine = await createProbeEngine({ workers: 2 });
   try {
-    const items = Array.from({ length: 4096 }, (_, i) => item(i === 2000 ? "loop" : "ok", { timeout_ms: 500 }));
+    const items = Array.from(
+      { length: 4096 },
+      (_, i) => item(i === 2000 ? "loop" : "ok", { timeout_ms: 500 }),
+    );
     const started = performance.now();
     const results = await engine.verifyBatch(items);
     const elapsed = performance.now() - started;
@@ -48,7 +55,13 @@ Deno.test("a memory-cap overrun is a too_complex verdict and the items after it 
 Deno.test("a kernel trap or abort is an internal error for that item only", async () => {
   const engine = await createProbeEngine({ workers: 1 });
   try {
-    const results = await engine.verifyBatch([item("trap"), item("ok"), item("abort"), item("bad"), item("ok")]);
+    const results = await engine.verifyBatch([
+      item("trap"),
+      item("ok"),
+      item("abort"),
+      item("bad"),
+      item("ok"),
+    ]);
     for (const i of [0, 2, 3]) {
       assert.equal(results[i].reward, null);
       assert.equal(results[i].correct, null);

@@ -28,6 +28,8 @@ export interface EngineOptions {
   maxQueueItems: number;
   /** Largest number of items sent to a worker in one message. */
   maxChunkItems: number;
+  /** Longest `response` accepted (characters); longer items are caller errors. */
+  maxResponseChars: number;
   /** Folder of the built kernels (`<name>.wasm`). */
   wasmDir: URL;
 }
@@ -37,6 +39,7 @@ export const defaultEngineOptions: EngineOptions = {
   maxTimeoutMs: 30_000,
   maxQueueItems: 262_144,
   maxChunkItems: 1024,
+  maxResponseChars: 8 * 1024 * 1024,
   wasmDir: new URL("../wasm/", import.meta.url),
 };
 
@@ -119,7 +122,7 @@ export class Engine {
     readonly pool: WorkerPool,
     readonly unavailable: Record<string, string>,
   ) {
-    this.validator = new ItemValidator(table);
+    this.validator = new ItemValidator(table, options.maxResponseChars);
     this.metrics = new EngineMetrics(new Set(Object.keys(table)));
   }
 
@@ -144,17 +147,17 @@ export class Engine {
   }
 
   /**
-   * Validates one item: returns the caller-error message, or null when the item is valid.
-   * `POST /v1/verify` uses it to answer 400 before anything runs.
+   * Validates one item: returns the caller error (`tooLarge` for an over-long response), or null
+   * when the item is valid. `POST /v1/verify` uses it to answer 400 or 413 before anything runs.
    */
-  invalidReason(raw: unknown): string | null {
+  invalidReason(raw: unknown): { message: string; tooLarge?: boolean } | null {
     const checked = this.validator.check(raw);
-    if ("message" in checked) return checked.message;
+    if ("message" in checked) return checked;
     try {
       checked.item.verifier.params(checked.item.reference, checked.item.options);
       return null;
     } catch (error) {
-      if (error instanceof InvalidRequestError) return error.message;
+      if (error instanceof InvalidRequestError) return { message: error.message };
       throw error;
     }
   }

@@ -39,7 +39,10 @@ export class ItemValidator {
   private readonly envelope: ValidateFunction;
   private readonly compiled = new Map<string, CompiledVerifier>();
 
-  constructor(private readonly table: Record<string, WasmVerifier>) {
+  constructor(
+    private readonly table: Record<string, WasmVerifier>,
+    private readonly maxResponseChars: number,
+  ) {
     this.envelope = this.ajv.compile(itemSchema);
     for (const verifier of Object.values(table)) {
       this.compiled.set(verifier.name, {
@@ -49,8 +52,11 @@ export class ItemValidator {
     }
   }
 
-  /** Returns the valid item, or a message that names the failing path and schema rule. */
-  check(raw: unknown): { item: ValidItem } | { message: string } {
+  /**
+   * Returns the valid item, or a message that names the failing path and schema rule
+   * (`tooLarge` when the response is longer than the server accepts).
+   */
+  check(raw: unknown): { item: ValidItem } | { message: string; tooLarge?: boolean } {
     if (!this.envelope(raw)) return { message: describe("item", this.envelope.errors) };
     const item = raw as {
       id?: string;
@@ -59,6 +65,12 @@ export class ItemValidator {
       reference?: unknown;
       options?: object;
     };
+    if (item.response.length > this.maxResponseChars) {
+      return {
+        message: `response: is ${item.response.length} characters long, more than max_response_chars (${this.maxResponseChars})`,
+        tooLarge: true,
+      };
+    }
     const verifier = this.table[item.verifier];
     if (!verifier) {
       const known = Object.keys(this.table).sort().join(", ");

@@ -9,7 +9,7 @@ export { input, output_len };
 
 function command(): string {
   const sep = separatorAt();
-  return String.UTF8.decodeUnsafe(itemPtr() + <usize>(sep + 1), <usize>(itemLen() - sep - 1), false);
+  return String.UTF8.decodeUnsafe(itemPtr() + <usize> (sep + 1), <usize> (itemLen() - sep - 1), false);
 }
 
 let sink: i32 = 0;
