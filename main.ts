@@ -44,16 +44,20 @@ async function serve(config: Config): Promise<void> {
     port: config.port,
     onListen: ({ hostname, port }) => console.log(`listening on http://${hostname}:${port}`),
   }, app.fetch);
-  const stop = async (signal: string) => {
-    console.log(`${signal}: finishing in-flight requests`);
-    await server.shutdown();
-    await engine.close();
-    console.log("stopped");
-    Deno.exit(0);
-  };
-  Deno.addSignalListener("SIGTERM", () => void stop("SIGTERM"));
-  Deno.addSignalListener("SIGINT", () => void stop("SIGINT"));
-  await server.finished;
+  // On SIGTERM/SIGINT: stop accepting, finish in-flight requests, stop the sandbox, then return.
+  const stopped = new Promise<void>((resolve) => {
+    const stop = async (signal: string) => {
+      console.log(`${signal}: finishing in-flight requests`);
+      await app.drain();
+      await server.shutdown();
+      await engine.close();
+      console.log("stopped");
+      resolve();
+    };
+    Deno.addSignalListener("SIGTERM", () => void stop("SIGTERM"));
+    Deno.addSignalListener("SIGINT", () => void stop("SIGINT"));
+  });
+  await stopped;
 }
 
 async function verify(config: Config, values: Record<string, string | boolean | undefined>): Promise<void> {

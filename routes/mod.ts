@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Engine } from "../verifiers/mod.ts";
 import { apiKeyAuth } from "./auth.ts";
+import { DrainTracker } from "./drain.ts";
 import { ApiError, renderError } from "./errors.ts";
 import { healthRoutes } from "./health.ts";
 import { HttpMetrics, metricsRoutes } from "./metrics.ts";
@@ -15,11 +16,13 @@ export interface AppOptions {
   apiKeys: string[];
 }
 
-/** Builds the Arbiter HTTP app over an engine. */
-export function createApp(engine: Engine, options: AppOptions): Hono {
+/** Builds the Arbiter HTTP app over an engine; `drain` waits for in-flight work (for SIGTERM). */
+export function createApp(engine: Engine, options: AppOptions): Hono & { drain: () => Promise<void> } {
   const app = new Hono();
   const http = new HttpMetrics();
+  const tracker = new DrainTracker();
   app.use("*", http.middleware());
+  app.use("*", tracker.middleware());
   app.use("*", apiKeyAuth(options.apiKeys));
   app.use(
     "*",
@@ -36,12 +39,12 @@ export function createApp(engine: Engine, options: AppOptions): Hono {
   );
   app.route("/", healthRoutes(engine, options.maxBodyBytes));
   app.route("/", verifierRoutes(engine));
-  app.route("/", verifyRoutes(engine));
+  app.route("/", verifyRoutes(engine, tracker));
   app.route("/", openApiRoutes(engine));
   app.route("/", metricsRoutes(engine, http));
   app.notFound((c) =>
     c.json({ error: { code: "invalid_request", message: `No route for ${c.req.method} ${c.req.path}` } }, 404)
   );
   app.onError(renderError);
-  return app;
+  return Object.assign(app, { drain: () => tracker.drain() });
 }

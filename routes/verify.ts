@@ -7,6 +7,7 @@ import {
   SandboxUnavailableError,
   type VerifyResult,
 } from "../verifiers/mod.ts";
+import type { DrainTracker } from "./drain.ts";
 import { ApiError, readJson } from "./errors.ts";
 
 /** Turns the engine's load and availability errors into 429 and 503. */
@@ -51,7 +52,7 @@ function readBatchBody(body: unknown): BatchBody {
 }
 
 /** Routes that verify items. */
-export function verifyRoutes(engine: Engine): Hono {
+export function verifyRoutes(engine: Engine, tracker: DrainTracker): Hono {
   const app = new Hono();
 
   app.post("/v1/verify", async (c) => {
@@ -90,6 +91,7 @@ export function verifyRoutes(engine: Engine): Hono {
     } catch (error) {
       throw httpErrorOf(error);
     }
+    tracker.track(done);
     done.then(() => controller.close(), (error) => controller.error(error));
     return new Response(stream, { headers: { "content-type": "application/x-ndjson" } });
   });

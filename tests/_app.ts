@@ -8,9 +8,15 @@ export async function withApp(
   options: { maxBodyBytes?: number; apiKeys?: string[]; maxQueueItems?: number; workers?: number },
   body: (app: Hono, engine: Engine) => Promise<void>,
 ): Promise<void> {
-  const engine = await createEngine(VERIFIERS, { workers: options.workers ?? 2, maxQueueItems: options.maxQueueItems });
+  const engine = await createEngine(VERIFIERS, {
+    workers: options.workers ?? 2,
+    maxQueueItems: options.maxQueueItems,
+  });
   try {
-    const app = createApp(engine, { maxBodyBytes: options.maxBodyBytes ?? 64 * 1024 * 1024, apiKeys: options.apiKeys ?? [] });
+    const app = createApp(engine, {
+      maxBodyBytes: options.maxBodyBytes ?? 64 * 1024 * 1024,
+      apiKeys: options.apiKeys ?? [],
+    });
     await body(app, engine);
   } finally {
     await engine.close();
@@ -18,7 +24,12 @@ export async function withApp(
 }
 
 /** POSTs JSON to the app in-process. */
-export function postJson(app: Hono, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+export function postJson(
+  app: Hono,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return Promise.resolve(app.request(path, {
     method: "POST",
     body: typeof body === "string" ? body : JSON.stringify(body),

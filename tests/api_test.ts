@@ -60,32 +60,47 @@ Deno.test("HTTP API", async (t) => {
       assert.match(body.error.message, /Malformed JSON/);
     });
 
-    await t.step("an unknown verifier or a reference failing its schema is a 400 naming the path", async () => {
-      let body = await (await postJson(app, "/v1/verify", { verifier: "nope", response: "" })).json();
-      assert.equal(body.error.code, "invalid_request");
-      assert.match(body.error.message, /Unknown verifier "nope"/);
-      const res = await postJson(app, "/v1/verify", { verifier: "iou", response: "", reference: { box: [1, 2] } });
-      assert.equal(res.status, 400);
-      body = await res.json();
-      assert.match(body.error.message, /^reference\/box/);
-      const typo = await postJson(app, "/v1/verify", { ...recItem(""), options: { treshold: 0.3 } });
-      assert.match((await typo.json()).error.message, /unknown property "treshold"/);
-    });
+    await t.step(
+      "an unknown verifier or a reference failing its schema is a 400 naming the path",
+      async () => {
+        let body = await (await postJson(app, "/v1/verify", { verifier: "nope", response: "" })).json();
+        assert.equal(body.error.code, "invalid_request");
+        assert.match(body.error.message, /Unknown verifier "nope"/);
+        const res = await postJson(app, "/v1/verify", {
+          verifier: "iou",
+          response: "",
+          reference: { box: [1, 2] },
+        });
+        assert.equal(res.status, 400);
+        body = await res.json();
+        assert.match(body.error.message, /^reference\/box/);
+        const typo = await postJson(app, "/v1/verify", { ...recItem(""), options: { treshold: 0.3 } });
+        assert.match((await typo.json()).error.message, /unknown property "treshold"/);
+      },
+    );
 
-    await t.step("inside a batch a bad item gets invalid_request and the others are scored, in order", async () => {
-      const items = [recItem("[10,10,110,110]", "0"), { verifier: "nope", response: "", id: "1" }, 42, recItem("[0,0,5,5]", "3")];
-      const res = await postJson(app, "/v1/verify/batch", { items });
-      assert.equal(res.status, 200);
-      const { results } = await res.json();
-      assert.equal(results.length, 4);
-      assert.equal(results[0].reward, 1);
-      assert.equal(results[1].error.code, "invalid_request");
-      assert.equal(results[1].id, "1");
-      assert.equal(results[1].reward, null);
-      assert.equal(results[2].error.code, "invalid_request");
-      assert.equal(results[3].id, "3");
-      assert.equal(results[3].reward, 0);
-    });
+    await t.step(
+      "inside a batch a bad item gets invalid_request and the others are scored, in order",
+      async () => {
+        const items = [
+          recItem("[10,10,110,110]", "0"),
+          { verifier: "nope", response: "", id: "1" },
+          42,
+          recItem("[0,0,5,5]", "3"),
+        ];
+        const res = await postJson(app, "/v1/verify/batch", { items });
+        assert.equal(res.status, 200);
+        const { results } = await res.json();
+        assert.equal(results.length, 4);
+        assert.equal(results[0].reward, 1);
+        assert.equal(results[1].error.code, "invalid_request");
+        assert.equal(results[1].id, "1");
+        assert.equal(results[1].reward, null);
+        assert.equal(results[2].error.code, "invalid_request");
+        assert.equal(results[3].id, "3");
+        assert.equal(results[3].reward, 0);
+      },
+    );
 
     await t.step("a batch body without items, or with a bad budget_ms, is a 400", async () => {
       assert.equal((await postJson(app, "/v1/verify/batch", { item: [] })).status, 400);
@@ -94,7 +109,10 @@ Deno.test("HTTP API", async (t) => {
     });
 
     await t.step("4,096 grounding answers come back in order, each with an explanation", async () => {
-      const items = Array.from({ length: 4096 }, (_, i) => recItem(`<answer>[10, 10, ${20 + (i % 90)}, 110]</answer>`, String(i)));
+      const items = Array.from(
+        { length: 4096 },
+        (_, i) => recItem(`<answer>[10, 10, ${20 + (i % 90)}, 110]</answer>`, String(i)),
+      );
       const { results } = await (await postJson(app, "/v1/verify/batch", { items })).json();
       assert.equal(results.length, 4096);
       results.forEach((r: { id: string; reward: number; details: { iou: number } }, i: number) => {
@@ -106,12 +124,18 @@ Deno.test("HTTP API", async (t) => {
     });
 
     await t.step("NDJSON streams every result once, in completion order, each with its index", async () => {
-      const items = Array.from({ length: 300 }, (_, i) => i === 7 ? { verifier: "x", response: "" } : recItem("[10,10,110,110]"));
+      const items = Array.from(
+        { length: 300 },
+        (_, i) => i === 7 ? { verifier: "x", response: "" } : recItem("[10,10,110,110]"),
+      );
       const res = await postJson(app, "/v1/verify/batch", { items }, { accept: "application/x-ndjson" });
       assert.equal(res.headers.get("content-type"), "application/x-ndjson");
       const lines = (await res.text()).trim().split("\n").map((l) => JSON.parse(l));
       assert.equal(lines.length, 300);
-      assert.deepEqual(lines.map((l) => l.index).sort((a, b) => a - b), Array.from({ length: 300 }, (_, i) => i));
+      assert.deepEqual(
+        lines.map((l) => l.index).sort((a, b) => a - b),
+        Array.from({ length: 300 }, (_, i) => i),
+      );
       assert.equal(lines.find((l) => l.index === 7).error.code, "invalid_request");
       assert.ok(lines.filter((l) => l.index !== 7).every((l) => l.reward === 1));
     });
@@ -121,27 +145,41 @@ Deno.test("HTTP API", async (t) => {
       const res = await postJson(app, "/v1/verify", recItem(huge));
       assert.equal(res.status, 413);
       assert.match((await res.json()).error.message, /max_response_chars/);
-      const { results } = await (await postJson(app, "/v1/verify/batch", { items: [recItem(huge), recItem("[10,10,110,110]")] }))
+      const { results } = await (await postJson(app, "/v1/verify/batch", {
+        items: [recItem(huge), recItem("[10,10,110,110]")],
+      }))
         .json();
       assert.equal(results[0].error.code, "invalid_request");
       assert.equal(results[1].reward, 1);
     });
 
     await t.step("100,000 nested brackets and random bytes get verdicts, not traps", async () => {
-      const random = Array.from({ length: 5000 }, (_, i) => String.fromCharCode((i * 7919) % 0xd7ff)).join("");
-      const items = [recItem("[".repeat(100_000)), recItem("{".repeat(100_000)), recItem(random), recItem("\u0000\uffff")];
+      const random = Array.from({ length: 5000 }, (_, i) => String.fromCharCode((i * 7919) % 0xd7ff)).join(
+        "",
+      );
+      const items = [
+        recItem("[".repeat(100_000)),
+        recItem("{".repeat(100_000)),
+        recItem(random),
+        recItem("\u0000\uffff"),
+      ];
       const { results } = await (await postJson(app, "/v1/verify/batch", { items })).json();
       for (const r of results) {
         assert.equal(r.error, null);
         assert.equal(r.reward, 0);
-        assert.ok(["no_answer", "too_complex", "bad_format", "parse_error"].includes(r.details.reason), r.details.reason);
+        assert.ok(
+          ["no_answer", "too_complex", "bad_format", "parse_error"].includes(r.details.reason),
+          r.details.reason,
+        );
       }
     });
 
     await t.step("GET /openapi.json documents every route and each verifier's item schema", async () => {
       const doc = await (await app.request("/openapi.json")).json();
       assert.equal(doc.openapi, "3.1.0");
-      for (const path of ["/healthz", "/v1/verifiers", "/v1/verify", "/v1/verify/batch", "/metrics"]) assert.ok(doc.paths[path], path);
+      for (const path of ["/healthz", "/v1/verifiers", "/v1/verify", "/v1/verify/batch", "/metrics"]) {
+        assert.ok(doc.paths[path], path);
+      }
       const variants = doc.components.schemas.Item.oneOf.map((v: { title: string }) => v.title).sort();
       assert.deepEqual(variants, ["format", "iou", "math"]);
     });

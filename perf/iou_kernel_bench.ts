@@ -1,0 +1,50 @@
+/**
+ * In-process cost of the `iou` and `format` kernels alone: 100,000 varied typical `rec` items are
+ * encoded once (parameters, 0x00, response) and then scored through `KernelInstance.scoreBytes`,
+ * with no engine, no workers and no JSON decoding of the results.
+ * Usage: deno task build && deno run --allow-read perf/iou_kernel_bench.ts [count] [rounds]
+ */
+import { compileKernel, encodeItem, KernelInstance } from "../wasm/kernel_instance.ts";
+import { iouVerifier } from "../verifiers/iou/mod.ts";
+import { formatVerifier } from "../verifiers/format/mod.ts";
+import { recItems } from "./rec_items.ts";
+
+const count = Number(Deno.args[0] ?? 100_000);
+const rounds = Number(Deno.args[1] ?? 7);
+
+function load(name: string): KernelInstance {
+  return new KernelInstance(compileKernel(Deno.readFileSync(new URL(`../wasm/${name}.wasm`, import.meta.url))));
+}
+
+/** Scores every encoded item `rounds` times; prints each round and the best, returns the best ns/item. */
+function bench(label: string, kernel: KernelInstance, encoded: Uint8Array[]): number {
+  let outBytes = 0;
+  for (const item of encoded.slice(0, 2_000)) outBytes += kernel.scoreBytes(item).length; // warm-up
+  let best = Infinity;
+  const all: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const t = performance.now();
+    for (let i = 0; i < encoded.length; i++) outBytes += kernel.scoreBytes(encoded[i]).length;
+    const ns = (performance.now() - t) * 1e6 / encoded.length;
+    all.push(ns);
+    best = Math.min(best, ns);
+  }
+  const median = [...all].sort((a, b) => a - b)[Math.floor(all.length / 2)];
+  console.log(
+    `${label.padEnd(8)} best ${best.toFixed(0).padStart(5)} ns/item  median ${median.toFixed(0).padStart(5)} ns/item  ` +
+      `${(1e9 / best / 1000).toFixed(0).padStart(6)}k items/s  (rounds: ${all.map((x) => x.toFixed(0)).join(" ")}; ` +
+      `${outBytes} output bytes)`,
+  );
+  return best;
+}
+
+const items = recItems(count);
+const iouEncoded = items.map((it) => encodeItem(iouVerifier.params(it.reference, {}), it.response));
+const formatEncoded = items.map((it) => encodeItem(formatVerifier.params(null, {}), it.response));
+const meanBytes = iouEncoded.reduce((s, b) => s + b.length, 0) / iouEncoded.length;
+console.log(`${count} rec items, ${meanBytes.toFixed(0)} bytes each on average (parameters + response)`);
+const iou = load("iou");
+const sample = new TextDecoder().decode(iou.scoreBytes(iouEncoded[0]));
+console.log(`sample result: ${sample}`);
+bench("iou", iou, iouEncoded);
+bench("format", load("format"), formatEncoded);
