@@ -19,16 +19,55 @@ const kernel = new KernelInstance(
   compileKernel(Deno.readFileSync(new URL("../wasm/math.wasm", import.meta.url))),
 );
 
-/** The one mapping rule: match types → extraction rules, precision/float_rounding → precision. */
+/**
+ * The one mapping rule from a case's Math-Verify configuration to our options:
+ * - extractors: `match_types` (latex, expr) or the `extraction_config` list (Latex/ExprExtractionConfig),
+ *   defaulting to both as `parse()` does;
+ * - Math-Verify's pattern priorities become our rule groups (lower first; equal priorities form one
+ *   group where the match ending last wins): "final answer is" 0, boxed its `boxed_match_priority`
+ *   (−1: off; 50 by default), "answer:"/"answer is" 100, the last LaTeX block (latex) and the last
+ *   number (expr) 300;
+ * - the gold goes through the same extraction (`extract_reference`), as Math-Verify parses both sides;
+ * - `precision`/`float_rounding` → `precision`, `strict` → `strict`,
+ *   `normalization_config.malformed_operators` → `latex_shorthand`.
+ */
 export function optionsFor(config: Record<string, unknown>): Record<string, unknown> {
-  const types = (config.match_types as string[] | undefined) ?? ["latex", "expr"];
-  const extract = ["boxed", "answer_tag", "answer_is"];
-  if (types.includes("latex")) extract.push("last_latex");
-  if (types.includes("expr")) extract.push("last_number");
-  const options: Record<string, unknown> = { extract };
+  let latex = true, expr = true, boxedPriority = 50, shorthand = true;
+  if (Array.isArray(config.match_types)) {
+    latex = config.match_types.includes("latex");
+    expr = config.match_types.includes("expr");
+    if (typeof config.latex_boxed_match_priority === "number") boxedPriority = config.latex_boxed_match_priority;
+  } else if (Array.isArray(config.extraction_config)) {
+    latex = expr = false;
+    for (const c of config.extraction_config as Record<string, unknown>[]) {
+      if (c.type === "LatexExtractionConfig") {
+        latex = true;
+        if (typeof c.boxed_match_priority === "number") boxedPriority = c.boxed_match_priority;
+        const norm = c.normalization_config as Record<string, unknown> | undefined;
+        if (norm?.malformed_operators === false) shorthand = false;
+      } else if (c.type === "ExprExtractionConfig") expr = true;
+    }
+  }
+  const patterns: [string, number][] = [["final_answer", 0], ["answer_is", 100]];
+  if (latex && boxedPriority >= 0) patterns.push(["boxed", boxedPriority]);
+  if (latex) patterns.push(["last_latex", 300]);
+  if (expr) patterns.push(["last_number", 300]);
+  const priorities = [...new Set(patterns.map(([, p]) => p))].sort((a, b) => a - b);
+  const extract = priorities.map((p) => patterns.filter(([, q]) => q === p).map(([rule]) => rule));
+  const options: Record<string, unknown> = { extract, extract_reference: true };
   const precision = config.precision ?? config.float_rounding;
   if (typeof precision === "number") options.precision = precision;
+  if (config.strict === false) options.strict = false;
+  if (!shorthand) options.latex_shorthand = false;
   return options;
+}
+
+/** Cases whose inputs are sympy source (`sympy.Rational(1, 3) + 1`) are rewritten as the LaTeX they denote. */
+function fromSympySource(source: string): string {
+  return source
+    .replace(/sympy\.Rational\(\s*(-?\d+)\s*,\s*(-?\d+)\s*\)/g, "\\frac{$1}{$2}")
+    .replace(/sympy\.(?:Integer|Float)\(\s*([-\d.e]+)\s*\)/g, "$1")
+    .replace(/sympy\.Symbol\(\s*['"](\w+)['"]\s*\)/g, "$1");
 }
 
 function run(reference: unknown, response: string, options: Record<string, unknown>): KernelOutput {
@@ -39,6 +78,10 @@ function run(reference: unknown, response: string, options: Record<string, unkno
 function agrees(c: Case): { ok: boolean; got: unknown } {
   const options = optionsFor(c.config);
   if (typeof c.expected === "boolean") {
+    if (c.config.inputs_are_sympy_source) {
+      const out = run(fromSympySource(c.gold ?? ""), fromSympySource(c.pred), { ...options, extracted: true });
+      return { ok: out.correct === c.expected, got: out.details };
+    }
     const out = run(c.gold ?? "", c.pred, options);
     return { ok: out.correct === c.expected, got: out.details };
   }
@@ -54,8 +97,10 @@ function agrees(c: Case): { ok: boolean; got: unknown } {
   }
   const check = c.expected.assert;
   const out = run("0", c.pred, options);
-  if (check === "len(x) == 0") return { ok: out.details.reason === "no_answer", got: out.details };
-  if (check === "len(x) == 1") return { ok: out.details.reason !== "no_answer", got: out.details };
+  // Math-Verify's parse() returns only what parsed: nothing found or a parse error is an empty list
+  const empty = out.details.reason === "no_answer" || out.details.reason === "parse_error";
+  if (check === "len(x) == 0") return { ok: empty, got: out.details };
+  if (check === "len(x) == 1") return { ok: !empty, got: out.details };
   const m = /x\[0\] == sympy\.(Integer|Rational)\((\d+)(?:, (\d+))?\)/.exec(check);
   if (m) {
     const ref = m[3] ? `${m[2]}/${m[3]}` : m[2];

@@ -16,6 +16,8 @@ export class CompareOptions {
   tolerance: f64 = 1e-9;
   /** Seed of the random evaluation points (a hash of the item). */
   seed: u32 = 1;
+  /** False: free variables may be renamed consistently (f(x) = f(y)). */
+  strict: bool = true;
 }
 
 /** The outcome of one comparison. */

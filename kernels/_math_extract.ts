@@ -1,6 +1,10 @@
 // Finding the final answer in a model's output, scanning bytes from the end: \boxed{…}/\fbox{…}
-// (the last one, with adjacent boxes joined by "and"/","), <answer>…</answer>, "the (final) answer
-// is …"/"Answer: …", the last $…$ / \(…\) / \[…\] block, and the last bare number.
+// (the last one, with adjacent boxes joined by "and"/","), <answer>…</answer>, "the final answer
+// is …", "the answer is …"/"Answer: …", the last $…$ / \(…\) / \[…\] block, and the last bare number.
+// Rules are tried in groups: inside a group the match that ends last in the text wins (Math-Verify's
+// priority groups); the first group that finds something decides. Every scan is linear and starts at
+// the end, and once a group has a match its other rules only look at the text after that match's
+// start, so a rollout that ends in \boxed{…} costs a few dozen bytes of scanning, not its length.
 
 /** What an extraction rule found. */
 export class Extraction {
@@ -9,9 +13,15 @@ export class Extraction {
   /** Several boxed answers joined by "or": the model hedged. */
   hedged: bool = false;
   found: bool = false;
+  /** Where the match starts and ends in the scanned text (the later end wins inside a group). */
+  start: i32 = -1;
+  end: i32 = -1;
 }
 
 const MAX_JOINED: i32 = 64;
+// how far before a box the closing brace of a box joined to it may be, and how long that box may be
+const JOIN_GAP: i32 = 48;
+const JOIN_BOX_CHARS: i32 = 4096;
 
 @inline function at(ptr: usize, len: i32, i: i32): i32 {
   return i >= 0 && i < len ? <i32>load<u8>(ptr + <usize>i) : -1;
@@ -28,10 +38,10 @@ function matchAt(ptr: usize, len: i32, i: i32, w: string, fold: bool): bool {
   return true;
 }
 
-/** Last index < before where `w` starts, or -1. */
-function lastIndexOf(ptr: usize, len: i32, w: string, before: i32, fold: bool): i32 {
+/** Last index in [floor, before] where `w` starts, or -1. */
+function lastIndexOf(ptr: usize, len: i32, w: string, before: i32, fold: bool, floor: i32 = 0): i32 {
   const first = w.charCodeAt(0);
-  for (let i = min(before, len - w.length); i >= 0; i--) {
+  for (let i = min(before, len - w.length); i >= floor; i--) {
     let c = <i32>load<u8>(ptr + <usize>i);
     if (fold && c >= 65 && c <= 90) c += 32;
     if (c == first && matchAt(ptr, len, i, w, fold)) return i;
@@ -66,49 +76,110 @@ class Box {
   start: i32 = -1; // index of the backslash
   contentStart: i32 = 0;
   contentEnd: i32 = 0;
+  end: i32 = 0; // after the closing brace
 }
 
-function findBoxBefore(ptr: usize, len: i32, before: i32): Box | null {
+let boxWordLen: i32 = 0;
+
+/** Index of the last "\boxed" / "\fbox" that starts in [floor, before], or -1 (its length in boxWordLen). */
+function lastBoxCommand(ptr: usize, len: i32, before: i32, floor: i32): i32 {
+  for (let i = min(before, len - 5); i >= floor; i--) {
+    if (load<u8>(ptr + <usize>i) != 92) continue;
+    const c = at(ptr, len, i + 1);
+    if (c == 98 && matchAt(ptr, len, i + 1, "boxed", false)) {
+      boxWordLen = 6;
+      return i;
+    }
+    if (c == 102 && matchAt(ptr, len, i + 1, "fbox", false)) {
+      boxWordLen = 5;
+      return i;
+    }
+  }
+  return -1;
+}
+
+/** The box whose command starts at `s` (boxWordLen set), or null when it has no content. */
+function boxAt(ptr: usize, len: i32, s: i32): Box | null {
+  let i = s + boxWordLen;
+  while (at(ptr, len, i) == 32) i++;
+  const box = new Box();
+  box.start = s;
+  if (at(ptr, len, i) == 123) {
+    const end = closeBrace(ptr, len, i);
+    if (end < 0) return null;
+    box.contentStart = i + 1;
+    box.contentEnd = end - 1;
+    box.end = end;
+    return box;
+  }
+  // \boxed 5: up to the next space or $
+  let j = i;
+  while (j < len) {
+    const c = at(ptr, len, j);
+    if (c == 32 || c == 36 || c == 10) break;
+    j++;
+  }
+  if (j == i) return null;
+  box.contentStart = i;
+  box.contentEnd = j;
+  box.end = j;
+  return box;
+}
+
+function findBoxBefore(ptr: usize, len: i32, before: i32, floor: i32): Box | null {
   let pos = before;
-  while (pos >= 0) {
-    const b = lastIndexOf(ptr, len, "\\boxed", pos, false);
-    const f = lastIndexOf(ptr, len, "\\fbox", pos, false);
-    const s = max(b, f);
+  while (pos >= floor) {
+    const s = lastBoxCommand(ptr, len, pos, floor);
     if (s < 0) return null;
-    let i = s + (s == b ? 6 : 5);
-    while (at(ptr, len, i) == 32) i++;
-    const box = new Box();
-    box.start = s;
-    if (at(ptr, len, i) == 123) {
-      const end = closeBrace(ptr, len, i);
-      if (end < 0) {
-        pos = s - 1;
-        continue;
-      }
-      box.contentStart = i + 1;
-      box.contentEnd = end - 1;
-      return box;
-    }
-    // \boxed 5: up to the next space or $
-    let j = i;
-    while (j < len) {
-      const c = at(ptr, len, j);
-      if (c == 32 || c == 36 || c == 10) break;
-      j++;
-    }
-    if (j > i) {
-      box.contentStart = i;
-      box.contentEnd = j;
-      return box;
-    }
+    const box = boxAt(ptr, len, s);
+    if (box !== null) return box;
     pos = s - 1;
+  }
+  return null;
+}
+
+/** The box that ends (its '}') within JOIN_GAP bytes before `limit`, nearest first, or null. */
+function boxEndingBefore(ptr: usize, len: i32, limit: i32): Box | null {
+  const lo = max(0, limit - JOIN_GAP - 1);
+  for (let q = limit - 1; q >= lo; q--) {
+    if (load<u8>(ptr + <usize>q) != 125 || at(ptr, len, q - 1) == 92) continue;
+    // the '{' matching this '}', walking back (bounded)
+    let depth = 0;
+    let open = -1;
+    const stop = max(0, q - JOIN_BOX_CHARS);
+    for (let k = q; k >= stop; k--) {
+      const c = <i32>load<u8>(ptr + <usize>k);
+      if (at(ptr, len, k - 1) == 92 && (c == 123 || c == 125)) continue;
+      if (c == 125) depth++;
+      else if (c == 123) {
+        depth--;
+        if (depth == 0) {
+          open = k;
+          break;
+        }
+      }
+    }
+    if (open < 0) continue;
+    let s = open - 1;
+    while (at(ptr, len, s) == 32) s--;
+    let cmd = -1;
+    if (matchAt(ptr, len, s - 5, "\\boxed", false)) {
+      cmd = s - 5;
+      boxWordLen = 6;
+    } else if (matchAt(ptr, len, s - 4, "\\fbox", false)) {
+      cmd = s - 4;
+      boxWordLen = 5;
+    }
+    if (cmd < 0) continue;
+    const box = boxAt(ptr, len, cmd);
+    if (box !== null && box.end == q + 1) return box;
   }
   return null;
 }
 
 // 0: not joinable, 1: joined by and/comma/space, 2: joined by "or"
 function separatorKind(ptr: usize, start: i32, end: i32): i32 {
-  if (end - start > 48) return 0;
+  if (end - start > JOIN_GAP) return 0;
   const s = decode(ptr, start, end).toLowerCase();
   let words = 0;
   let hasAnd = false;
@@ -140,18 +211,18 @@ function separatorKind(ptr: usize, start: i32, end: i32): i32 {
   return 0;
 }
 
-/** The last \boxed{…} (joined with the boxes right before it when "and"/"," separate them). */
-export function extractBoxed(ptr: usize, len: i32): Extraction {
+/** The last \boxed{…} starting at or after `floor` (joined with the boxes right before it when "and"/"," separate them). */
+export function extractBoxed(ptr: usize, len: i32, floor: i32 = 0): Extraction {
   const out = new Extraction();
-  const last = findBoxBefore(ptr, len, len);
+  const last = findBoxBefore(ptr, len, len, floor);
   if (last === null) return out;
   const parts = new Array<string>();
   parts.push(decode(ptr, last.contentStart, last.contentEnd));
   let cur = last;
   while (parts.length < MAX_JOINED) {
-    const prev = findBoxBefore(ptr, len, cur.start - 1);
-    if (prev === null || prev.contentEnd + 1 > cur.start) break;
-    const kind = separatorKind(ptr, prev.contentEnd + 1, cur.start);
+    const prev = boxEndingBefore(ptr, len, cur.start);
+    if (prev === null) break;
+    const kind = separatorKind(ptr, prev.end, cur.start);
     if (kind == 0) break;
     const text = decode(ptr, prev.contentStart, prev.contentEnd);
     if (kind == 2 && text != parts[parts.length - 1]) out.hedged = true;
@@ -159,50 +230,69 @@ export function extractBoxed(ptr: usize, len: i32): Extraction {
     cur = prev;
   }
   parts.reverse();
-  out.text = parts.join(", ");
+  out.text = parts.length == 1 ? parts[0] : parts.join(", ");
   out.rule = "boxed";
   out.found = true;
+  out.start = cur.start;
+  out.end = last.end;
   return out;
 }
 
-/** The content of the last <answer>…</answer> (a \boxed inside it wins). */
-export function extractAnswerTag(ptr: usize, len: i32): Extraction {
+/** The content of the last <answer>…</answer> starting at or after `floor` (a \boxed inside it wins). */
+export function extractAnswerTag(ptr: usize, len: i32, floor: i32 = 0): Extraction {
   const out = new Extraction();
-  const open = lastIndexOf(ptr, len, "<answer>", len, true);
+  const open = lastIndexOf(ptr, len, "<answer>", len, true, floor);
   if (open < 0) return out;
   let close = -1;
   for (let i = open + 8; i + 9 <= len; i++) {
-    if (matchAt(ptr, len, i, "</answer>", true)) {
+    if (load<u8>(ptr + <usize>i) == 60 && matchAt(ptr, len, i, "</answer>", true)) {
       close = i;
       break;
     }
   }
+  const end = close < 0 ? len : close + 9;
   if (close < 0) close = len;
   const inner = extractBoxed(ptr + <usize>(open + 8), close - open - 8);
   out.text = inner.found ? inner.text : stripMath(decode(ptr, open + 8, close));
   out.hedged = inner.hedged;
   out.rule = "answer_tag";
   out.found = out.text.trim().length > 0;
+  out.start = open;
+  out.end = end;
   return out;
 }
 
-const ANSWER_PHRASES: string[] = ["final answer is", "answer is", "final answer:", "answer:", "answer :"];
+let phraseStart: i32 = -1;
 
-/** The text after the last "the (final) answer is" / "Answer:", up to the end of its sentence. */
-export function extractAnswerIs(ptr: usize, len: i32): Extraction {
-  const out = new Extraction();
-  let best = -1;
-  let bestEnd = -1;
-  for (let k = 0; k < ANSWER_PHRASES.length; k++) {
-    const w = ANSWER_PHRASES[k];
-    const i = lastIndexOf(ptr, len, w, len, true);
-    if (i > best) {
-      best = i;
-      bestEnd = i + w.length;
-    }
+/**
+ * End of the last "answer is" / "answer:" / "answer :" starting at or after `floor` (with `final`:
+ * only "final answer is" / "final answer:"), or -1; its start goes to phraseStart.
+ */
+function lastAnswerPhrase(ptr: usize, len: i32, floor: i32, final: bool): i32 {
+  for (let i = len - 6; i >= floor; i--) {
+    if ((load<u8>(ptr + <usize>i) | 32) != 97 || !matchAt(ptr, len, i, "answer", true)) continue;
+    const j = i + 6;
+    let end = -1;
+    if (matchAt(ptr, len, j, " is", true)) end = j + 3;
+    else if (at(ptr, len, j) == 58) end = j + 1;
+    else if (at(ptr, len, j) == 32 && at(ptr, len, j + 1) == 58) end = j + 2;
+    if (end < 0) continue;
+    if (final) {
+      if (!matchAt(ptr, len, i - 6, "final ", true)) continue;
+      phraseStart = i - 6;
+    } else phraseStart = i;
+    return end;
   }
-  if (best < 0) return out;
-  let i = bestEnd;
+  return -1;
+}
+
+/** The text after the last "the answer is" / "Answer:" (`final`: "final answer is"), to the end of its sentence. */
+export function extractAnswerIs(ptr: usize, len: i32, floor: i32 = 0, final: bool = false): Extraction {
+  const out = new Extraction();
+  const phraseEnd = lastAnswerPhrase(ptr, len, floor, final);
+  if (phraseEnd < 0) return out;
+  const start = phraseStart;
+  let i = phraseEnd;
   while (i < len && (at(ptr, len, i) == 32 || at(ptr, len, i) == 58 || at(ptr, len, i) == 10)) i++;
   let j = i;
   let dollars = 0;
@@ -223,8 +313,10 @@ export function extractAnswerIs(ptr: usize, len: i32): Extraction {
     if (num.found) out.text = num.text;
     else if (tex.found) out.text = tex.text;
   }
-  out.rule = "answer_is";
+  out.rule = final ? "final_answer" : "answer_is";
   out.found = out.text.trim().length > 0;
+  out.start = start;
+  out.end = j;
   return out;
 }
 
@@ -246,32 +338,41 @@ function hasProse(s: string): bool {
 export function extractWhole(ptr: usize, len: i32): Extraction {
   const out = new Extraction();
   if (len == 0 || len > 80) return out;
+  let slash = false;
+  for (let i = 0; i < len && !slash; i++) slash = load<u8>(ptr + <usize>i) == 92;
+  if (!slash) return out;
   const s = decode(ptr, 0, len);
-  if (s.indexOf("\\") < 0 || hasProse(s.replaceAll("\\text", ""))) return out;
+  if (hasProse(s.replaceAll("\\text", ""))) return out;
   out.text = stripMath(s);
   out.rule = "whole";
   out.found = out.text.length > 0;
+  out.start = 0;
+  out.end = len;
   return out;
 }
 
-/** The content of the last $…$, $$…$$, \(…\) or \[…\] block (inline $ blocks may not span lines). */
-export function extractLastLatex(ptr: usize, len: i32): Extraction {
+/**
+ * The content of the last $…$, $$…$$, \(…\) or \[…\] block ending after `floor` (inline $ and \( blocks
+ * may not span lines).
+ */
+export function extractLastLatex(ptr: usize, len: i32, floor: i32 = 0): Extraction {
   const out = new Extraction();
   // the last closing delimiter of any kind
   let i = len - 1;
-  while (i >= 0) {
-    const c = at(ptr, len, i);
+  while (i >= floor) {
+    const c = <i32>load<u8>(ptr + <usize>i);
     if (c == 36 && at(ptr, len, i - 1) != 92) {
       const dbl = at(ptr, len, i - 1) == 36;
       const closeStart = dbl ? i - 1 : i;
       let j = closeStart - 1;
       let open = -1;
       while (j >= 0) {
-        if (at(ptr, len, j) == 36 && at(ptr, len, j - 1) != 92) {
+        const d = <i32>load<u8>(ptr + <usize>j);
+        if (d == 36 && at(ptr, len, j - 1) != 92) {
           open = j;
           break;
         }
-        if (!dbl && at(ptr, len, j) == 10) break;
+        if (!dbl && d == 10) break;
         j--;
       }
       if (open < 0) {
@@ -287,60 +388,117 @@ export function extractLastLatex(ptr: usize, len: i32): Extraction {
       }
       out.rule = "last_latex";
       out.found = true;
+      out.start = open;
+      out.end = i + 1;
       return out;
     }
     if (c == 41 && at(ptr, len, i - 1) == 92) {
-      const open = lastIndexOf(ptr, len, "\\(", i - 2, false);
-      if (open >= 0) return latexBlock(out, ptr, open + 2, i - 1);
+      // \( … \) on one line
+      let open = -1;
+      for (let k = i - 3; k >= 0; k--) {
+        const d = <i32>load<u8>(ptr + <usize>k);
+        if (d == 10) break;
+        if (d == 92 && at(ptr, len, k + 1) == 40) {
+          open = k;
+          break;
+        }
+      }
+      if (open >= 0) return latexBlock(out, ptr, open, i + 1);
     }
     if (c == 93 && at(ptr, len, i - 1) == 92) {
       const open = lastIndexOf(ptr, len, "\\[", i - 2, false);
-      if (open >= 0) return latexBlock(out, ptr, open + 2, i - 1);
+      if (open >= 0) return latexBlock(out, ptr, open, i + 1);
     }
     i--;
   }
   return out;
 }
 
-function latexBlock(out: Extraction, ptr: usize, start: i32, end: i32): Extraction {
-  out.text = decode(ptr, start, end);
+function latexBlock(out: Extraction, ptr: usize, open: i32, close: i32): Extraction {
+  out.text = decode(ptr, open + 2, close - 2);
   out.rule = "last_latex";
   out.found = out.text.trim().length > 0;
+  out.start = open;
+  out.end = close;
   return out;
 }
 
-function isDigit(c: i32): bool {
+@inline function isDigit(c: i32): bool {
   return c >= 48 && c <= 57;
 }
 
-/** The last number in the text (with its sign, thousands separators, decimals and a /denominator). */
-export function extractLastNumber(ptr: usize, len: i32): Extraction {
+@inline function isAsciiLetter(c: i32): bool {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/**
+ * The last number in the text ending after `floor` (with its sign, thousands separators — "1,000",
+ * "1 000" —, decimals, a decimal comma "2,74" and a /denominator). A number glued to a letter before
+ * it is part of a name ("x2", "AZYUK2A") and skipped.
+ */
+export function extractLastNumber(ptr: usize, len: i32, floor: i32 = 0): Extraction {
   const out = new Extraction();
   let end = len - 1;
-  while (end >= 0 && !isDigit(at(ptr, len, end))) end--;
-  if (end < 0) return out;
-  let start = end;
-  while (start > 0) {
-    const c = at(ptr, len, start - 1);
-    if (isDigit(c)) start--;
-    else if ((c == 46 || c == 44 || c == 47) && isDigit(at(ptr, len, start - 2))) start--;
-    else if (c == 46 && !isDigit(at(ptr, len, start - 2))) {
-      start--;
-      break;
-    } else break;
+  while (end >= floor) {
+    while (end >= floor && !isDigit(<i32>load<u8>(ptr + <usize>end))) end--;
+    if (end < floor) return out;
+    let start = end;
+    while (start > 0) {
+      const c = at(ptr, len, start - 1);
+      if (isDigit(c)) start--;
+      else if ((c == 46 || c == 44 || c == 47) && isDigit(at(ptr, len, start - 2))) start--;
+      else if (c == 46 && !isDigit(at(ptr, len, start - 2))) {
+        start--;
+        break;
+      } else break;
+    }
+    if (isAsciiLetter(at(ptr, len, start - 1))) {
+      end = start - 1;
+      continue;
+    }
+    start = spaceThousands(ptr, len, start, end);
+    if (at(ptr, len, start - 1) == 45) start--;
+    let s = decode(ptr, start, end + 1);
+    if (s.indexOf(" ") >= 0) s = s.replaceAll(" ", "");
+    // a decimal comma: 2,74 or 1000,99 (one comma, not three digits after it)
+    const comma = s.indexOf(",");
+    if (comma >= 0 && s.lastIndexOf(",") == comma && s.indexOf(".") < 0) {
+      const after = s.length - comma - 1;
+      if (after != 3 || s.startsWith("0,") || s.startsWith("-0,")) s = s.substring(0, comma) + "." + s.substring(comma + 1);
+    }
+    out.text = s;
+    out.rule = "last_number";
+    out.found = true;
+    out.start = start;
+    out.end = end + 1;
+    return out;
   }
-  if (at(ptr, len, start - 1) == 45) start--;
-  let s = decode(ptr, start, end + 1);
-  // a decimal comma: 2,74 or 1000,99 (one comma, not three digits after it)
-  const comma = s.indexOf(",");
-  if (comma >= 0 && s.lastIndexOf(",") == comma && s.indexOf(".") < 0) {
-    const after = s.length - comma - 1;
-    if (after != 3 || s.startsWith("0,") || s.startsWith("-0,")) s = s.substring(0, comma) + "." + s.substring(comma + 1);
-  }
-  out.text = s;
-  out.rule = "last_number";
-  out.found = true;
   return out;
+}
+
+/**
+ * Extends a number starting at `start` back over thousands groups separated by single spaces
+ * ("12 345 678"): every group after the first has exactly three digits, the first one to three
+ * and no leading zero, and the run is not itself part of a list of space-separated numbers.
+ */
+function spaceThousands(ptr: usize, len: i32, start: i32, end: i32): i32 {
+  // the digits of the current group must be exactly three, with nothing but digits in it
+  let s = start;
+  let guard = 0;
+  while (guard++ < 64) {
+    let e = s;
+    while (e <= end && isDigit(at(ptr, len, e))) e++;
+    if (e - s != 3 || at(ptr, len, s - 1) != 32 || !isDigit(at(ptr, len, s - 2))) break;
+    let g = s - 2;
+    while (g > 0 && isDigit(at(ptr, len, g - 1))) g--;
+    const glen = s - 1 - g;
+    if (glen > 3 || at(ptr, len, g) == 48) break;
+    const before = at(ptr, len, g - 1);
+    if (before == 44 || isAsciiLetter(before) || (before == 32 && isDigit(at(ptr, len, g - 2)) && glen != 3)) break;
+    s = g;
+    if (glen < 3) break;
+  }
+  return s;
 }
 
 /** Removes math delimiters and trailing punctuation around an answer. */
@@ -361,21 +519,74 @@ export function stripMath(s: string): string {
   return t;
 }
 
-/** Runs the named rules in order and returns the first answer found. */
-export function extractAnswer(ptr: usize, len: i32, rules: string[]): Extraction {
-  for (let i = 0; i < rules.length; i++) {
-    const r = rules[i];
-    let e: Extraction;
-    if (r == "boxed") e = extractBoxed(ptr, len);
-    else if (r == "answer_tag") e = extractAnswerTag(ptr, len);
-    else if (r == "answer_is") e = extractAnswerIs(ptr, len);
-    else if (r == "last_latex") e = extractLastLatex(ptr, len);
-    else if (r == "last_number") {
-      e = extractWhole(ptr, len);
-      if (!e.found) e = extractLastNumber(ptr, len);
-    } else if (r == "whole") e = extractWhole(ptr, len);
-    else continue;
-    if (e.found) return e;
+function runRule(r: string, ptr: usize, len: i32, floor: i32): Extraction {
+  if (r == "boxed") return extractBoxed(ptr, len, floor);
+  if (r == "answer_tag") return extractAnswerTag(ptr, len, floor);
+  if (r == "final_answer") return extractAnswerIs(ptr, len, floor, true);
+  if (r == "answer_is") return extractAnswerIs(ptr, len, floor, false);
+  if (r == "last_latex") return extractLastLatex(ptr, len, floor);
+  if (r == "last_number") {
+    const w = floor == 0 ? extractWhole(ptr, len) : new Extraction();
+    return w.found ? w : extractLastNumber(ptr, len, floor);
+  }
+  if (r == "whole") return floor == 0 ? extractWhole(ptr, len) : new Extraction();
+  return new Extraction();
+}
+
+/**
+ * Runs the rule groups in order and returns the first answer found: inside a group the match that
+ * ends last wins (ties: the earlier rule of the group).
+ */
+export function extractAnswer(ptr: usize, len: i32, groups: string[][]): Extraction {
+  for (let g = 0; g < groups.length; g++) {
+    const group = groups[g];
+    let best: Extraction | null = null;
+    for (let k = 0; k < group.length; k++) {
+      const floor = best === null ? 0 : max(0, best.start);
+      const e = runRule(group[k], ptr, len, floor);
+      if (!e.found) continue;
+      if (best === null || e.end > best.end) best = e;
+    }
+    if (best !== null) return best;
   }
   return new Extraction();
+}
+
+/** Upper-case option letter A.. (n letters) at i, standing alone ("B", "**B**", "(B)", "B."), or -1. */
+function standaloneLetter(ptr: usize, len: i32, i: i32, n: i32): i32 {
+  const c = at(ptr, len, i);
+  if (c < 65 || c >= 65 + n) return -1;
+  let b = i - 1;
+  while (b >= 0 && at(ptr, len, b) == 42) b--;
+  const before = at(ptr, len, b);
+  if (!(b < 0 || before == 32 || before == 10 || before == 9 || before == 40)) return -1;
+  let a = i + 1;
+  while (a < len && at(ptr, len, a) == 42) a++;
+  const after = at(ptr, len, a);
+  if (!(a >= len || after == 46 || after == 44 || after == 58 || after == 41 || after == 32 || after == 10 || after == 9)) {
+    return -1;
+  }
+  return c - 65;
+}
+
+/**
+ * An option letter (one of the first `n` upper-case letters) for multiple-choice answers when no rule
+ * found one: a letter opening the response followed by punctuation ("A. Because …"), else the last
+ * letter standing alone ("Because B is valid"). -1 when there is none.
+ */
+export function extractChoiceLetter(ptr: usize, len: i32, n: i32): i32 {
+  let i = 0;
+  while (i < len && (at(ptr, len, i) == 32 || at(ptr, len, i) == 10 || at(ptr, len, i) == 42)) i++;
+  const first = standaloneLetter(ptr, len, i, n);
+  if (first >= 0) {
+    let a = i + 1;
+    while (a < len && at(ptr, len, a) == 42) a++;
+    const after = at(ptr, len, a);
+    if (a >= len || after == 46 || after == 44 || after == 58 || after == 41) return first;
+  }
+  for (let k = len - 1; k >= 0; k--) {
+    const idx = standaloneLetter(ptr, len, k, n);
+    if (idx >= 0) return idx;
+  }
+  return -1;
 }

@@ -69,11 +69,11 @@ export function mathVistaCorrect(prediction: string | null, item: MathVistaItem)
   return prediction !== null && prediction == item.answer;
 }
 
-const EXTRACT_RULES: string[] = ["boxed", "answer_tag", "answer_is"];
+
 
 /** An LLM-free extraction from a raw MathVista response, in the shape GPT's extraction has. */
 export function extractForMathVista(ptr: usize, len: i32, item: MathVistaItem): string {
-  const e = extractAnswer(ptr, len, EXTRACT_RULES);
+  const e = extractAnswer(ptr, len, [["boxed"], ["answer_tag"], ["answer_is"]]);
   const text = String.UTF8.decodeUnsafe(ptr, <usize>len, false);
   if (item.questionType == "multi_choice") {
     const segment = e.found ? e.text : text;

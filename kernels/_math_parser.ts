@@ -24,6 +24,13 @@ function inList(list: string[], s: string): bool {
   return false;
 }
 
+let shorthand = true;
+
+/** Whether `\frac12` / `\sqrt2` shorthand (digits as unbraced arguments) is read (default) or refused. */
+export function setShorthand(on: bool): void {
+  shorthand = on;
+}
+
 /** Result flags of the last parse. */
 export class ParseStatus {
   tooComplex: bool = false;
@@ -388,6 +395,7 @@ class Parser {
   parseArg(): Node | null {
     const t = this.peek();
     if (t.kind == Tok.Num && t.exp == 0 && t.text.length > 1 && t.text.indexOf(".") < 0) {
+      if (!shorthand) return this.fail();
       const digit = t.text.substring(0, 1);
       t.text = t.text.substring(1);
       return numberNode(digit, 0);

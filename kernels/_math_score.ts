@@ -1,13 +1,19 @@
 // The default profile: extract → normalize → compare → explain, written as the kernel's JSON result.
 import { JsonKind, JsonValue } from "./_json";
 import { JsonWriter } from "./_writer";
-import { Extraction, extractAnswer, extractBoxed, stripMath } from "./_math_extract";
-import { ParseStatus, parseAnswer } from "./_math_parser";
+import { Extraction, extractAnswer, extractBoxed, extractChoiceLetter, stripMath } from "./_math_extract";
+import { ParseStatus, parseAnswer, setShorthand } from "./_math_parser";
 import { CompareOptions, compareAnswers } from "./_math_compare";
 import { K, Node } from "./_math_ast";
 import { bigTooComplex } from "./_math_bigint";
 
-const DEFAULT_RULES: string[] = ["boxed", "answer_tag", "answer_is", "last_latex", "last_number"];
+// Rule groups tried in order; inside a group the match that ends last wins (Math-Verify's priorities:
+// a box and "the final answer is" compete by position, then "answer is"/"Answer:", then the last
+// LaTeX block or bare number, whichever comes last).
+// (built per item: the heap is reset between items, so nested arrays cannot be globals)
+function defaultGroups(): string[][] {
+  return [["boxed", "answer_tag", "final_answer"], ["answer_is"], ["last_latex", "last_number"]];
+}
 const MAX_ANSWER_CHARS: i32 = 20000;
 
 class Outcome {
@@ -31,9 +37,17 @@ export function scoreDefault(params: JsonValue, options: JsonValue | null, ptr: 
     }
   }
   const o = new CompareOptions();
-  let rules = DEFAULT_RULES;
+  let rules = defaultGroups();
   let extracted = false;
+  let extractReference = false;
+  setShorthand(true);
   if (options !== null) {
+    const er = options.get("extract_reference");
+    if (er !== null && er.kind == JsonKind.Bool) extractReference = er.bool;
+    const st = options.get("strict");
+    if (st !== null && st.kind == JsonKind.Bool) o.strict = st.bool;
+    const sh = options.get("latex_shorthand");
+    if (sh !== null && sh.kind == JsonKind.Bool) setShorthand(sh.bool);
     const t = options.get("tolerance");
     if (t !== null && t.kind == JsonKind.Number) o.tolerance = t.num;
     const p = options.get("precision");
@@ -42,10 +56,19 @@ export function scoreDefault(params: JsonValue, options: JsonValue | null, ptr: 
     if (e !== null && e.kind == JsonKind.Bool) extracted = e.bool;
     const r = options.get("extract");
     if (r !== null && r.kind == JsonKind.Array) {
-      rules = new Array<string>();
-      for (let i = 0; i < r.items.length; i++) if (r.items[i].kind == JsonKind.String) rules.push(r.items[i].str);
+      rules = new Array<string[]>();
+      for (let i = 0; i < r.items.length; i++) {
+        const item = r.items[i];
+        if (item.kind == JsonKind.String) rules.push([item.str]);
+        else if (item.kind == JsonKind.Array) {
+          const group = new Array<string>();
+          for (let k = 0; k < item.items.length; k++) if (item.items[k].kind == JsonKind.String) group.push(item.items[k].str);
+          if (group.length > 0) rules.push(group);
+        }
+      }
     }
   }
+  if (extractReference && gold.length > 0) gold = solutionAnswer(gold, rules);
   let ex: Extraction;
   if (extracted) {
     ex = new Extraction();
@@ -53,6 +76,16 @@ export function scoreDefault(params: JsonValue, options: JsonValue | null, ptr: 
     ex.rule = "given";
     ex.found = ex.text.length > 0;
   } else ex = extractAnswer(ptr, len, rules);
+  if (choices.length > 0 && (!ex.found || choiceIndex(ex.text, choices) < 0)) {
+    // no rule gave an option: a letter opening the response, else the last one standing alone
+    const letter = extractChoiceLetter(ptr, len, choices.length);
+    if (letter >= 0) {
+      ex = new Extraction();
+      ex.text = String.fromCharCode(65 + letter);
+      ex.rule = "choice_letter";
+      ex.found = true;
+    }
+  }
   const out = new Outcome();
   if (!ex.found) out.reason = "no_answer";
   else if (ex.hedged) out.reason = "ambiguous";
@@ -65,6 +98,14 @@ export function scoreDefault(params: JsonValue, options: JsonValue | null, ptr: 
 
 function numberText(v: JsonValue): string {
   return v.integral ? (<i64>v.num).toString() : v.num.toString();
+}
+
+/** The answer of a reference that is a whole solution: the extraction rules run on it (else as below). */
+function solutionAnswer(gold: string, rules: string[][]): string {
+  const buf = String.UTF8.encode(gold);
+  const e = extractAnswer(changetype<usize>(buf), buf.byteLength, rules);
+  if (e.found && !e.hedged) return e.text;
+  return gold;
 }
 
 /** The gold answer inside a reference string: its boxed answer, else the text without $ signs. */

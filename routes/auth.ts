@@ -15,7 +15,7 @@ function sameKey(a: string, b: string): boolean {
 
 /** The API-key middleware; a no-op when `keys` is empty. */
 export function apiKeyAuth(keys: string[]): MiddlewareHandler {
-  return async function requireApiKey(c, next) {
+  return function requireApiKey(c, next) {
     if (keys.length === 0 || (c.req.method === "GET" && c.req.path === "/healthz")) return next();
     const header = c.req.header("authorization") ?? "";
     const match = /^Bearer\s+(.+)$/i.exec(header);

@@ -29,5 +29,8 @@ Deno.test("ARBITER_API_KEYS is a comma-separated list and is redacted when print
 
 Deno.test("loadConfig() rejects unknown settings and bad numbers, quoting the value", () => {
   assert.throws(() => loadConfig({ yamlText: "prot: 1" }), ConfigError);
-  assert.throws(() => loadConfig({ env: { ARBITER_PORT: "eighty" } }), /ARBITER_PORT: port must be a positive integer, got "eighty"/);
+  assert.throws(
+    () => loadConfig({ env: { ARBITER_PORT: "eighty" } }),
+    /ARBITER_PORT: port must be a positive integer, got "eighty"/,
+  );
 });

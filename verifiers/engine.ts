@@ -367,24 +367,21 @@ function encodeChunk(items: PreparedItem[], deadlineAt: number): ChunkRequest {
   const ends = new Uint32Array(items.length);
   const timeoutsMs = new Float64Array(items.length);
   let at = 0;
-  const write = (text: string) => {
-    let rest = text;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    // One encoder call per item; a string that did not fit (non-ASCII) is finished in a grown buffer.
+    let rest = item.params + "\0" + item.response;
     while (true) {
-      const { read, written } = encoder.encodeInto(rest, bytes.subarray(at));
+      const { read, written } = encoder.encodeInto(rest, at === 0 ? bytes : bytes.subarray(at));
       at += written;
-      if (read === rest.length) return;
+      if (read === rest.length) break;
       rest = rest.slice(read);
       const grown = new Uint8Array(bytes.length * 2 + rest.length * 3);
       grown.set(bytes.subarray(0, at));
       bytes = grown;
     }
-  };
-  items.forEach((item, i) => {
-    write(item.params);
-    write("\0");
-    write(item.response);
     ends[i] = at;
     timeoutsMs[i] = item.timeoutMs;
-  });
+  }
   return { kernel: items[0].head.verifier!, bytes: bytes.subarray(0, at), ends, timeoutsMs, deadlineAt };
 }

@@ -67,7 +67,8 @@ export class ItemValidator {
     };
     if (item.response.length > this.maxResponseChars) {
       return {
-        message: `response: is ${item.response.length} characters long, more than max_response_chars (${this.maxResponseChars})`,
+        message:
+          `response: is ${item.response.length} characters long, more than max_response_chars (${this.maxResponseChars})`,
         tooLarge: true,
       };
     }

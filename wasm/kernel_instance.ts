@@ -44,7 +44,9 @@ export class KernelInstance {
   }
 
   private bytes(): Uint8Array {
-    if (this.view.buffer !== this.exports.memory.buffer) this.view = new Uint8Array(this.exports.memory.buffer);
+    if (this.view.buffer !== this.exports.memory.buffer) {
+      this.view = new Uint8Array(this.exports.memory.buffer);
+    }
     return this.view;
   }
 

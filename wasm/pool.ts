@@ -84,7 +84,14 @@ export class WorkerPool {
   readonly stats: PoolStats;
 
   constructor(private readonly options: PoolOptions) {
-    this.stats = { workers: options.size, busyWorkers: 0, queuedItems: 0, timeouts: 0, respawns: 0, faults: 0 };
+    this.stats = {
+      workers: options.size,
+      busyWorkers: 0,
+      queuedItems: 0,
+      timeouts: 0,
+      respawns: 0,
+      faults: 0,
+    };
     for (let i = 0; i < options.size; i++) this.slots.push(this.spawn());
   }
 
@@ -136,7 +143,9 @@ export class WorkerPool {
       for (const p of job.positions) this.settle(job.chunk, p, { kind: "cancelled", ms: 0 });
     }
     for (const slot of this.slots) {
-      if (slot.job) for (const p of slot.job.positions) this.settle(slot.job.chunk, p, { kind: "cancelled", ms: 0 });
+      if (slot.job) {
+        for (const p of slot.job.positions) this.settle(slot.job.chunk, p, { kind: "cancelled", ms: 0 });
+      }
       this.retire(slot);
     }
     await Promise.all(this.slots.map((s) => s.finished));
@@ -189,7 +198,7 @@ export class WorkerPool {
     switch (header.type) {
       case "ready":
         slot.ready = true;
-        if (this.slots.every((s) => s.ready)) for (const w of this.readyWaiters.splice(0)) w();
+        if (this.slots.every((s) => s.ready)) { for (const w of this.readyWaiters.splice(0)) w(); }
         this.dispatch();
         return;
       case "failed":
@@ -230,7 +239,10 @@ export class WorkerPool {
     if (!job || job.id !== header.jobId) return;
     this.stats.timeouts++;
     const position = job.positions[header.index];
-    this.settle(job.chunk, position, { kind: header.cause === "budget" ? "budget" : "timeout", ms: header.ms });
+    this.settle(job.chunk, position, {
+      kind: header.cause === "budget" ? "budget" : "timeout",
+      ms: header.ms,
+    });
     this.requeue(job);
   }
 
@@ -241,7 +253,9 @@ export class WorkerPool {
     const reason = this.startupError ?? `Sandbox process exited with code ${status.code}`;
     this.replace(slot);
     if (job) {
-      for (const p of job.positions) this.settle(job.chunk, p, { kind: "fault", fault: faultOf(p, reason), ms: 0 });
+      for (const p of job.positions) {
+        this.settle(job.chunk, p, { kind: "fault", fault: faultOf(p, reason), ms: 0 });
+      }
     }
     if (!slot.ready && !this.startupError) {
       this.startupError = reason;

@@ -39,6 +39,8 @@ export const mathReferenceSchema: JsonSchema = {
   ],
 };
 
+const RULES = ["boxed", "answer_tag", "final_answer", "answer_is", "last_latex", "last_number", "whole"];
+
 /** Options of the `math` verifier. */
 export const mathOptionsSchema: JsonSchema = {
   type: "object",
@@ -55,11 +57,27 @@ export const mathOptionsSchema: JsonSchema = {
     extract: {
       type: "array",
       items: {
-        type: "string",
-        enum: ["boxed", "answer_tag", "answer_is", "last_latex", "last_number", "whole"],
+        oneOf: [
+          { type: "string", enum: RULES },
+          { type: "array", items: { type: "string", enum: RULES }, minItems: 1 },
+        ],
       },
       description:
-        "Extraction rules to try, in order (default: boxed, answer_tag, answer_is, last_latex, last_number).",
+        "Extraction rules to try, in order; a nested array is a group whose match ending last wins " +
+        "(default: [[boxed, answer_tag, final_answer], answer_is, [last_latex, last_number]]).",
+    },
+    extract_reference: {
+      type: "boolean",
+      description:
+        "The reference is a whole solution: run the same extraction rules on it (its boxed or final answer).",
+    },
+    strict: {
+      type: "boolean",
+      description: "false: free variables may be renamed consistently (f(x) equals f(y)); default true.",
+    },
+    latex_shorthand: {
+      type: "boolean",
+      description: "Read \\frac12 / \\sqrt2 shorthand (default true); false refuses it as malformed LaTeX.",
     },
     extracted: {
       type: "boolean",

@@ -1,0 +1,15 @@
+/**
+ * `deno task perf`: every benchmark, printed as the Markdown table that goes into the README.
+ * Run on an otherwise idle machine; numbers vary by a few percent between runs.
+ */
+import { benchRec } from "./rec_bench.ts";
+
+const started = new Date().toISOString();
+const rows = [
+  `Measured ${started} on ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}, with \`deno task perf\`.`,
+  "",
+  "| benchmark | throughput / latency | detail |",
+  "| --- | --- | --- |",
+  ...(await benchRec()),
+];
+console.log(rows.join("\n"));
