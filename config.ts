@@ -19,6 +19,10 @@ export interface Config {
   max_timeout_ms: number;
   /** Bearer tokens; when non-empty every request but `GET /healthz` needs one. */
   api_keys: string[];
+  /** Named reward specs (YAML only), used as `{"spec": "name"}`. */
+  specs: Record<string, unknown>;
+  /** `data_source` → spec name or inline spec (YAML only), for items with neither verifier nor spec. */
+  routes: Record<string, unknown>;
 }
 
 export const defaultConfig: Config = {
@@ -30,6 +34,8 @@ export const defaultConfig: Config = {
   max_queue_items: 262_144,
   max_timeout_ms: 30_000,
   api_keys: [],
+  specs: {},
+  routes: {},
 };
 
 const ENV: Record<string, keyof Config> = {
@@ -50,6 +56,12 @@ export class ConfigError extends Error {
 
 function coerce(key: keyof Config, value: unknown, source: string): Config[keyof Config] {
   const expected = defaultConfig[key];
+  if (key === "specs" || key === "routes") {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      throw new ConfigError(`${source}: ${key} must be a mapping of names to specs`);
+    }
+    return value as Record<string, unknown>;
+  }
   if (Array.isArray(expected)) {
     if (Array.isArray(value)) return value.map(String);
     return String(value).split(",").map((s) => s.trim()).filter((s) => s.length > 0);
@@ -72,7 +84,7 @@ export function loadConfig(
     flags?: Partial<Record<keyof Config, unknown>>;
   } = {},
 ): Config {
-  const config: Config = { ...defaultConfig, api_keys: [...defaultConfig.api_keys] };
+  const config: Config = { ...defaultConfig, api_keys: [...defaultConfig.api_keys], specs: {}, routes: {} };
   const set = (key: string, value: unknown, source: string) => {
     if (!(key in defaultConfig)) throw new ConfigError(`${source}: unknown setting "${key}"`);
     (config as unknown as Record<string, unknown>)[key] = coerce(key as keyof Config, value, source);
@@ -96,5 +108,10 @@ export function loadConfig(
 
 /** The effective configuration as one line of JSON, with API keys redacted. */
 export function describeConfig(config: Config): string {
-  return JSON.stringify({ ...config, api_keys: config.api_keys.map(() => "***") });
+  return JSON.stringify({
+    ...config,
+    api_keys: config.api_keys.map(() => "***"),
+    specs: Object.keys(config.specs),
+    routes: Object.keys(config.routes),
+  });
 }

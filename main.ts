@@ -8,7 +8,7 @@ import { resolve } from "node:path";
 import { runVerify } from "./cli/verify.ts";
 import { type Config, ConfigError, describeConfig, loadConfig } from "./config.ts";
 import { createApp } from "./routes/mod.ts";
-import { createEngine, VERIFIERS } from "./verifiers/mod.ts";
+import { createEngine, InvalidRequestError, VERIFIERS } from "./verifiers/mod.ts";
 
 const USAGE = `usage:
   main.ts serve  [--port N] [--host H] [--workers N] [--config FILE]
@@ -37,6 +37,8 @@ async function serve(config: Config): Promise<void> {
     maxQueueItems: config.max_queue_items,
     maxTimeoutMs: config.max_timeout_ms,
     maxResponseChars: config.max_response_chars,
+    specs: config.specs,
+    routes: config.routes,
   });
   const app = createApp(engine, { maxBodyBytes: config.max_body_bytes, apiKeys: config.api_keys });
   const server = Deno.serve({
@@ -66,6 +68,8 @@ async function verify(config: Config, values: Record<string, string | boolean | 
     maxQueueItems: Number.MAX_SAFE_INTEGER,
     maxTimeoutMs: config.max_timeout_ms,
     maxResponseChars: config.max_response_chars,
+    specs: config.specs,
+    routes: config.routes,
   });
   try {
     const inPath = typeof values.in === "string" ? userPath(values.in) : null;
@@ -108,7 +112,8 @@ async function main(): Promise<number> {
     return 0;
   } catch (error) {
     if (
-      error instanceof ConfigError || error instanceof Deno.errors.NotFound ||
+      error instanceof ConfigError || error instanceof InvalidRequestError ||
+      error instanceof Deno.errors.NotFound ||
       error instanceof Deno.errors.PermissionDenied
     ) {
       console.error(`error: ${(error as Error).message}`);

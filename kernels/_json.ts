@@ -2,6 +2,8 @@
 // no recursion past MAX_DEPTH, never traps. In lenient mode it also reads Python literals as models
 // write them: 'single quotes', True/False/None, tuples in parentheses, trailing commas.
 
+import { parseNumber } from "./_number";
+
 export const MAX_DEPTH: i32 = 256;
 
 export enum JsonKind {
@@ -229,11 +231,11 @@ export class JsonReader {
       if (expDigits == 0) return this.fail();
     }
     if (p - start > 400) return this.fail();
-    const text = String.UTF8.decodeUnsafe(this.ptr + <usize>start, <usize>(p - start), false);
     this.pos = p;
     const v = new JsonValue();
     v.kind = JsonKind.Number;
-    v.num = parseFloat(text.charCodeAt(0) == 0x2b ? text.substring(1) : text);
+    // the same value as parseFloat of the text (a leading '+' changes nothing), without a string
+    v.num = parseNumber(this.ptr, start, p);
     v.integral = integral;
     return v;
   }

@@ -47,6 +47,7 @@ export function compareAnswers(gold: Node, pred: Node, o: CompareOptions): Verdi
   const g = unwrapList(gold);
   const p = unwrapList(pred);
   v.equal = compareTop(g, p);
+  if (!v.equal && !o.strict && !bigTooComplex()) v.equal = compareRenamed(g, p);
   v.method = method == "" ? "symbolic" : method;
   v.tooComplex = bigTooComplex();
   return v;
@@ -214,6 +215,13 @@ function compareElem(g: Node, gm: i32, p: Node, pm: i32): bool {
   }
   if ((g.kind == K.Set || g.kind == K.List) || (p.kind == K.Set || p.kind == K.List)) return compareSets(g, p);
   if (g.kind == K.Empty || p.kind == K.Empty) return g.kind == p.kind;
+  if (hasMatrixOperand(g) || hasMatrixOperand(p)) {
+    const gm2 = matrixValue(g, 0);
+    const pm2 = matrixValue(p, 0);
+    if (gm2 === null || pm2 === null) return false;
+    g = gm2;
+    p = pm2;
+  }
   if (g.kind == K.Matrix || p.kind == K.Matrix) {
     if (g.kind != p.kind || g.kids.length != p.kids.length) return false;
     setMethod("matrix");
@@ -273,6 +281,8 @@ function isVariable(n: Node): bool {
 /** x ≤ 5 → (-∞, 5]; -2 ≤ x < 7 → [-2, 7); x ∈ S → S; null when the relation is not of that shape. */
 function relationToIntervals(r: Node): Node | null {
   if (r.ops.length == 1 && r.ops[0] == RelOp.In) return r.kids[1];
+  const abs = absRelation(r);
+  if (abs !== null) return abs;
   if (r.ops.length == 1) {
     let op = r.ops[0];
     let v = r.kids[0];
@@ -525,4 +535,274 @@ function proportional(a: Node, am: i32, b: Node, bm: i32, positive: bool): bool 
     valid++;
   }
   return valid >= min(points, 3);
+}
+
+// ------------------------------------------------------------------ matrix arithmetic
+
+const MAX_MATRIX_WORK: i32 = 40000;
+
+/** True when a sum, product or negation has a matrix among its operands (A + B, AB, 2A, -A). */
+function hasMatrixOperand(n: Node): bool {
+  if (n.kind == K.Neg) return n.a !== null && (n.a!.kind == K.Matrix || hasMatrixOperand(n.a!));
+  if (n.kind != K.Add && n.kind != K.Mul) return false;
+  for (let i = 0; i < n.kids.length; i++) {
+    const k = n.kids[i];
+    if (k.kind == K.Matrix || ((k.kind == K.Neg || k.kind == K.Add || k.kind == K.Mul) && hasMatrixOperand(k))) return true;
+  }
+  return false;
+}
+
+function matrixOf(rows: i32, cols: i32): Node {
+  const m = new Node(K.Matrix);
+  for (let r = 0; r < rows; r++) {
+    const row = new Node(K.Tuple);
+    row.open = 40;
+    row.close = 41;
+    m.kids.push(row);
+  }
+  m.cols = cols;
+  return m;
+}
+
+function cols(m: Node): i32 {
+  return m.kids.length == 0 ? 0 : m.kids[0].kids.length;
+}
+
+function rectangular(m: Node): bool {
+  const c = cols(m);
+  for (let r = 0; r < m.kids.length; r++) if (m.kids[r].kids.length != c) return false;
+  return c > 0;
+}
+
+/**
+ * The matrix a sum / product / negation of matrices and scalars denotes, cell by cell as expression
+ * trees (exactly compared afterwards); a scalar stays a scalar; null when shapes do not fit or the
+ * work bound is passed.
+ */
+function matrixValue(n: Node, depth: i32): Node | null {
+  if (depth > 40) return null;
+  if (n.kind == K.Matrix) return rectangular(n) ? n : null;
+  if (n.kind == K.Neg) {
+    const a = matrixValue(n.a!, depth + 1);
+    if (a === null || a.kind != K.Matrix) return a === null ? null : unaryNeg(a);
+    const m = matrixOf(a.kids.length, cols(a));
+    for (let r = 0; r < a.kids.length; r++) for (let c = 0; c < cols(a); c++) m.kids[r].kids.push(unaryNeg(a.kids[r].kids[c]));
+    return m;
+  }
+  if (n.kind == K.Add) {
+    let acc: Node | null = null;
+    let scalar = false;
+    for (let i = 0; i < n.kids.length; i++) {
+      const v = matrixValue(n.kids[i], depth + 1);
+      if (v === null) return null;
+      if (v.kind != K.Matrix) {
+        scalar = true;
+        continue;
+      }
+      if (acc === null) {
+        acc = v;
+        continue;
+      }
+      const a = acc!;
+      if (a.kids.length != v.kids.length || cols(a) != cols(v)) return null;
+      if (!spendWork(a.kids.length * cols(a))) return null;
+      const m = matrixOf(a.kids.length, cols(a));
+      for (let r = 0; r < a.kids.length; r++) {
+        for (let c = 0; c < cols(a); c++) {
+          const sum = new Node(K.Add);
+          sum.kids.push(a.kids[r].kids[c]);
+          sum.kids.push(v.kids[r].kids[c]);
+          m.kids[r].kids.push(sum);
+        }
+      }
+      acc = m;
+    }
+    if (acc === null) return n;
+    return scalar ? null : acc; // a matrix plus a scalar is not defined
+  }
+  if (n.kind == K.Mul) {
+    let acc: Node | null = null;
+    for (let i = 0; i < n.kids.length; i++) {
+      const v = matrixValue(n.kids[i], depth + 1);
+      if (v === null) return null;
+      if (acc === null) {
+        acc = v;
+        continue;
+      }
+      acc = matrixProduct(acc!, v);
+      if (acc === null) return null;
+    }
+    return acc;
+  }
+  return n;
+}
+
+function unaryNeg(a: Node): Node {
+  const n = new Node(K.Neg);
+  n.a = a;
+  return n;
+}
+
+function product(a: Node, b: Node): Node {
+  const m = new Node(K.Mul);
+  m.kids.push(a);
+  m.kids.push(b);
+  return m;
+}
+
+function matrixProduct(a: Node, b: Node): Node | null {
+  if (a.kind != K.Matrix && b.kind != K.Matrix) return product(a, b);
+  if (a.kind != K.Matrix || b.kind != K.Matrix) {
+    // scalar times matrix
+    const m = a.kind == K.Matrix ? a : b;
+    const k = a.kind == K.Matrix ? b : a;
+    if (!spendWork(m.kids.length * cols(m))) return null;
+    const out = matrixOf(m.kids.length, cols(m));
+    for (let r = 0; r < m.kids.length; r++) for (let c = 0; c < cols(m); c++) out.kids[r].kids.push(product(k, m.kids[r].kids[c]));
+    return out;
+  }
+  const n = a.kids.length;
+  const inner = cols(a);
+  const p = cols(b);
+  if (inner != b.kids.length) return null;
+  if (n * inner * p > MAX_MATRIX_WORK || !spendWork(n * inner * p)) return null;
+  const out = matrixOf(n, p);
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c < p; c++) {
+      const sum = new Node(K.Add);
+      for (let k = 0; k < inner; k++) sum.kids.push(product(a.kids[r].kids[k], b.kids[k].kids[c]));
+      out.kids[r].kids.push(sum);
+    }
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------ |x| in inequalities
+
+function isAbsOfVariable(n: Node): bool {
+  return n.kind == K.Abs && n.a !== null && n.a!.kind == K.Sym;
+}
+
+function flip(op: i32): i32 {
+  if (op == RelOp.Lt) return RelOp.Gt;
+  if (op == RelOp.Gt) return RelOp.Lt;
+  if (op == RelOp.Le) return RelOp.Ge;
+  if (op == RelOp.Ge) return RelOp.Le;
+  return op;
+}
+
+/** The numeric value of a constant bound (NaN when it is not a real constant). */
+function constantValue(n: Node): f64 {
+  if (hasSymbol(n)) return NaN;
+  const e = evalExact(n);
+  if (e !== null) return e.toF64();
+  const v = evalComplex(n, new Env());
+  return Math.abs(v.im) < 1e-12 ? v.re : NaN;
+}
+
+function neg(n: Node): Node {
+  const m = new Node(K.Neg);
+  m.a = n;
+  return m;
+}
+
+function union2(a: Node, b: Node): Node {
+  const u = new Node(K.Union);
+  u.kids.push(a);
+  u.kids.push(b);
+  u.ops.push(<i32>Tok.Cup);
+  return u;
+}
+
+/** |x| < c, |x| ≥ c, a ≤ |x| ≤ b (constant bounds) as intervals of x; null for other shapes. */
+function absRelation(r: Node): Node | null {
+  if (r.ops.length == 1) {
+    let op = r.ops[0];
+    let c = r.kids[1];
+    if (!isAbsOfVariable(r.kids[0])) {
+      if (!isAbsOfVariable(r.kids[1])) return null;
+      c = r.kids[0];
+      op = flip(op);
+    }
+    const v = constantValue(c);
+    if (isNaN(v)) return null;
+    if (op == RelOp.Lt || op == RelOp.Le) {
+      if (v < 0 || (v == 0 && op == RelOp.Lt)) return new Node(K.Empty);
+      return interval(neg(c), c, op == RelOp.Le, op == RelOp.Le);
+    }
+    if (op == RelOp.Gt || op == RelOp.Ge) {
+      if (v < 0 || (v == 0 && op == RelOp.Ge)) return interval(infNode(true), infNode(false), false, false);
+      const closed = op == RelOp.Ge;
+      return union2(interval(infNode(true), neg(c), false, closed), interval(c, infNode(false), closed, false));
+    }
+    return null;
+  }
+  if (r.ops.length == 2 && isAbsOfVariable(r.kids[1])) {
+    let a = r.ops[0];
+    let b = r.ops[1];
+    let lo = r.kids[0];
+    let hi = r.kids[2];
+    if ((a == RelOp.Gt || a == RelOp.Ge) && (b == RelOp.Gt || b == RelOp.Ge)) {
+      lo = r.kids[2];
+      hi = r.kids[0];
+      const t = flip(b);
+      b = flip(a);
+      a = t;
+    }
+    if (!((a == RelOp.Lt || a == RelOp.Le) && (b == RelOp.Lt || b == RelOp.Le))) return null;
+    const lv = constantValue(lo);
+    const hv = constantValue(hi);
+    if (isNaN(lv) || isNaN(hv)) return null;
+    const hiClosed = b == RelOp.Le;
+    if (lv < 0 || (lv == 0 && a == RelOp.Le)) return interval(neg(hi), hi, hiClosed, hiClosed);
+    const loClosed = a == RelOp.Le;
+    return union2(interval(neg(hi), neg(lo), hiClosed, loClosed), interval(lo, hi, loClosed, hiClosed));
+  }
+  return null;
+}
+
+// ------------------------------------------------------------------ renaming (strict: false)
+
+function renamed(n: Node, from: string[], to: string[], depth: i32): Node {
+  const c = new Node(n.kind);
+  c.name = n.name;
+  if (depth > 300) return n;
+  if (n.kind == K.Sym) {
+    for (let i = 0; i < from.length; i++) if (from[i] == n.name) c.name = to[i];
+  }
+  c.rat = n.rat;
+  c.decimal = n.decimal;
+  c.a = n.a === null ? null : renamed(n.a!, from, to, depth + 1);
+  c.b = n.b === null ? null : renamed(n.b!, from, to, depth + 1);
+  for (let i = 0; i < n.kids.length; i++) c.kids.push(renamed(n.kids[i], from, to, depth + 1));
+  c.ops = n.ops;
+  c.open = n.open;
+  c.close = n.close;
+  c.cols = n.cols;
+  c.hedged = n.hedged;
+  return c;
+}
+
+/** Equal up to a one-to-one renaming of the variables only one side uses (f(x) = f(y)); at most 3 of them. */
+function compareRenamed(g: Node, p: Node): bool {
+  const gn = new Array<string>();
+  const pn = new Array<string>();
+  collectSymbols(g, gn);
+  collectSymbols(p, pn);
+  const gOnly = new Array<string>();
+  const pOnly = new Array<string>();
+  for (let i = 0; i < gn.length; i++) if (!pn.includes(gn[i])) gOnly.push(gn[i]);
+  for (let i = 0; i < pn.length; i++) if (!gn.includes(pn[i])) pOnly.push(pn[i]);
+  const k = gOnly.length;
+  if (k == 0 || k != pOnly.length || k > 3) return false;
+  // every ordering of gOnly (k ≤ 3: at most 6)
+  const perms: i32[][] = k == 1 ? [[0]] : k == 2 ? [[0, 1], [1, 0]] : [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
+  for (let i = 0; i < perms.length; i++) {
+    const to = new Array<string>();
+    for (let j = 0; j < k; j++) to.push(gOnly[perms[i][j]]);
+    if (!spendWork(100)) return false;
+    method = "";
+    if (compareTop(g, renamed(p, pOnly, to, 0))) return true;
+  }
+  return false;
 }

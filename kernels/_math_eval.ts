@@ -176,7 +176,10 @@ export class C {
   }
 }
 
-const NAN = new C(NaN, NaN);
+// (a function, not a global object: the heap is reset between items)
+@inline function nanC(): C {
+  return new C(NaN, NaN);
+}
 
 /** Variable values for a numeric evaluation. */
 export class Env {
@@ -184,7 +187,7 @@ export class Env {
   values: C[] = [];
   lookup(name: string): C {
     for (let i = 0; i < this.names.length; i++) if (unchecked(this.names[i]) == name) return unchecked(this.values[i]);
-    return NAN;
+    return nanC();
   }
 }
 
@@ -204,7 +207,7 @@ function cmul(a: C, b: C): C {
 
 function cdiv(a: C, b: C): C {
   const d = b.re * b.re + b.im * b.im;
-  if (d == 0) return NAN;
+  if (d == 0) return nanC();
   return new C((a.re * b.re + a.im * b.im) / d, (a.im * b.re - a.re * b.im) / d);
 }
 
@@ -244,7 +247,7 @@ function cpow(a: C, b: C): C {
     return b.re < 0 ? cdiv(new C(1, 0), acc) : acc;
   }
   if (a.im == 0 && b.im == 0 && a.re > 0) return new C(Math.pow(a.re, b.re), 0);
-  if (a.re == 0 && a.im == 0) return b.re > 0 ? new C(0, 0) : NAN;
+  if (a.re == 0 && a.im == 0) return b.re > 0 ? new C(0, 0) : nanC();
   // real odd roots of negative reals (x^{1/3}) keep the real branch
   if (a.im == 0 && b.im == 0 && a.re < 0) {
     const inv = 1 / b.re;
@@ -264,7 +267,7 @@ function ccos(a: C): C {
 }
 
 function realOnly(a: C, v: f64): C {
-  return a.im == 0 ? new C(v, 0) : NAN;
+  return a.im == 0 ? new C(v, 0) : nanC();
 }
 
 function gammaInt(k: f64): f64 {
@@ -275,7 +278,7 @@ function gammaInt(k: f64): f64 {
 }
 
 function cval(n: Node, env: Env, depth: i32): C {
-  if (depth > MAX_EVAL_DEPTH) return NAN;
+  if (depth > MAX_EVAL_DEPTH) return nanC();
   switch (n.kind) {
     case K.Num:
       return new C(n.rat!.toF64(), 0);
@@ -331,19 +334,19 @@ function cval(n: Node, env: Env, depth: i32): C {
     }
     case K.Fact: {
       const a = cval(n.a!, env, depth + 1);
-      if (a.im != 0 || a.re < 0 || a.re != Math.floor(a.re)) return NAN;
+      if (a.im != 0 || a.re < 0 || a.re != Math.floor(a.re)) return nanC();
       if (a.re > 170) return new C(Infinity, 0);
       return new C(gammaInt(a.re), 0);
     }
     case K.Func:
       return cfunc(n, env, depth);
   }
-  return NAN;
+  return nanC();
 }
 
 function cfunc(n: Node, env: Env, depth: i32): C {
   const name = n.name;
-  if (n.kids.length == 0) return NAN;
+  if (n.kids.length == 0) return nanC();
   const a = cval(n.kids[0], env, depth + 1);
   if (name == "sqrt") return csqrt(a);
   if (name == "exp") return cexp(a);
@@ -359,7 +362,7 @@ function cfunc(n: Node, env: Env, depth: i32): C {
   if (name == "sec") return cdiv(new C(1, 0), ccos(a));
   if (name == "csc") return cdiv(new C(1, 0), csin(a));
   if (name == "cot") return cdiv(ccos(a), csin(a));
-  if (name == "sinh") return new C(Math.sinh(a.re), 0).im == 0 && a.im == 0 ? new C(Math.sinh(a.re), 0) : NAN;
+  if (name == "sinh") return new C(Math.sinh(a.re), 0).im == 0 && a.im == 0 ? new C(Math.sinh(a.re), 0) : nanC();
   if (name == "cosh") return realOnly(a, Math.cosh(a.re));
   if (name == "tanh") return realOnly(a, Math.tanh(a.re));
   if (name == "arcsin") return realOnly(a, Math.asin(a.re));
@@ -370,7 +373,7 @@ function cfunc(n: Node, env: Env, depth: i32): C {
   if (name == "arccsc") return realOnly(a, Math.asin(1 / a.re));
   if (name == "binom") {
     const b = cval(n.kids[1], env, depth + 1);
-    if (a.im != 0 || b.im != 0 || a.re != Math.floor(a.re) || b.re != Math.floor(b.re) || a.re > 170) return NAN;
+    if (a.im != 0 || b.im != 0 || a.re != Math.floor(a.re) || b.re != Math.floor(b.re) || a.re > 170) return nanC();
     if (b.re < 0 || b.re > a.re) return new C(0, 0);
     return new C(Math.round(gammaInt(a.re) / (gammaInt(b.re) * gammaInt(a.re - b.re))), 0);
   }
@@ -378,11 +381,11 @@ function cfunc(n: Node, env: Env, depth: i32): C {
     let best = a;
     for (let i = 1; i < n.kids.length; i++) {
       const v = cval(n.kids[i], env, depth + 1);
-      if (v.im != 0 || best.im != 0) return NAN;
+      if (v.im != 0 || best.im != 0) return nanC();
       if (name == "max" ? v.re > best.re : v.re < best.re) best = v;
     }
     return best;
   }
   if (name == "det") return a;
-  return NAN;
+  return nanC();
 }

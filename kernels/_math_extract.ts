@@ -304,6 +304,17 @@ export function extractAnswerIs(ptr: usize, len: i32, floor: i32 = 0, final: boo
     j++;
     if (j - i > 2000) break;
   }
+  out.rule = final ? "final_answer" : "answer_is";
+  out.start = start;
+  out.end = j;
+  // "the answer is $a$ and $b$, so …": the math block(s) right after the phrase
+  let k = i;
+  while (k < j) {
+    const c = at(ptr, len, k);
+    if (c == 32 || c == 34 || c == 39 || c == 42 || (c == 92 && at(ptr, len, k + 1) == 34)) k += c == 92 ? 2 : 1;
+    else break;
+  }
+  if (leadingBlocks(ptr, j, k, out)) return out;
   const inner = extractBoxed(ptr + <usize>i, j - i);
   out.text = inner.found ? inner.text : stripMath(decode(ptr, i, j));
   if (!inner.found && hasProse(out.text)) {
@@ -313,11 +324,87 @@ export function extractAnswerIs(ptr: usize, len: i32, floor: i32 = 0, final: boo
     if (num.found) out.text = num.text;
     else if (tex.found) out.text = tex.text;
   }
-  out.rule = final ? "final_answer" : "answer_is";
   out.found = out.text.trim().length > 0;
-  out.start = start;
-  out.end = j;
   return out;
+}
+
+/** End of the math block ($…$, $$…$$, \(…\), \[…\]) opening at k, before `len`, or -1; its content in blockText. */
+let blockText: string = "";
+function blockAt(ptr: usize, len: i32, k: i32): i32 {
+  const c = at(ptr, len, k);
+  let open = 0;
+  let close = "";
+  let oneLine = true;
+  if (c == 36 && at(ptr, len, k + 1) == 36) {
+    open = 2;
+    close = "$$";
+    oneLine = false;
+  } else if (c == 36) {
+    open = 1;
+    close = "$";
+  } else if (c == 92 && at(ptr, len, k + 1) == 40) {
+    open = 2;
+    close = "\\)";
+  } else if (c == 92 && at(ptr, len, k + 1) == 91) {
+    open = 2;
+    close = "\\]";
+    oneLine = false;
+  } else return -1;
+  const first = close.charCodeAt(0);
+  for (let e = k + open; e + close.length <= len; e++) {
+    const d = <i32>load<u8>(ptr + <usize>e);
+    if (oneLine && d == 10) return -1;
+    if (d == first && matchAt(ptr, len, e, close, false) && (close != "$" || at(ptr, len, e - 1) != 92)) {
+      blockText = decode(ptr, k + open, e);
+      return e + close.length;
+    }
+  }
+  return -1;
+}
+
+/** Length of a joining word at k (",", "and", "or", ", and", ", or" with spaces), 0 when none; "or" sets joinOr. */
+let joinOr = false;
+function joinerAt(ptr: usize, len: i32, k: i32): i32 {
+  let e = k;
+  while (at(ptr, len, e) == 32) e++;
+  let sep = false;
+  if (at(ptr, len, e) == 44) {
+    e++;
+    sep = true;
+    while (at(ptr, len, e) == 32) e++;
+  }
+  if (matchAt(ptr, len, e, "and", true) && !isAsciiLetter(at(ptr, len, e + 3))) {
+    e += 3;
+    sep = true;
+  } else if (matchAt(ptr, len, e, "or", true) && !isAsciiLetter(at(ptr, len, e + 2))) {
+    e += 2;
+    sep = true;
+    joinOr = true;
+  }
+  if (!sep) return 0;
+  while (at(ptr, len, e) == 32) e++;
+  return e - k;
+}
+
+/** Math blocks starting at k and joined by "and"/","/"or" (up to six) as one answer; false when none opens at k. */
+function leadingBlocks(ptr: usize, len: i32, k: i32, out: Extraction): bool {
+  let e = blockAt(ptr, len, k);
+  if (e < 0 || blockText.trim().length == 0) return false;
+  const parts = new Array<string>();
+  parts.push(blockText);
+  joinOr = false;
+  while (parts.length < 6) {
+    const sep = joinerAt(ptr, len, e);
+    if (sep == 0) break;
+    const next = blockAt(ptr, len, e + sep);
+    if (next < 0) break;
+    parts.push(blockText);
+    e = next;
+  }
+  out.text = parts.length == 1 ? parts[0] : parts.join(", ");
+  if (parts.length > 1 && joinOr) out.hedged = true;
+  out.found = out.text.trim().length > 0;
+  return out.found;
 }
 
 function hasProse(s: string): bool {
@@ -355,7 +442,7 @@ export function extractWhole(ptr: usize, len: i32): Extraction {
  * The content of the last $…$, $$…$$, \(…\) or \[…\] block ending after `floor` (inline $ and \( blocks
  * may not span lines).
  */
-export function extractLastLatex(ptr: usize, len: i32, floor: i32 = 0): Extraction {
+export function extractLastLatex(ptr: usize, len: i32, floor: i32 = 0, join: bool = true): Extraction {
   const out = new Extraction();
   // the last closing delimiter of any kind
   let i = len - 1;
@@ -390,7 +477,7 @@ export function extractLastLatex(ptr: usize, len: i32, floor: i32 = 0): Extracti
       out.found = true;
       out.start = open;
       out.end = i + 1;
-      return out;
+      return join ? joinBefore(ptr, len, out) : out;
     }
     if (c == 41 && at(ptr, len, i - 1) == 92) {
       // \( … \) on one line
@@ -403,23 +490,64 @@ export function extractLastLatex(ptr: usize, len: i32, floor: i32 = 0): Extracti
           break;
         }
       }
-      if (open >= 0) return latexBlock(out, ptr, open, i + 1);
+      if (open >= 0) return latexBlock(out, ptr, open, i + 1, join);
     }
     if (c == 93 && at(ptr, len, i - 1) == 92) {
       const open = lastIndexOf(ptr, len, "\\[", i - 2, false);
-      if (open >= 0) return latexBlock(out, ptr, open, i + 1);
+      if (open >= 0) return latexBlock(out, ptr, open, i + 1, join);
     }
     i--;
   }
   return out;
 }
 
-function latexBlock(out: Extraction, ptr: usize, open: i32, close: i32): Extraction {
+function latexBlock(out: Extraction, ptr: usize, open: i32, close: i32, join: bool): Extraction {
   out.text = decode(ptr, open + 2, close - 2);
   out.rule = "last_latex";
   out.found = out.text.trim().length > 0;
   out.start = open;
   out.end = close;
+  return out.found && join ? joinBefore(ptr, close, out) : out;
+}
+
+/** Joins the math blocks right before the found one when "and"/","/"or" separate them ($1$ and $2$ → 1, 2). */
+function joinBefore(ptr: usize, len: i32, out: Extraction): Extraction {
+  const parts = new Array<string>();
+  parts.push(out.text);
+  let start = out.start;
+  let or = false;
+  while (parts.length < 6) {
+    // walk back over spaces, "and"/"or", a comma, spaces
+    let k = start - 1;
+    while (at(ptr, len, k) == 32) k--;
+    let sep = false;
+    if (matchAt(ptr, len, k - 2, "and", true) && !isAsciiLetter(at(ptr, len, k - 3))) {
+      k -= 3;
+      sep = true;
+    } else if (matchAt(ptr, len, k - 1, "or", true) && !isAsciiLetter(at(ptr, len, k - 2))) {
+      k -= 2;
+      sep = true;
+      or = true;
+    }
+    while (at(ptr, len, k) == 32) k--;
+    if (at(ptr, len, k) == 44) {
+      k--;
+      sep = true;
+    }
+    while (at(ptr, len, k) == 32) k--;
+    if (!sep || k < 0) break;
+    const c = at(ptr, len, k);
+    if (c != 36 && !(at(ptr, len, k - 1) == 92 && (c == 41 || c == 93))) break;
+    const prev = extractLastLatex(ptr, k + 1, 0, false);
+    if (!prev.found || prev.end != k + 1) break;
+    parts.push(prev.text);
+    start = prev.start;
+  }
+  if (parts.length == 1) return out;
+  parts.reverse();
+  out.text = parts.join(", ");
+  out.start = start;
+  if (or) out.hedged = true;
   return out;
 }
 

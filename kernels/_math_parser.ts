@@ -95,6 +95,8 @@ class Parser {
   parseList(): Node | null {
     const list = new Node(K.List);
     while (this.isSeparator(this.peek())) this.next();
+    // item indexes after which a ';' separates
+    const semis = new Array<i32>();
     while (!this.failed) {
       const item = this.parseRelation();
       if (item === null) return this.fail();
@@ -106,12 +108,19 @@ class Parser {
       let sawSep = false;
       while (this.isSeparator(this.peek())) {
         if (this.peek().kind == Tok.Word && this.peek().text == "or") list.hedged = true;
+        if (this.peek().kind == Tok.Semi && (semis.length == 0 || semis[semis.length - 1] != list.kids.length)) {
+          semis.push(list.kids.length);
+        }
         this.next();
         sawSep = true;
       }
       if (!sawSep) break;
       const t = this.peek();
       if (t.kind == Tok.End || (t.kind == Tok.Other && t.text == ".")) break;
+    }
+    if (semis.length > 0) {
+      const grouped = labelledGroups(list, semis);
+      if (grouped !== null) return grouped;
     }
     return list;
   }
@@ -736,3 +745,36 @@ function bigMulPow10(a: u32[], k: i32): u32[] {
 }
 
 import { bigMul as bigMulBig } from "./_math_bigint";
+
+/** The label of "p = 5" (a lone name on the left of one '='), or "". */
+function labelOf(n: Node): string {
+  if (n.kind != K.Rel || n.ops.length != 1 || n.ops[0] != RelOp.Eq || n.kids[0].kind != K.Sym) return "";
+  return n.kids[0].name;
+}
+
+/**
+ * "p=5, q=2; p=7, q=2": groups split by ';' whose items are labelled values with the same labels in
+ * the same order become a list of tuples ((5, 2), (7, 2)); null for any other shape.
+ */
+function labelledGroups(list: Node, semis: i32[]): Node | null {
+  const n = list.kids.length;
+  const size = semis[0];
+  if (size < 2 || n % size != 0) return null;
+  for (let i = 0; i < semis.length; i++) if (semis[i] != size * (i + 1) && semis[i] != n) return null;
+  if (semis.length < n / size - 1) return null;
+  for (let i = 0; i < n; i++) {
+    const label = labelOf(list.kids[i]);
+    if (label.length == 0 || label != labelOf(list.kids[i % size])) return null;
+  }
+  for (let i = 0; i < size; i++) for (let j = 0; j < i; j++) if (labelOf(list.kids[i]) == labelOf(list.kids[j])) return null;
+  const out = new Node(K.List);
+  out.hedged = list.hedged;
+  for (let g = 0; g < n; g += size) {
+    const t = new Node(K.Tuple);
+    t.open = 40;
+    t.close = 41;
+    for (let k = 0; k < size; k++) t.kids.push(list.kids[g + k].kids[1]);
+    out.kids.push(t);
+  }
+  return out;
+}

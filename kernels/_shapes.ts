@@ -3,6 +3,7 @@
 // bounded: parse attempts, bracket depth and heap growth; past a bound the result is `tooComplex`.
 
 import { JsonKind, JsonReader, JsonValue } from "./_json";
+import { parseNumber } from "./_number";
 import { indexOfAscii, isSpaceByte, matchesAt, Span } from "./_text";
 
 export const KIND_BOX: i32 = 0;
@@ -259,7 +260,7 @@ function scanNumbers(ptr: usize, start: i32, end: i32, cap: i32): f64[] {
       else break;
     }
     if (j - i > 64) return [NaN, NaN, NaN, NaN, NaN, NaN]; // absurd numbers: reported as malformed
-    out.push(parseFloat(String.UTF8.decodeUnsafe(ptr + <usize>i, <usize>(j - i), false)));
+    out.push(parseNumber(ptr, i, j));
     i = j;
   }
   return out;

@@ -1,5 +1,18 @@
 // A growable UTF-8 buffer that writes JSON, used by every kernel to build its output.
 
+import { dtoa_buffered } from "util/number";
+
+// Scratch for dtoa (UTF-16) and a small cache of the ASCII text of recent non-integral numbers:
+// static data, so it survives the per-item heap reset. Kernels often write the same values again
+// (a reward that is also the IoU, a threshold), and the text depends on the value alone.
+const DTOA_SCRATCH: usize = memory.data(64);
+const CACHE_SLOTS: i32 = 4;
+const CACHE_SLOT_BYTES: usize = 32; // dtoa writes at most 28 characters
+const CACHE_TEXT: usize = memory.data(<i32>CACHE_SLOT_BYTES * CACHE_SLOTS);
+const CACHE_BITS: usize = memory.data(8 * CACHE_SLOTS);
+const CACHE_LEN: usize = memory.data(4 * CACHE_SLOTS); // 0: empty slot
+let cacheNext: i32 = 0;
+
 /** Builds one JSON text, ASCII only, byte by byte; numbers that are not finite are written as null. */
 export class JsonWriter {
   buf: Uint8Array = new Uint8Array(256);
@@ -16,15 +29,75 @@ export class JsonWriter {
     this.buf = next;
   }
 
-  private byte(b: i32): void {
-    this.reserve(1);
-    unchecked((this.buf[this.len++] = <u8>b));
+  @inline private byte(b: i32): void {
+    if (this.len >= this.buf.length) this.reserve(1);
+    store<u8>(this.buf.dataStart + <usize>this.len, <u8>b);
+    this.len++;
   }
 
   private ascii(s: string): void {
     const n = s.length;
     this.reserve(n);
-    for (let i = 0; i < n; i++) unchecked((this.buf[this.len++] = <u8>s.charCodeAt(i)));
+    const dst = this.buf.dataStart + <usize>this.len;
+    const src = changetype<usize>(s);
+    for (let i = 0; i < n; i++) store<u8>(dst + <usize>i, <u8>load<u16>(src + (<usize>i << 1)));
+    this.len += n;
+  }
+
+  // Writes the decimal digits of a non-negative integer below 2^63.
+  private digits(u: u64): void {
+    this.reserve(20);
+    let n: i32 = 1;
+    let t = u;
+    while (t >= 10) {
+      t /= 10;
+      n++;
+    }
+    const dst = this.buf.dataStart + <usize>this.len;
+    let q = u;
+    for (let i = n - 1; i >= 0; i--) {
+      store<u8>(dst + <usize>i, <u8>(0x30 + <i32>(q % 10)));
+      q /= 10;
+    }
+    this.len += n;
+  }
+
+  private integer(v: i64): void {
+    if (v < 0) {
+      this.byte(0x2d);
+      if (v == i64.MIN_VALUE) {
+        this.ascii(v.toString().substring(1));
+        return;
+      }
+      this.digits(<u64>(-v));
+    } else {
+      this.digits(<u64>v);
+    }
+  }
+
+  // The shortest round-trip text of a finite, non-integral number (as `v.toString()` writes it).
+  private fraction(v: f64): void {
+    const bits = reinterpret<u64>(v);
+    let slot = -1;
+    for (let k = 0; k < CACHE_SLOTS; k++) {
+      if (load<i32>(CACHE_LEN + (<usize>k << 2)) != 0 && load<u64>(CACHE_BITS + (<usize>k << 3)) == bits) {
+        slot = k;
+        break;
+      }
+    }
+    if (slot < 0) {
+      slot = cacheNext;
+      cacheNext = (cacheNext + 1) % CACHE_SLOTS;
+      const n = <i32>dtoa_buffered(DTOA_SCRATCH, v);
+      const text = CACHE_TEXT + <usize>slot * CACHE_SLOT_BYTES;
+      for (let i = 0; i < n; i++) store<u8>(text + <usize>i, <u8>load<u16>(DTOA_SCRATCH + (<usize>i << 1)));
+      store<u64>(CACHE_BITS + (<usize>slot << 3), bits);
+      store<i32>(CACHE_LEN + (<usize>slot << 2), n);
+    }
+    const n = load<i32>(CACHE_LEN + (<usize>slot << 2));
+    this.reserve(n);
+    memory.copy(this.buf.dataStart + <usize>this.len, CACHE_TEXT + <usize>slot * CACHE_SLOT_BYTES, <usize>n);
+    this.len += n;
   }
 
   private comma(): void {
@@ -72,16 +145,16 @@ export class JsonWriter {
     if (!isFinite(v)) {
       this.ascii("null");
     } else if (v == Math.floor(v) && Math.abs(v) < 1e15) {
-      this.ascii((<i64>v).toString());
+      this.integer(<i64>v);
     } else {
-      this.ascii(v.toString());
+      this.fraction(v);
     }
     return this;
   }
 
   int(v: i64): JsonWriter {
     this.comma();
-    this.ascii(v.toString());
+    this.integer(v);
     return this;
   }
 
@@ -118,8 +191,27 @@ export class JsonWriter {
   }
 
   private writeString(s: string): void {
-    this.byte(0x22);
     const n = s.length;
+    // fast path: printable ASCII without quotes or backslashes, copied in one pass
+    this.reserve(n + 2);
+    const src = changetype<usize>(s);
+    const dst = this.buf.dataStart + <usize>this.len;
+    let plain = true;
+    for (let i = 0; i < n; i++) {
+      const c = <i32>load<u16>(src + (<usize>i << 1));
+      if (c < 0x20 || c >= 0x80 || c == 0x22 || c == 0x5c) {
+        plain = false;
+        break;
+      }
+      store<u8>(dst + 1 + <usize>i, <u8>c);
+    }
+    if (plain) {
+      store<u8>(dst, 0x22);
+      store<u8>(dst + 1 + <usize>n, 0x22);
+      this.len += n + 2;
+      return;
+    }
+    this.byte(0x22);
     for (let i = 0; i < n; i++) {
       let c = s.charCodeAt(i);
       if (c == 0x22 || c == 0x5c) {

@@ -55,7 +55,7 @@ Deno.test("extraction rules: boxed, fbox, answer tag, answer is, last LaTeX bloc
     ["\\fbox{12}", "12", "boxed"],
     ["\\boxed{\\{1, \\{2\\}\\}}", "\\{1, \\{2\\}\\}", "boxed"],
     ["<think>2</think><answer>42</answer>", "42", "answer_tag"],
-    ["The final answer is 17. I hope it is correct.", "17", "answer_is"],
+    ["The final answer is 17. I hope it is correct.", "17", "final_answer"],
     ["Answer: $x^2$", "x^2", "answer_is"],
     ["We get $3$ and then $\\frac12$", "\\frac12", "last_latex"],
     ["so it is \\[ 9 \\]", " 9 ", "last_latex"],

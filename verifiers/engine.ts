@@ -17,6 +17,8 @@ import {
 } from "./result.ts";
 import { InvalidRequestError, type WasmVerifier } from "./types.ts";
 import { ItemValidator, type ValidItem } from "./validate.ts";
+import { leavesOf, type SpecNode } from "./spec.ts";
+import { specError, specResult } from "./spec_result.ts";
 
 /** Engine settings; every field has a default in `defaultEngineOptions`. */
 export interface EngineOptions {
@@ -32,6 +34,10 @@ export interface EngineOptions {
   maxResponseChars: number;
   /** Folder of the built kernels (`<name>.wasm`). */
   wasmDir: URL;
+  /** Named reward specs, used as `{"spec": "name"}`. */
+  specs: Record<string, unknown>;
+  /** `data_source` → spec (a name or an inline spec), for items with neither verifier nor spec. */
+  routes: Record<string, unknown>;
 }
 
 export const defaultEngineOptions: EngineOptions = {
@@ -41,6 +47,8 @@ export const defaultEngineOptions: EngineOptions = {
   maxChunkItems: 1024,
   maxResponseChars: 8 * 1024 * 1024,
   wasmDir: new URL("../wasm/", import.meta.url),
+  specs: {},
+  routes: {},
 };
 
 /** The queue is full: retry after `retryAfterS` seconds (HTTP 429). */
@@ -80,7 +88,8 @@ export interface VerifierDescription {
 const encoder = new TextEncoder();
 
 interface PreparedItem {
-  index: number;
+  /** Receives the item's result (the batch's slot, or a spec's leaf slot). */
+  sink: (result: VerifyResult) => void;
   head: ResultHead;
   params: string;
   response: string;
@@ -123,7 +132,25 @@ export class Engine {
     readonly unavailable: Record<string, string>,
   ) {
     this.validator = new ItemValidator(table, options.maxResponseChars);
+    this.checkConfiguredSpecs();
     this.metrics = new EngineMetrics(new Set(Object.keys(table)));
+  }
+
+  /** Rejects configured specs and routes that could never work (at start-up, not per request). */
+  private checkConfiguredSpecs(): void {
+    const check = (where: string, spec: unknown) => {
+      const problem = this.validator.checkSpec(spec);
+      if (problem) throw new InvalidRequestError(`${where}: ${problem}`);
+      for (const leaf of leavesOf(spec as SpecNode)) {
+        if (!(leaf.verifier in this.table)) throw new InvalidRequestError(`${where}: unknown verifier "${leaf.verifier}" at ${leaf.path}`);
+      }
+    };
+    for (const [name, spec] of Object.entries(this.options.specs)) check(`specs.${name}`, spec);
+    for (const [source, route] of Object.entries(this.options.routes)) {
+      if (typeof route === "string") {
+        if (!(route in this.options.specs)) throw new InvalidRequestError(`routes.${source}: unknown spec "${route}"`);
+      } else check(`routes.${source}`, route);
+    }
   }
 
   /** Per verifier: "ok" or why it is unavailable. */
@@ -151,15 +178,9 @@ export class Engine {
    * when the item is valid. `POST /v1/verify` uses it to answer 400 or 413 before anything runs.
    */
   invalidReason(raw: unknown): { message: string; tooLarge?: boolean } | null {
-    const checked = this.validator.check(raw);
-    if ("message" in checked) return checked;
-    try {
-      checked.item.verifier.params(checked.item.reference, checked.item.options);
-      return null;
-    } catch (error) {
-      if (error instanceof InvalidRequestError) return { message: error.message };
-      throw error;
-    }
+    const prepared = this.prepareAny(raw, () => {});
+    if (!("result" in prepared)) return null;
+    return { message: prepared.result.error!.message, tooLarge: prepared.tooLarge };
   }
 
   /**
@@ -188,23 +209,28 @@ export class Engine {
     };
     const groups = new Map<string, PreparedItem[]>();
     const invalid: [number, VerifyResult][] = [];
+    const readies: (() => void)[] = [];
     for (let index = 0; index < rawItems.length; index++) {
-      const prepared = this.prepare(rawItems[index], index);
+      const prepared = this.prepareAny(rawItems[index], (result) => deliver(index, result));
       if ("result" in prepared) {
         invalid.push([index, prepared.result]);
         continue;
       }
-      const name = prepared.item.head.verifier!;
-      let group = groups.get(name);
-      if (!group) groups.set(name, group = []);
-      group.push(prepared.item);
+      for (const item of prepared.items) {
+        const name = item.head.verifier!;
+        let group = groups.get(name);
+        if (!group) groups.set(name, group = []);
+        group.push(item);
+      }
+      if (prepared.ready) readies.push(prepared.ready);
     }
     for (const name of groups.keys()) {
       if (name in this.unavailable) {
         throw new SandboxUnavailableError(`Verifier "${name}" is unavailable: ${this.unavailable[name]}`);
       }
     }
-    const valid = rawItems.length - invalid.length;
+    let valid = 0;
+    for (const group of groups.values()) valid += group.length;
     const queued = this.pool.stats.queuedItems;
     if (queued > 0 && queued + valid > this.options.maxQueueItems) {
       throw new OverloadedError(
@@ -213,6 +239,7 @@ export class Engine {
       );
     }
     for (const [index, result] of invalid) deliver(index, result);
+    for (const ready of readies) ready();
 
     const startedAt = performance.timeOrigin + performance.now();
     const deadlineAt = batch.budgetMs === undefined ? Infinity : startedAt + batch.budgetMs;
@@ -225,7 +252,7 @@ export class Engine {
         requests.push(request);
         runs.push(this.pool.run(request, (position, outcome) => {
           const item = chunk[position];
-          deliver(item.index, this.resultOf(item, outcome, batch.budgetMs, budgetSpent));
+          item.sink(this.resultOf(item, outcome, batch.budgetMs, budgetSpent));
         }));
       }
     }
@@ -250,10 +277,80 @@ export class Engine {
     return this.pool.close();
   }
 
-  private prepare(raw: unknown, index: number): { item: PreparedItem } | { result: VerifyResult } {
+  /**
+   * Prepares an item of any kind: a verifier item becomes one prepared item, a spec item (or one
+   * routed by `data_source`) becomes its leaves, whose results `sink` receives combined. `ready`
+   * must be called once the caller has queued the leaves (a spec without leaves resolves then).
+   */
+  private prepareAny(
+    raw: unknown,
+    sink: (result: VerifyResult) => void,
+  ): { items: PreparedItem[]; ready?: () => void } | { result: VerifyResult; tooLarge?: boolean } {
+    const item = (raw !== null && typeof raw === "object" && !Array.isArray(raw) ? raw : {}) as Record<string, unknown>;
+    if (!("spec" in item) && !("verifier" in item) && "data_source" in item) {
+      const route = this.options.routes[String(item.data_source)];
+      if (route === undefined) {
+        return {
+          result: noVerdict(headOf(raw), "invalid_request", `No route for data_source ${JSON.stringify(item.data_source)}; configured: ${Object.keys(this.options.routes).join(", ") || "none"}`),
+        };
+      }
+      const { data_source: _, ...rest } = item;
+      return this.prepareSpec({ ...rest, spec: route }, sink);
+    }
+    if ("spec" in item) return this.prepareSpec(item, sink);
+    const prepared = this.prepare(raw, sink);
+    return "result" in prepared ? prepared : { items: [prepared.item] };
+  }
+
+  private prepareSpec(
+    item: Record<string, unknown>,
+    sink: (result: VerifyResult) => void,
+  ): { items: PreparedItem[]; ready: () => void } | { result: VerifyResult; tooLarge?: boolean } {
+    const id = typeof item.id === "string" ? item.id : undefined;
+    const fail = (message: string, tooLarge = false) => ({ result: specError(id, "invalid_request", message), tooLarge });
+    if ("verifier" in item) return fail("An item names exactly one of verifier or spec, not both");
+    const envelope = this.validator.checkEnvelope(item);
+    if (envelope) return fail(envelope.message, envelope.tooLarge);
+    const specName = typeof item.spec === "string" ? item.spec : "inline";
+    const node = typeof item.spec === "string" ? this.options.specs[item.spec] : item.spec;
+    if (node === undefined) {
+      return fail(`Unknown spec "${item.spec}"; configured specs: ${Object.keys(this.options.specs).join(", ") || "none"}`);
+    }
+    const invalidSpec = this.validator.checkSpec(node);
+    if (invalidSpec) return fail(invalidSpec);
+    const spec = node as SpecNode;
+    const { spec: _, ...base } = item;
+    const leaves = leavesOf(spec);
+    const results = new Map<string, VerifyResult>();
+    const items: PreparedItem[] = [];
+    const finish = () => sink(specResult(id, specName, spec, leaves, results));
+    for (const leaf of leaves) {
+      const leafRaw = {
+        verifier: leaf.verifier,
+        response: base.response,
+        reference: leaf.reference === undefined ? base.reference : leaf.reference,
+        options: leaf.options,
+      };
+      const prepared = this.prepare(leafRaw, (result) => {
+        this.metrics.record(result);
+        results.set(leaf.path, result);
+        if (results.size === leaves.length) finish();
+      });
+      if ("result" in prepared) return fail(`${leaf.path}: ${prepared.result.error!.message}`, prepared.tooLarge);
+      items.push(prepared.item);
+    }
+    return { items, ready: () => leaves.length === 0 && finish() };
+  }
+
+  private prepare(
+    raw: unknown,
+    sink: (result: VerifyResult) => void,
+  ): { item: PreparedItem } | { result: VerifyResult; tooLarge?: boolean } {
     const head = headOf(raw);
     const checked = this.validator.check(raw);
-    if ("message" in checked) return { result: noVerdict(head, "invalid_request", checked.message) };
+    if ("message" in checked) {
+      return { result: noVerdict(head, "invalid_request", checked.message), tooLarge: checked.tooLarge };
+    }
     const item: ValidItem = checked.item;
     head.version = item.verifier.version;
     let params: unknown;
@@ -272,7 +369,7 @@ export class Engine {
       : item.verifier.defaultTimeoutMs;
     return {
       item: {
-        index,
+        sink,
         head,
         params: JSON.stringify(params),
         response: item.response,

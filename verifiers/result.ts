@@ -5,6 +5,8 @@ export type ErrorCode = "invalid_request" | "internal" | "sandbox_unavailable" |
 /** One item's result, exactly as the API returns it. */
 export interface VerifyResult {
   id?: string;
+  /** For a composite reward: the spec's name, or "inline". */
+  spec?: string;
   verifier: string | null;
   version: string | null;
   reward: number | null;
@@ -12,6 +14,8 @@ export interface VerifyResult {
   details: Record<string, unknown> | null;
   error: { code: ErrorCode; message: string } | null;
   ms: number;
+  /** For a composite reward: each verifier leaf's result, with its path and weight. */
+  components?: (VerifyResult & { path: string; weight: number; gated_out?: boolean })[];
 }
 
 /** Identity of the item a result belongs to. */

@@ -4,15 +4,18 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import type { JsonSchema, WasmVerifier } from "./types.ts";
+import { specSchema } from "./spec.ts";
 
 /** The shape every item has, whatever its verifier. */
 export const itemSchema: JsonSchema = {
   type: "object",
-  required: ["verifier", "response"],
+  required: ["response"],
   additionalProperties: false,
   properties: {
     id: { type: "string", description: "Echoed back in the result." },
     verifier: { type: "string", description: "Name of the verifier (see GET /v1/verifiers)." },
+    spec: { description: "A composite reward instead of a verifier: a spec node or a configured spec's name." },
+    data_source: { type: "string", description: "With neither verifier nor spec: the configured route picks the spec." },
     response: { type: "string", description: "The model's completion (never the prompt)." },
     reference: { description: "Verifier-specific ground truth." },
     options: { type: "object", description: "Verifier-specific options, all optional." },
@@ -37,6 +40,7 @@ interface CompiledVerifier {
 export class ItemValidator {
   private readonly ajv = new Ajv({ allErrors: false, strict: false });
   private readonly envelope: ValidateFunction;
+  private readonly spec: ValidateFunction;
   private readonly compiled = new Map<string, CompiledVerifier>();
 
   constructor(
@@ -44,6 +48,7 @@ export class ItemValidator {
     private readonly maxResponseChars: number,
   ) {
     this.envelope = this.ajv.compile(itemSchema);
+    this.spec = this.ajv.compile(specSchema);
     for (const verifier of Object.values(table)) {
       this.compiled.set(verifier.name, {
         reference: this.ajv.compile(verifier.referenceSchema),
@@ -52,25 +57,34 @@ export class ItemValidator {
     }
   }
 
+  /** Checks what every item has (id, response, no unknown fields); returns the problem or null. */
+  checkEnvelope(raw: unknown): { message: string; tooLarge?: boolean } | null {
+    if (!this.envelope(raw)) return { message: describe("item", this.envelope.errors) };
+    const response = (raw as { response: string }).response;
+    if (response.length > this.maxResponseChars) {
+      return {
+        message: `response: is ${response.length} characters long, more than max_response_chars (${this.maxResponseChars})`,
+        tooLarge: true,
+      };
+    }
+    return null;
+  }
+
+  /** Checks a spec's shape (the leaves are checked as items); returns the problem or null. */
+  checkSpec(spec: unknown): string | null {
+    return this.spec(spec) ? null : describe("spec", this.spec.errors);
+  }
+
   /**
    * Returns the valid item, or a message that names the failing path and schema rule
    * (`tooLarge` when the response is longer than the server accepts).
    */
   check(raw: unknown): { item: ValidItem } | { message: string; tooLarge?: boolean } {
-    if (!this.envelope(raw)) return { message: describe("item", this.envelope.errors) };
-    const item = raw as {
-      id?: string;
-      verifier: string;
-      response: string;
-      reference?: unknown;
-      options?: object;
-    };
-    if (item.response.length > this.maxResponseChars) {
-      return {
-        message:
-          `response: is ${item.response.length} characters long, more than max_response_chars (${this.maxResponseChars})`,
-        tooLarge: true,
-      };
+    const envelope = this.checkEnvelope(raw);
+    if (envelope) return envelope;
+    const item = raw as { id?: string; verifier?: string; response: string; reference?: unknown; options?: object };
+    if (item.verifier === undefined) {
+      return { message: "item: must have required property 'verifier' (or 'spec', or a routed 'data_source')" };
     }
     const verifier = this.table[item.verifier];
     if (!verifier) {
