@@ -4,6 +4,7 @@
 import { parseParams } from "./_json";
 import { emit, itemLen, itemPtr, separatorAt } from "./_abi";
 import { scoreDetection } from "./_iou_detection";
+import { fastRec, readIouParamsFast } from "./_iou_fast";
 import { writeCommon } from "./_iou_explain";
 import { IouParams, MODE_DETECTION, MODE_POINT, MODE_REC, MODE_TEMPORAL, readIouParams } from "./_iou_params";
 import { scorePoint, scoreRec, scoreTemporal } from "./_iou_single";
@@ -28,8 +29,13 @@ function scoreItem(): ArrayBuffer {
     w.key("problem").str("no_parameters");
     return finishResult(w);
   }
-  const p = readIouParams(parseParams(ptr, sep));
+  let p = readIouParamsFast(ptr, sep);
+  if (p === null) p = readIouParams(parseParams(ptr, sep));
   const start = sep + 1;
+  if (!p.vlmR1 && p.mode == MODE_REC) {
+    const fast = fastRec(ptr, start, len, p);
+    if (fast !== null) return fast;
+  }
   if (p.vlmR1 && p.mode == MODE_REC) return vlmR1Rec(ptr, start, len, p);
   if (p.vlmR1 && p.mode == MODE_DETECTION) return vlmR1Detection(ptr, start, len, p);
   return scoreDefault(ptr, start, len, p);

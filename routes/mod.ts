@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Engine } from "../verifiers/mod.ts";
 import { apiKeyAuth } from "./auth.ts";
+import { compatRoutes } from "./compat.ts";
 import { DrainTracker } from "./drain.ts";
 import { ApiError, renderError } from "./errors.ts";
 import { healthRoutes } from "./health.ts";
@@ -40,6 +41,7 @@ export function createApp(engine: Engine, options: AppOptions): Hono & { drain: 
   app.route("/", healthRoutes(engine, options.maxBodyBytes));
   app.route("/", verifierRoutes(engine));
   app.route("/", verifyRoutes(engine, tracker));
+  app.route("/", compatRoutes(engine));
   app.route("/", openApiRoutes(engine));
   app.route("/", metricsRoutes(engine, http));
   app.notFound((c) =>

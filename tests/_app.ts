@@ -5,12 +5,21 @@ import type { Hono } from "hono";
 
 /** Runs `body` with a real engine (real sandbox processes) and an app; closes the engine after. */
 export async function withApp(
-  options: { maxBodyBytes?: number; apiKeys?: string[]; maxQueueItems?: number; workers?: number },
+  options: {
+    maxBodyBytes?: number;
+    apiKeys?: string[];
+    maxQueueItems?: number;
+    workers?: number;
+    specs?: Record<string, unknown>;
+    routes?: Record<string, unknown>;
+  },
   body: (app: Hono, engine: Engine) => Promise<void>,
 ): Promise<void> {
   const engine = await createEngine(VERIFIERS, {
     workers: options.workers ?? 2,
     maxQueueItems: options.maxQueueItems,
+    specs: options.specs ?? {},
+    routes: options.routes ?? {},
   });
   try {
     const app = createApp(engine, {

@@ -101,7 +101,8 @@ export async function createEngine(
   table: Record<string, WasmVerifier>,
   options: Partial<EngineOptions> = {},
 ): Promise<Engine> {
-  const settings = { ...defaultEngineOptions, ...options };
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  const settings: EngineOptions = { ...defaultEngineOptions, ...given };
   const kernels: Record<string, string> = {};
   const unavailable: Record<string, string> = {};
   for (const name of Object.keys(table)) {
@@ -142,13 +143,17 @@ export class Engine {
       const problem = this.validator.checkSpec(spec);
       if (problem) throw new InvalidRequestError(`${where}: ${problem}`);
       for (const leaf of leavesOf(spec as SpecNode)) {
-        if (!(leaf.verifier in this.table)) throw new InvalidRequestError(`${where}: unknown verifier "${leaf.verifier}" at ${leaf.path}`);
+        if (!(leaf.verifier in this.table)) {
+          throw new InvalidRequestError(`${where}: unknown verifier "${leaf.verifier}" at ${leaf.path}`);
+        }
       }
     };
     for (const [name, spec] of Object.entries(this.options.specs)) check(`specs.${name}`, spec);
     for (const [source, route] of Object.entries(this.options.routes)) {
       if (typeof route === "string") {
-        if (!(route in this.options.specs)) throw new InvalidRequestError(`routes.${source}: unknown spec "${route}"`);
+        if (!(route in this.options.specs)) {
+          throw new InvalidRequestError(`routes.${source}: unknown spec "${route}"`);
+        }
       } else check(`routes.${source}`, route);
     }
   }
@@ -286,12 +291,21 @@ export class Engine {
     raw: unknown,
     sink: (result: VerifyResult) => void,
   ): { items: PreparedItem[]; ready?: () => void } | { result: VerifyResult; tooLarge?: boolean } {
-    const item = (raw !== null && typeof raw === "object" && !Array.isArray(raw) ? raw : {}) as Record<string, unknown>;
+    const item = (raw !== null && typeof raw === "object" && !Array.isArray(raw) ? raw : {}) as Record<
+      string,
+      unknown
+    >;
     if (!("spec" in item) && !("verifier" in item) && "data_source" in item) {
       const route = this.options.routes[String(item.data_source)];
       if (route === undefined) {
         return {
-          result: noVerdict(headOf(raw), "invalid_request", `No route for data_source ${JSON.stringify(item.data_source)}; configured: ${Object.keys(this.options.routes).join(", ") || "none"}`),
+          result: noVerdict(
+            headOf(raw),
+            "invalid_request",
+            `No route for data_source ${JSON.stringify(item.data_source)}; configured: ${
+              Object.keys(this.options.routes).join(", ") || "none"
+            }`,
+          ),
         };
       }
       const { data_source: _, ...rest } = item;
@@ -307,14 +321,21 @@ export class Engine {
     sink: (result: VerifyResult) => void,
   ): { items: PreparedItem[]; ready: () => void } | { result: VerifyResult; tooLarge?: boolean } {
     const id = typeof item.id === "string" ? item.id : undefined;
-    const fail = (message: string, tooLarge = false) => ({ result: specError(id, "invalid_request", message), tooLarge });
+    const fail = (message: string, tooLarge = false) => ({
+      result: specError(id, "invalid_request", message),
+      tooLarge,
+    });
     if ("verifier" in item) return fail("An item names exactly one of verifier or spec, not both");
     const envelope = this.validator.checkEnvelope(item);
     if (envelope) return fail(envelope.message, envelope.tooLarge);
     const specName = typeof item.spec === "string" ? item.spec : "inline";
     const node = typeof item.spec === "string" ? this.options.specs[item.spec] : item.spec;
     if (node === undefined) {
-      return fail(`Unknown spec "${item.spec}"; configured specs: ${Object.keys(this.options.specs).join(", ") || "none"}`);
+      return fail(
+        `Unknown spec "${item.spec}"; configured specs: ${
+          Object.keys(this.options.specs).join(", ") || "none"
+        }`,
+      );
     }
     const invalidSpec = this.validator.checkSpec(node);
     if (invalidSpec) return fail(invalidSpec);
@@ -336,7 +357,9 @@ export class Engine {
         results.set(leaf.path, result);
         if (results.size === leaves.length) finish();
       });
-      if ("result" in prepared) return fail(`${leaf.path}: ${prepared.result.error!.message}`, prepared.tooLarge);
+      if ("result" in prepared) {
+        return fail(`${leaf.path}: ${prepared.result.error!.message}`, prepared.tooLarge);
+      }
       items.push(prepared.item);
     }
     return { items, ready: () => leaves.length === 0 && finish() };

@@ -39,7 +39,10 @@ export const specSchema: JsonSchema = {
           type: "object",
           required: [op],
           additionalProperties: false,
-          properties: { [op]: { type: "array", minItems: 1, items: { $ref: "#/$defs/node" } }, weight: { type: "number" } },
+          properties: {
+            [op]: { type: "array", minItems: 1, items: { $ref: "#/$defs/node" } },
+            weight: { type: "number" },
+          },
         })),
         {
           type: "object",
@@ -53,7 +56,10 @@ export const specSchema: JsonSchema = {
               properties: {
                 if: { $ref: "#/$defs/node" },
                 then: { $ref: "#/$defs/node" },
-                threshold: { type: "number", description: "`then` counts when `if`'s reward is at least this (default 1)." },
+                threshold: {
+                  type: "number",
+                  description: "`then` counts when `if`'s reward is at least this (default 1).",
+                },
               },
             },
             weight: { type: "number" },
@@ -83,10 +89,18 @@ export interface SpecLeaf {
 /** The verifier leaves of a spec, in a fixed order (depth first). */
 export function leavesOf(node: SpecNode, path = "spec"): SpecLeaf[] {
   if ("verifier" in node) {
-    return [{ path, verifier: node.verifier, options: node.options ?? {}, reference: node.reference, weight: node.weight ?? 1 }];
+    return [{
+      path,
+      verifier: node.verifier,
+      options: node.options ?? {},
+      reference: node.reference,
+      weight: node.weight ?? 1,
+    }];
   }
   if ("constant" in node) return [];
-  if ("gate" in node) return [...leavesOf(node.gate.if, `${path}.gate.if`), ...leavesOf(node.gate.then, `${path}.gate.then`)];
+  if ("gate" in node) {
+    return [...leavesOf(node.gate.if, `${path}.gate.if`), ...leavesOf(node.gate.then, `${path}.gate.then`)];
+  }
   const [op, children] = Object.entries(node).find(([k]) => k !== "weight") as [string, SpecNode[]];
   return children.flatMap((child, i) => leavesOf(child, `${path}.${op}[${i}]`));
 }
@@ -115,7 +129,7 @@ export function rangeOf(node: SpecNode): [number, number] {
   // product: the extremes are among the products of the endpoints
   let products = [1];
   for (const [a, b] of ranges) products = products.flatMap((p) => [p * a, p * b]);
-  return [Math.min(...products), Math.max(...products)];
+  return [Math.min(...products) + 0, Math.max(...products) + 0]; // + 0 turns -0 into 0
 }
 
 /** The combined outcome of a spec over its leaves' results. */
@@ -133,13 +147,25 @@ export interface SpecOutcome {
 
 /** Combines leaf results (by path) into the spec's reward. */
 export function combine(node: SpecNode, results: Map<string, VerifyResult>): SpecOutcome {
-  const outcome: SpecOutcome = { reward: null, correct: true, reason: null, noVerdict: null, gatedOut: new Set() };
+  const outcome: SpecOutcome = {
+    reward: null,
+    correct: true,
+    reason: null,
+    noVerdict: null,
+    gatedOut: new Set(),
+  };
   outcome.reward = evaluate(node, "spec", results, outcome, true);
   if (outcome.noVerdict) outcome.reward = null;
   return outcome;
 }
 
-function evaluate(node: SpecNode, path: string, results: Map<string, VerifyResult>, out: SpecOutcome, counted: boolean): number {
+function evaluate(
+  node: SpecNode,
+  path: string,
+  results: Map<string, VerifyResult>,
+  out: SpecOutcome,
+  counted: boolean,
+): number {
   if ("verifier" in node) {
     const result = results.get(path)!;
     if (!counted) {
@@ -170,7 +196,13 @@ function evaluate(node: SpecNode, path: string, results: Map<string, VerifyResul
     let anyCorrect = false;
     let firstReason: string | null = null;
     node.max.forEach((child, i) => {
-      const sub: SpecOutcome = { reward: null, correct: true, reason: null, noVerdict: null, gatedOut: out.gatedOut };
+      const sub: SpecOutcome = {
+        reward: null,
+        correct: true,
+        reason: null,
+        noVerdict: null,
+        gatedOut: out.gatedOut,
+      };
       const value = evaluate(child, `${path}.max[${i}]`, results, sub, counted);
       if (sub.noVerdict) out.noVerdict ??= sub.noVerdict;
       if (sub.correct) anyCorrect = true;
@@ -184,10 +216,19 @@ function evaluate(node: SpecNode, path: string, results: Map<string, VerifyResul
     return best;
   }
   if ("sum" in node) {
-    return node.sum.reduce((acc, child, i) => acc + (child.weight ?? 1) * evaluate(child, `${path}.sum[${i}]`, results, out, counted), 0);
+    return node.sum.reduce(
+      (acc, child, i) =>
+        acc + (child.weight ?? 1) * evaluate(child, `${path}.sum[${i}]`, results, out, counted),
+      0,
+    );
   }
   if ("min" in node) {
-    return Math.min(...node.min.map((child, i) => evaluate(child, `${path}.min[${i}]`, results, out, counted)));
+    return Math.min(
+      ...node.min.map((child, i) => evaluate(child, `${path}.min[${i}]`, results, out, counted)),
+    );
   }
-  return node.product.reduce((acc, child, i) => acc * evaluate(child, `${path}.product[${i}]`, results, out, counted), 1);
+  return node.product.reduce(
+    (acc, child, i) => acc * evaluate(child, `${path}.product[${i}]`, results, out, counted),
+    1,
+  );
 }

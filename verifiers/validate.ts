@@ -14,8 +14,13 @@ export const itemSchema: JsonSchema = {
   properties: {
     id: { type: "string", description: "Echoed back in the result." },
     verifier: { type: "string", description: "Name of the verifier (see GET /v1/verifiers)." },
-    spec: { description: "A composite reward instead of a verifier: a spec node or a configured spec's name." },
-    data_source: { type: "string", description: "With neither verifier nor spec: the configured route picks the spec." },
+    spec: {
+      description: "A composite reward instead of a verifier: a spec node or a configured spec's name.",
+    },
+    data_source: {
+      type: "string",
+      description: "With neither verifier nor spec: the configured route picks the spec.",
+    },
     response: { type: "string", description: "The model's completion (never the prompt)." },
     reference: { description: "Verifier-specific ground truth." },
     options: { type: "object", description: "Verifier-specific options, all optional." },
@@ -63,7 +68,8 @@ export class ItemValidator {
     const response = (raw as { response: string }).response;
     if (response.length > this.maxResponseChars) {
       return {
-        message: `response: is ${response.length} characters long, more than max_response_chars (${this.maxResponseChars})`,
+        message:
+          `response: is ${response.length} characters long, more than max_response_chars (${this.maxResponseChars})`,
         tooLarge: true,
       };
     }
@@ -82,9 +88,17 @@ export class ItemValidator {
   check(raw: unknown): { item: ValidItem } | { message: string; tooLarge?: boolean } {
     const envelope = this.checkEnvelope(raw);
     if (envelope) return envelope;
-    const item = raw as { id?: string; verifier?: string; response: string; reference?: unknown; options?: object };
+    const item = raw as {
+      id?: string;
+      verifier?: string;
+      response: string;
+      reference?: unknown;
+      options?: object;
+    };
     if (item.verifier === undefined) {
-      return { message: "item: must have required property 'verifier' (or 'spec', or a routed 'data_source')" };
+      return {
+        message: "item: must have required property 'verifier' (or 'spec', or a routed 'data_source')",
+      };
     }
     const verifier = this.table[item.verifier];
     if (!verifier) {

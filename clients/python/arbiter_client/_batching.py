@@ -1,0 +1,151 @@
+"""Encoding items once, packing them into request bodies under the byte limit, reading results back.
+
+Each item is serialized once; a chunk's body is the items' bytes joined with commas inside
+``{"items":[...]}``, so the size of every body is known exactly before it is sent.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Any, Optional, Sequence, Union
+
+from .errors import ArbiterHTTPError, ArbiterProtocolError
+
+#: Used when ``/healthz`` does not advertise ``max_body_bytes`` (the server's default, 64 MiB).
+DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024
+
+
+def encode_json(value: Any) -> bytes:
+    """Compact UTF-8 JSON; NaN and infinities are refused (they are not JSON).
+
+    Text with lone surrogates (which UTF-8 cannot carry) is sent with ``\\u`` escapes instead.
+    """
+    try:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value, ensure_ascii=True, separators=(",", ":"), allow_nan=False).encode("ascii")
+
+
+def encode_item(item: Any) -> Union[bytes, str]:
+    """The item's JSON bytes, or the reason (str) it cannot be sent."""
+    try:
+        return encode_json(item)
+    except (TypeError, ValueError) as error:
+        return f"The item is not JSON-serializable: {error}"
+
+
+def budget_field(budget_ms: Optional[float]) -> bytes:
+    """The ``,"budget_ms":N`` part of a batch body (empty without a budget)."""
+    if budget_ms is None:
+        return b""
+    return b',"budget_ms":' + str(max(1, math.ceil(budget_ms))).encode("ascii")
+
+
+def batch_body(encoded: Sequence[bytes], budget_ms: Optional[float] = None) -> bytes:
+    """The ``{"items":[...],"budget_ms":N}`` body for already-encoded items."""
+    return b'{"items":[' + b",".join(encoded) + b"]" + budget_field(budget_ms) + b"}"
+
+
+@dataclass
+class Chunk:
+    """Positions (in the caller's list) of items that travel in one request."""
+
+    indices: list[int]
+
+
+def plan_chunks(
+    encoded: Sequence[Union[bytes, str]],
+    max_body_bytes: int,
+    budget_ms: Optional[float] = None,
+    max_items: Optional[int] = None,
+) -> tuple[list[Chunk], list[int]]:
+    """Packs items, in order, into chunks whose bodies fit in ``max_body_bytes``.
+
+    Returns the chunks and the positions of items that fit in no body on their own (too large).
+    Items that could not be encoded (a str in ``encoded``) are in neither list.
+    """
+    overhead = len(batch_body([], budget_ms))
+    chunks: list[Chunk] = []
+    too_large: list[int] = []
+    current: list[int] = []
+    size = overhead
+    for index, data in enumerate(encoded):
+        if isinstance(data, str):
+            continue
+        if overhead + len(data) > max_body_bytes:
+            too_large.append(index)
+            continue
+        extra = len(data) + (1 if current else 0)
+        if current and (size + extra > max_body_bytes or (max_items is not None and len(current) >= max_items)):
+            chunks.append(Chunk(current))
+            current, size = [], overhead
+            extra = len(data)
+        current.append(index)
+        size += extra
+    if current:
+        chunks.append(Chunk(current))
+    return chunks, too_large
+
+
+def local_error_result(item: Any, code: str, message: str) -> dict[str, Any]:
+    """A result made by the client for an item it could not send, shaped like the server's."""
+    result: dict[str, Any] = {}
+    if isinstance(item, dict) and isinstance(item.get("id"), str):
+        result["id"] = item["id"]
+    verifier = item.get("verifier") if isinstance(item, dict) else None
+    result.update(
+        {
+            "verifier": verifier if isinstance(verifier, str) else None,
+            "version": None,
+            "reward": None,
+            "correct": None,
+            "details": None,
+            "error": {"code": code, "message": message},
+            "ms": 0,
+        }
+    )
+    return result
+
+
+def too_large_message(size: int, max_body_bytes: int) -> str:
+    """The message of the ``invalid_request`` result of an item too large for any request."""
+    return (
+        f"The item alone needs a {size}-byte request body, over the server's max_body_bytes "
+        f"({max_body_bytes}); it was not sent"
+    )
+
+
+def decode_json(data: bytes, what: str) -> Any:
+    """Parses a JSON answer body; a body that is not JSON is a protocol error."""
+    try:
+        return json.loads(data)
+    except ValueError as error:
+        raise ArbiterProtocolError(f"{what}: the answer is not JSON ({error}): {data[:200]!r}") from None
+
+
+def read_results(data: bytes, expected: int) -> list[dict[str, Any]]:
+    """The ``results`` of a batch answer, checked to hold one result per item sent."""
+    answer = decode_json(data, "POST /v1/verify/batch")
+    results = answer.get("results") if isinstance(answer, dict) else None
+    if not isinstance(results, list) or len(results) != expected:
+        got = len(results) if isinstance(results, list) else "no"
+        raise ArbiterProtocolError(f"POST /v1/verify/batch: sent {expected} items, got {got} results")
+    return results
+
+
+def http_error(status: int, body: bytes, url: str) -> ArbiterHTTPError:
+    """The exception for a non-retryable status, with the server's error code and message."""
+    from .errors import ArbiterAuthError, ArbiterPayloadTooLarge
+
+    code, message = f"http_{status}", body[:500].decode("utf-8", "replace")
+    try:
+        error = json.loads(body).get("error")
+        if isinstance(error, dict):
+            code = str(error.get("code", code))
+            message = str(error.get("message", message))
+    except (ValueError, AttributeError):
+        pass
+    kind = {401: ArbiterAuthError, 413: ArbiterPayloadTooLarge}.get(status, ArbiterHTTPError)
+    return kind(status, code, message, url)
