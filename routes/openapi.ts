@@ -1,6 +1,7 @@
 /** `GET /openapi.json`: an OpenAPI 3.1 document generated from the verifiers' own schemas. */
 import { Hono } from "hono";
 import { type Engine, itemSchema } from "../verifiers/mod.ts";
+import { specSchema } from "../verifiers/spec.ts";
 import { ARBITER_VERSION } from "../version.ts";
 
 const errorSchema = {
@@ -42,18 +43,50 @@ const resultSchema = {
 
 /** Builds the OpenAPI document: one item variant per verifier, with its reference and options schemas. */
 export function openApiDocument(engine: Engine): Record<string, unknown> {
-  const variants = engine.describe().map((v) => ({
+  const { verifier: _v, spec: _s, data_source: _d, ...common } = itemSchema.properties as Record<
+    string,
+    unknown
+  >;
+  const variants: Record<string, unknown>[] = engine.describe().map((v) => ({
     title: v.name,
     type: "object",
     required: ["verifier", "response"],
     additionalProperties: false,
     properties: {
-      ...(itemSchema.properties as Record<string, unknown>),
+      ...common,
       verifier: { const: v.name },
       reference: v.schemas.reference,
       options: v.schemas.options,
     },
   }));
+  variants.push({
+    title: "spec",
+    description:
+      "A composite reward: its leaves are verifiers, combined by sum (weighted), min, max, product, gate.",
+    type: "object",
+    required: ["spec", "response"],
+    additionalProperties: false,
+    properties: {
+      ...common,
+      spec: {
+        oneOf: [{ type: "string", description: "A configured spec's name" }, {
+          $ref: "#/components/schemas/Spec",
+        }],
+      },
+    },
+  }, {
+    title: "routed",
+    description: "With neither verifier nor spec: the configured route for data_source picks the spec.",
+    type: "object",
+    required: ["data_source", "response"],
+    additionalProperties: false,
+    properties: { ...common, data_source: { type: "string" } },
+  });
+  // The spec schema's recursive node, re-pointed at the document's own component.
+  const node = (specSchema.$defs as { node: unknown }).node;
+  const specNode = JSON.parse(
+    JSON.stringify(node).replaceAll('"#/$defs/node"', '"#/components/schemas/Spec"'),
+  );
   const json = (schema: unknown) => ({ "application/json": { schema } });
   const errors = {
     "400": { description: "Caller error", content: json({ $ref: "#/components/schemas/Error" }) },
@@ -80,7 +113,7 @@ export function openApiDocument(engine: Engine): Record<string, unknown> {
     },
     components: {
       securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
-      schemas: { Item: { oneOf: variants }, Result: resultSchema, Error: errorSchema },
+      schemas: { Item: { oneOf: variants }, Spec: specNode, Result: resultSchema, Error: errorSchema },
     },
     security: [{ bearer: [] }],
     paths: {

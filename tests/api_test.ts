@@ -181,7 +181,9 @@ Deno.test("HTTP API", async (t) => {
         assert.ok(doc.paths[path], path);
       }
       const variants = doc.components.schemas.Item.oneOf.map((v: { title: string }) => v.title).sort();
-      assert.deepEqual(variants, ["format", "iou", "math"]);
+      assert.deepEqual(variants, ["format", "iou", "math", "routed", "spec"]);
+      assert.ok(doc.paths["/v1/compat/openrlhf"]);
+      assert.ok(doc.components.schemas.Spec.oneOf.length >= 6);
     });
 
     await t.step("GET /metrics counts items by verifier and outcome", async () => {

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from dataclasses import dataclass
 from typing import Any, Optional, Sequence, Union
 
-from .errors import ArbiterHTTPError, ArbiterProtocolError
+from .errors import ArbiterAuthError, ArbiterHTTPError, ArbiterPayloadTooLarge, ArbiterProtocolError
 
 #: Used when ``/healthz`` does not advertise ``max_body_bytes`` (the server's default, 64 MiB).
 DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024
@@ -137,8 +138,6 @@ def read_results(data: bytes, expected: int) -> list[dict[str, Any]]:
 
 def http_error(status: int, body: bytes, url: str) -> ArbiterHTTPError:
     """The exception for a non-retryable status, with the server's error code and message."""
-    from .errors import ArbiterAuthError, ArbiterPayloadTooLarge
-
     code, message = f"http_{status}", body[:500].decode("utf-8", "replace")
     try:
         error = json.loads(body).get("error")
@@ -149,3 +148,75 @@ def http_error(status: int, body: bytes, url: str) -> ArbiterHTTPError:
         pass
     kind = {401: ArbiterAuthError, 413: ArbiterPayloadTooLarge}.get(status, ArbiterHTTPError)
     return kind(status, code, message, url)
+
+
+class BatchPlan:
+    """One ``verify_batch`` call: the items, how they are split into requests, and the results so far.
+
+    Both clients drive a plan the same way: send ``body(chunk)`` for each chunk, then ``accept()``
+    the answer, or ``split()`` a chunk that the server refused with 413.
+    """
+
+    def __init__(
+        self,
+        items: Sequence[Any],
+        max_body_bytes: int,
+        budget_ms: Optional[float] = None,
+        max_items: Optional[int] = None,
+    ) -> None:
+        self.items = list(items)
+        self.max_body_bytes = max_body_bytes
+        self.budget_ms = budget_ms
+        self.results: list[Optional[dict[str, Any]]] = [None] * len(self.items)
+        self._encoded = [encode_item(item) for item in self.items]
+        for index, data in enumerate(self._encoded):
+            if isinstance(data, str):
+                self.results[index] = local_error_result(self.items[index], "invalid_request", data)
+        self.chunks, too_large = plan_chunks(self._encoded, max_body_bytes, budget_ms, max_items)
+        for index in too_large:
+            self.reject_too_large(index)
+        self._deadline = None if budget_ms is None else time.monotonic() + budget_ms / 1000
+
+    def remaining_budget_ms(self) -> Optional[float]:
+        """What is left of the batch's ``budget_ms`` (at least 1 ms), or None without a budget."""
+        if self._deadline is None:
+            return None
+        return max(1.0, (self._deadline - time.monotonic()) * 1000)
+
+    def body(self, chunk: Chunk) -> bytes:
+        """The request body of a chunk, carrying what is left of the budget."""
+        encoded = [self._encoded[i] for i in chunk.indices]
+        return batch_body(encoded, self.remaining_budget_ms())  # type: ignore[arg-type]
+
+    def request_timeout(self, timeout: float) -> float:
+        """The socket timeout for a chunk: ``timeout``, or longer when the remaining budget is longer."""
+        remaining = self.remaining_budget_ms()
+        return timeout if remaining is None else max(timeout, remaining / 1000 + 5.0)
+
+    def accept(self, chunk: Chunk, data: bytes) -> None:
+        """Stores a chunk's results, in order."""
+        for index, result in zip(chunk.indices, read_results(data, len(chunk.indices))):
+            self.results[index] = result
+
+    def split(self, chunk: Chunk) -> list[Chunk]:
+        """Halves a chunk the server refused as too large; a lone item gets an ``invalid_request`` result."""
+        if len(chunk.indices) == 1:
+            self.reject_too_large(chunk.indices[0])
+            return []
+        middle = len(chunk.indices) // 2
+        return [Chunk(chunk.indices[:middle]), Chunk(chunk.indices[middle:])]
+
+    def reject_too_large(self, index: int) -> None:
+        """Gives an item too large for any request its ``invalid_request`` result."""
+        data = self._encoded[index]
+        size = len(batch_body([data], self.budget_ms)) if isinstance(data, bytes) else 0
+        self.results[index] = local_error_result(
+            self.items[index], "invalid_request", too_large_message(size, self.max_body_bytes)
+        )
+
+    def finish(self) -> list[dict[str, Any]]:
+        """The results in the order of the items."""
+        missing = [i for i, r in enumerate(self.results) if r is None]
+        if missing:
+            raise ArbiterProtocolError(f"No result for items {missing[:10]}")
+        return self.results  # type: ignore[return-value]
