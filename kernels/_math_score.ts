@@ -126,25 +126,33 @@ const TEXT_NOISE: string[] = [
 /** A case-, space- and wrapper-insensitive key: two answers with the same key are the same answer. */
 export function textKey(s: string): string {
   let t = s;
-  for (let i = 0; i < TEXT_NOISE.length; i++) {
-    if (t.indexOf(TEXT_NOISE[i]) >= 0) t = t.replaceAll(TEXT_NOISE[i], TEXT_NOISE[i] == "\\dfrac" || TEXT_NOISE[i] == "\\tfrac" ? "\\frac" : "");
+  if (t.indexOf("\\") >= 0 || t.indexOf("$") >= 0) {
+    for (let i = 0; i < TEXT_NOISE.length; i++) {
+      const w = unchecked(TEXT_NOISE[i]);
+      if (t.indexOf(w) >= 0) t = t.replaceAll(w, w == "\\dfrac" || w == "\\tfrac" ? "\\frac" : "");
+    }
   }
-  t = t.toLowerCase();
-  const parts = new Array<string>();
+  const n = t.length;
   let digits = false;
-  for (let i = 0; i < t.length; i++) {
+  let ascii = true;
+  for (let i = 0; i < n; i++) {
     const c = t.charCodeAt(i);
     if (c >= 48 && c <= 57) digits = true;
+    if (c >= 128) ascii = false;
   }
-  for (let i = 0; i < t.length; i++) {
-    const c = t.charCodeAt(i);
+  if (!ascii) t = t.toLowerCase();
+  const m = t.length;
+  const buf = new StaticArray<u16>(max(m, 1));
+  let k = 0;
+  for (let i = 0; i < m; i++) {
+    let c = t.charCodeAt(i);
     if (c == 32 || c == 9 || c == 10 || c == 13 || c == 123 || c == 125 || c == 126) continue;
     if (!digits && (c == 40 || c == 41 || c == 46 || c == 58 || c == 44)) continue;
-    parts.push(String.fromCharCode(c));
+    if (c >= 65 && c <= 90) c += 32;
+    unchecked(buf[k++] = <u16>c);
   }
-  let key = parts.join("");
-  while (key.endsWith(".")) key = key.substring(0, key.length - 1);
-  return key;
+  while (k > 0 && unchecked(buf[k - 1]) == 46) k--;
+  return String.UTF16.decodeUnsafe(changetype<usize>(buf), <usize>k << 1);
 }
 
 function isPlainText(n: Node | null, s: string): bool {

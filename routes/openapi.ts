@@ -165,6 +165,45 @@ export function openApiDocument(engine: Engine): Record<string, unknown> {
           },
         },
       },
+      "/v1/compat/openrlhf": {
+        post: {
+          summary: "OpenRLHF remote reward model: {query, prompts, labels} → {rewards, scores, extra_logs}",
+          parameters: [
+            { name: "verifier", in: "query", schema: { type: "string" } },
+            {
+              name: "spec",
+              in: "query",
+              schema: { type: "string" },
+              description: "A configured spec's name",
+            },
+            {
+              name: "on_no_verdict",
+              in: "query",
+              schema: { enum: ["group_mean", "zero"], default: "group_mean" },
+            },
+          ],
+          requestBody: {
+            required: true,
+            content: json({
+              type: "object",
+              required: ["query", "prompts", "labels"],
+              properties: {
+                query: {
+                  type: "array",
+                  items: { type: "string" },
+                  description: "prompt followed by response",
+                },
+                prompts: { type: "array", items: { type: "string" } },
+                labels: {
+                  type: "array",
+                  description: "references; a JSON-object string is an object reference",
+                },
+              },
+            }),
+          },
+          responses: { "200": { description: "Rewards (never null)" }, ...errors },
+        },
+      },
       "/metrics": {
         get: { summary: "Prometheus metrics", responses: { "200": { description: "Text exposition" } } },
       },
