@@ -36,7 +36,9 @@ export function optionsFor(config: Record<string, unknown>): Record<string, unkn
   if (Array.isArray(config.match_types)) {
     latex = config.match_types.includes("latex");
     expr = config.match_types.includes("expr");
-    if (typeof config.latex_boxed_match_priority === "number") boxedPriority = config.latex_boxed_match_priority;
+    if (typeof config.latex_boxed_match_priority === "number") {
+      boxedPriority = config.latex_boxed_match_priority;
+    }
   } else if (Array.isArray(config.extraction_config)) {
     latex = expr = false;
     for (const c of config.extraction_config as Record<string, unknown>[]) {
@@ -79,7 +81,10 @@ function agrees(c: Case): { ok: boolean; got: unknown } {
   const options = optionsFor(c.config);
   if (typeof c.expected === "boolean") {
     if (c.config.inputs_are_sympy_source) {
-      const out = run(fromSympySource(c.gold ?? ""), fromSympySource(c.pred), { ...options, extracted: true });
+      const out = run(fromSympySource(c.gold ?? ""), fromSympySource(c.pred), {
+        ...options,
+        extracted: true,
+      });
       return { ok: out.correct === c.expected, got: out.details };
     }
     const out = run(c.gold ?? "", c.pred, options);

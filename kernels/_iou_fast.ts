@@ -9,7 +9,7 @@
 // tests check the equivalence on generated and mutated items (tests/iou_kernel_test.ts).
 
 import { Box, boxIou } from "./_geometry";
-import { geometryProblem, writeBox, writeCommon } from "./_iou_explain";
+import { geometryProblem } from "./_iou_explain";
 import {
   FORMAT_CXCYWH,
   FORMAT_XYWH,
@@ -21,9 +21,9 @@ import {
   MODE_TEMPORAL,
 } from "./_iou_params";
 import { parseNumber } from "./_number";
-import { beginResult, finishResult } from "./_result";
 import { MAX_ATTEMPTS } from "./_shapes";
 import { answerRegion, indexOfAscii, isBlank, isSpaceByte, lastFence, matchesAt } from "./_text";
+import { writeNumberText } from "./_writer";
 
 // Responses longer than this always take the general path (its heap and attempt bounds apply).
 const MAX_FAST_BYTES: i32 = 4096;
@@ -182,6 +182,196 @@ function oneOf(a: string, b: string, c: string, d: string): string {
   return "";
 }
 
+// Which key [ks, ke) is: one of the SEEN_ bits, or 0 for an unknown key.
+function keyBit(ks: i32, ke: i32): i32 {
+  if (spells(ks, ke, "mode")) return SEEN_MODE;
+  if (spells(ks, ke, "profile")) return SEEN_PROFILE;
+  if (spells(ks, ke, "reward")) return SEEN_REWARD;
+  if (spells(ks, ke, "threshold")) return SEEN_THRESHOLD;
+  if (spells(ks, ke, "box_format")) return SEEN_FORMAT;
+  if (spells(ks, ke, "coords")) return SEEN_COORDS;
+  if (spells(ks, ke, "scale")) return SEEN_SCALE;
+  if (spells(ks, ke, "box")) return SEEN_BOX;
+  if (spells(ks, ke, "boxes")) return SEEN_BOXES;
+  if (spells(ks, ke, "labels")) return SEEN_LABELS;
+  if (spells(ks, ke, "segment")) return SEEN_SEGMENT;
+  if (spells(ks, ke, "max_matches")) return SEEN_MAX;
+  return 0;
+}
+
+// Reads the value of the key `bit` at `pos` into `p` (every field that key sets); clears `ok` on failure.
+function readValue(p: IouParams, bit: i32): void {
+  if (bit == SEEN_MODE) {
+    p.modeName = oneOf("rec", "detection", "point", "temporal");
+    if (p.modeName == "detection") p.mode = MODE_DETECTION;
+    else if (p.modeName == "point") p.mode = MODE_POINT;
+    else if (p.modeName == "temporal") p.mode = MODE_TEMPORAL;
+    else p.mode = MODE_REC;
+  } else if (bit == SEEN_PROFILE) {
+    p.vlmR1 = oneOf("default", "vlm_r1", "", "") == "vlm_r1";
+  } else if (bit == SEEN_REWARD) {
+    p.reward = oneOf("iou", "binary", "f1", "map");
+  } else if (bit == SEEN_THRESHOLD) {
+    p.threshold = readNumber();
+  } else if (bit == SEEN_FORMAT) {
+    p.boxFormatName = oneOf("xyxy", "xywh", "cxcywh", "");
+    p.boxFormat = p.boxFormatName == "xywh" ? FORMAT_XYWH : p.boxFormatName == "cxcywh" ? FORMAT_CXCYWH : FORMAT_XYXY;
+  } else if (bit == SEEN_COORDS) {
+    p.coords = oneOf("pixel", "norm1000", "norm1", "");
+  } else if (bit == SEEN_SCALE) {
+    readNumberList(4);
+    p.numX = n0;
+    p.denX = n1;
+    p.numY = n2;
+    p.denY = n3;
+  } else if (bit == SEEN_BOX) {
+    readNumberList(4);
+    p.refBox = new Box(n0, n1, n2, n3);
+  } else if (bit == SEEN_BOXES) {
+    p.refBoxes = new Array<Box>();
+    expect(0x5b);
+    skipWs();
+    if (ok && peek() == 0x5d) pos++;
+    else {
+      while (ok) {
+        readNumberList(4);
+        p.refBoxes.push(new Box(n0, n1, n2, n3));
+        skipWs();
+        const c = peek();
+        pos++;
+        if (c == 0x5d) break;
+        if (c != 0x2c) ok = false;
+      }
+    }
+  } else if (bit == SEEN_LABELS) {
+    const list = new Array<string>();
+    expect(0x5b);
+    skipWs();
+    if (ok && peek() == 0x5d) pos++;
+    else {
+      while (ok) {
+        readPlainString(false);
+        if (!ok) break;
+        list.push(String.UTF8.decodeUnsafe(base + <usize>strStart, <usize>(strEnd - strStart), false));
+        skipWs();
+        const c = peek();
+        pos++;
+        if (c == 0x5d) break;
+        if (c != 0x2c) ok = false;
+      }
+    }
+    p.refLabels = list;
+  } else if (bit == SEEN_SEGMENT) {
+    readNumberList(2);
+    p.segStart = n0;
+    p.segEnd = n1;
+  } else if (bit == SEEN_MAX) {
+    p.maxMatches = <i32>readNumber();
+  } else ok = false;
+}
+
+// The last parameters read in full, kept across items (static memory and globals survive the
+// heap reset): the bytes up to the start of the last value, and every field as parsed. Hosts write
+// the same keys in the same order, and `rec` items of a batch usually differ only in the last value
+// (the reference box), so the next item is checked byte for byte against that prefix and only its
+// last value is read. Identical prefix bytes put the reader in the identical state, so the result
+// is the same as reading the whole object. Only scalar fields are kept: a prefix holding `boxes`
+// or `labels` (heap values) is not cached.
+const PREFIX_CAP: i32 = 512;
+const PREFIX: usize = memory.data(PREFIX_CAP);
+let prefixLen: i32 = -1; // -1: nothing cached
+let lastBit: i32 = 0;
+let cMode: i32 = 0;
+let cModeName: string = "rec";
+let cVlmR1: bool = false;
+let cReward: string = "iou";
+let cThreshold: f64 = 0.5;
+let cBoxFormat: i32 = 0;
+let cBoxFormatName: string = "xyxy";
+let cCoords: string = "pixel";
+let cNumX: f64 = 1;
+let cDenX: f64 = 1;
+let cNumY: f64 = 1;
+let cDenY: f64 = 1;
+let cBox0: f64 = 0;
+let cBox1: f64 = 0;
+let cBox2: f64 = 0;
+let cBox3: f64 = 0;
+let cSegStart: f64 = 0;
+let cSegEnd: f64 = 0;
+let cMaxMatches: i32 = 100;
+
+function remember(p: IouParams, valueStart: i32, bit: i32): void {
+  prefixLen = -1;
+  if (valueStart > PREFIX_CAP) return;
+  memory.copy(PREFIX, base, <usize>valueStart);
+  lastBit = bit;
+  // the string fields hold literals from `oneOf` (static data), never heap strings
+  cMode = p.mode;
+  cModeName = p.modeName;
+  cVlmR1 = p.vlmR1;
+  cReward = p.reward;
+  cThreshold = p.threshold;
+  cBoxFormat = p.boxFormat;
+  cBoxFormatName = p.boxFormatName;
+  cCoords = p.coords;
+  cNumX = p.numX;
+  cDenX = p.denX;
+  cNumY = p.numY;
+  cDenY = p.denY;
+  cBox0 = p.refBox.x1;
+  cBox1 = p.refBox.y1;
+  cBox2 = p.refBox.x2;
+  cBox3 = p.refBox.y2;
+  cSegStart = p.segStart;
+  cSegEnd = p.segEnd;
+  cMaxMatches = p.maxMatches;
+  prefixLen = valueStart;
+}
+
+function samePrefix(ptr: usize, len: i32): bool {
+  const n = prefixLen;
+  if (n < 0 || len < n) return false;
+  let i = 0;
+  while (i + 8 <= n) {
+    if (load<u64>(ptr + <usize>i) != load<u64>(PREFIX + <usize>i)) return false;
+    i += 8;
+  }
+  while (i < n) {
+    if (load<u8>(ptr + <usize>i) != load<u8>(PREFIX + <usize>i)) return false;
+    i++;
+  }
+  return true;
+}
+
+// The cached fields, then the last value read afresh; null when the rest is not that value and '}'.
+function fromPrefix(len: i32): IouParams | null {
+  const p = new IouParams();
+  p.mode = cMode;
+  p.modeName = cModeName;
+  p.vlmR1 = cVlmR1;
+  p.reward = cReward;
+  p.threshold = cThreshold;
+  p.boxFormat = cBoxFormat;
+  p.boxFormatName = cBoxFormatName;
+  p.coords = cCoords;
+  p.numX = cNumX;
+  p.denX = cDenX;
+  p.numY = cNumY;
+  p.denY = cDenY;
+  p.refBox = new Box(cBox0, cBox1, cBox2, cBox3);
+  p.segStart = cSegStart;
+  p.segEnd = cSegEnd;
+  p.maxMatches = cMaxMatches;
+  pos = prefixLen;
+  readValue(p, lastBit);
+  if (!ok) return null;
+  expect(0x7d);
+  if (!ok) return null;
+  skipWs();
+  return pos == limit ? p : null;
+}
+
 /**
  * The parameters in bytes [ptr, ptr + len), read in one pass, when they are the object the host
  * writes (known keys once each, known string values, plain numbers and lists); null otherwise, and
@@ -192,8 +382,17 @@ export function readIouParamsFast(ptr: usize, len: i32): IouParams | null {
   pos = 0;
   limit = len;
   ok = true;
+  if (samePrefix(ptr, len)) {
+    const cached = fromPrefix(len);
+    if (cached !== null) return cached;
+    pos = 0;
+    ok = true;
+  }
   const p = new IouParams();
   let seen = 0;
+  let valueStart = -1;
+  let lastKey = 0;
+  let cacheable = true;
   expect(0x7b);
   skipWs();
   if (ok && peek() == 0x7d) {
@@ -202,90 +401,14 @@ export function readIouParamsFast(ptr: usize, len: i32): IouParams | null {
     while (ok) {
       readPlainString(false);
       if (!ok) return null;
-      const ks = strStart;
-      const ke = strEnd;
+      const bit = keyBit(strStart, strEnd);
       expect(0x3a);
+      if (!ok || bit == 0 || (seen & bit) != 0) return null;
+      if ((seen & (SEEN_BOXES | SEEN_LABELS)) != 0) cacheable = false;
+      valueStart = pos;
+      lastKey = bit;
+      readValue(p, bit);
       if (!ok) return null;
-      let bit = 0;
-      if (spells(ks, ke, "mode")) {
-        bit = SEEN_MODE;
-        p.modeName = oneOf("rec", "detection", "point", "temporal");
-        if (p.modeName == "detection") p.mode = MODE_DETECTION;
-        else if (p.modeName == "point") p.mode = MODE_POINT;
-        else if (p.modeName == "temporal") p.mode = MODE_TEMPORAL;
-        else p.mode = MODE_REC;
-      } else if (spells(ks, ke, "profile")) {
-        bit = SEEN_PROFILE;
-        p.vlmR1 = oneOf("default", "vlm_r1", "", "") == "vlm_r1";
-      } else if (spells(ks, ke, "reward")) {
-        bit = SEEN_REWARD;
-        p.reward = oneOf("iou", "binary", "f1", "map");
-      } else if (spells(ks, ke, "threshold")) {
-        bit = SEEN_THRESHOLD;
-        p.threshold = readNumber();
-      } else if (spells(ks, ke, "box_format")) {
-        bit = SEEN_FORMAT;
-        p.boxFormatName = oneOf("xyxy", "xywh", "cxcywh", "");
-        p.boxFormat = p.boxFormatName == "xywh" ? FORMAT_XYWH : p.boxFormatName == "cxcywh" ? FORMAT_CXCYWH : FORMAT_XYXY;
-      } else if (spells(ks, ke, "coords")) {
-        bit = SEEN_COORDS;
-        p.coords = oneOf("pixel", "norm1000", "norm1", "");
-      } else if (spells(ks, ke, "scale")) {
-        bit = SEEN_SCALE;
-        readNumberList(4);
-        p.numX = n0;
-        p.denX = n1;
-        p.numY = n2;
-        p.denY = n3;
-      } else if (spells(ks, ke, "box")) {
-        bit = SEEN_BOX;
-        readNumberList(4);
-        p.refBox = new Box(n0, n1, n2, n3);
-      } else if (spells(ks, ke, "boxes")) {
-        bit = SEEN_BOXES;
-        expect(0x5b);
-        skipWs();
-        if (ok && peek() == 0x5d) pos++;
-        else {
-          while (ok) {
-            readNumberList(4);
-            p.refBoxes.push(new Box(n0, n1, n2, n3));
-            skipWs();
-            const c = peek();
-            pos++;
-            if (c == 0x5d) break;
-            if (c != 0x2c) ok = false;
-          }
-        }
-      } else if (spells(ks, ke, "labels")) {
-        bit = SEEN_LABELS;
-        const list = new Array<string>();
-        expect(0x5b);
-        skipWs();
-        if (ok && peek() == 0x5d) pos++;
-        else {
-          while (ok) {
-            readPlainString(false);
-            if (!ok) break;
-            list.push(String.UTF8.decodeUnsafe(base + <usize>strStart, <usize>(strEnd - strStart), false));
-            skipWs();
-            const c = peek();
-            pos++;
-            if (c == 0x5d) break;
-            if (c != 0x2c) ok = false;
-          }
-        }
-        p.refLabels = list;
-      } else if (spells(ks, ke, "segment")) {
-        bit = SEEN_SEGMENT;
-        readNumberList(2);
-        p.segStart = n0;
-        p.segEnd = n1;
-      } else if (spells(ks, ke, "max_matches")) {
-        bit = SEEN_MAX;
-        p.maxMatches = <i32>readNumber();
-      } else return null;
-      if (!ok || (seen & bit) != 0) return null;
       seen |= bit;
       skipWs();
       const c = peek();
@@ -296,7 +419,9 @@ export function readIouParamsFast(ptr: usize, len: i32): IouParams | null {
   }
   if (!ok) return null;
   skipWs();
-  return pos == limit ? p : null;
+  if (pos != limit) return null;
+  if (cacheable && valueStart >= 0) remember(p, valueStart, lastKey);
+  return p;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -497,9 +622,26 @@ function extractionName(via: string, r: i32): string {
   return via + "+qwen_box";
 }
 
+// The result is written into static scratch and copied out once: every piece of it is bounded
+// (literal strings from the fast parameters, numbers of at most MAX_NUMBER_TEXT bytes).
+const OUT: usize = memory.data(2048);
+let out: usize = 0;
+
+function lit(s: string): void {
+  const n = s.length;
+  const src = changetype<usize>(s);
+  for (let i = 0; i < n; i++) store<u8>(out + <usize>i, <u8>load<u16>(src + (<usize>i << 1)));
+  out += <usize>n;
+}
+
+function number(v: f64): void {
+  out += <usize>writeNumberText(out, v);
+}
+
 /**
  * Scores a default-profile `rec` response in [start, end) that holds exactly one well-formed box;
- * null when the response is anything else (the general path then scores it).
+ * null when the response is anything else (the general path then scores it). `p` must come from
+ * `readIouParamsFast` (its strings are then known literals that need no escaping).
  */
 export function fastRec(ptr: usize, start: i32, end: i32, p: IouParams): ArrayBuffer | null {
   if (end - start > MAX_FAST_BYTES) return null;
@@ -526,13 +668,42 @@ export function fastRec(ptr: usize, start: i32, end: i32, p: IouParams): ArrayBu
   if (geometryProblem(box) !== null) return null;
   const iou = boxIou(box, p.refBox);
   const correct = iou >= p.threshold;
-  const reward = p.reward == "binary" ? (iou >= p.threshold ? 1.0 : 0.0) : iou;
-  const w = beginResult(reward, correct, correct ? null : "wrong");
-  writeCommon(w, p, extractionName(region.via, rule));
-  w.key("extracted");
-  writeBox(w, box);
-  w.key("iou").num(iou);
-  w.key("threshold").num(p.threshold);
-  w.key("reward_mode").str(p.reward);
-  return finishResult(w);
+  // the same bytes as beginResult / writeCommon / scoreRec write through a JsonWriter
+  let reward = p.reward == "binary" ? (iou >= p.threshold ? 1.0 : 0.0) : iou;
+  if (!(reward >= 0)) reward = 0;
+  if (reward > 1) reward = 1;
+  out = OUT;
+  lit('{"reward":');
+  number(reward);
+  lit(correct ? ',"correct":true,"details":{"reason":null,"mode":"' : ',"correct":false,"details":{"reason":"wrong","mode":"');
+  lit(p.modeName);
+  lit('","profile":"default","extraction":"');
+  lit(extractionName(region.via, rule));
+  lit('","mapping":{"coords":"');
+  lit(p.coords);
+  lit('","box_format":"');
+  lit(p.boxFormatName);
+  lit('","scale":[');
+  number(p.numX / p.denX);
+  lit(",");
+  number(p.numY / p.denY);
+  lit(']},"extracted":[');
+  number(box.x1);
+  lit(",");
+  number(box.y1);
+  lit(",");
+  number(box.x2);
+  lit(",");
+  number(box.y2);
+  lit('],"iou":');
+  number(iou);
+  lit(',"threshold":');
+  number(p.threshold);
+  lit(',"reward_mode":"');
+  lit(p.reward);
+  lit('"}}');
+  const n = <i32>(out - OUT);
+  const bytes = changetype<ArrayBuffer>(__new(<usize>n, idof<ArrayBuffer>()));
+  memory.copy(changetype<usize>(bytes), OUT, <usize>n);
+  return bytes;
 }

@@ -13,6 +13,74 @@ const CACHE_BITS: usize = memory.data(8 * CACHE_SLOTS);
 const CACHE_LEN: usize = memory.data(4 * CACHE_SLOTS); // 0: empty slot
 let cacheNext: i32 = 0;
 
+/** The most bytes `writeNumberText` and `writeIntegerText` write. */
+export const MAX_NUMBER_TEXT: i32 = 32;
+
+// Writes the decimal digits of u (below 2^63) at dst; returns how many.
+function writeDigits(dst: usize, u: u64): i32 {
+  let n: i32 = 1;
+  let t = u;
+  while (t >= 10) {
+    t /= 10;
+    n++;
+  }
+  let q = u;
+  for (let i = n - 1; i >= 0; i--) {
+    store<u8>(dst + <usize>i, <u8>(0x30 + <i32>(q % 10)));
+    q /= 10;
+  }
+  return n;
+}
+
+/** Writes the ASCII text of `v.toString()` for an i64 at dst; returns its length. */
+export function writeIntegerText(dst: usize, v: i64): i32 {
+  if (v >= 0) return writeDigits(dst, <u64>v);
+  if (v == i64.MIN_VALUE) {
+    const s = v.toString();
+    for (let i = 0; i < s.length; i++) store<u8>(dst + <usize>i, <u8>s.charCodeAt(i));
+    return s.length;
+  }
+  store<u8>(dst, 0x2d);
+  return 1 + writeDigits(dst + 1, <u64>(-v));
+}
+
+/**
+ * Writes a JSON number at dst as `JsonWriter.num` does (null when not finite, integers below 1e15
+ * without a fraction, other values as their shortest round-trip text); returns its length.
+ */
+export function writeNumberText(dst: usize, v: f64): i32 {
+  if (!isFinite(v)) {
+    store<u32>(dst, 0x6c6c756e); // "null"
+    return 4;
+  }
+  if (v == Math.floor(v) && Math.abs(v) < 1e15) return writeIntegerText(dst, <i64>v);
+  const bits = reinterpret<u64>(v);
+  let slot = -1;
+  for (let k = 0; k < CACHE_SLOTS; k++) {
+    if (load<i32>(CACHE_LEN + (<usize>k << 2)) != 0 && load<u64>(CACHE_BITS + (<usize>k << 3)) == bits) {
+      slot = k;
+      break;
+    }
+  }
+  if (slot < 0) {
+    slot = cacheNext;
+    cacheNext = (cacheNext + 1) % CACHE_SLOTS;
+    const n = <i32>dtoa_buffered(DTOA_SCRATCH, v);
+    const text = CACHE_TEXT + <usize>slot * CACHE_SLOT_BYTES;
+    for (let i = 0; i < n; i++) store<u8>(text + <usize>i, <u8>load<u16>(DTOA_SCRATCH + (<usize>i << 1)));
+    store<u64>(CACHE_BITS + (<usize>slot << 3), bits);
+    store<i32>(CACHE_LEN + (<usize>slot << 2), n);
+  }
+  const n = load<i32>(CACHE_LEN + (<usize>slot << 2));
+  const text = CACHE_TEXT + <usize>slot * CACHE_SLOT_BYTES;
+  // at most 28 bytes: four 8-byte moves
+  store<u64>(dst, load<u64>(text));
+  store<u64>(dst + 8, load<u64>(text + 8));
+  store<u64>(dst + 16, load<u64>(text + 16));
+  store<u64>(dst + 24, load<u64>(text + 24));
+  return n;
+}
+
 /** Builds one JSON text, ASCII only, byte by byte; numbers that are not finite are written as null. */
 export class JsonWriter {
   buf: Uint8Array = new Uint8Array(256);
@@ -44,60 +112,9 @@ export class JsonWriter {
     this.len += n;
   }
 
-  // Writes the decimal digits of a non-negative integer below 2^63.
-  private digits(u: u64): void {
-    this.reserve(20);
-    let n: i32 = 1;
-    let t = u;
-    while (t >= 10) {
-      t /= 10;
-      n++;
-    }
-    const dst = this.buf.dataStart + <usize>this.len;
-    let q = u;
-    for (let i = n - 1; i >= 0; i--) {
-      store<u8>(dst + <usize>i, <u8>(0x30 + <i32>(q % 10)));
-      q /= 10;
-    }
-    this.len += n;
-  }
-
   private integer(v: i64): void {
-    if (v < 0) {
-      this.byte(0x2d);
-      if (v == i64.MIN_VALUE) {
-        this.ascii(v.toString().substring(1));
-        return;
-      }
-      this.digits(<u64>(-v));
-    } else {
-      this.digits(<u64>v);
-    }
-  }
-
-  // The shortest round-trip text of a finite, non-integral number (as `v.toString()` writes it).
-  private fraction(v: f64): void {
-    const bits = reinterpret<u64>(v);
-    let slot = -1;
-    for (let k = 0; k < CACHE_SLOTS; k++) {
-      if (load<i32>(CACHE_LEN + (<usize>k << 2)) != 0 && load<u64>(CACHE_BITS + (<usize>k << 3)) == bits) {
-        slot = k;
-        break;
-      }
-    }
-    if (slot < 0) {
-      slot = cacheNext;
-      cacheNext = (cacheNext + 1) % CACHE_SLOTS;
-      const n = <i32>dtoa_buffered(DTOA_SCRATCH, v);
-      const text = CACHE_TEXT + <usize>slot * CACHE_SLOT_BYTES;
-      for (let i = 0; i < n; i++) store<u8>(text + <usize>i, <u8>load<u16>(DTOA_SCRATCH + (<usize>i << 1)));
-      store<u64>(CACHE_BITS + (<usize>slot << 3), bits);
-      store<i32>(CACHE_LEN + (<usize>slot << 2), n);
-    }
-    const n = load<i32>(CACHE_LEN + (<usize>slot << 2));
-    this.reserve(n);
-    memory.copy(this.buf.dataStart + <usize>this.len, CACHE_TEXT + <usize>slot * CACHE_SLOT_BYTES, <usize>n);
-    this.len += n;
+    this.reserve(MAX_NUMBER_TEXT);
+    this.len += writeIntegerText(this.buf.dataStart + <usize>this.len, v);
   }
 
   private comma(): void {
@@ -142,13 +159,8 @@ export class JsonWriter {
 
   num(v: f64): JsonWriter {
     this.comma();
-    if (!isFinite(v)) {
-      this.ascii("null");
-    } else if (v == Math.floor(v) && Math.abs(v) < 1e15) {
-      this.integer(<i64>v);
-    } else {
-      this.fraction(v);
-    }
+    this.reserve(MAX_NUMBER_TEXT);
+    this.len += writeNumberText(this.buf.dataStart + <usize>this.len, v);
     return this;
   }
 

@@ -30,9 +30,10 @@ function scoreItem(): ArrayBuffer {
     return finishResult(w);
   }
   let p = readIouParamsFast(ptr, sep);
+  const fastParams = p !== null;
   if (p === null) p = readIouParams(parseParams(ptr, sep));
   const start = sep + 1;
-  if (!p.vlmR1 && p.mode == MODE_REC) {
+  if (fastParams && !p.vlmR1 && p.mode == MODE_REC) {
     const fast = fastRec(ptr, start, len, p);
     if (fast !== null) return fast;
   }

@@ -162,6 +162,81 @@ Deno.test("multiple choice by letter or by option text", () => {
   check("Answer: blue", ref, true);
   check("\\boxed{C}", ref, false);
   assert.equal(score("\\boxed{purple}", ref).details.reason, "bad_format");
+  // no rule found an option: a letter opening the response, else the last letter standing alone
+  const abcd = { answer: "A", choices: ["1", "2", "3", "4"] };
+  check("A. Because B is not valid", abcd, true);
+  check("Because B is valid", { ...abcd, answer: "B" }, true);
+  assert.equal(score("No valid answer here", abcd).details.reason, "no_answer");
+});
+
+Deno.test("rule groups: a box and 'the final answer is' compete by position; the latest block or number", () => {
+  const rollout = "so $0.04 \\cdot 10,000 = \\boxed{200}$ and $\\boxed{255}$ more. " +
+    "Final Answer: The final answer is $10,455$. I hope it is correct.";
+  check(rollout, "10455", true);
+  check(rollout, "255", false);
+  // an earlier box still wins over a later "answer is" of lower priority
+  check("\\boxed{7}. The answer is probably between 6 and 8.", "7", true);
+  // no box, no phrase: the latest of the last math block and the last bare number
+  check("we get $d = \\frac{90}{n}$ for each divisor, so there are 12 sequences", "12", true);
+  check("we get 12 sequences, each with $d = 3$", "d=3", true);
+  // explicit groups and plain rule lists
+  check("\\boxed{1} final answer is 2", "1", true, { extract: ["boxed", "final_answer"] });
+  check("\\boxed{1} final answer is 2", "2", true, { extract: [["boxed", "final_answer"]] });
+  // blocks joined by "and" / "," are one answer; "or" hedges
+  check("the roots are $1$ and $2$", "\\{1,2\\}", true);
+  assert.equal(score("the root is $1$ or $2$", "1").details.reason, "ambiguous");
+  check('The final answer is "$12$ and $13$". I hope it is correct.', "12, 13", true);
+  check("final answer is $9999$, \\boxed{1}", "9999", true, { extract: ["final_answer"] });
+  // inline \( … \) may not span lines
+  assert.equal(score("Answer \\( \n 9 \n \\)", "9", { extract: ["last_latex"] }).details.reason, "no_answer");
+  // numbers: space thousands, glued to a name, decimal comma
+  check("1 000", "1000", true);
+  check("the total is 12 345 678 dollars", "12345678", true);
+  check("scores 1 2 3 100", "100", true);
+  assert.equal(score("AZYUK2A", "2", { extract: ["last_number"] }).details.reason, "no_answer");
+  check("100m2", "100", true);
+});
+
+Deno.test("extract_reference: a whole solution as the reference gives its final answer", () => {
+  const solution =
+    "The loss is $100 - 72 = 28$ percent. Final Answer: The final answer is $28\\%$. I hope it is correct.";
+  check("\\boxed{28\\%}", solution, true, { extract_reference: true });
+  check("\\boxed{28}", "The answer is \\boxed{28}. Checking: $2 \\cdot 14 = 28$.", true, {
+    extract_reference: true,
+  });
+  check("1.22", "1,22", true, { extract: ["last_number"], extract_reference: true });
+  check("0.111", "0,111", true, { extract: ["last_number"], extract_reference: true });
+});
+
+Deno.test("matrix arithmetic, |x| in inequalities, labelled groups, renaming, strict LaTeX", () => {
+  const m = (a: string) => `\\begin{pmatrix}${a}\\end{pmatrix}`;
+  check(`$${m("1 & 2 \\\\ 3 & 4")} + ${m("5 & 6 \\\\ 7 & 8")}$`, m("6 & 8 \\\\ 10 & 12"), true);
+  check(`$${m("1 & 2 \\\\ 3 & 4")} ${m("0 & 1 \\\\ 1 & 0")}$`, m("2 & 1 \\\\ 4 & 3"), true);
+  check(`$${m("1 & 2 \\\\ 3 & 4")} ${m("0 & 1 \\\\ 1 & 0")}$`, m("1 & 2 \\\\ 3 & 4"), false);
+  check(`$2${m("1 & 2")} - ${m("1 & 1")}$`, m("1 & 3"), true);
+  check(`$${m("1 & 2")} + ${m("1 \\\\ 1")}$`, m("2 & 3"), false); // shapes differ
+  check(
+    "$z \\in \\left[-\\frac{3}{2}, -1\\right] \\cup \\left[1, \\frac{3}{2}\\right]$",
+    "1\\leq|z|\\leq \\frac{3}{2}",
+    true,
+  );
+  check("$-3 < x < 3$", "|x| < 3", true);
+  check("$x \\in (-\\infty, -2] \\cup [2, \\infty)$", "|x| \\ge 2", true);
+  check("$x \\in (-\\infty, -2) \\cup [2, \\infty)$", "|x| \\ge 2", false);
+  check("$(5,2),(7,2)$", "p=5,q=2;p=7,q=2", true);
+  check("$(5,2),(2,7)$", "p=5,q=2;p=7,q=2", false);
+  check("$f(y)$", "f(x)", false);
+  check("$f(y)$", "f(x)", true, { strict: false });
+  check("$y^2+2y$", "x^2+2x", true, { strict: false });
+  check("$y^2+3y$", "x^2+2x", false, { strict: false });
+  assert.equal(score("$\\frac12$", "0.5", { latex_shorthand: false }).details.reason, "parse_error");
+  check("$\\frac{1}{2}$", "0.5", true, { latex_shorthand: false });
+  // division by zero never equals anything (also after many items: no state survives the heap reset)
+  for (let i = 0; i < 3; i++) {
+    check("1/0", "5/0", false, { extracted: true });
+    check("$1:00$", "12:00", false);
+    check("\\boxed{x^2}", "x^2", true);
+  }
 });
 
 Deno.test("MathVista profile reproduces Python's round, float repr, int truncation and nearest option", () => {

@@ -1,11 +1,15 @@
 /** The dispatch table: every verifier the server offers, by name (the name is also its kernel's). */
 import { formatVerifier } from "./format/mod.ts";
 import { iouVerifier } from "./iou/mod.ts";
+import { lengthVerifier } from "./length/mod.ts";
 import { mathVerifier } from "./math/mod.ts";
+import { repetitionVerifier } from "./repetition/mod.ts";
 import type { WasmVerifier } from "./types.ts";
 
 export const VERIFIERS: Record<string, WasmVerifier> = {
   [formatVerifier.name]: formatVerifier,
   [iouVerifier.name]: iouVerifier,
+  [lengthVerifier.name]: lengthVerifier,
   [mathVerifier.name]: mathVerifier,
+  [repetitionVerifier.name]: repetitionVerifier,
 };
