@@ -2,7 +2,8 @@
  * In-process cost of the `iou` and `format` kernels alone: 100,000 varied typical `rec` items are
  * encoded once (parameters, 0x00, response) and then scored through `KernelInstance.scoreBytes`,
  * with no engine, no workers and no JSON decoding of the results.
- * Usage: deno task build && deno run --allow-read perf/iou_kernel_bench.ts [count] [rounds]
+ * Usage: deno task build && deno run --allow-read perf/iou_kernel_bench.ts [count] [rounds] [wasm-dir]
+ * (wasm-dir: where iou.wasm and format.wasm are, default wasm/; e.g. an older build to compare with)
  */
 import { cpuUsage } from "node:process";
 import { compileKernel, encodeItem, KernelInstance } from "../wasm/kernel_instance.ts";
@@ -12,9 +13,11 @@ import { recItems } from "./rec_items.ts";
 
 const count = Number(Deno.args[0] ?? 100_000);
 const rounds = Number(Deno.args[1] ?? 7);
+const wasmDir = Deno.args[2];
 
 function load(name: string): KernelInstance {
-  return new KernelInstance(compileKernel(Deno.readFileSync(new URL(`../wasm/${name}.wasm`, import.meta.url))));
+  const file = wasmDir ? `${wasmDir}/${name}.wasm` : new URL(`../wasm/${name}.wasm`, import.meta.url);
+  return new KernelInstance(compileKernel(Deno.readFileSync(file)));
 }
 
 /**
