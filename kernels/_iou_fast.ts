@@ -90,11 +90,20 @@ function readNumber(): f64 {
   skipWs();
   const start = pos;
   let c = peek();
-  if (c == 0x2d) pos++;
+  const negative = c == 0x2d;
+  if (negative) pos++;
   let digits = 0;
+  let m: u64 = 0;
   while ((c = peek()) >= 0x30 && c <= 0x39) {
+    m = m * 10 + <u64>(c - 0x30);
     pos++;
     digits++;
+  }
+  c = peek();
+  if (digits > 0 && digits <= 15 && c != 0x2e && c != 0x65 && c != 0x45) {
+    // a plain integer below 10^15: exact, as parseNumber (and parseFloat) give it
+    const v = <f64>m;
+    return negative ? -v : v;
   }
   if (peek() == 0x2e) {
     pos++;
@@ -624,8 +633,59 @@ function extractionName(via: string, r: i32): string {
 
 // The result is written into static scratch and copied out once: every piece of it is bounded
 // (literal strings from the fast parameters, numbers of at most MAX_NUMBER_TEXT bytes).
-const OUT: usize = memory.data(2048);
+const OUT: usize = memory.data(2048); // a result here is under 1 KiB
 let out: usize = 0;
+
+// The constant pieces of the result, encoded once as bytes (static memory survives the heap reset)
+// and copied eight bytes at a time. Each handle is (offset in POOL << 8) | length.
+const POOL: usize = memory.data(1024);
+let poolUsed: i32 = 0;
+let poolReady = false;
+let K_HEAD: i32 = 0;
+let K_TRUE: i32 = 0;
+let K_FALSE: i32 = 0;
+let K_PROFILE: i32 = 0;
+let K_MAPPING: i32 = 0;
+let K_FORMAT: i32 = 0;
+let K_SCALE: i32 = 0;
+let K_COMMA: i32 = 0;
+let K_EXTRACTED: i32 = 0;
+let K_IOU: i32 = 0;
+let K_THRESHOLD: i32 = 0;
+let K_MODE: i32 = 0;
+let K_TAIL: i32 = 0;
+
+function pooled(s: string): i32 {
+  const at = poolUsed;
+  const n = s.length;
+  for (let i = 0; i < n; i++) store<u8>(POOL + <usize>(at + i), <u8>s.charCodeAt(i));
+  poolUsed += (n + 7) & ~7;
+  return (at << 8) | n;
+}
+
+function preparePool(): void {
+  K_HEAD = pooled('{"reward":');
+  K_TRUE = pooled(',"correct":true,"details":{"reason":null,"mode":"');
+  K_FALSE = pooled(',"correct":false,"details":{"reason":"wrong","mode":"');
+  K_PROFILE = pooled('","profile":"default","extraction":"');
+  K_MAPPING = pooled('","mapping":{"coords":"');
+  K_FORMAT = pooled('","box_format":"');
+  K_SCALE = pooled('","scale":[');
+  K_COMMA = pooled(",");
+  K_EXTRACTED = pooled(']},"extracted":[');
+  K_IOU = pooled('],"iou":');
+  K_THRESHOLD = pooled(',"threshold":');
+  K_MODE = pooled(',"reward_mode":"');
+  K_TAIL = pooled('"}}');
+  poolReady = true;
+}
+
+function piece(k: i32): void {
+  const src = POOL + <usize>(k >> 8);
+  const n = k & 0xff;
+  for (let i = 0; i < n; i += 8) store<u64>(out + <usize>i, load<u64>(src + <usize>i));
+  out += <usize>n;
+}
 
 function lit(s: string): void {
   const n = s.length;
@@ -672,36 +732,37 @@ export function fastRec(ptr: usize, start: i32, end: i32, p: IouParams): ArrayBu
   let reward = p.reward == "binary" ? (iou >= p.threshold ? 1.0 : 0.0) : iou;
   if (!(reward >= 0)) reward = 0;
   if (reward > 1) reward = 1;
+  if (!poolReady) preparePool();
   out = OUT;
-  lit('{"reward":');
+  piece(K_HEAD);
   number(reward);
-  lit(correct ? ',"correct":true,"details":{"reason":null,"mode":"' : ',"correct":false,"details":{"reason":"wrong","mode":"');
+  piece(correct ? K_TRUE : K_FALSE);
   lit(p.modeName);
-  lit('","profile":"default","extraction":"');
+  piece(K_PROFILE);
   lit(extractionName(region.via, rule));
-  lit('","mapping":{"coords":"');
+  piece(K_MAPPING);
   lit(p.coords);
-  lit('","box_format":"');
+  piece(K_FORMAT);
   lit(p.boxFormatName);
-  lit('","scale":[');
+  piece(K_SCALE);
   number(p.numX / p.denX);
-  lit(",");
+  piece(K_COMMA);
   number(p.numY / p.denY);
-  lit(']},"extracted":[');
+  piece(K_EXTRACTED);
   number(box.x1);
-  lit(",");
+  piece(K_COMMA);
   number(box.y1);
-  lit(",");
+  piece(K_COMMA);
   number(box.x2);
-  lit(",");
+  piece(K_COMMA);
   number(box.y2);
-  lit('],"iou":');
+  piece(K_IOU);
   number(iou);
-  lit(',"threshold":');
+  piece(K_THRESHOLD);
   number(p.threshold);
-  lit(',"reward_mode":"');
+  piece(K_MODE);
   lit(p.reward);
-  lit('"}}');
+  piece(K_TAIL);
   const n = <i32>(out - OUT);
   const bytes = changetype<ArrayBuffer>(__new(<usize>n, idof<ArrayBuffer>()));
   memory.copy(changetype<usize>(bytes), OUT, <usize>n);

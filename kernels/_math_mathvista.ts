@@ -86,14 +86,16 @@ export function extractForMathVista(ptr: usize, len: i32, item: MathVistaItem): 
     for (let i = 0; i < item.choices.length; i++) {
       const c = item.choices[i].toLowerCase().trim();
       if (c.length == 0) continue;
-      const at = lower.lastIndexOf(c);
+      const at = lastWordAt(lower, c);
       if (at > bestAt || (at == bestAt && at >= 0 && c.length > best.length)) {
         bestAt = at;
         best = item.choices[i];
       }
     }
     if (bestAt >= 0) return best;
-    return e.found ? e.text : "";
+    if (e.found) return e.text;
+    // no option named: GPT's extraction copies the response's first sentence (a refusal, say)
+    return firstSentence(text);
   }
   if (item.answerType == "list") {
     const segment = e.found ? e.text : text;
@@ -144,4 +146,34 @@ function choiceLetter(s: string, n: i32): string {
     }
   }
   return "";
+}
+
+function isWordChar(c: i32): bool {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/** Last index of `w` in `s` where it stands as whole words ("no" is not found in "not"), or -1. */
+function lastWordAt(s: string, w: string): i32 {
+  let at = s.lastIndexOf(w);
+  let guard = 0;
+  while (at >= 0 && guard++ < 10000) {
+    const before = at > 0 ? s.charCodeAt(at - 1) : 32;
+    const after = at + w.length < s.length ? s.charCodeAt(at + w.length) : 32;
+    const edgeOk = (!isWordChar(w.charCodeAt(0)) || !isWordChar(before)) &&
+      (!isWordChar(w.charCodeAt(w.length - 1)) || !isWordChar(after));
+    if (edgeOk) return at;
+    if (at == 0) break;
+    at = s.lastIndexOf(w, at - 1);
+  }
+  return -1;
+}
+
+function firstSentence(text: string): string {
+  const t = text.trim();
+  for (let i = 0; i < t.length && i < 400; i++) {
+    const c = t.charCodeAt(i);
+    if (c == 10) return t.substring(0, i).trim();
+    if (c == 46 && (i + 1 >= t.length || t.charCodeAt(i + 1) == 32 || t.charCodeAt(i + 1) == 10)) return t.substring(0, i + 1);
+  }
+  return t.length <= 400 ? t : "";
 }

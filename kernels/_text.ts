@@ -11,14 +11,42 @@ export function matchesAt(ptr: usize, len: i32, at: i32, pat: string): bool {
   return true;
 }
 
+const ONES: u64 = 0x0101010101010101;
+const HIGHS: u64 = 0x8080808080808080;
+
+/**
+ * First offset >= `from` and < `to` holding the byte `b`, or -1. Reads eight bytes at a time, and
+ * never past `to`.
+ */
+export function indexOfByte(ptr: usize, to: i32, b: i32, from: i32): i32 {
+  let i = max(from, 0);
+  const pattern = ONES * <u64>(b & 0xff);
+  while (i + 8 <= to) {
+    const x = load<u64>(ptr + <usize>i) ^ pattern;
+    // a set high bit marks a zero byte of x; the lowest one is always exact
+    const t = (x - ONES) & ~x & HIGHS;
+    if (t != 0) return i + <i32>(ctz(t) >> 3);
+    i += 8;
+  }
+  while (i < to) {
+    if (<i32>load<u8>(ptr + <usize>i) == b) return i;
+    i++;
+  }
+  return -1;
+}
+
 /** First offset >= `from` and < `to` where `pat` starts, or -1. */
 export function indexOfAscii(ptr: usize, to: i32, pat: string, from: i32): i32 {
   const n = pat.length;
   if (n == 0) return from;
   const first = pat.charCodeAt(0);
   const last = to - n;
-  for (let i = max(from, 0); i <= last; i++) {
-    if (<i32>load<u8>(ptr + <usize>i) == first && matchesAt(ptr, to, i, pat)) return i;
+  let i = max(from, 0);
+  while (i <= last) {
+    i = indexOfByte(ptr, last + 1, first, i);
+    if (i < 0) return -1;
+    if (matchesAt(ptr, to, i, pat)) return i;
+    i++;
   }
   return -1;
 }

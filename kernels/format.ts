@@ -2,10 +2,13 @@
 // from the parameters), exactly one block per tag, in order, nothing but whitespace outside them.
 // See verifiers/format/README.md.
 
-import { emit, itemLen, itemPtr, separatorAt } from "./_abi";
+import { emit, itemLen, itemPtr } from "./_abi";
 import { JsonKind, parseParams } from "./_json";
 import { beginResult, finishResult } from "./_result";
-import { indexOfAscii, isBlank } from "./_text";
+import { indexOfAscii, indexOfByte, isBlank, matchesAt } from "./_text";
+
+// What the host glue (verifiers/format/mod.ts) writes when no tags are given.
+const DEFAULT_PARAMS = '{"tags":["think","answer"],"profile":"default"}';
 
 export { input, output_len } from "./_abi";
 
@@ -35,27 +38,43 @@ function countOf(ptr: usize, start: i32, end: i32, pat: string): i32 {
 function scoreItem(): ArrayBuffer {
   const ptr = itemPtr();
   const end = itemLen();
-  const sep = separatorAt();
+  const sep = indexOfByte(ptr, end, 0, 0); // the separator (as separatorAt() finds it, eight bytes at a time)
   if (sep < 0) {
     const w = beginResult(0, false, "parse_error");
     w.key("problem").str("no_parameters");
     return finishResult(w);
   }
-  const params = parseParams(ptr, sep);
   const tags = new Array<string>();
-  const list = params.get("tags");
-  if (list !== null && list.kind == JsonKind.Array) {
-    for (let i = 0; i < list.items.length; i++) tags.push(list.items[i].str);
-  }
-  if (tags.length == 0) {
+  const openTags = new Array<string>();
+  const closeTags = new Array<string>();
+  if (matchesAt(ptr, sep, 0, DEFAULT_PARAMS) && sep == DEFAULT_PARAMS.length) {
+    // the parameters the host writes by default: the same tags as parsing them gives, no parsing
     tags.push("think");
     tags.push("answer");
+    openTags.push("<think>");
+    openTags.push("<answer>");
+    closeTags.push("</think>");
+    closeTags.push("</answer>");
+  } else {
+    const params = parseParams(ptr, sep);
+    const list = params.get("tags");
+    if (list !== null && list.kind == JsonKind.Array) {
+      for (let i = 0; i < list.items.length; i++) tags.push(list.items[i].str);
+    }
+    if (tags.length == 0) {
+      tags.push("think");
+      tags.push("answer");
+    }
+    for (let t = 0; t < tags.length; t++) {
+      openTags.push("<" + tags[t] + ">");
+      closeTags.push("</" + tags[t] + ">");
+    }
   }
   const start = sep + 1;
   // every tag once, opening and closing
   for (let t = 0; t < tags.length; t++) {
-    const open = "<" + tags[t] + ">";
-    const close = "</" + tags[t] + ">";
+    const open = openTags[t];
+    const close = closeTags[t];
     const opens = countOf(ptr, start, end, open);
     const closes = countOf(ptr, start, end, close);
     if (opens == 0) return failure("missing_tag", open, "The response has no " + open + ".");
@@ -68,9 +87,9 @@ function scoreItem(): ArrayBuffer {
   const closes = new Array<i32>(tags.length);
   let last = start;
   for (let t = 0; t < tags.length; t++) {
-    const open = "<" + tags[t] + ">";
+    const open = openTags[t];
     opens[t] = indexOfAscii(ptr, end, open, start);
-    closes[t] = indexOfAscii(ptr, end, "</" + tags[t] + ">", start);
+    closes[t] = indexOfAscii(ptr, end, closeTags[t], start);
     if (opens[t] < last || closes[t] < opens[t] + open.length) {
       return failure("wrong_order", open, "The tags are not in the order " + tagList(tags) + ", each closed before the next opens.");
     }
@@ -79,7 +98,7 @@ function scoreItem(): ArrayBuffer {
   // whitespace only around and between the blocks; the last block not empty
   let pos = start;
   for (let t = 0; t < tags.length; t++) {
-    const open = "<" + tags[t] + ">";
+    const open = openTags[t];
     if (!isBlank(ptr, pos, opens[t])) {
       return failure("text_outside", open, "There is text " + (t == 0 ? "before " : "between the blocks, before ") + open + ".");
     }
@@ -89,7 +108,8 @@ function scoreItem(): ArrayBuffer {
     pos = closes[t] + tags[t].length + 3;
   }
   if (!isBlank(ptr, pos, end)) {
-    return failure("text_outside", "</" + tags[tags.length - 1] + ">", "There is text after </" + tags[tags.length - 1] + ">.");
+    const close = closeTags[tags.length - 1];
+    return failure("text_outside", close, "There is text after " + close + ".");
   }
   const w = beginResult(1, true, null);
   w.key("tags").beginArray();

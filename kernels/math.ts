@@ -1,7 +1,8 @@
 // The `math` verifier kernel: extract the final answer from a model's output, normalize it, decide
 // equivalence with the reference (see verifiers/math/README.md). Parameters (built by
 // verifiers/math/mod.ts): {"reference": "…" | {answer, choices?, answer_type?, precision?,
-// question_type?}, "options": {profile?, extract?, extracted?, tolerance?, precision?}}.
+// question_type?}, "options": {profile?, extract?, extracted?, extract_reference?, tolerance?, precision?,
+// strict?, latex_shorthand?}}.
 export { input, output_len } from "./_abi";
 import { emit, itemLen, itemPtr, separatorAt } from "./_abi";
 import { JsonKind, JsonValue, parseParams } from "./_json";

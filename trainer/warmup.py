@@ -41,7 +41,7 @@ def encode_targets(policy, targets):
     ids = torch.full((len(rows), width), tok.pad_id, dtype=torch.long)
     for i, r in enumerate(rows):
         ids[i, :len(r)] = torch.tensor(r)
-    return ids.to(policy.device), mask_after_eos(ids, tok.eos_id).to(policy.device) * (ids != tok.pad_id).to(policy.device)
+    return ids.to(policy.device), mask_after_eos(ids, tok.eos_id).to(policy.device)
 
 
 def supervised_warmup(policy, task, rewards, *, target_accuracy=0.25, lr=1e-3, batch_size=64, max_steps=3000,

@@ -13,9 +13,10 @@ import {
   type ResultHead,
   roundMs,
   tooComplex,
+  verdict,
   type VerifyResult,
 } from "./result.ts";
-import { InvalidRequestError, type WasmVerifier } from "./types.ts";
+import { InvalidRequestError, type StageItem, type WasmVerifier } from "./types.ts";
 import { ItemValidator, type ValidItem } from "./validate.ts";
 import { leavesOf, type SpecNode } from "./spec.ts";
 import { specError, specResult } from "./spec_result.ts";
@@ -91,6 +92,10 @@ interface PreparedItem {
   /** Receives the item's result (the batch's slot, or a spec's leaf slot). */
   sink: (result: VerifyResult) => void;
   head: ResultHead;
+  /** For a verifier with a host stage: what the stage needs (the response below is then unused). */
+  stageItem?: StageItem;
+  /** The stage's output: the kernel's input instead of the response. */
+  input?: Uint8Array;
   params: string;
   response: string;
   timeoutMs: number;
@@ -115,6 +120,11 @@ export async function createEngine(
         (error as Error).message
       }); run deno task build`;
     }
+  }
+  for (const verifier of Object.values(table)) {
+    if (!verifier.availability || verifier.name in unavailable) continue;
+    const reason = await verifier.availability();
+    if (reason !== null) unavailable[verifier.name] = reason;
   }
   const pool = new WorkerPool({ size: settings.workers, kernels });
   await pool.ready();
@@ -251,15 +261,28 @@ export class Engine {
     const requests: ChunkRequest[] = [];
     const runs: Promise<unknown>[] = [];
     let budgetSpent = false;
-    for (const items of groups.values()) {
+    const runChunks = (items: PreparedItem[]) => {
+      const started: Promise<unknown>[] = [];
       for (const chunk of this.chunksOf(items)) {
+        if (budgetSpent) {
+          for (const item of chunk) {
+            item.sink(this.resultOf(item, { kind: "cancelled", ms: 0 }, batch.budgetMs, true));
+          }
+          continue;
+        }
         const request = encodeChunk(chunk, deadlineAt);
         requests.push(request);
-        runs.push(this.pool.run(request, (position, outcome) => {
+        started.push(this.pool.run(request, (position, outcome) => {
           const item = chunk[position];
           item.sink(this.resultOf(item, outcome, batch.budgetMs, budgetSpent));
         }));
       }
+      return Promise.all(started);
+    };
+    for (const items of groups.values()) {
+      const verifier = this.table[items[0].head.verifier!];
+      if (verifier.stage) runs.push(this.stageItems(verifier, items).then(runChunks));
+      else runs.push(runChunks(items));
     }
     let budgetTimer: ReturnType<typeof setTimeout> | undefined;
     if (batch.budgetMs !== undefined && runs.length > 0) {
@@ -277,9 +300,9 @@ export class Engine {
     return result;
   }
 
-  /** Stops the sandbox processes. */
-  close(): Promise<void> {
-    return this.pool.close();
+  /** Stops the sandbox processes (and any verifier's own, such as a renderer pool). */
+  async close(): Promise<void> {
+    await Promise.all([this.pool.close(), ...Object.values(this.table).map((v) => v.close?.())]);
   }
 
   /**
@@ -394,11 +417,47 @@ export class Engine {
       item: {
         sink,
         head,
+        stageItem: item.verifier.stage
+          ? { response: item.response, reference: item.reference, options: item.options, timeoutMs: 0 }
+          : undefined,
         params: JSON.stringify(params),
         response: item.response,
         timeoutMs: Math.min(requested, this.options.maxTimeoutMs),
       },
     };
+  }
+
+  /**
+   * Runs a verifier's host stage for each item (concurrently; the stage bounds its own work).
+   * Items it settles get their result here; the others continue to the kernel with its input.
+   */
+  private async stageItems(verifier: WasmVerifier, items: PreparedItem[]): Promise<PreparedItem[]> {
+    const outcomes = await Promise.all(items.map(async (item) => {
+      try {
+        return await verifier.stage!({ ...item.stageItem!, timeoutMs: item.timeoutMs });
+      } catch (error) {
+        return {
+          error: {
+            code: "internal" as const,
+            message: `The ${verifier.name} stage failed: ${(error as Error).message}`,
+          },
+        };
+      }
+    }));
+    const ready: PreparedItem[] = [];
+    outcomes.forEach((outcome, i) => {
+      const item = items[i];
+      if ("input" in outcome) {
+        item.input = outcome.input;
+        ready.push(item);
+      } else if ("verdict" in outcome) {
+        const { reward, correct, details } = outcome.verdict;
+        item.sink(verdict(item.head, reward, correct, details, 0));
+      } else {
+        item.sink(noVerdict(item.head, outcome.error.code, outcome.error.message));
+      }
+    });
+    return ready;
   }
 
   /** Splits a verifier's items into chunks small enough to keep every worker busy. */
@@ -482,7 +541,7 @@ function kernelVerdict(head: ResultHead, text: string, ms: number): VerifyResult
 /** Marshals a chunk as one buffer: per item its parameters' JSON, 0x00, its response's UTF-8. */
 function encodeChunk(items: PreparedItem[], deadlineAt: number): ChunkRequest {
   let estimate = 0;
-  for (const item of items) estimate += item.params.length + item.response.length + 1;
+  for (const item of items) estimate += item.params.length + (item.input?.length ?? item.response.length) + 1;
   let bytes = new Uint8Array(Math.max(64, Math.ceil(estimate * 1.1)));
   const ends = new Uint32Array(items.length);
   const timeoutsMs = new Float64Array(items.length);
@@ -490,7 +549,7 @@ function encodeChunk(items: PreparedItem[], deadlineAt: number): ChunkRequest {
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
     // One encoder call per item; a string that did not fit (non-ASCII) is finished in a grown buffer.
-    let rest = item.params + "\0" + item.response;
+    let rest = item.input ? item.params + "\0" : item.params + "\0" + item.response;
     while (true) {
       const { read, written } = encoder.encodeInto(rest, at === 0 ? bytes : bytes.subarray(at));
       at += written;
@@ -499,6 +558,15 @@ function encodeChunk(items: PreparedItem[], deadlineAt: number): ChunkRequest {
       const grown = new Uint8Array(bytes.length * 2 + rest.length * 3);
       grown.set(bytes.subarray(0, at));
       bytes = grown;
+    }
+    if (item.input) {
+      if (at + item.input.length > bytes.length) {
+        const grown = new Uint8Array((at + item.input.length) * 2);
+        grown.set(bytes.subarray(0, at));
+        bytes = grown;
+      }
+      bytes.set(item.input, at);
+      at += item.input.length;
     }
     ends[i] = at;
     timeoutsMs[i] = item.timeoutMs;

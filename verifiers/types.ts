@@ -31,7 +31,42 @@ export interface WasmVerifier {
    */
   params(reference: unknown, options: Record<string, unknown>): unknown;
   examples: VerifierExample[];
+  /**
+   * Optional host stage that runs before the kernel, for verifiers whose input must first be
+   * produced by another sandbox (e.g. `chart_code` renders untrusted code under bubblewrap). Its
+   * `input` bytes replace the response as the kernel's input (they are untrusted: the kernel parses
+   * them). It may instead settle the item: a `verdict` (e.g. `render_failed`, `too_complex`) or an
+   * `error` without verdict (e.g. `sandbox_unavailable`). `timeoutMs` is the item's deadline.
+   */
+  stage?(item: StageItem): Promise<StageOutcome>;
+  /**
+   * Optional check at start-up: null when the verifier can run here, else why not and how to fix
+   * it (the verifier is then reported unavailable and requests that need it get 503).
+   */
+  availability?(): Promise<string | null>;
+  /** Optional clean-up when the engine closes (e.g. stopping a renderer pool). */
+  close?(): Promise<void>;
 }
+
+/** What a stage sees of an item (already validated). */
+export interface StageItem {
+  response: string;
+  reference: unknown;
+  options: Record<string, unknown>;
+  timeoutMs: number;
+}
+
+/** What a stage produces: the kernel's input, or the item's final outcome. */
+export type StageOutcome =
+  | { input: Uint8Array }
+  | {
+    verdict: {
+      reward: number;
+      correct: boolean;
+      details: Record<string, unknown> & { reason: string | null };
+    };
+  }
+  | { error: { code: "internal" | "sandbox_unavailable" | "overloaded"; message: string } };
 
 /** A caller error found after schema validation; becomes `invalid_request`. */
 export class InvalidRequestError extends Error {

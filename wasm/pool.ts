@@ -338,11 +338,11 @@ async function drainStderr(stream: ReadableStream<Uint8Array>): Promise<void> {
 
 /** Copies the chosen items of a chunk into a fresh buffer (the whole chunk when it is all of them). */
 function sliceItems(request: ChunkRequest, positions: number[]): { bytes: Uint8Array; ends: Uint32Array } {
-  const ends = new Uint32Array(positions.length);
   if (positions.length === request.ends.length) {
-    ends.set(request.ends);
-    return { bytes: request.bytes.slice(0, request.ends[request.ends.length - 1] ?? 0), ends };
+    // The whole chunk: the frame copies it anyway, so no copy here.
+    return { bytes: request.bytes.subarray(0, request.ends[request.ends.length - 1] ?? 0), ends: request.ends };
   }
+  const ends = new Uint32Array(positions.length);
   let total = 0;
   for (const p of positions) total += request.ends[p] - (p > 0 ? request.ends[p - 1] : 0);
   const bytes = new Uint8Array(total);

@@ -10,6 +10,7 @@ import atexit
 import http.client
 import http.server
 import json
+import logging
 import os
 import re
 import shutil
@@ -30,6 +31,10 @@ MAIN_TS = REPO / "main.ts"
 API_KEY = "test-key-1"
 #: The body limit of the ``small`` server.
 SMALL_BODY_BYTES = 4096
+
+# The client logs retries and substitutions on "arbiter_client"; tests that care use assertLogs.
+logging.getLogger("arbiter_client").addHandler(logging.NullHandler())
+logging.getLogger("arbiter_client").propagate = False
 
 _servers: dict[str, "ArbiterProcess"] = {}
 _lock = threading.Lock()
@@ -126,11 +131,14 @@ class StubServer:
 
     Each request takes the next action of ``script``: ``("status", code, headers)`` answers that
     status with an error body; ``("json", code, value)`` answers a JSON body; ``("sleep", s)``
-    waits ``s`` seconds and then forwards; ``"forward"`` forwards. With the script used up, it forwards.
+    waits ``s`` seconds and then forwards; ``"forward"`` forwards. With the script used up (or for
+    requests to another path than ``script_path``, when set), it forwards.
     """
 
     script: list[Any] = field(default_factory=list)
     upstream: Optional[str] = None
+    #: When set, only requests to this path take script actions; the others are forwarded.
+    script_path: Optional[str] = None
     seen: list[Seen] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -152,7 +160,7 @@ class StubServer:
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()
 
     def close(self) -> None:
@@ -172,7 +180,8 @@ class StubServer:
         headers = {k.lower(): v for k, v in handler.headers.items()}
         with self._lock:
             self.seen.append(Seen(handler.command, handler.path, headers, body, time.monotonic()))
-            action = self.script.pop(0) if self.script else "forward"
+            scripted = self.script_path is None or handler.path == self.script_path
+            action = self.script.pop(0) if self.script and scripted else "forward"
         if isinstance(action, tuple) and action[0] == "status":
             _, code, extra = action
             payload = json.dumps({"error": {"code": "stub", "message": f"scripted {code}"}}).encode()

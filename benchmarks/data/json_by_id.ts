@@ -1,0 +1,22 @@
+/** Reads a JSON object keyed by id (MathVista's `testmini.json`): one record per key, in key order. */
+import type { DataRecord } from "./record.ts";
+
+/** The records of a JSON object keyed by id; each record gets the key as `idField` when it lacks one. */
+export function readJsonById(text: string, path: string, idField: string): DataRecord[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${path}: not valid JSON (${(error as Error).message})`);
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new Error(`${path}: expected a JSON object keyed by id`);
+  }
+  return Object.entries(value as Record<string, unknown>).map(([key, record]) => {
+    if (record === null || typeof record !== "object" || Array.isArray(record)) {
+      throw new Error(`${path}: the record under key "${key}" is not an object`);
+    }
+    const fields = record as DataRecord;
+    return idField in fields ? fields : { ...fields, [idField]: key };
+  });
+}

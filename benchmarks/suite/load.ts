@@ -1,0 +1,74 @@
+/**
+ * Finds a suite (a path, or a name under `benchmarks/suites/`), parses its YAML and checks it against
+ * the suite schema. Errors name the field (`dataset/sha256: must match pattern …`) or the file.
+ */
+import { Ajv, type ErrorObject } from "ajv";
+import { parse } from "yaml";
+import { dirname, isAbsolute, resolve } from "node:path";
+import { type SuiteSpec, suiteSchema } from "./schema.ts";
+import { SuiteError } from "./suite_error.ts";
+import { sha256Hex } from "../journal/content_hash.ts";
+
+/** A suite ready to run: its spec, where it came from, and its resolved data paths. */
+export interface LoadedSuite {
+  spec: SuiteSpec;
+  /** Absolute path of the suite file. */
+  file: string;
+  /** sha256 of the suite file's text. */
+  sha256: string;
+  /** Absolute path of the dataset file (the suite's, or `--data`). */
+  dataPath: string;
+  /** Absolute folder of the images (relative paths in the image field resolve against it). */
+  imagesDir: string | null;
+}
+
+const SUITES_DIR = new URL("../suites/", import.meta.url).pathname;
+const validateSuite = new Ajv({ allErrors: false, strict: false }).compile(suiteSchema);
+
+/** The suite file for a name (`mathvista_testmini`) or a path (`./my_suite.yaml`). */
+export function suitePathOf(nameOrPath: string, cwd = Deno.cwd()): string {
+  if (/^[A-Za-z0-9_.-]+$/.test(nameOrPath) && !nameOrPath.endsWith(".yaml")) {
+    return `${SUITES_DIR}${nameOrPath}.yaml`;
+  }
+  return isAbsolute(nameOrPath) ? nameOrPath : resolve(cwd, nameOrPath);
+}
+
+function describeError(error: ErrorObject): string {
+  const where = error.instancePath.replace(/^\//, "") || "(suite)";
+  const extra = error.keyword === "additionalProperties"
+    ? ` "${(error.params as { additionalProperty: string }).additionalProperty}"`
+    : error.keyword === "enum"
+    ? ` (${(error.params as { allowedValues: unknown[] }).allowedValues.join(", ")})`
+    : "";
+  return `${where}: ${error.message}${extra}`;
+}
+
+/** Parses and validates suite text; `file` is only used in messages and to resolve relative paths. */
+export function parseSuite(text: string, file: string, dataPath?: string): LoadedSuite {
+  let raw: unknown;
+  try {
+    raw = parse(text);
+  } catch (error) {
+    throw new SuiteError(`Suite ${file} is not valid YAML: ${(error as Error).message}`);
+  }
+  if (!validateSuite(raw)) {
+    throw new SuiteError(`Suite ${file} is invalid: ${describeError(validateSuite.errors![0])}`);
+  }
+  const spec = raw as unknown as SuiteSpec;
+  const data = dataPath ?? resolve(dirname(file), spec.dataset.path);
+  const images = spec.dataset.images;
+  const imagesDir = images ? resolve(dirname(data), images.dir ?? ".") : null;
+  return { spec, file, sha256: sha256Hex(text), dataPath: data, imagesDir };
+}
+
+/** Reads a suite by name or path; `dataPath` (absolute) replaces the suite's dataset path. */
+export function loadSuite(nameOrPath: string, dataPath?: string): LoadedSuite {
+  const file = suitePathOf(nameOrPath);
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(file);
+  } catch (error) {
+    throw new SuiteError(`Suite "${nameOrPath}" not found (${file}): ${(error as Error).message}`);
+  }
+  return parseSuite(text, file, dataPath);
+}

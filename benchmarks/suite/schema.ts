@@ -1,0 +1,152 @@
+/** The shape of a benchmark suite (`benchmarks/suites/*.yaml`) and its JSON Schema, checked on load. */
+
+/** Where the dataset comes from and how its records are read. */
+export interface DatasetSpec {
+  /** `json_by_id` (an object keyed by id, like MathVista's testmini.json), `jsonl`, or `parquet`. */
+  format: "json_by_id" | "jsonl" | "parquet";
+  /** Path relative to the suite file (`--data` overrides it). */
+  path: string;
+  /** The file's pinned sha256 (hex), checked before any request is sent. */
+  sha256: string;
+  /** Record field holding the item id (json_by_id: the key when absent). */
+  id_field?: string;
+  /** Images: a record field holding a relative path (`dir`) or embedded bytes (`{bytes}`). */
+  images?: { field: string; dir?: string; sha256?: string };
+}
+
+/** One case of a prompt variable: the first case whose `when` fields all match gives `text`. */
+export interface VariableCase {
+  when?: Record<string, unknown>;
+  text: string;
+}
+
+/** The prompt: a template over the record's fields (and `variables`), with a version. */
+export interface PromptSpec {
+  version: string;
+  template: string;
+  system?: string;
+  variables?: Record<string, VariableCase[]>;
+}
+
+/** Generation parameters sent to the model under test. */
+export interface GenerationSpec {
+  max_tokens?: number;
+  temperature?: number;
+  top_p?: number;
+  seed?: number;
+  timeout_s?: number;
+  concurrency?: number;
+  max_retries?: number;
+}
+
+/** How each record becomes a verification item. */
+export interface ScoringSpec {
+  verifier?: string;
+  spec?: unknown;
+  /** A record field (its value is the reference) or a map of reference keys to record fields. */
+  reference?: string | Record<string, string>;
+  /** Options for every item. */
+  options?: Record<string, unknown>;
+  /** Options read from the record: option name → record field. */
+  options_from?: Record<string, string>;
+  /** Options added when a prediction carries an `extraction` that is scored instead of the response. */
+  extracted_options?: Record<string, unknown>;
+}
+
+/** A parsed, validated suite. */
+export interface SuiteSpec {
+  name: string;
+  version: string;
+  description?: string;
+  dataset: DatasetSpec;
+  prompt: PromptSpec;
+  generation?: GenerationSpec;
+  scoring: ScoringSpec;
+  breakdowns?: string[];
+  cluster?: string;
+}
+
+const nonEmpty = { type: "string", minLength: 1 };
+const sha256 = { type: "string", pattern: "^[0-9a-f]{64}$" };
+
+/** JSON Schema of a suite file. */
+export const suiteSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["name", "version", "dataset", "prompt", "scoring"],
+  properties: {
+    name: { type: "string", pattern: "^[A-Za-z0-9_.-]+$" },
+    version: nonEmpty,
+    description: { type: "string" },
+    dataset: {
+      type: "object",
+      additionalProperties: false,
+      required: ["format", "path", "sha256"],
+      properties: {
+        format: { enum: ["json_by_id", "jsonl", "parquet"] },
+        path: nonEmpty,
+        sha256,
+        id_field: nonEmpty,
+        images: {
+          type: "object",
+          additionalProperties: false,
+          required: ["field"],
+          properties: { field: nonEmpty, dir: nonEmpty, sha256 },
+        },
+      },
+    },
+    prompt: {
+      type: "object",
+      additionalProperties: false,
+      required: ["version", "template"],
+      properties: {
+        version: nonEmpty,
+        template: nonEmpty,
+        system: { type: "string" },
+        variables: {
+          type: "object",
+          additionalProperties: {
+            type: "array",
+            minItems: 1,
+            items: {
+              type: "object",
+              additionalProperties: false,
+              required: ["text"],
+              properties: { when: { type: "object" }, text: { type: "string" } },
+            },
+          },
+        },
+      },
+    },
+    generation: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        max_tokens: { type: "integer", minimum: 1 },
+        temperature: { type: "number", minimum: 0 },
+        top_p: { type: "number", exclusiveMinimum: 0, maximum: 1 },
+        seed: { type: "integer" },
+        timeout_s: { type: "number", exclusiveMinimum: 0 },
+        concurrency: { type: "integer", minimum: 1, maximum: 256 },
+        max_retries: { type: "integer", minimum: 0, maximum: 20 },
+      },
+    },
+    scoring: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        verifier: nonEmpty,
+        spec: {},
+        reference: {
+          oneOf: [nonEmpty, { type: "object", additionalProperties: nonEmpty }],
+        },
+        options: { type: "object" },
+        options_from: { type: "object", additionalProperties: nonEmpty },
+        extracted_options: { type: "object" },
+      },
+      oneOf: [{ required: ["verifier"] }, { required: ["spec"] }],
+    },
+    breakdowns: { type: "array", items: nonEmpty },
+    cluster: nonEmpty,
+  },
+} as const;

@@ -1,0 +1,67 @@
+/** Verifiers with a host stage (as `chart_code` renders in its own sandbox before its kernel scores). */
+import assert from "node:assert/strict";
+import { createEngine } from "../verifiers/engine.ts";
+import type { StageItem, StageOutcome, WasmVerifier } from "../verifiers/types.ts";
+import { probeVerifier } from "./_probe.ts";
+
+/** The probe kernel behind a stage that rewrites the response (`run:X` → kernel input X). */
+const staged: WasmVerifier = {
+  ...probeVerifier,
+  stage(item: StageItem): Promise<StageOutcome> {
+    const [kind, rest] = item.response.split(":");
+    if (kind === "run") return Promise.resolve({ input: new TextEncoder().encode(rest) });
+    if (kind === "fail") {
+      return Promise.resolve({
+        verdict: { reward: 0, correct: false, details: { reason: "render_failed", stderr: rest } },
+      });
+    }
+    if (kind === "down") {
+      return Promise.resolve({ error: { code: "sandbox_unavailable", message: "renderer down" } });
+    }
+    return Promise.reject(new Error("stage bug"));
+  },
+};
+
+Deno.test("a stage's input goes to the kernel; its verdicts and errors settle the item", async () => {
+  const engine = await createEngine({ probe: staged }, {
+    workers: 1,
+    wasmDir: new URL("../wasm/test/", import.meta.url),
+  });
+  try {
+    const items = ["run:ok", "fail:SyntaxError", "down:", "boom:", "run:trap"].map((response) => ({
+      verifier: "probe",
+      response,
+    }));
+    const results = await engine.verifyBatch(items);
+    assert.equal(results[0].reward, 1);
+    assert.equal(results[0].details?.command, "ok", "the kernel saw the stage's bytes, not the response");
+    assert.equal(results[1].reward, 0);
+    assert.equal(results[1].details?.reason, "render_failed");
+    assert.equal(results[2].error?.code, "sandbox_unavailable");
+    assert.equal(results[3].error?.code, "internal");
+    assert.match(results[3].error!.message, /stage bug/);
+    assert.equal(results[4].error?.code, "internal");
+  } finally {
+    await engine.close();
+  }
+});
+
+Deno.test("a verifier whose availability check fails is unavailable: 503-class error for its items", async () => {
+  const unavailable: WasmVerifier = {
+    ...probeVerifier,
+    availability: () => Promise.resolve("bubblewrap is missing: apt-get install bubblewrap"),
+  };
+  const engine = await createEngine({ probe: unavailable }, {
+    workers: 1,
+    wasmDir: new URL("../wasm/test/", import.meta.url),
+  });
+  try {
+    assert.deepEqual(engine.health(), { probe: "bubblewrap is missing: apt-get install bubblewrap" });
+    await assert.rejects(
+      () => engine.verifyBatch([{ verifier: "probe", response: "ok" }]),
+      /unavailable: bubblewrap is missing/,
+    );
+  } finally {
+    await engine.close();
+  }
+});

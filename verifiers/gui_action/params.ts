@@ -1,0 +1,208 @@
+/** Resolves a validated `gui_action` reference and options into the kernel's parameters. */
+import { InvalidRequestError } from "../types.ts";
+import { QWEN25_VL_RESIZE, type ResizeSettings, smartResize } from "../iou/smart_resize.ts";
+import type { ACTION_TYPES, PROFILES } from "./schemas.ts";
+
+type ActionType = typeof ACTION_TYPES[number];
+type Profile = typeof PROFILES[number];
+
+/** A profile's matching rules, spelled out for the kernel. */
+export interface GuiRules {
+  box_edges: "inclusive" | "exclusive";
+  /** AITW grows the target box by this fraction of its size (half on each side); 0: not at all. */
+  box_augment: number;
+  /** With a box: a point near the reference point (or the box center) also hits. */
+  box_or_distance: boolean;
+  /** screen: distance of (x/W, y/H) points; width: pixels / W; pixels: pixels. */
+  distance: "screen" | "width" | "pixels";
+  distance_threshold: number;
+  /** `<` instead of `<=`. */
+  distance_strict: boolean;
+  text: "exact" | "f1" | "substring" | "ignore";
+  text_threshold: number;
+  app: "exact" | "f1" | "substring" | "ignore";
+  direction: "exact" | "axis";
+  keys: "set" | "ignore";
+  status: "exact" | "ignore";
+  args: "check" | "ignore";
+  format: "parsed" | "think_answer" | "gui_r1";
+}
+
+/** Reward weights over the parts of a comparison. */
+export interface GuiWeights {
+  accuracy: number;
+  type: number;
+  target: number;
+  args: number;
+  format: number;
+}
+
+const STRICT: GuiRules = {
+  box_edges: "inclusive",
+  box_augment: 0,
+  box_or_distance: false,
+  distance: "screen",
+  distance_threshold: 0.04,
+  distance_strict: false,
+  text: "exact",
+  text_threshold: 0.5,
+  app: "exact",
+  direction: "exact",
+  keys: "set",
+  status: "exact",
+  args: "check",
+  format: "parsed",
+};
+
+const BINARY: GuiWeights = { accuracy: 1, type: 0, target: 0, args: 0, format: 0 };
+
+/** Every profile's rules and default weights (sources in README.md). */
+export const PROFILE_RULES: Record<Profile, { rules: GuiRules; weights: GuiWeights }> = {
+  default: { rules: STRICT, weights: BINARY },
+  androidcontrol: { rules: { ...STRICT, distance_threshold: 0.14 }, weights: BINARY },
+  aitw: {
+    rules: {
+      ...STRICT,
+      box_augment: 1.4,
+      box_or_distance: true,
+      distance_threshold: 0.14,
+      text: "substring",
+      direction: "axis",
+    },
+    weights: BINARY,
+  },
+  gui_r1: {
+    rules: {
+      ...STRICT,
+      box_edges: "exclusive",
+      distance: "pixels",
+      distance_threshold: 140,
+      distance_strict: true,
+      text: "f1",
+      app: "ignore",
+      keys: "ignore",
+      status: "ignore",
+      format: "gui_r1",
+    },
+    weights: { accuracy: 0.8, type: 0, target: 0, args: 0, format: 0.2 },
+  },
+  ui_r1: {
+    rules: {
+      ...STRICT,
+      distance: "width",
+      distance_threshold: 0.14,
+      distance_strict: true,
+      args: "ignore",
+      format: "think_answer",
+    },
+    weights: { accuracy: 1, type: 1, target: 0, args: 0, format: 1 },
+  },
+  screenspot: { rules: STRICT, weights: BINARY },
+  screenspot_pro: { rules: STRICT, weights: BINARY },
+};
+
+/** The parameter object the `gui_action` kernel reads. */
+export interface GuiActionKernelParams {
+  profile: Profile;
+  coords: "pixel" | "norm1000" | "norm1";
+  ref: Record<string, unknown>;
+  /** An answer coordinate p maps to reference pixels as p / den * num: [numX, denX, numY, denY]. */
+  scale: [number, number, number, number];
+  /** [width, height] of the screenshot, [0, 0] when unknown. */
+  screen: [number, number];
+  rules: GuiRules;
+  weights: GuiWeights;
+  candidates: "none" | "aepo";
+}
+
+interface Reference {
+  action: ActionType;
+  point?: number[];
+  box?: number[];
+  end_point?: number[];
+  text?: string;
+  direction?: string;
+  keys?: string[];
+  app?: string;
+  status?: string;
+  absent?: boolean;
+}
+
+const TARGETED = new Set<string>(["click", "long_press", "double_click", "right_click", "drag"]);
+
+function checkReference(ref: Reference): void {
+  const needs = (what: string) => new InvalidRequestError(`Reference action "${ref.action}" needs ${what}.`);
+  if (ref.box && !(ref.box[0] <= ref.box[2] && ref.box[1] <= ref.box[3])) {
+    throw new InvalidRequestError(`Reference box ${JSON.stringify(ref.box)} needs x1 <= x2 and y1 <= y2.`);
+  }
+  if (ref.absent) {
+    if (ref.point || ref.box) throw new InvalidRequestError('An "absent" target has no point or box.');
+    return;
+  }
+  if (TARGETED.has(ref.action) && !ref.point && !ref.box) throw needs('"point" or "box"');
+  if (ref.action === "type" && ref.text === undefined) throw needs('"text"');
+  if (ref.action === "open_app" && ref.app === undefined) throw needs('"app"');
+  if ((ref.action === "hotkey" || ref.action === "key") && !ref.keys) throw needs('"keys"');
+  if (
+    (ref.action === "scroll" || ref.action === "swipe") && !ref.direction && !(ref.point && ref.end_point)
+  ) {
+    throw needs('"direction" (or "point" and "end_point")');
+  }
+}
+
+function scaleOf(options: Record<string, unknown>): [number, number, number, number] {
+  const coords = (options.coords ?? "pixel") as string;
+  const image = options.image_size as [number, number] | undefined;
+  const resized = options.resized_size as [number, number] | undefined;
+  const resize = options.resize as Partial<ResizeSettings> | undefined;
+  if (resized && resize) throw new InvalidRequestError('Give either "resized_size" or "resize", not both.');
+  if (coords !== "pixel" && (resized || resize)) {
+    throw new InvalidRequestError(
+      `Coordinates "${coords}" are relative; "resized_size" and "resize" apply to pixels only.`,
+    );
+  }
+  if ((coords !== "pixel" || resized || resize) && !image) {
+    throw new InvalidRequestError(
+      `"image_size" is needed to map ${coords === "pixel" ? "resized pixels" : coords} coordinates.`,
+    );
+  }
+  if (!image) return [1, 1, 1, 1];
+  const [w, h] = image;
+  if (coords === "norm1000") return [w, 1000, h, 1000];
+  if (coords === "norm1") return [w, 1, h, 1];
+  if (resized) return [w, resized[0], h, resized[1]];
+  if (resize) {
+    const [rw, rh] = smartResize(image, { ...QWEN25_VL_RESIZE, ...resize });
+    return [w, rw, h, rh];
+  }
+  return [1, 1, 1, 1];
+}
+
+/** Builds the kernel parameters; throws `InvalidRequestError` for combinations the schema cannot rule out. */
+export function guiActionParams(reference: unknown, options: Record<string, unknown>): GuiActionKernelParams {
+  const ref = reference as Reference;
+  checkReference(ref);
+  const profile = (options.profile ?? "default") as Profile;
+  const base = PROFILE_RULES[profile];
+  const rules: GuiRules = { ...base.rules };
+  if (options.click_threshold !== undefined) rules.distance_threshold = options.click_threshold as number;
+  if (options.text_threshold !== undefined) rules.text_threshold = options.text_threshold as number;
+  const image = options.image_size as [number, number] | undefined;
+  const pointOnly = TARGETED.has(ref.action) && ref.point && !ref.box;
+  if (!image && pointOnly && rules.distance !== "pixels") {
+    throw new InvalidRequestError(
+      `Profile "${profile}" measures click distance as a fraction of the screen: give "image_size".`,
+    );
+  }
+  const { action, ...rest } = ref;
+  return {
+    profile,
+    coords: (options.coords ?? "pixel") as GuiActionKernelParams["coords"],
+    ref: { type: action, ...rest },
+    scale: scaleOf(options),
+    screen: image ? [image[0], image[1]] : [0, 0],
+    rules,
+    weights: { ...BINARY, ...(options.weights ? { accuracy: 0 } : base.weights), ...(options.weights ?? {}) },
+    candidates: (options.candidates ?? "none") as GuiActionKernelParams["candidates"],
+  };
+}
