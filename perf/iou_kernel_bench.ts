@@ -41,11 +41,10 @@ function bench(label: string, kernel: KernelInstance, encoded: Uint8Array[]): nu
   const best = (xs: number[]) => Math.min(...xs);
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const f = (x: number) => x.toFixed(0).padStart(5);
-  console.log(
-    `${label.padEnd(7)} cpu best ${f(best(cpu))} median ${f(median(cpu))} ns/item | wall best ${f(best(wall))} ` +
-      `median ${f(median(wall))} ns/item | ${(1e9 / best(cpu) / 1000).toFixed(0).padStart(5)}k items/s per core ` +
-      `(${outBytes} output bytes)`,
-  );
+  const cpuText = `cpu best ${f(best(cpu))} median ${f(median(cpu))} ns/item`;
+  const wallText = `wall best ${f(best(wall))} median ${f(median(wall))} ns/item`;
+  const rate = `${(1e9 / best(cpu) / 1000).toFixed(0).padStart(5)}k items/s per core`;
+  console.log(`${label.padEnd(7)} ${cpuText} | ${wallText} | ${rate} (${outBytes} output bytes)`);
   return best(cpu);
 }
 

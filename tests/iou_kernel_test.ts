@@ -350,3 +350,67 @@ Deno.test("`iou` keeps one instance's memory bounded over many adversarial items
   }
   assert.ok(kernel.memoryBytes() <= 64 * 1024 * 1024);
 });
+
+// The kernel's fast paths (kernels/_iou_fast.ts) take a `rec` answer with exactly one box and the
+// host's compact parameters; a second, identical box or an unknown parameter key sends the same item
+// down the general path. Both must give the very same bytes.
+const rawDecoder = new TextDecoder();
+function rawScore(params: string, response: string): string {
+  const head = new TextEncoder().encode(params);
+  const body = new TextEncoder().encode(response);
+  const item = new Uint8Array(head.length + 1 + body.length);
+  item.set(head, 0);
+  item.set(body, head.length + 1);
+  return rawDecoder.decode(kernel.scoreBytes(item));
+}
+
+const numberTextArb = fc.oneof(
+  fc.integer({ min: 0, max: 2000 }).map(String),
+  fc.double({ min: 0, max: 2000, noNaN: true }).map(String),
+  fc.tuple(fc.integer({ min: 0, max: 2000 }), fc.integer({ min: 0, max: 6 })).map(([v, d]) =>
+    (v / 7).toFixed(d)
+  ),
+  fc.tuple(fc.integer({ min: 1, max: 9999 }), fc.integer({ min: -3, max: 3 })).map(([m, e]) => `${m}e${e}`),
+  fc.constantFrom("12345678901234567890", "0.30000000000000004441", "1e-400", "-0", "007", "5."),
+);
+
+Deno.test("`iou` fast paths give the general path's exact bytes", () => {
+  const wraps = [
+    (a: string) => `<think>t</think><answer>${a}</answer>`,
+    (a: string) => `<answer>${a}`,
+    (a: string) => a,
+  ];
+  fc.assert(
+    fc.property(
+      fc.array(numberTextArb, { minLength: 4, maxLength: 4 }),
+      fc.integer({ min: 0, max: 3 }),
+      fc.integer({ min: 0, max: 2 }),
+      fc.record({
+        reward: fc.constantFrom("iou", "binary"),
+        box_format: fc.constantFrom("xyxy", "xywh", "cxcywh"),
+        threshold: fc.constantFrom(0.5, 0.75, 0.3),
+      }),
+      (n, form, wrap, options) => {
+        const one = [
+          `{"bbox_2d": [${n.join(", ")}], "label": "object"}`,
+          `[${n.join(", ")}]`,
+          `<|box_start|>(${n[0]},${n[1]}),(${n[2]},${n[3]})<|box_end|>`,
+          `[{"bbox_2d": [${n.join(",")}], "label": "object"}]`,
+        ][form];
+        const params = iouVerifier.params({ box: [100, 120, 400, 380] }, options);
+        const compact = JSON.stringify(params);
+        const fast = rawScore(compact, wraps[wrap](one));
+        assert.equal(rawScore(compact, wraps[wrap](`${one} ${one}`)), fast);
+        assert.equal(rawScore(compact.slice(0, -1) + ',"x":0}', wraps[wrap](one)), fast);
+        assert.equal(rawScore(JSON.stringify(params, null, 1), wraps[wrap](one)), fast);
+        const out = JSON.parse(fast) as KernelOutput;
+        assertVerdict(out);
+        if (form === 1 && options.box_format === "xyxy" && out.details.extracted) {
+          // numbers are read exactly as JavaScript reads them (correctly rounded; -0 is written as 0)
+          assert.deepEqual(out.details.extracted, n.map((t) => Number(t) + 0));
+        }
+      },
+    ),
+    { numRuns: 2000 },
+  );
+});

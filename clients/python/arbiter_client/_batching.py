@@ -18,15 +18,19 @@ from .errors import ArbiterAuthError, ArbiterHTTPError, ArbiterPayloadTooLarge, 
 DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024
 
 
+_UTF8_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+_ASCII_ENCODER = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), allow_nan=False)
+
+
 def encode_json(value: Any) -> bytes:
     """Compact UTF-8 JSON; NaN and infinities are refused (they are not JSON).
 
     Text with lone surrogates (which UTF-8 cannot carry) is sent with ``\\u`` escapes instead.
     """
     try:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+        return _UTF8_ENCODER.encode(value).encode("utf-8")
     except UnicodeEncodeError:
-        return json.dumps(value, ensure_ascii=True, separators=(",", ":"), allow_nan=False).encode("ascii")
+        return _ASCII_ENCODER.encode(value).encode("ascii")
 
 
 def encode_item(item: Any) -> Union[bytes, str]:

@@ -17,6 +17,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -43,13 +44,13 @@ _lock = threading.Lock()
 class ArbiterProcess:
     """A running ``main.ts serve`` subprocess."""
 
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], args: Optional[list[str]] = None) -> None:
         deno = os.environ.get("ARBITER_DENO") or shutil.which("deno")
         if not deno:
             raise RuntimeError("deno is needed to start the Arbiter server (set ARBITER_DENO or put it on PATH)")
         command = [
             deno, "run", "--allow-net", "--allow-read", "--allow-env", "--allow-sys", "--allow-run",
-            str(MAIN_TS), "serve", "--port", "0", "--workers", "1",
+            str(MAIN_TS), "serve", "--port", "0", "--workers", "1", *(args or []),
         ]
         clean_env = {k: v for k, v in os.environ.items() if not k.startswith("ARBITER_")}
         clean_env.update(env, NO_COLOR="1")
@@ -83,10 +84,17 @@ class ArbiterProcess:
             self.process.stdout.close()
 
 
-def _server(name: str, env: dict[str, str]) -> str:
+def _server(name: str, env: dict[str, str], config: Optional[str] = None) -> str:
     with _lock:
         if name not in _servers:
-            _servers[name] = ArbiterProcess(env)
+            args = []
+            if config is not None:
+                handle, path = tempfile.mkstemp(prefix="arbiter_test_", suffix=".yaml")
+                with os.fdopen(handle, "w") as file:
+                    file.write(config)
+                atexit.register(os.remove, path)
+                args = ["--config", path]
+            _servers[name] = ArbiterProcess(env, args)
         return _servers[name].url
 
 
@@ -95,9 +103,22 @@ def arbiter() -> str:
     return _server("default", {})
 
 
+#: The config of the ``small`` server: a named spec, and a route for verl-style ``data_source`` items.
+SMALL_CONFIG = """
+specs:
+  math_and_format:
+    sum:
+      - {weight: 0.9, verifier: math}
+      - {weight: 0.1, verifier: format}
+routes:
+  openai/gsm8k: math_and_format
+"""
+
+
 def arbiter_small() -> str:
-    """The URL of a real server with ``max_body_bytes`` = 4096 and the API key ``API_KEY``."""
-    return _server("small", {"ARBITER_MAX_BODY_BYTES": str(SMALL_BODY_BYTES), "ARBITER_API_KEYS": API_KEY})
+    """A real server with ``max_body_bytes`` = 4096, the API key ``API_KEY``, and ``SMALL_CONFIG``."""
+    env = {"ARBITER_MAX_BODY_BYTES": str(SMALL_BODY_BYTES), "ARBITER_API_KEYS": API_KEY}
+    return _server("small", env, SMALL_CONFIG)
 
 
 @atexit.register

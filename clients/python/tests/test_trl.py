@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import unittest
 
-from _support import StubServer, arbiter
+from _support import API_KEY, StubServer, arbiter, arbiter_small
 
 from arbiter_client import ArbiterClient, ArbiterConfigurationError
 from arbiter_client.trl import completion_text, reward_function
@@ -75,14 +75,21 @@ class TrlAdapterTest(unittest.TestCase):
             with self.assertLogs("arbiter_client", "WARNING"):
                 self.assertEqual(fn(["a", "a"], ["x", "y"], solution=["1", "1"]), [1.0, None])
 
-    def test_spec_items_carry_the_spec(self) -> None:
+    def test_a_composite_spec(self) -> None:
         spec = {"sum": [{"weight": 0.9, "verifier": "math"}, {"weight": 0.1, "verifier": "format"}]}
-        canned = {"results": [verdict(1)]}
-        with StubServer([("json", 200, canned)], upstream=arbiter(), script_path="/v1/verify/batch") as stub:
-            fn = reward_function(stub.url, spec=spec)
-            self.assertEqual(fn.__name__, "arbiter_spec")
-            self.assertEqual(fn(["a"], ["x"], solution=["1"]), [1.0])
-        self.assertEqual(json.loads(stub.seen[-1].body)["items"][0]["spec"], spec)
+        fn = reward_function(arbiter(), spec=spec)
+        self.assertEqual(fn.__name__, "arbiter_spec")
+        completions = ["<think>a</think><answer>\\boxed{4}</answer>", "\\boxed{4}", "<think>a</think><answer>5</answer>"]
+        rewards = fn(["p"] * 3, completions, solution=["4"] * 3)
+        for got, expected in zip(rewards, [1.0, 0.9, 0.1]):
+            self.assertAlmostEqual(got, expected)
+
+    def test_a_named_spec(self) -> None:
+        client = ArbiterClient(arbiter_small(), api_key=API_KEY)
+        fn = reward_function(client, spec="math_and_format")
+        self.assertEqual(fn.__name__, "arbiter_math_and_format")
+        rewards = fn(["p"], ["\\boxed{4}"], solution=["4"])
+        self.assertAlmostEqual(rewards[0], 0.9)
 
     def test_set_up_errors_fail_fast(self) -> None:
         with self.assertRaises(ValueError):

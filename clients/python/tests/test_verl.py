@@ -7,7 +7,7 @@ import os
 import unittest
 from unittest import mock
 
-from _support import StubServer, arbiter, math_item  # noqa: F401
+from _support import API_KEY, StubServer, arbiter, arbiter_small
 
 import arbiter_client.client
 from arbiter_client import verl
@@ -65,6 +65,19 @@ class VerlAdapterTest(unittest.TestCase):
             self.assertEqual(verl.compute_score("openai/gsm8k", "\\boxed{1}", "1", url=stub.url), 1.0)
         item = json.loads(stub.seen[-1].body)["items"][0]
         self.assertEqual(item, {"data_source": "openai/gsm8k", "response": "\\boxed{1}", "reference": "1"})
+
+    def test_routing_by_data_source_on_a_real_server(self) -> None:
+        with mock.patch.dict(os.environ, {"ARBITER_API_KEY": API_KEY}):
+            scores = verl.compute_score_batch(
+                ["openai/gsm8k", "openai/gsm8k"],
+                ["<think>2+2</think><answer>\\boxed{4}</answer>", "\\boxed{4}"],
+                ["4", "4"],
+                url=arbiter_small(),
+            )
+            named = verl.compute_score("any", "\\boxed{4}", "4", url=arbiter_small(), spec="math_and_format")
+        self.assertAlmostEqual(scores[0], 1.0)
+        self.assertAlmostEqual(scores[1], 0.9)
+        self.assertAlmostEqual(named, 0.9)
 
     def test_none_is_refused(self) -> None:
         with self.assertRaises(ValueError):

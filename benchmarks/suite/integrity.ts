@@ -1,0 +1,76 @@
+/**
+ * The checks that run before any request is sent: the dataset file's pinned sha256 and, when the
+ * suite has images, that every image is there (and, when pinned, the sha256 of their manifest).
+ */
+import { sha256File, sha256Hex } from "../journal/content_hash.ts";
+import { imagePathsOf } from "../data/images.ts";
+import type { IdentifiedRecord } from "../data/read_dataset.ts";
+import type { LoadedSuite } from "./load.ts";
+import { SuiteError } from "./suite_error.ts";
+
+/** What the checks found, for the run's provenance. */
+export interface IntegrityReport {
+  datasetSha256: string;
+  /** sha256 of the "sha256  path" lines of every image file, sorted by path; null when not checked. */
+  imagesSha256: string | null;
+  imagesChecked: boolean;
+}
+
+/** Fails with a message naming the file when the dataset's sha256 differs from the pinned one. */
+export async function checkDatasetHash(suite: LoadedSuite): Promise<string> {
+  let actual: string;
+  try {
+    actual = await sha256File(suite.dataPath);
+  } catch (error) {
+    throw new SuiteError(`dataset file ${suite.dataPath} cannot be read: ${(error as Error).message}`);
+  }
+  if (actual !== suite.spec.dataset.sha256) {
+    throw new SuiteError(
+      `dataset file ${suite.dataPath} has sha256 ${actual}, but the suite pins dataset.sha256 ${suite.spec.dataset.sha256}`,
+    );
+  }
+  return actual;
+}
+
+async function folderExists(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isDirectory;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Checks the image files the records name. `required`: a missing image folder is an error (model
+ * runs); otherwise (predictions) the check is skipped when the folder is absent.
+ */
+export async function checkImages(
+  suite: LoadedSuite,
+  records: IdentifiedRecord[],
+  required: boolean,
+): Promise<{ imagesSha256: string | null; imagesChecked: boolean }> {
+  const images = suite.spec.dataset.images;
+  if (!images || !suite.imagesDir) return { imagesSha256: null, imagesChecked: false };
+  const paths = new Set<string>();
+  for (const { record } of records) for (const p of imagePathsOf(record, images.field)) paths.add(p);
+  if (paths.size === 0) return { imagesSha256: null, imagesChecked: false }; // embedded in the dataset
+  if (!(await folderExists(suite.imagesDir))) {
+    if (!required) return { imagesSha256: null, imagesChecked: false };
+    throw new SuiteError(`image folder ${suite.imagesDir} (dataset.images.dir) does not exist`);
+  }
+  const lines: string[] = [];
+  for (const path of [...paths].sort()) {
+    try {
+      lines.push(`${await sha256File(`${suite.imagesDir}/${path}`)}  ${path}`);
+    } catch {
+      throw new SuiteError(`image file ${suite.imagesDir}/${path} (field ${images.field}) cannot be read`);
+    }
+  }
+  const manifest = sha256Hex(lines.join("\n") + "\n");
+  if (images.sha256 && images.sha256 !== manifest) {
+    throw new SuiteError(
+      `images in ${suite.imagesDir} have manifest sha256 ${manifest}, but the suite pins dataset.images.sha256 ${images.sha256}`,
+    );
+  }
+  return { imagesSha256: manifest, imagesChecked: true };
+}
