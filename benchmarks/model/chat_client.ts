@@ -1,0 +1,167 @@
+/**
+ * One request to an OpenAI-compatible `/chat/completions` endpoint (vLLM, SGLang, LM Studio,
+ * Ollama, hosted APIs), with a per-request timeout, images as data URLs, and every failure mode
+ * classified: what may be retried (429, 5xx, timeouts, network) and what is recorded as an error.
+ */
+import { splitReasoning } from "./think.ts";
+
+/** Where and how to ask the model under test. */
+export interface ChatEndpoint {
+  /** Base URL (`http://127.0.0.1:8000/v1`) or the full `/chat/completions` URL. */
+  url: string;
+  model: string;
+  apiKey?: string;
+}
+
+/** Sampling parameters sent with every request. */
+export interface SamplingParams {
+  max_tokens?: number;
+  temperature?: number;
+  top_p?: number;
+  seed?: number;
+}
+
+/** One prompt: text and images (data URLs). */
+export interface ChatPrompt {
+  system?: string;
+  user: string;
+  images: string[];
+}
+
+/** A completion, or why there is none (`retryable` failures are worth another attempt). */
+export type ChatOutcome =
+  | {
+    ok: true;
+    answer: string;
+    reasoning: string | null;
+    finishReason: string | null;
+    usage: Record<string, unknown> | null;
+    latencyMs: number;
+  }
+  | {
+    ok: false;
+    code: string;
+    message: string;
+    retryable: boolean;
+    retryAfterMs?: number;
+    latencyMs: number;
+    answer?: string;
+    reasoning?: string | null;
+    finishReason?: string | null;
+    usage?: Record<string, unknown> | null;
+  };
+
+/** The chat completions URL for a base URL. */
+export function completionsUrl(url: string): string {
+  const trimmed = url.replace(/\/+$/, "");
+  return trimmed.endsWith("/chat/completions") ? trimmed : `${trimmed}/chat/completions`;
+}
+
+/** The request body for one prompt. */
+export function chatBody(endpoint: ChatEndpoint, params: SamplingParams, prompt: ChatPrompt): unknown {
+  const content = prompt.images.length === 0 ? prompt.user : [
+    ...prompt.images.map((url) => ({ type: "image_url", image_url: { url } })),
+    { type: "text", text: prompt.user },
+  ];
+  const messages = [
+    ...(prompt.system ? [{ role: "system", content: prompt.system }] : []),
+    { role: "user", content },
+  ];
+  return { model: endpoint.model, messages, ...params, stream: false };
+}
+
+function retryAfterMsOf(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function textOf(content: unknown): string | null {
+  if (typeof content === "string") return content;
+  if (Array.isArray(content)) {
+    return content.map((p) => (p && typeof p === "object" && "text" in p ? String(p.text) : "")).join("");
+  }
+  return null;
+}
+
+/** Reads a completion body into an outcome (empty, garbage and truncated answers are errors). */
+export function outcomeOfBody(text: string, latencyMs: number): ChatOutcome {
+  const fail = (code: string, message: string) => ({ ok: false as const, code, message, retryable: false, latencyMs });
+  if (text.trim() === "") return fail("empty_body", "The endpoint answered 200 with an empty body");
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return fail("bad_body", `The endpoint answered with non-JSON text: ${JSON.stringify(text.slice(0, 120))}`);
+  }
+  const choice = Array.isArray(body?.choices) ? body.choices[0] as Record<string, unknown> : undefined;
+  const message = choice?.message as Record<string, unknown> | undefined;
+  if (!message) return fail("bad_body", "The body has no choices[0].message");
+  const content = textOf(message.content) ?? "";
+  const field = textOf(message.reasoning_content) ?? textOf(message.reasoning);
+  const { answer, reasoning } = splitReasoning(content, field);
+  const finishReason = typeof choice!.finish_reason === "string" ? choice!.finish_reason : null;
+  const usage = body.usage && typeof body.usage === "object" ? body.usage as Record<string, unknown> : null;
+  const partial = { answer, reasoning, finishReason, usage };
+  if (finishReason === "length") {
+    return { ...fail("length", "The answer was cut at max_tokens (finish_reason: length)"), ...partial };
+  }
+  if (answer === "") {
+    return { ...fail("empty_response", "The completion has no final answer (empty, or only reasoning)"), ...partial };
+  }
+  return { ok: true, ...partial, latencyMs };
+}
+
+/** Sends one prompt; never throws (failures are outcomes). */
+export async function requestCompletion(
+  endpoint: ChatEndpoint,
+  params: SamplingParams,
+  prompt: ChatPrompt,
+  timeoutMs: number,
+): Promise<ChatOutcome> {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (endpoint.apiKey) headers.authorization = `Bearer ${endpoint.apiKey}`;
+  const signal = AbortSignal.timeout(timeoutMs);
+  try {
+    const response = await fetch(completionsUrl(endpoint.url), {
+      method: "POST",
+      headers,
+      body: JSON.stringify(chatBody(endpoint, params, prompt)),
+      signal,
+    });
+    const text = await response.text();
+    if (response.status === 429 || response.status >= 500) {
+      return {
+        ok: false,
+        code: response.status === 429 ? "rate_limited" : "server_error",
+        message: `HTTP ${response.status}: ${text.slice(0, 200)}`,
+        retryable: true,
+        retryAfterMs: retryAfterMsOf(response.headers.get("retry-after")),
+        latencyMs: elapsed(),
+      };
+    }
+    if (!response.ok) {
+      return {
+        ok: false,
+        code: "http_error",
+        message: `HTTP ${response.status}: ${text.slice(0, 200)}`,
+        retryable: false,
+        latencyMs: elapsed(),
+      };
+    }
+    return outcomeOfBody(text, elapsed());
+  } catch (error) {
+    const timedOut = signal.aborted;
+    return {
+      ok: false,
+      code: timedOut ? "timeout" : "network",
+      message: timedOut ? `No answer within ${timeoutMs} ms` : `Request failed: ${(error as Error).message}`,
+      retryable: true,
+      latencyMs: elapsed(),
+    };
+  }
+}
