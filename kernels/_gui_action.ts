@@ -33,7 +33,7 @@ export function typeName(t: i32): string {
   return t >= 0 && t < TYPE_NAMES.length ? unchecked(TYPE_NAMES[t]) : "none";
 }
 
-// Spellings of each type, lower-cased with '_', '-', '.' and spaces removed (see `squash`).
+// Spellings of each type, lower-cased with '_', '-', '.' and spaces removed (see `typeFromName`).
 const ALIASES: string[] = [
   "click tap leftclick leftsingle singleclick singletap touch clickat",
   "longpress longclick longtap pressandhold hold",
@@ -55,28 +55,38 @@ const ALIASES: string[] = [
   "systembutton",
 ];
 
-/** Lower-cases and drops '_', '-', '.', and spaces: "Long-Press" → "longpress". At most 40 chars. */
-export function squash(s: string): string {
-  const n = min(s.length, 40);
-  const out = new Array<string>();
-  for (let i = 0; i < n; i++) {
-    let c = s.charCodeAt(i);
-    if (c == 0x5f || c == 0x2d || c == 0x2e || c == 0x20) continue;
-    if (c >= 0x41 && c <= 0x5a) c += 32;
-    out.push(String.fromCharCode(c));
-  }
-  return out.join("");
+function isSkipped(c: i32): bool {
+  return c == 0x5f || c == 0x2d || c == 0x2e || c == 0x20;
 }
 
-/** The type an action name stands for (any listed spelling, any case), or T_NONE. */
+function lowerAscii(c: i32): i32 {
+  return c >= 0x41 && c <= 0x5a ? c + 32 : c;
+}
+
+// True when `name`, lower-cased and without '_', '-', '.' and spaces, equals words[from, to).
+function sameSquashed(name: string, words: string, from: i32, to: i32): bool {
+  let j = from;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (isSkipped(c)) continue;
+    if (j >= to || lowerAscii(c) != words.charCodeAt(j)) return false;
+    j++;
+  }
+  return j == to;
+}
+
+/** The type an action name stands for (any listed spelling, any case, '_', '-', '.' or spaces ignored), or T_NONE. */
 export function typeFromName(name: string): i32 {
   if (name.length == 0 || name.length > 40) return T_NONE;
-  const key = squash(name);
-  if (key.length == 0) return T_NONE;
   for (let t = 0; t < ALIASES.length; t++) {
-    const words = unchecked(ALIASES[t]).split(" ");
-    for (let k = 0; k < words.length; k++) {
-      if (unchecked(words[k]) == key) return t;
+    const words = unchecked(ALIASES[t]);
+    let from = 0;
+    const n = words.length;
+    while (from < n) {
+      let to = from;
+      while (to < n && words.charCodeAt(to) != 0x20) to++;
+      if (sameSquashed(name, words, from, to)) return t;
+      from = to + 1;
     }
   }
   return T_NONE;

@@ -2,6 +2,7 @@
  * `deno task perf`: every benchmark, printed as the Markdown table that goes into the README.
  * Run on an otherwise idle machine; numbers vary by a few percent between runs.
  */
+import { benchMath } from "./math_bench.ts";
 import { benchRec } from "./rec_bench.ts";
 
 const started = new Date().toISOString();
@@ -11,5 +12,6 @@ const rows = [
   "| benchmark | throughput / latency | detail |",
   "| --- | --- | --- |",
   ...(await benchRec()),
+  ...(await benchMath()),
 ];
 console.log(rows.join("\n"));

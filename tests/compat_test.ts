@@ -9,7 +9,7 @@ Deno.test("substituteNoVerdicts() fills group means, zeros, or keeps nulls, and 
   const rewards = [1, null, 0, null, null];
   const groups = ["a", "a", "a", "b", "b"];
   assert.deepEqual(substituteNoVerdicts(rewards, groups, "group_mean"), {
-    rewards: [1, 0.5, 0, 0, 0],
+    rewards: [1, 0.5, 0, 0.5, 0.5],
     substituted: [false, true, false, true, true],
     count: 3,
   });
@@ -79,7 +79,7 @@ Deno.test("OpenRLHF: a no-verdict sample gets its group's mean, counted in extra
       labels: ["", "", "", ""],
     };
     let out = await (await postJson(app, "/v1/compat/openrlhf?verifier=probe", body)).json();
-    assert.deepEqual(out.rewards, [1, 1, 0, 0]);
+    assert.deepEqual(out.rewards, [1, 1, 1, 1], "group b has no verdict: the call's mean");
     assert.deepEqual(out.extra_logs.no_verdict_substituted, [0, 1, 1, 1]);
     out = await (await postJson(app, "/v1/compat/openrlhf?verifier=probe&on_no_verdict=zero", body)).json();
     assert.deepEqual(out.rewards, [1, 0, 0, 0]);

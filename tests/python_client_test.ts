@@ -62,14 +62,13 @@ Deno.test("the Python client installs offline into a venv and passes its tests a
       PYTHONDONTWRITEBYTECODE: "1",
       ARBITER_DENO: Deno.execPath(),
     };
-    await mustRun(`${venv}/bin/python`, [
-      "-m",
-      "pip",
-      "install",
-      "-q",
-      "--no-build-isolation",
-      "./clients/python",
-    ], env);
+    // Build from a copy, so that setuptools' in-tree build/ and *.egg-info stay out of the checkout.
+    const source = `${dir}/src`;
+    await Deno.mkdir(source);
+    const files = ["arbiter_client", "pyproject.toml", "README.md"].map((f) => `clients/python/${f}`);
+    await mustRun("cp", ["-r", ...files, source]);
+    const pip = ["-m", "pip", "install", "-q", "--no-build-isolation", source];
+    await mustRun(`${venv}/bin/python`, pip, env);
     const tests = await run(
       `${venv}/bin/python`,
       ["-m", "unittest", "discover", "-s", "clients/python/tests", "-t", "clients/python/tests", "-v"],

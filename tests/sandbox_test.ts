@@ -79,6 +79,8 @@ Deno.test("a kernel trap or abort is an internal error for that item only", asyn
 Deno.test("budget_ms ends the batch: unfinished items get overloaded, finished ones keep their verdicts", async () => {
   const engine = await createProbeEngine({ workers: 1 });
   try {
+    // One chunk: the two items before the culprit were scored in the process that is then stopped;
+    // their results are recovered from its shared memory, not lost or re-run.
     const items = [item("ok"), item("ok"), item("loop", { timeout_ms: 10_000 })];
     const started = performance.now();
     const results = await engine.verifyBatch(items, { budgetMs: 300 });
@@ -121,6 +123,26 @@ Deno.test("10 million items through one sandbox process do not drift towards the
     assert.equal(engine.pool.stats.faults, 0);
     // Each "ok" item allocates 4 KiB; without the per-item heap reset 10M items would need 40 GB.
     assert.ok((after.details!.pages as number) <= (before.details!.pages as number) + 1);
+  } finally {
+    await engine.close();
+  }
+});
+
+Deno.test("after a deadline stop, earlier results are kept and an earlier trap is re-run to name it", async () => {
+  const engine = await createProbeEngine({ workers: 1 });
+  try {
+    const results = await engine.verifyBatch([
+      item("trap"),
+      item("ok"),
+      item("loop", { timeout_ms: 300 }),
+      item("ok"),
+    ]);
+    assert.equal(results[0].error?.code, "internal");
+    assert.match(results[0].error!.message, /unreachable/);
+    assert.equal(results[1].reward, 1);
+    assert.equal(results[2].details?.reason, "too_complex");
+    assert.equal(results[3].reward, 1);
+    assert.equal(engine.pool.stats.respawns, 1);
   } finally {
     await engine.close();
   }

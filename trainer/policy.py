@@ -92,10 +92,14 @@ class Block(nn.Module):
         self.proj = nn.Linear(d_model, d_model)
         self.mlp = nn.Sequential(nn.Linear(d_model, 4 * d_model), nn.GELU(), nn.Linear(4 * d_model, d_model))
 
-    def forward(self, x, allowed):
+    def forward(self, x, allowed, cache=None):
         B, T, C = x.shape
         q, k, v = self.qkv(self.ln1(x)).split(C, dim=2)
         q, k, v = (t.view(B, T, self.n_heads, C // self.n_heads).transpose(1, 2) for t in (q, k, v))
+        if cache is not None:  # sampling: keys and values of earlier tokens are kept, not recomputed
+            if "k" in cache:
+                k, v = torch.cat([cache["k"], k], dim=2), torch.cat([cache["v"], v], dim=2)
+            cache["k"], cache["v"] = k, v
         # torch 1.13 (Debian's) has no scaled_dot_product_attention, so spell attention out.
         att = (q @ k.transpose(-2, -1)) / math.sqrt(k.size(-1))
         att = att.masked_fill(~allowed, float("-inf")).softmax(dim=-1)
@@ -122,19 +126,21 @@ class CharTransformer(nn.Module):
         if isinstance(m, nn.Linear) and m.bias is not None:
             nn.init.zeros_(m.bias)
 
-    def forward(self, input_ids, attention_mask):
-        B, T = input_ids.shape
-        x = self.tok(input_ids) + self.pos(positions_from_mask(attention_mask))
-        causal = torch.ones(T, T, dtype=torch.bool, device=input_ids.device).tril()
-        # A query may look at earlier real tokens and at itself (so a pad row never has all -inf).
-        allowed = causal & (attention_mask.bool()[:, None, None, :] | torch.eye(T, dtype=torch.bool, device=input_ids.device))
-        for block in self.blocks:
-            x = block(x, allowed)
+    def forward(self, input_ids, attention_mask, cache=None):
+        """Logits for `input_ids`; `attention_mask` covers earlier cached tokens too (cache: one dict per block)."""
+        T, T_all = input_ids.size(1), attention_mask.size(1)
+        x = self.tok(input_ids) + self.pos(positions_from_mask(attention_mask)[:, T_all - T:])
+        query_at = torch.arange(T_all - T, T_all, device=input_ids.device)[:, None]
+        key_at = torch.arange(T_all, device=input_ids.device)[None, :]
+        # A query sees earlier real tokens and itself (itself too when it is padding: no all -inf row).
+        allowed = (key_at <= query_at) & (attention_mask.bool()[:, None, None, :] | (key_at == query_at))
+        for i, block in enumerate(self.blocks):
+            x = block(x, allowed, None if cache is None else cache[i])
         return self.ln(x) @ self.tok.weight.T
 
 
 class CharPolicy:
-    """The from-scratch CPU policy; `sample` is a plain loop without a KV cache (sequences are ~20 tokens)."""
+    """The from-scratch CPU policy; `sample` keeps a KV cache so each new token costs one position."""
 
     def __init__(self, tokenizer: CharTokenizer, device="cpu", **model_config):
         self.tokenizer = tokenizer
@@ -156,22 +162,24 @@ class CharPolicy:
 
     @torch.no_grad()
     def sample(self, batch: PromptBatch, max_new_tokens: int, temperature=1.0, greedy=False) -> torch.Tensor:
-        ids, mask = batch.input_ids, batch.attention_mask
-        done = torch.zeros(ids.size(0), dtype=torch.bool, device=ids.device)
+        mask = batch.attention_mask
+        cache = [{} for _ in self.model.blocks]
+        logits = self.model(batch.input_ids, mask, cache)[:, -1, :]
+        done = torch.zeros(mask.size(0), dtype=torch.bool, device=mask.device)
         out = []
         for _ in range(max_new_tokens):
-            logits = self.forward(ids, mask)[:, -1, :]
             if greedy:
                 nxt = logits.argmax(dim=-1)
             else:
                 nxt = torch.multinomial((logits / temperature).softmax(dim=-1), 1).squeeze(1)
             nxt = torch.where(done, torch.full_like(nxt, self.tokenizer.pad_id), nxt)
             out.append(nxt)
-            done |= nxt == self.tokenizer.eos_id
-            ids = torch.cat([ids, nxt[:, None]], dim=1)
-            mask = torch.cat([mask, (~done | (nxt == self.tokenizer.eos_id)).long()[:, None]], dim=1)
+            live = ~done  # this token counts (an EOS included); after it, padding that nothing attends to
+            done = done | (nxt == self.tokenizer.eos_id)
             if done.all():
                 break
+            mask = torch.cat([mask, live.long()[:, None]], dim=1)
+            logits = self.model(nxt[:, None], mask, cache)[:, -1, :]
         return torch.stack(out, dim=1)
 
     def decode(self, completion_ids: torch.Tensor) -> list[str]:

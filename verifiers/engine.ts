@@ -546,19 +546,24 @@ function encodeChunk(items: PreparedItem[], deadlineAt: number): ChunkRequest {
   const ends = new Uint32Array(items.length);
   const timeoutsMs = new Float64Array(items.length);
   let at = 0;
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i];
-    // One encoder call per item; a string that did not fit (non-ASCII) is finished in a grown buffer.
-    let rest = item.input ? item.params + "\0" : item.params + "\0" + item.response;
+  // Encodes a string at `at`; what did not fit (non-ASCII text) is finished in a grown buffer.
+  const write = (text: string) => {
+    let rest = text;
     while (true) {
-      const { read, written } = encoder.encodeInto(rest, at === 0 ? bytes : bytes.subarray(at));
+      const { read, written } = encoder.encodeInto(rest, bytes.subarray(at));
       at += written;
-      if (read === rest.length) break;
+      if (read === rest.length) return;
       rest = rest.slice(read);
       const grown = new Uint8Array(bytes.length * 2 + rest.length * 3);
       grown.set(bytes.subarray(0, at));
       bytes = grown;
     }
+  };
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    write(item.params);
+    write("\0");
+    if (!item.input) write(item.response);
     if (item.input) {
       if (at + item.input.length > bytes.length) {
         const grown = new Uint8Array((at + item.input.length) * 2);

@@ -1,5 +1,6 @@
 /** The dispatch table: every verifier the server offers, by name (the name is also its kernel's). */
 import { formatVerifier } from "./format/mod.ts";
+import { guiActionVerifier } from "./gui_action/mod.ts";
 import { iouVerifier } from "./iou/mod.ts";
 import { lengthVerifier } from "./length/mod.ts";
 import { mathVerifier } from "./math/mod.ts";
@@ -8,6 +9,7 @@ import type { WasmVerifier } from "./types.ts";
 
 export const VERIFIERS: Record<string, WasmVerifier> = {
   [formatVerifier.name]: formatVerifier,
+  [guiActionVerifier.name]: guiActionVerifier,
   [iouVerifier.name]: iouVerifier,
   [lengthVerifier.name]: lengthVerifier,
   [mathVerifier.name]: mathVerifier,

@@ -1,8 +1,10 @@
 /**
  * `on_no_verdict` (DESIGN.md §2): how an adapter that cannot send null fills in items without a
  * verdict. `group_mean`: the mean of the verdicts of the same group (the same prompt's samples), so
- * the sample gets zero advantage; a group with no verdict at all gets 0. `zero`: 0. `none`: keep
- * null (only for callers that accept it). Every substitution is counted.
+ * the sample gets zero advantage; a group with no verdict at all gets the mean of every verdict in
+ * the call (any shared value gives that group zero advantage; this one biases trainers that use raw
+ * rewards least), or 0 when the call has none. `zero`: 0. `none`: keep null (only for callers that
+ * accept it). Every substitution is counted. The Python client applies the same rule.
  */
 
 export type OnNoVerdict = "group_mean" | "zero" | "none";
@@ -33,9 +35,15 @@ export function substituteNoVerdicts(
       g.n++;
       sums.set(groups[i], g);
     });
+    let sum = 0, n = 0;
+    for (const g of sums.values()) {
+      sum += g.sum;
+      n += g.n;
+    }
+    const callMean = n > 0 ? sum / n : 0;
     fill = (i) => {
       const g = sums.get(groups[i]);
-      return g ? g.sum / g.n : 0;
+      return g ? g.sum / g.n : callMean;
     };
   } else {
     fill = () => 0;

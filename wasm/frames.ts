@@ -12,63 +12,72 @@ export interface Frame {
   sections: Uint8Array[];
 }
 
-/** Encodes a header and binary sections into one frame (section lengths go into the header). */
-export function encodeFrame(header: Record<string, unknown>, sections: Uint8Array[] = []): Uint8Array {
+/**
+ * Encodes a header and binary sections as the parts of one frame (section lengths go into the
+ * header). The sections are not copied: write the parts one after the other.
+ */
+export function encodeFrame(header: Record<string, unknown>, sections: Uint8Array[] = []): Uint8Array[] {
   const head = encoder.encode(JSON.stringify({ ...header, sections: sections.map((s) => s.byteLength) }));
   let total = 8 + head.length;
   for (const s of sections) total += s.byteLength;
-  const out = new Uint8Array(total);
-  const view = new DataView(out.buffer);
+  const prefix = new Uint8Array(8 + head.length);
+  const view = new DataView(prefix.buffer);
   view.setUint32(0, total, true);
   view.setUint32(4, head.length, true);
-  out.set(head, 8);
-  let at = 8 + head.length;
-  for (const s of sections) {
-    out.set(s, at);
-    at += s.byteLength;
-  }
-  return out;
+  prefix.set(head, 8);
+  return [prefix, ...sections.filter((s) => s.byteLength > 0)];
 }
 
-/** Accumulates bytes from a pipe and yields the complete frames in them. */
+/**
+ * Reassembles frames from the chunks a pipe delivers. Each frame gets its own buffer, filled
+ * straight from the chunks; its sections are views into it (no further copies).
+ */
 export class FrameReader {
-  private buffer = new Uint8Array(1 << 16);
-  private length = 0;
+  private lengthBytes = new Uint8Array(8);
+  private lengthFill = 0;
+  private frame: Uint8Array | null = null;
+  private fill = 0;
 
   /** Adds bytes; returns every frame completed by them. */
   push(bytes: Uint8Array): Frame[] {
-    if (this.length + bytes.length > this.buffer.length) {
-      let size = this.buffer.length * 2;
-      while (size < this.length + bytes.length) size *= 2;
-      const grown = new Uint8Array(size);
-      grown.set(this.buffer.subarray(0, this.length));
-      this.buffer = grown;
-    }
-    this.buffer.set(bytes, this.length);
-    this.length += bytes.length;
     const frames: Frame[] = [];
     let at = 0;
-    while (this.length - at >= 8) {
-      const view = new DataView(this.buffer.buffer, at, 8);
-      const total = view.getUint32(0, true);
-      if (this.length - at < total) break;
-      const headLength = view.getUint32(4, true);
-      const header = JSON.parse(decoder.decode(this.buffer.subarray(at + 8, at + 8 + headLength)));
-      const sections: Uint8Array[] = [];
-      let offset = at + 8 + headLength;
-      for (const size of header.sections as number[]) {
-        sections.push(this.buffer.slice(offset, offset + size));
-        offset += size;
+    while (at < bytes.length) {
+      if (this.frame === null) {
+        const take = Math.min(8 - this.lengthFill, bytes.length - at);
+        this.lengthBytes.set(bytes.subarray(at, at + take), this.lengthFill);
+        this.lengthFill += take;
+        at += take;
+        if (this.lengthFill < 8) break;
+        const total = new DataView(this.lengthBytes.buffer).getUint32(0, true);
+        this.frame = new Uint8Array(total);
+        this.frame.set(this.lengthBytes);
+        this.fill = 8;
+        this.lengthFill = 0;
       }
-      frames.push({ header, sections });
-      at += total;
-    }
-    if (at > 0) {
-      this.buffer.copyWithin(0, at, this.length);
-      this.length -= at;
+      const take = Math.min(this.frame.length - this.fill, bytes.length - at);
+      this.frame.set(bytes.subarray(at, at + take), this.fill);
+      this.fill += take;
+      at += take;
+      if (this.fill === this.frame.length) {
+        frames.push(decodeFrame(this.frame));
+        this.frame = null;
+      }
     }
     return frames;
   }
+}
+
+function decodeFrame(frame: Uint8Array): Frame {
+  const headLength = new DataView(frame.buffer, frame.byteOffset, 8).getUint32(4, true);
+  const header = JSON.parse(decoder.decode(frame.subarray(8, 8 + headLength)));
+  const sections: Uint8Array[] = [];
+  let offset = 8 + headLength;
+  for (const size of header.sections as number[]) {
+    sections.push(frame.subarray(offset, offset + size));
+    offset += size;
+  }
+  return { header, sections };
 }
 
 /** Views a section as a typed array of another element type (copying when unaligned). */

@@ -208,7 +208,11 @@ export class WorkerPool {
       case "done":
         return this.onDone(slot, header as { jobId: number; faults: ItemFault[] }, frame.sections);
       case "overrun":
-        return this.onOverrun(slot, header as { jobId: number; index: number; cause: string; ms: number });
+        return this.onOverrun(
+          slot,
+          header as { jobId: number; index: number; cause: string; ms: number; recovered: number },
+          frame.sections,
+        );
     }
   }
 
@@ -232,12 +236,29 @@ export class WorkerPool {
     this.dispatch();
   }
 
-  /** The process stopped an item past its deadline and is exiting: settle it, requeue the rest. */
-  private onOverrun(slot: Slot, header: { jobId: number; index: number; cause: string; ms: number }): void {
+  /**
+   * The process stopped an item past its deadline and is exiting: the items before it keep the
+   * results it recovered, the culprit is settled, the rest go first in line.
+   */
+  private onOverrun(
+    slot: Slot,
+    header: { jobId: number; index: number; cause: string; ms: number; recovered: number },
+    sections: Uint8Array[],
+  ): void {
     const job = slot.job;
     this.replace(slot);
     if (!job || job.id !== header.jobId) return;
     this.stats.timeouts++;
+    if (header.recovered > 0) {
+      const ms = asFloat64(sections[0]);
+      const texts = splitOutputs(sections[2], asUint32(sections[1]));
+      for (let i = 0; i < header.recovered; i++) {
+        // "null" marks a trap whose details died with the process: that item runs again.
+        if (texts[i] !== "null") {
+          this.settle(job.chunk, job.positions[i], { kind: "output", text: texts[i], ms: ms[i] });
+        }
+      }
+    }
     const position = job.positions[header.index];
     this.settle(job.chunk, position, {
       kind: header.cause === "budget" ? "budget" : "timeout",
@@ -313,12 +334,14 @@ export class WorkerPool {
       const { bytes, ends } = sliceItems(request, job.positions);
       const timeouts = Float64Array.from(job.positions, (p) => request.timeoutsMs[p]);
       const deadlineAt = Number.isFinite(request.deadlineAt) ? request.deadlineAt : null;
-      const frame = encodeFrame({ type: "job", jobId: job.id, kernel: request.kernel, deadlineAt }, [
+      const parts = encodeFrame({ type: "job", jobId: job.id, kernel: request.kernel, deadlineAt }, [
         bytesOf(ends),
         bytesOf(timeouts),
         bytes,
       ]);
-      slot.writer.write(frame).catch(() => {/* the process died; onExit settles its job */});
+      for (const part of parts) {
+        slot.writer.write(part).catch(() => {/* the process died; onExit settles its job */});
+      }
     }
   }
 }
@@ -340,7 +363,10 @@ async function drainStderr(stream: ReadableStream<Uint8Array>): Promise<void> {
 function sliceItems(request: ChunkRequest, positions: number[]): { bytes: Uint8Array; ends: Uint32Array } {
   if (positions.length === request.ends.length) {
     // The whole chunk: the frame copies it anyway, so no copy here.
-    return { bytes: request.bytes.subarray(0, request.ends[request.ends.length - 1] ?? 0), ends: request.ends };
+    return {
+      bytes: request.bytes.subarray(0, request.ends[request.ends.length - 1] ?? 0),
+      ends: request.ends,
+    };
   }
   const ends = new Uint32Array(positions.length);
   let total = 0;

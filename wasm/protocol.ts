@@ -1,13 +1,45 @@
 /** Messages between the pool (main thread) and its sandbox workers. */
 
-/** Sent once after a worker starts: every kernel's compiled bytes and the shared progress cells. */
-export interface InitMessage {
-  type: "init";
-  kernels: Record<string, ArrayBuffer>;
-  /** Int32 [0]: job id being run, [1]: index of the item being scored (-1 when idle). */
+/** Most items one job may carry (the shared result cells are sized for it). */
+export const MAX_JOB_ITEMS = 65536;
+
+/** Bytes of kernel output a job keeps in shared memory (beyond it, outputs go to private memory). */
+export const SHARED_OUTPUT_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Memory shared between a sandbox process's supervisor and its worker, so the supervisor can see
+ * which item is running and, when it must stop the worker, recover the results already written.
+ */
+export interface SharedCells {
+  /** Int32 [0]: job id being run, [1]: index of the item being scored (-1 when idle),
+   *  [2]: how many leading items of the job have their output in `output` (recoverable). */
   progress: SharedArrayBuffer;
   /** Float64 [0]: when the current item started (epoch ms, performance.timeOrigin + now). */
   started: SharedArrayBuffer;
+  /** The job's outputs joined by commas, as far as they fit (SHARED_OUTPUT_BYTES). */
+  output: SharedArrayBuffer;
+  /** Uint32 per item: where its output ends in `output`. */
+  outEnds: SharedArrayBuffer;
+  /** Float64 per item: its run time in ms. */
+  ms: SharedArrayBuffer;
+}
+
+/** Allocates the shared cells for one worker. */
+export function createSharedCells(): SharedCells {
+  return {
+    progress: new SharedArrayBuffer(12),
+    started: new SharedArrayBuffer(8),
+    output: new SharedArrayBuffer(SHARED_OUTPUT_BYTES),
+    outEnds: new SharedArrayBuffer(MAX_JOB_ITEMS * 4),
+    ms: new SharedArrayBuffer(MAX_JOB_ITEMS * 8),
+  };
+}
+
+/** Sent once after a worker starts: every kernel's compiled bytes and the shared cells. */
+export interface InitMessage {
+  type: "init";
+  kernels: Record<string, ArrayBuffer>;
+  cells: SharedCells;
 }
 
 /** A chunk of items for one kernel, marshalled as one buffer: item i is bytes[ends[i-1] .. ends[i]). */

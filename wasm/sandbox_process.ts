@@ -9,7 +9,7 @@
  * Usage (by the pool): deno run --allow-read=… sandbox_process.ts name=/path/name.wasm …
  */
 import { asFloat64, asUint32, bytesOf, encodeFrame, FrameReader } from "./frames.ts";
-import type { FromWorker, InitMessage } from "./protocol.ts";
+import { createSharedCells, type FromWorker, type InitMessage } from "./protocol.ts";
 
 const WATCHDOG_MS = 5;
 
@@ -19,9 +19,11 @@ interface RunningJob {
   deadlineAt: number;
 }
 
-function writeAll(bytes: Uint8Array): void {
-  let at = 0;
-  while (at < bytes.length) at += Deno.stdout.writeSync(bytes.subarray(at));
+function writeAll(parts: Uint8Array[]): void {
+  for (const bytes of parts) {
+    let at = 0;
+    while (at < bytes.length) at += Deno.stdout.writeSync(bytes.subarray(at));
+  }
 }
 
 const kernels: Record<string, ArrayBuffer> = {};
@@ -30,13 +32,15 @@ for (const arg of Deno.args) {
   kernels[arg.slice(0, split)] = Deno.readFileSync(arg.slice(split + 1)).buffer;
 }
 
-const progressBuffer = new SharedArrayBuffer(8);
-const startedBuffer = new SharedArrayBuffer(8);
-const progress = new Int32Array(progressBuffer);
-const started = new Float64Array(startedBuffer);
+const cells = createSharedCells();
+const progress = new Int32Array(cells.progress);
+const started = new Float64Array(cells.started);
+const sharedOutput = new Uint8Array(cells.output);
+const sharedEnds = new Uint32Array(cells.outEnds);
+const sharedMs = new Float64Array(cells.ms);
 progress[1] = -1;
 let running: RunningJob | null = null;
-let watchdog: number | undefined;
+let watchdog: ReturnType<typeof setInterval> | undefined;
 
 const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
 worker.onmessage = (event: MessageEvent<FromWorker>) => {
@@ -61,7 +65,7 @@ worker.onerror = (event: ErrorEvent) => {
   writeAll(encodeFrame({ type: "crashed", message: event.message }));
   Deno.exit(1);
 };
-const init: InitMessage = { type: "init", kernels, progress: progressBuffer, started: startedBuffer };
+const init: InitMessage = { type: "init", kernels, cells };
 worker.postMessage(init);
 
 /** Stops the process when the running item is past its own deadline or the batch's budget. */
@@ -75,7 +79,14 @@ function inspect(): void {
   const itemDeadline = startedAt + job.timeoutsMs[index];
   if (now < Math.min(itemDeadline, job.deadlineAt)) return;
   const cause = itemDeadline <= job.deadlineAt ? "timeout" : "budget";
-  writeAll(encodeFrame({ type: "overrun", jobId: job.jobId, index, cause, ms: now - startedAt }));
+  // The items before the culprit whose outputs are in shared memory keep their results.
+  const recovered = Math.min(index, Atomics.load(progress, 2));
+  const outputEnd = recovered > 0 ? sharedEnds[recovered - 1] : 0;
+  writeAll(encodeFrame({ type: "overrun", jobId: job.jobId, index, cause, ms: now - startedAt, recovered }, [
+    bytesOf(sharedMs.slice(0, recovered)),
+    bytesOf(sharedEnds.slice(0, recovered)),
+    sharedOutput.slice(0, outputEnd),
+  ]));
   Deno.exit(0);
 }
 
@@ -86,14 +97,16 @@ for await (const chunk of Deno.stdin.readable) {
     const [ends, timeouts, bytes] = frame.sections;
     running = {
       jobId: header.jobId,
-      timeoutsMs: asFloat64(timeouts),
+      timeoutsMs: asFloat64(timeouts).slice(),
       deadlineAt: header.deadlineAt ?? Infinity,
     };
     const endsArray = asUint32(ends);
-    worker.postMessage({ type: "job", jobId: header.jobId, kernel: header.kernel, bytes, ends: endsArray }, [
-      bytes.buffer,
-      endsArray.buffer,
-    ]);
+    // Hand the frame's memory to the worker; the ends may share it (when aligned) or be a copy.
+    const transfer = [...new Set([bytes.buffer as ArrayBuffer, endsArray.buffer as ArrayBuffer])];
+    worker.postMessage(
+      { type: "job", jobId: header.jobId, kernel: header.kernel, bytes, ends: endsArray },
+      transfer,
+    );
     clearInterval(watchdog);
     watchdog = setInterval(inspect, WATCHDOG_MS);
   }

@@ -1,17 +1,29 @@
 /**
  * A sandbox worker: instantiates the verifier kernels and scores chunks of items with them.
- * Its only contact with the outside is postMessage and two shared progress cells that let the
- * pool see which item is running and since when (the pool terminates the worker at a deadline).
+ * Its only contact with the outside is postMessage and shared cells through which its supervisor
+ * sees which item is running, since when, and the outputs written so far (so that when it stops
+ * this worker at a deadline, the items scored before the culprit keep their results).
  */
 /// <reference lib="deno.worker" />
 import { compileKernel, KernelAbort, KernelInstance } from "./kernel_instance.ts";
-import type { DoneMessage, InitMessage, ItemFault, JobMessage, ToWorker } from "./protocol.ts";
+import {
+  type DoneMessage,
+  type InitMessage,
+  type ItemFault,
+  type JobMessage,
+  MAX_JOB_ITEMS,
+  type ToWorker,
+} from "./protocol.ts";
 
 const modules = new Map<string, WebAssembly.Module>();
 const instances = new Map<string, KernelInstance>();
 let progress: Int32Array;
 let started: Float64Array;
-let output = new Uint8Array(1 << 16);
+let sharedOutput: Uint8Array;
+let sharedEnds: Uint32Array;
+let sharedMs: Float64Array;
+/** Where outputs go: the shared buffer until a job outgrows it, then a private copy. */
+let output: Uint8Array;
 const COMMA = new Uint8Array([0x2c]);
 const NULL = new TextEncoder().encode("null");
 
@@ -28,6 +40,8 @@ function instanceFor(kernel: string): KernelInstance {
 
 function append(at: number, bytes: Uint8Array): number {
   if (at + bytes.length > output.length) {
+    // Past the shared buffer: the items from here on are not recoverable after a stop.
+    if (output === sharedOutput) Atomics.store(progress, 2, Atomics.load(progress, 1));
     let size = output.length * 2;
     while (size < at + bytes.length) size *= 2;
     const grown = new Uint8Array(size);
@@ -40,12 +54,15 @@ function append(at: number, bytes: Uint8Array): number {
 
 function runJob(job: JobMessage): DoneMessage {
   const count = job.ends.length;
-  const outEnds = new Uint32Array(count);
-  const ms = new Float64Array(count);
+  if (count > MAX_JOB_ITEMS) throw new Error(`A job carries at most ${MAX_JOB_ITEMS} items, got ${count}`);
+  const outEnds = sharedEnds;
+  const ms = sharedMs;
   const faults: ItemFault[] = [];
   let at = 0;
   let begin = 0;
-  progress[0] = job.jobId;
+  output = sharedOutput;
+  Atomics.store(progress, 2, count);
+  Atomics.store(progress, 0, job.jobId);
   for (let i = 0; i < count; i++) {
     const end = job.ends[i];
     const item = job.bytes.subarray(begin, end);
@@ -73,12 +90,22 @@ function runJob(job: JobMessage): DoneMessage {
     ms[i] = performance.now() - t0;
   }
   Atomics.store(progress, 1, -1);
-  return { type: "done", jobId: job.jobId, output: output.slice(0, at), outEnds, ms, faults };
+  return {
+    type: "done",
+    jobId: job.jobId,
+    output: output.slice(0, at),
+    outEnds: outEnds.slice(0, count),
+    ms: ms.slice(0, count),
+    faults,
+  };
 }
 
 function init(message: InitMessage): void {
-  progress = new Int32Array(message.progress);
-  started = new Float64Array(message.started);
+  progress = new Int32Array(message.cells.progress);
+  started = new Float64Array(message.cells.started);
+  sharedOutput = new Uint8Array(message.cells.output);
+  sharedEnds = new Uint32Array(message.cells.outEnds);
+  sharedMs = new Float64Array(message.cells.ms);
   for (const [name, bytes] of Object.entries(message.kernels)) modules.set(name, compileKernel(bytes));
 }
 
@@ -94,5 +121,5 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
     return;
   }
   const done = runJob(message);
-  self.postMessage(done, [done.output.buffer, done.outEnds.buffer, done.ms.buffer]);
+  self.postMessage(done, [done.output.buffer, done.outEnds.buffer, done.ms.buffer] as ArrayBuffer[]);
 };

@@ -42,10 +42,9 @@ export function imagePathsOf(record: unknown, field: string): string[] {
 export async function prepareImage(value: unknown, imagesDir: string): Promise<PreparedImage> {
   let bytes = bytesOf(value);
   if (!bytes && value !== null && typeof value === "object" && "bytes" in value) {
-    bytes = bytesOf((value as { bytes: unknown }).bytes);
-    if (!bytes && typeof (value as { path?: unknown }).path === "string") {
-      return prepareImage((value as { path: string }).path, imagesDir);
-    }
+    const struct = value as { bytes: unknown; path?: unknown };
+    bytes = bytesOf(struct.bytes);
+    if (!bytes && typeof struct.path === "string") return prepareImage(struct.path, imagesDir);
   }
   if (!bytes && typeof value === "string") {
     if (value.startsWith("data:")) {

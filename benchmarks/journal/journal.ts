@@ -73,7 +73,9 @@ export class RunJournal {
 
   /** Stores the run's items (replacing earlier copies: same ids, same keys). */
   putItems(items: JournalItem[]): void {
-    const insert = this.db.prepare("INSERT OR REPLACE INTO items (id, idx, gen_key, data) VALUES (?, ?, ?, ?)");
+    const insert = this.db.prepare(
+      "INSERT OR REPLACE INTO items (id, idx, gen_key, data) VALUES (?, ?, ?, ?)",
+    );
     this.db.exec("BEGIN");
     try {
       for (const item of items) insert.run(item.id, item.index, item.genKey, JSON.stringify(item.data));
@@ -86,7 +88,9 @@ export class RunJournal {
 
   /** The stored items, in dataset order. */
   items(): JournalItem[] {
-    return (this.db.prepare("SELECT id, idx, gen_key, data FROM items ORDER BY idx").all() as Row[]).map((r) => ({
+    return (this.db.prepare("SELECT id, idx, gen_key, data FROM items ORDER BY idx").all() as Row[]).map((
+      r,
+    ) => ({
       id: r.id as string,
       index: Number(r.idx),
       genKey: r.gen_key as string,

@@ -20,7 +20,10 @@ export class AdaptiveConcurrency {
   private readonly waiters: (() => void)[] = [];
   private wakeTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(readonly max: number, private readonly backoff: BackoffSettings = { baseMs: 500, maxMs: 30_000 }) {
+  constructor(
+    readonly max: number,
+    private readonly backoff: BackoffSettings = { baseMs: 500, maxMs: 30_000 },
+  ) {
     this.limit = max;
   }
 

@@ -88,13 +88,22 @@ function textOf(content: unknown): string | null {
 
 /** Reads a completion body into an outcome (empty, garbage and truncated answers are errors). */
 export function outcomeOfBody(text: string, latencyMs: number): ChatOutcome {
-  const fail = (code: string, message: string) => ({ ok: false as const, code, message, retryable: false, latencyMs });
+  const fail = (code: string, message: string) => ({
+    ok: false as const,
+    code,
+    message,
+    retryable: false,
+    latencyMs,
+  });
   if (text.trim() === "") return fail("empty_body", "The endpoint answered 200 with an empty body");
   let body: Record<string, unknown>;
   try {
     body = JSON.parse(text);
   } catch {
-    return fail("bad_body", `The endpoint answered with non-JSON text: ${JSON.stringify(text.slice(0, 120))}`);
+    return fail(
+      "bad_body",
+      `The endpoint answered with non-JSON text: ${JSON.stringify(text.slice(0, 120))}`,
+    );
   }
   const choice = Array.isArray(body?.choices) ? body.choices[0] as Record<string, unknown> : undefined;
   const message = choice?.message as Record<string, unknown> | undefined;
@@ -109,7 +118,10 @@ export function outcomeOfBody(text: string, latencyMs: number): ChatOutcome {
     return { ...fail("length", "The answer was cut at max_tokens (finish_reason: length)"), ...partial };
   }
   if (answer === "") {
-    return { ...fail("empty_response", "The completion has no final answer (empty, or only reasoning)"), ...partial };
+    return {
+      ...fail("empty_response", "The completion has no final answer (empty, or only reasoning)"),
+      ...partial,
+    };
   }
   return { ok: true, ...partial, latencyMs };
 }

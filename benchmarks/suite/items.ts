@@ -23,7 +23,9 @@ function referenceOf(scoring: ScoringSpec, record: DataRecord): unknown {
   const mapping = scoring.reference;
   if (mapping === undefined) return null;
   if (typeof mapping === "string") return valueAt(record, mapping) ?? null;
-  return Object.fromEntries(Object.entries(mapping).map(([key, path]) => [key, valueAt(record, path) ?? null]));
+  return Object.fromEntries(
+    Object.entries(mapping).map(([key, path]) => [key, valueAt(record, path) ?? null]),
+  );
 }
 
 function optionsOf(scoring: ScoringSpec, record: DataRecord): Record<string, unknown> {

@@ -5,7 +5,7 @@
 import { Ajv, type ErrorObject } from "ajv";
 import { parse } from "yaml";
 import { dirname, isAbsolute, resolve } from "node:path";
-import { type SuiteSpec, suiteSchema } from "./schema.ts";
+import { suiteSchema, type SuiteSpec } from "./schema.ts";
 import { SuiteError } from "./suite_error.ts";
 import { sha256Hex } from "../journal/content_hash.ts";
 

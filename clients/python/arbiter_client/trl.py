@@ -81,7 +81,7 @@ def reward_function(
     url_or_client: Union[str, list[str], ArbiterClient],
     verifier: Optional[str] = None,
     spec: Any = None,
-    reference_column: str = "solution",
+    reference_column: Optional[str] = "solution",
     on_no_verdict: str = "group_mean",
     options: Optional[dict[str, Any]] = None,
     *,
@@ -91,7 +91,7 @@ def reward_function(
     """A TRL reward function that scores completions with one Arbiter verifier or spec.
 
     ``reference_column`` is the dataset column holding each row's reference (TRL passes every
-    column as a keyword argument, one value per completion). ``options`` go to every item. The
+    column as a keyword argument, one value per completion); None sends no reference (``format``). ``options`` go to every item. The
     function's ``__name__`` is ``name`` or ``arbiter_<verifier or spec>``; its ``substitutions``
     attribute is a ``SubstitutionCounter`` with the running totals of substituted rewards.
     """
@@ -103,10 +103,13 @@ def reward_function(
     label = name or function_name(verifier, spec)
 
     def arbiter_reward(prompts: Sequence[Any], completions: Sequence[Any], **kwargs: Any) -> list[Optional[float]]:
-        if reference_column not in kwargs:
+        if reference_column is None:
+            references: Sequence[Any] = [None] * len(completions)
+        elif reference_column in kwargs:
+            references = kwargs[reference_column]
+        else:
             columns = ", ".join(sorted(k for k in kwargs if not k.startswith("trainer_"))) or "none"
             raise KeyError(f"{label}: no column {reference_column!r} in the batch; columns: {columns}")
-        references = kwargs[reference_column]
         if len(references) != len(completions) or len(prompts) != len(completions):
             raise ValueError(
                 f"{label}: {len(prompts)} prompts, {len(completions)} completions, {len(references)} references"

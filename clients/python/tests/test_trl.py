@@ -41,11 +41,11 @@ class TrlAdapterTest(unittest.TestCase):
         self.assertEqual(fn.substitutions.substituted, 0)
 
     def test_standard_completions_and_options(self) -> None:
-        fn = reward_function(ArbiterClient(arbiter()), verifier="format", reference_column="answer",
-                             options=None, name="fmt")
+        fn = reward_function(ArbiterClient(arbiter()), verifier="format", reference_column=None,
+                             options={"tags": ["think", "answer"]}, name="fmt")
         self.assertEqual(fn.__name__, "fmt")
         completions = ["<think>hm</think><answer>4</answer>", "just 4"]
-        rewards = fn(["q", "q"], completions, answer=[None, None])
+        rewards = fn(["q", "q"], completions, solution=["4", "4"])
         self.assertEqual(rewards[0], 1.0)
         self.assertEqual(rewards[1], 0.0)
 

@@ -1,0 +1,160 @@
+/**
+ * The HTML report of a run: one self-contained file with the summary, a table and a bar chart (with
+ * Wilson 95% error bars) per breakdown, a reward histogram, a browsable table of samples with their
+ * explanations, and the provenance. Tables are rendered here (readable without scripts); the charts
+ * and the sample browser are drawn in the page by Chart.js from the embedded data.
+ */
+import type { RunMeta } from "../run/finish.ts";
+import type { Sample } from "../run/sample.ts";
+import type { RunSummary } from "../stats/run_summary.ts";
+import { CHART_LIBRARY_VERSIONS, chartLibrarySources } from "./chart_library.ts";
+import { accuracyText, interval, percent } from "./format.ts";
+import { REPORT_PAGE_SCRIPT, REPORT_STYLE } from "./page_assets.ts";
+
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** JSON that is safe inside a `<script>` element. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(
+    /\u2029/g,
+    "\\u2029",
+  );
+}
+
+function clip(text: string | null, max: number): string | null {
+  return text === null || text.length <= max
+    ? text
+    : `${text.slice(0, max)}… [${text.length - max} more characters]`;
+}
+
+function row(cells: string[], tag = "td"): string {
+  return `<tr>${cells.map((c) => `<${tag}>${c}</${tag}>`).join("")}</tr>`;
+}
+
+function summaryTable(meta: RunMeta, summary: RunSummary): string {
+  const o = summary.overall;
+  const p = meta.provenance;
+  const errors = Object.entries(summary.errors).map(([c, n]) => `${c} ${n}`).join(", ") || "none";
+  const rows: [string, string][] = [
+    ["suite", `${meta.suite.name} (version ${meta.suite.version}, prompt ${meta.suite.prompt.version})`],
+    ["model", p.model.id],
+    ["items", String(summary.items)],
+    ["verdicts", String(summary.verdicts)],
+    ["accuracy", accuracyText(o.mean, o.correct, o.n, o.binary)],
+    ["standard error", percent(o.se)],
+    ["Wilson 95% CI", interval(o.wilson95)],
+    ...(o.clusterSe !== null
+      ? [
+        [
+          "cluster-robust SE",
+          `${percent(o.clusterSe)} (${o.clusters} clusters of ${meta.suite.cluster})`,
+        ] as [
+          string,
+          string,
+        ],
+      ]
+      : []),
+    [
+      "unextractable",
+      `${percent(summary.unextractable.rate)} (${summary.unextractable.count}/${summary.verdicts})`,
+    ],
+    ["errors (no verdict)", errors],
+  ];
+  return `<table id="summary-table" class="summary"><tbody>${
+    rows.map(([k, v]) => row([escapeHtml(k), escapeHtml(v)])).join("")
+  }</tbody></table>`;
+}
+
+function breakdownSection(summary: RunSummary): string {
+  return summary.breakdowns.map(({ key, rows }, i) => {
+    const body = rows.map((r) =>
+      row([
+        escapeHtml(r.label),
+        String(r.items),
+        String(r.n),
+        percent(r.mean),
+        percent(r.se),
+        interval(r.wilson95),
+      ])
+    ).join("");
+    return `<section class="breakdown" data-key="${escapeHtml(key)}"><h3>${escapeHtml(key)}</h3>
+<div class="chart"><canvas id="breakdown-chart-${i}" class="breakdown-chart"></canvas></div>
+<table class="breakdown-table"><thead>${
+      row(["bucket", "items", "verdicts", "accuracy", "SE", "Wilson 95% CI"], "th")
+    }</thead><tbody>${body}</tbody></table></section>`;
+  }).join("\n");
+}
+
+function sampleView(s: Sample) {
+  return {
+    id: s.id,
+    reward: s.reward,
+    correct: s.correct,
+    reason: s.reason,
+    extracted: s.extracted,
+    method: s.method,
+    scored: s.scored,
+    given_extraction: s.given_extraction,
+    error: s.error,
+    response: clip(s.response, 6000),
+    reasoning: clip(s.reasoning, 3000),
+    prompt: clip(s.prompt.user, 3000),
+    details: s.details,
+    breakdown: s.breakdown,
+    latency_ms: s.latency_ms,
+    finish_reason: s.finish_reason,
+  };
+}
+
+/** The report page. */
+export function renderReport(meta: RunMeta, summary: RunSummary, samples: Sample[]): string {
+  const title = `${meta.suite.name} — ${meta.provenance.model.id}`;
+  const data = {
+    breakdowns: summary.breakdowns.map(({ key, rows }) => ({
+      key,
+      rows: rows.map((r) => ({
+        label: r.label,
+        mean: r.mean,
+        low: r.wilson95[0],
+        high: r.wilson95[1],
+        n: r.n,
+      })),
+    })),
+    histogram: summary.histogram,
+    samples: samples.map(sampleView),
+  };
+  const libraries = chartLibrarySources().map((source) =>
+    `<script>${source.replace(/<\/script/gi, "<\\/script")}</script>`
+  ).join("\n");
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title><style>${REPORT_STYLE}</style>
+${libraries}
+</head><body>
+<h1>${escapeHtml(title)}</h1>
+<section id="summary"><h2>Summary</h2>${summaryTable(meta, summary)}</section>
+<section id="breakdowns"><h2>Breakdowns</h2>${
+    breakdownSection(summary) || "<p>The suite defines no breakdowns.</p>"
+  }</section>
+<section id="rewards"><h2>Reward histogram</h2><div class="chart"><canvas id="reward-histogram"></canvas></div></section>
+<section id="samples"><h2>Samples</h2>
+<div class="controls"><input id="sample-filter" type="search" placeholder="Filter by id, answer, reason…">
+<select id="sample-outcome"><option value="all">all</option><option value="correct">correct</option>
+<option value="wrong">wrong</option><option value="error">no verdict</option></select>
+<button id="sample-prev" type="button">‹ previous</button><span id="sample-page"></span>
+<button id="sample-next" type="button">next ›</button></div>
+<table id="samples-table"><thead>${
+    row(["id", "outcome", "reward", "extracted", "reason / error", "response"], "th")
+  }</thead><tbody></tbody></table></section>
+<section id="provenance"><h2>Provenance</h2><pre>${escapeHtml(JSON.stringify(meta.provenance, null, 2))}</pre>
+<p class="footer">Charts: ${
+    escapeHtml(Object.entries(CHART_LIBRARY_VERSIONS).map(([k, v]) => `${k} ${v}`).join(", "))
+  }. Error bars: Wilson 95% intervals.</p></section>
+<script type="application/json" id="report-data">${scriptJson(data)}</script>
+<script>${REPORT_PAGE_SCRIPT}</script>
+</body></html>
+`;
+}

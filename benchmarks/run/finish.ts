@@ -1,0 +1,72 @@
+/**
+ * The end of a run, and all of `bench report`: score the journaled generations, summarize, and
+ * write the per-sample log, the results (summary + provenance) and the HTML report.
+ */
+import type { Engine } from "../../verifiers/mod.ts";
+import { RunJournal } from "../journal/journal.ts";
+import { renderReport } from "../report/html.ts";
+import type { SuiteSpec } from "../suite/schema.ts";
+import { SuiteError } from "../suite/suite_error.ts";
+import { type RunSummary, summarizeRun } from "../stats/run_summary.ts";
+import type { Provenance } from "./provenance.ts";
+import type { Sample } from "./sample.ts";
+import type { RunPaths } from "./run_store.ts";
+import { scoreRun, scoringVersions } from "./scoring.ts";
+
+/** What the journal keeps about a run besides its items and generations. */
+export interface RunMeta {
+  id: string;
+  suite: SuiteSpec;
+  provenance: Provenance;
+}
+
+/** A finished run. */
+export interface RunResults {
+  id: string;
+  paths: RunPaths;
+  meta: RunMeta;
+  summary: RunSummary;
+  samples: Sample[];
+}
+
+/** Scores and writes the outputs of a run whose journal is open. */
+export async function finishRun(
+  engine: Engine,
+  journal: RunJournal,
+  paths: RunPaths,
+  meta: RunMeta,
+  onProgress: (phase: string, done: number, total: number) => void = () => {},
+): Promise<RunResults> {
+  const scored = {
+    ...meta,
+    provenance: { ...meta.provenance, verifiers: scoringVersions(engine, meta.suite.scoring) },
+  };
+  const samples = await scoreRun(
+    engine,
+    journal,
+    meta.suite.scoring,
+    (done, total) => onProgress("scoring", done, total),
+  );
+  onProgress("reporting", 0, 1);
+  const summary = summarizeRun(samples, meta.suite.breakdowns ?? [], meta.suite.cluster !== undefined);
+  await Deno.writeTextFile(paths.samples, samples.map((s) => JSON.stringify(s)).join("\n") + "\n");
+  await Deno.writeTextFile(
+    paths.results,
+    JSON.stringify({ id: meta.id, summary, provenance: scored.provenance }, null, 2) + "\n",
+  );
+  await Deno.writeTextFile(paths.report, renderReport(scored, summary, samples));
+  onProgress("reporting", 1, 1);
+  return { id: meta.id, paths, meta: scored, summary, samples };
+}
+
+/** Re-scores a journaled run with the current verifiers (never regenerating) and rewrites its outputs. */
+export async function reportRun(engine: Engine, paths: RunPaths): Promise<RunResults> {
+  const journal = new RunJournal(paths.journal);
+  try {
+    const meta = journal.getMeta<RunMeta>("run");
+    if (!meta) throw new SuiteError(`${paths.journal} holds no run`);
+    return await finishRun(engine, journal, paths, meta);
+  } finally {
+    journal.close();
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * Scores a run's generations through the engine (the same one the server and the CLI use).
+ * Verdicts are journaled under a key of (verifier versions, item, scored text): a re-score with the
+ * same verifiers reuses them, a new verifier version scores again, and nothing is ever regenerated.
+ */
+import type { Engine, VerifyResult } from "../../verifiers/mod.ts";
+import { contentKey } from "../journal/content_hash.ts";
+import type { GenerationRecord, JournalItem, RunJournal } from "../journal/journal.ts";
+import { type BenchItem, verificationItem } from "../suite/items.ts";
+import type { ScoringSpec } from "../suite/schema.ts";
+import type { Sample } from "./sample.ts";
+
+/** The versions that decide a verdict: the verifier's, or every verifier's for a spec. */
+export function scoringVersions(engine: Engine, scoring: ScoringSpec): Record<string, string> {
+  const names = scoring.verifier ? [scoring.verifier] : Object.keys(engine.table).sort();
+  return Object.fromEntries(names.map((n) => [n, engine.table[n]?.version ?? "unknown"]));
+}
+
+function plain(result: VerifyResult): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(result));
+}
+
+function baseSample(item: BenchItem, g: GenerationRecord | undefined): Sample {
+  return {
+    id: item.id,
+    index: item.index,
+    prompt: item.prompt,
+    image_hashes: g?.imageHashes ?? [],
+    response: g?.response ?? null,
+    reasoning: g?.reasoning ?? null,
+    given_extraction: g?.extraction ?? null,
+    scored: null,
+    finish_reason: g?.finishReason ?? null,
+    latency_ms: g?.latencyMs ?? null,
+    usage: g?.usage ?? null,
+    attempts: g?.attempts ?? 0,
+    error: null,
+    reward: null,
+    correct: null,
+    reason: null,
+    extracted: null,
+    method: null,
+    details: null,
+    verifier_version: null,
+    breakdown: item.breakdown,
+    cluster: item.cluster,
+  };
+}
+
+/** A journaled item back as a bench item. */
+export function benchItemOf(stored: JournalItem): BenchItem {
+  return { id: stored.id, index: stored.index, ...stored.data } as unknown as BenchItem;
+}
+
+/** Scores every item that has a successful generation; the others carry their generation error. */
+export async function scoreRun(
+  engine: Engine,
+  journal: RunJournal,
+  scoring: ScoringSpec,
+  onScored?: (done: number, total: number) => void,
+): Promise<Sample[]> {
+  const versions = scoringVersions(engine, scoring);
+  const generations = journal.effectiveGenerations();
+  const samples: Sample[] = [];
+  const pending: { sample: Sample; item: Record<string, unknown>; key: string; genSeq: number }[] = [];
+  for (const stored of journal.items()) {
+    const item = benchItemOf(stored);
+    const g = generations.get(stored.genKey);
+    const sample = baseSample(item, g);
+    samples.push(sample);
+    if (!g) {
+      sample.error = { code: "not_generated", message: "No generation was journaled", stage: "generation" };
+      continue;
+    }
+    if (g.errorCode !== null) {
+      sample.error = { code: g.errorCode, message: g.errorMessage ?? g.errorCode, stage: "generation" };
+      continue;
+    }
+    const useExtraction = g.extraction !== null && item.extractedOptions !== null;
+    sample.scored = useExtraction ? "extraction" : "response";
+    const text = useExtraction ? g.extraction! : g.response ?? "";
+    const verification = verificationItem(scoring, item, text, useExtraction);
+    const key = contentKey({ versions, verification });
+    const stored_ = journal.verdict(g.seq!, key) as Record<string, unknown> | undefined;
+    if (stored_) applyResult(sample, stored_);
+    else pending.push({ sample, item: verification, key, genSeq: g.seq! });
+  }
+  const total = pending.length;
+  let done = 0;
+  if (total > 0) {
+    const results = await engine.verifyBatch(pending.map((p) => p.item), {
+      onResult: () => onScored?.(++done, total),
+    });
+    const rows = pending.map((p, i) => ({ genSeq: p.genSeq, scoringKey: p.key, result: plain(results[i]) }));
+    journal.appendVerdicts(rows);
+    rows.forEach((row, i) => applyResult(pending[i].sample, row.result));
+  }
+  return samples;
+}
+
+function applyResult(sample: Sample, result: Record<string, unknown>): void {
+  const details = (result.details ?? null) as Record<string, unknown> | null;
+  sample.verifier_version = (result.version as string | null) ?? null;
+  sample.details = details;
+  if (result.error) {
+    const error = result.error as { code: string; message: string };
+    sample.error = { ...error, stage: "verification" };
+    return;
+  }
+  sample.reward = result.reward as number;
+  sample.correct = result.correct as boolean;
+  sample.reason = (details?.reason as string | null | undefined) ?? null;
+  sample.extracted = details?.extracted ?? null;
+  sample.method = details?.method ?? null;
+}

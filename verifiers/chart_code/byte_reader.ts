@@ -1,0 +1,39 @@
+/** Exact-length reads from a byte stream (a renderer's stdout), with one carry-over buffer. */
+export class ByteReader {
+  private buffered: Uint8Array = new Uint8Array(0);
+  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
+
+  constructor(stream: ReadableStream<Uint8Array>) {
+    this.reader = stream.getReader();
+  }
+
+  /** Reads exactly `n` bytes; null when the stream ends first. */
+  async readExact(n: number): Promise<Uint8Array | null> {
+    const parts: Uint8Array[] = [];
+    let have = 0;
+    while (have < n) {
+      if (this.buffered.length === 0) {
+        const { value, done } = await this.reader.read();
+        if (done || !value) return null;
+        this.buffered = value;
+      }
+      const take = Math.min(n - have, this.buffered.length);
+      parts.push(this.buffered.subarray(0, take));
+      this.buffered = this.buffered.subarray(take);
+      have += take;
+    }
+    if (parts.length === 1) return parts[0];
+    const out = new Uint8Array(n);
+    let at = 0;
+    for (const part of parts) {
+      out.set(part, at);
+      at += part.length;
+    }
+    return out;
+  }
+
+  /** Stops reading (the process is gone or being killed). */
+  cancel(): void {
+    this.reader.cancel().catch(() => {});
+  }
+}
