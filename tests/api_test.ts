@@ -17,7 +17,14 @@ Deno.test("HTTP API", async (t) => {
       const body = await res.json();
       assert.equal(body.status, "ok");
       assert.equal(body.max_body_bytes, 64 * 1024 * 1024);
-      assert.deepEqual(Object.keys(body.verifiers).sort(), ["format", "gui_action", "iou", "length", "math", "repetition"]);
+      assert.deepEqual(Object.keys(body.verifiers).sort(), [
+        "format",
+        "gui_action",
+        "iou",
+        "length",
+        "math",
+        "repetition",
+      ]);
       assert.ok(Object.values(body.verifiers).every((v) => v === "ok"));
     });
 
@@ -181,7 +188,16 @@ Deno.test("HTTP API", async (t) => {
         assert.ok(doc.paths[path], path);
       }
       const variants = doc.components.schemas.Item.oneOf.map((v: { title: string }) => v.title).sort();
-      assert.deepEqual(variants, ["format", "gui_action", "iou", "length", "math", "repetition", "routed", "spec"]);
+      assert.deepEqual(variants, [
+        "format",
+        "gui_action",
+        "iou",
+        "length",
+        "math",
+        "repetition",
+        "routed",
+        "spec",
+      ]);
       assert.ok(doc.paths["/v1/compat/openrlhf"]);
       assert.ok(doc.components.schemas.Spec.oneOf.length >= 6);
     });

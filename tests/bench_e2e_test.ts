@@ -73,7 +73,6 @@ Deno.test("bench run: retries pushback, records faults as errors, keeps <think> 
 
       // The endpoint recovers; the same request resumes the same run and asks only for the failures.
       const before = new Map(model.requests);
-      for (const i of [2, 5, 7]) delete (behaviors(faults).get(q(i)) as Partial<FakeBehavior>).fault;
       const healed = startFakeModel(behaviors({ 10: { think: true } }));
       try {
         const second = await runSuite(engine, { ...request, endpoint: { url: healed.url } });

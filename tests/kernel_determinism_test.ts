@@ -12,8 +12,12 @@ const decoder = new TextDecoder();
 Deno.test("kernels give the same output fresh, after other items, and in reverse order", () => {
   for (const verifier of Object.values(VERIFIERS)) {
     if (verifier.stage) continue; // their kernel input comes from a stage, covered by their own tests
-    const module = compileKernel(Deno.readFileSync(new URL(`../wasm/${verifier.name}.wasm`, import.meta.url)));
-    const items = verifier.examples.map((e) => encodeItem(verifier.params(e.item.reference, e.item.options ?? {}), e.item.response));
+    const module = compileKernel(
+      Deno.readFileSync(new URL(`../wasm/${verifier.name}.wasm`, import.meta.url)),
+    );
+    const items = verifier.examples.map((e) =>
+      encodeItem(verifier.params(e.item.reference, e.item.options ?? {}), e.item.response)
+    );
     const fresh = items.map((item) => decoder.decode(new KernelInstance(module).scoreBytes(item)));
     const shared = new KernelInstance(module);
     const forward = items.map((item) => decoder.decode(shared.scoreBytes(item)));

@@ -7,7 +7,9 @@ import { repetitionVerifier } from "../verifiers/repetition/mod.ts";
 import type { WasmVerifier } from "../verifiers/types.ts";
 
 function kernelOf(verifier: WasmVerifier) {
-  const instance = new KernelInstance(compileKernel(Deno.readFileSync(new URL(`../wasm/${verifier.name}.wasm`, import.meta.url))));
+  const instance = new KernelInstance(
+    compileKernel(Deno.readFileSync(new URL(`../wasm/${verifier.name}.wasm`, import.meta.url))),
+  );
   return (response: string, options: Record<string, unknown> = {}) =>
     scoreInProcess(instance, verifier.params(null, options), response);
 }
@@ -59,7 +61,13 @@ Deno.test("shaping kernels never trap and stay in [0, 1] on random and adversari
   const repetition = kernelOf(repetitionVerifier);
   fc.assert(
     fc.property(fc.string({ unit: "binary", maxLength: 400 }), fc.integer({ min: 1, max: 16 }), (text, n) => {
-      for (const out of [length(text, { max: 50, buffer: 10 }), repetition(text, { n }), repetition(text, { n, unit: "chars" })]) {
+      for (
+        const out of [
+          length(text, { max: 50, buffer: 10 }),
+          repetition(text, { n }),
+          repetition(text, { n, unit: "chars" }),
+        ]
+      ) {
         assert.ok(out.reward >= 0 && out.reward <= 1);
         assert.ok(out.details.reason === null || out.details.reason === "wrong");
       }

@@ -1,0 +1,89 @@
+/**
+ * The `chart_code` host stage: extracts the candidate's code, renders it and the reference in the
+ * sandbox pool, and hands both renderings to the kernel; failures of the candidate's code settle the
+ * item with a verdict, a sandbox that cannot start gives `sandbox_unavailable`.
+ */
+import type { StageItem, StageOutcome } from "../types.ts";
+import { extractCode } from "./extract.ts";
+import { kernelInput } from "./kernel_input.ts";
+import { classifyRender } from "./outcome.ts";
+import { compareSize } from "./params.ts";
+import type { RenderPool } from "./pool.ts";
+import { type CachedRender, RenderCache } from "./render_cache.ts";
+import type { RenderJob } from "./render_process.ts";
+import { MAX_CODE_CHARS } from "./schemas.ts";
+
+/** The reference's deadline is the item's, but never below this (the caller's code is trusted to end). */
+const REFERENCE_MIN_TIMEOUT_MS = 10_000;
+
+interface Reference {
+  code?: string;
+  image?: string;
+}
+
+function settle(reason: string, problem: string, message?: string): StageOutcome {
+  const details: Record<string, unknown> & { reason: string } = { reason, problem };
+  if (message) details.message = message;
+  return { verdict: { reward: 0, correct: false, details } };
+}
+
+/** Renders a job through the cache; a failed job comes back as its classification. */
+async function cachedRender(pool: RenderPool, cache: RenderCache, job: RenderJob) {
+  const key = await RenderCache.key([job.kind, job.code ?? job.pngBase64 ?? "", job.width, job.height]);
+  return cache.get(key, async () => classifyRender(await pool.render(job)));
+}
+
+/** The stage function over a pool (created on first use by `getPool`) and a cache. */
+export function createChartStage(getPool: () => RenderPool, cache: RenderCache) {
+  return async function chartStage(item: StageItem): Promise<StageOutcome> {
+    const [width, height] = compareSize(item.options);
+    const reference = item.reference as Reference;
+    const extracted = extractCode(item.response);
+    if (extracted === null) return settle("render_failed", "no_code", "the response holds no code");
+    if (extracted.code.length > MAX_CODE_CHARS) {
+      return settle("too_complex", "code_too_long", `more than ${MAX_CODE_CHARS} characters of code`);
+    }
+    let pool: RenderPool;
+    try {
+      pool = getPool();
+    } catch (error) {
+      return { error: { code: "sandbox_unavailable", message: (error as Error).message } };
+    }
+    const refTimeout = Math.max(item.timeoutMs, REFERENCE_MIN_TIMEOUT_MS);
+    const size = { width, height };
+    try {
+      const [candidate, refCode, refImage] = await Promise.all([
+        cachedRender(pool, cache, { kind: "code", code: extracted.code, ...size, timeoutMs: item.timeoutMs }),
+        reference.code === undefined ? null : cachedRender(pool, cache, {
+          kind: "code",
+          code: reference.code,
+          ...size,
+          timeoutMs: refTimeout,
+        }),
+        reference.image === undefined
+          ? null
+          : cachedRender(pool, cache, { kind: "image", pngBase64: reference.image, ...size, timeoutMs: refTimeout }),
+      ]);
+      for (const [name, ref] of [["code", refCode], ["image", refImage]] as const) {
+        if (ref !== null && !("pixels" in ref)) {
+          return {
+            error: {
+              code: "internal",
+              message: `The reference ${name} did not render (${ref.details.problem}${
+                ref.details.message ? `: ${ref.details.message}` : ""
+              })`,
+            },
+          };
+        }
+      }
+      if (!("pixels" in candidate)) {
+        return { verdict: { ...candidate, details: { ...candidate.details, extraction: extracted.extraction } } };
+      }
+      const refPixels = ((refImage ?? refCode) as CachedRender).pixels;
+      const refTrace = refCode === null ? null : (refCode as CachedRender).trace;
+      return { input: kernelInput(width, height, candidate, { pixels: refPixels, trace: refTrace }) };
+    } catch (error) {
+      return { error: { code: "sandbox_unavailable", message: `The chart sandbox could not run: ${(error as Error).message}` } };
+    }
+  };
+}
