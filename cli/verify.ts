@@ -8,6 +8,8 @@ import { readLines } from "./lines.ts";
 
 /** Lines verified per engine batch: large enough to keep every sandbox process busy. */
 const BATCH_LINES = 8192;
+/** Blocks verified at once, so reading, verifying and writing overlap; bounds memory. */
+const BLOCKS_IN_FLIGHT = 2;
 
 /** Running totals for the summary line. */
 export class VerifySummary {
@@ -143,17 +145,23 @@ export async function runVerify(
   const started = performance.now();
   let block: NumberedLine[] = [];
   let lineNumber = 0;
-  const flush = async () => {
-    if (block.length === 0) return;
-    const results = await verifyLines(engine, block);
+  // Blocks are verified while the next ones are read; results are written in input order.
+  const pending: Promise<VerifyResult[]>[] = [];
+  const writeOldest = async () => {
+    const results = await pending.shift()!;
     let text = "";
     for (const result of results) {
       summary.add(result);
       text += resultJson(result) + "\n";
     }
     await writer.write(encoder.encode(text));
-    block = [];
     progress.draw(summary.count, counter.bytes, (performance.now() - started) / 1000);
+  };
+  const flush = async () => {
+    if (block.length === 0) return;
+    pending.push(verifyLines(engine, block));
+    block = [];
+    if (pending.length > BLOCKS_IN_FLIGHT) await writeOldest();
   };
   for await (const line of readLines(countingStream(input.readable, counter))) {
     lineNumber++;
@@ -163,6 +171,7 @@ export async function runVerify(
     if (block.length >= BATCH_LINES) await flush();
   }
   await flush();
+  while (pending.length > 0) await writeOldest();
   if (outPath) await writer.close();
   else writer.releaseLock();
   const seconds = (performance.now() - started) / 1000;

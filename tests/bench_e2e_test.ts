@@ -47,7 +47,13 @@ Deno.test("bench run: retries pushback, records faults as errors, keeps <think> 
   const model = startFakeModel(behaviors(faults));
   try {
     await withEngine(async (engine) => {
-      const request = { suite: "math_mini", endpoint: { url: model.url }, runsDir, generation: fast, backoff };
+      const request = {
+        suite: "math_mini",
+        endpoint: { url: model.url },
+        runsDir,
+        generation: fast,
+        backoff,
+      };
       const first = await runSuite(engine, request);
       const q = (i: number) => MATH_MINI_ANSWERS[i][0];
       assert.equal(model.requests.get(q(0)), 3);
@@ -125,7 +131,10 @@ Deno.test("bench run refuses a suite that fails its schema or its hash before se
     const fixture = `${FIXTURES}format_mini.jsonl`;
     await Deno.writeTextFile(
       `${dir}/bad_hash.yaml`,
-      good.replace("../../fixtures/bench/format_mini.jsonl", fixture).replace(/sha256: [0-9a-f]+/, `sha256: ${"a".repeat(64)}`),
+      good.replace("../../fixtures/bench/format_mini.jsonl", fixture).replace(
+        /sha256: [0-9a-f]+/,
+        `sha256: ${"a".repeat(64)}`,
+      ),
     );
     await Deno.writeTextFile(`${dir}/bad_field.yaml`, good.replace("max_tokens: 128", "max_tokens: lots"));
     const errors: string[] = [];
@@ -139,7 +148,10 @@ Deno.test("bench run refuses a suite that fails its schema or its hash before se
     } finally {
       console.error = original;
     }
-    assert.match(errors[0], /format_mini\.jsonl has sha256 [0-9a-f]{64}, but the suite pins dataset\.sha256 a{64}/);
+    assert.match(
+      errors[0],
+      /format_mini\.jsonl has sha256 [0-9a-f]{64}, but the suite pins dataset\.sha256 a{64}/,
+    );
     assert.match(errors[1], /generation\/max_tokens: must be integer/);
     assert.match(errors[2], /Suite "no_such_suite" not found/);
     assert.equal(model.requests.size, 0);
@@ -156,7 +168,12 @@ Deno.test("HTTP: POST /v1/benchmarks/runs runs in the background; GET gives resu
     app.route("/", benchmarkRoutes(engine, runsDir));
     app.onError(renderError);
     const controller = new AbortController();
-    const server = Deno.serve({ hostname: "127.0.0.1", port: 0, signal: controller.signal, onListen: () => {} }, app.fetch);
+    const server = Deno.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      signal: controller.signal,
+      onListen: () => {},
+    }, app.fetch);
     const base = `http://127.0.0.1:${server.addr.port}`;
     try {
       const lines = (await Deno.readTextFile(`${FIXTURES}iou_mini_predictions.jsonl`)).trim().split("\n");
@@ -212,7 +229,11 @@ Deno.test("bench run over every fixture suite (one per verifier) in predictions 
   };
   await withEngine(async (engine) => {
     for (const [suite, [correct, items]] of Object.entries(expected)) {
-      const r = await runSuite(engine, { suite, predictions: { path: `${FIXTURES}${suite}_predictions.jsonl` }, runsDir });
+      const r = await runSuite(engine, {
+        suite,
+        predictions: { path: `${FIXTURES}${suite}_predictions.jsonl` },
+        runsDir,
+      });
       assert.equal(r.summary.items, items, suite);
       assert.equal(r.summary.overall.correct, correct, suite);
     }

@@ -31,7 +31,9 @@ function questionOf(text: string): string {
   return (match ? match[1] : text).trim();
 }
 
-function userText(body: { messages: { role: string; content: unknown }[] }): { text: string; images: number } {
+function userText(
+  body: { messages: { role: string; content: unknown }[] },
+): { text: string; images: number } {
   const user = body.messages.find((m) => m.role === "user");
   if (!user) return { text: "", images: 0 };
   if (typeof user.content === "string") return { text: user.content, images: 0 };
@@ -58,56 +60,68 @@ export function startFakeModel(behaviors: Map<string, FakeBehavior>, delayMs = 0
       }, ms);
       pending.add(timer);
     });
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, signal: controller.signal, onListen: () => {} }, async (req) => {
-    const path = new URL(req.url).pathname;
-    if (req.method === "GET" && path === "/v1/models") return Response.json({ data: [{ id: "fake-vlm" }] });
-    if (req.method !== "POST" || path !== "/v1/chat/completions") return new Response("not found", { status: 404 });
-    inFlight++;
-    maxInFlight = Math.max(maxInFlight, inFlight);
-    try {
-      const { text, images: imageCount } = userText(await req.json());
-      const question = questionOf(text);
-      const n = (requests.get(question) ?? 0) + 1;
-      requests.set(question, n);
-      images.set(question, imageCount);
-      if (delayMs > 0) await sleep(delayMs);
-      const behavior = behaviors.get(question) ?? { answer: "I do not know." };
-      const faulty = behavior.fault !== undefined && (behavior.times === undefined || n <= behavior.times);
-      if (faulty) {
-        switch (behavior.fault) {
-          case "429":
-            return new Response('{"error":"slow down"}', { status: 429, headers: { "retry-after": "0.05" } });
-          case "500":
-            return new Response("upstream failed", { status: 500 });
-          case "timeout":
-            await sleep(3000);
-            break;
-          case "empty":
-            return new Response("", { status: 200, headers: { "content-type": "application/json" } });
-          case "garbage":
-            return new Response("<html>oops</html>", { status: 200 });
-        }
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, signal: controller.signal, onListen: () => {} },
+    async (req) => {
+      const path = new URL(req.url).pathname;
+      if (req.method === "GET" && path === "/v1/models") return Response.json({ data: [{ id: "fake-vlm" }] });
+      if (req.method !== "POST" || path !== "/v1/chat/completions") {
+        return new Response("not found", {
+          status: 404,
+        });
       }
-      const content = behavior.think ? `<think>Let me look at the image.</think>${behavior.answer}` : behavior.answer;
-      return Response.json({
-        id: `cmpl-${n}`,
-        object: "chat.completion",
-        model: "fake-vlm",
-        choices: [{
-          index: 0,
-          message: {
-            role: "assistant",
-            content,
-            ...(behavior.think ? { reasoning_content: "First I read the question." } : {}),
-          },
-          finish_reason: faulty && behavior.fault === "length" ? "length" : "stop",
-        }],
-        usage: { prompt_tokens: text.length, completion_tokens: behavior.answer.length, total_tokens: 0 },
-      });
-    } finally {
-      inFlight--;
-    }
-  });
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      try {
+        const { text, images: imageCount } = userText(await req.json());
+        const question = questionOf(text);
+        const n = (requests.get(question) ?? 0) + 1;
+        requests.set(question, n);
+        images.set(question, imageCount);
+        if (delayMs > 0) await sleep(delayMs);
+        const behavior = behaviors.get(question) ?? { answer: "I do not know." };
+        const faulty = behavior.fault !== undefined && (behavior.times === undefined || n <= behavior.times);
+        if (faulty) {
+          switch (behavior.fault) {
+            case "429":
+              return new Response('{"error":"slow down"}', {
+                status: 429,
+                headers: { "retry-after": "0.05" },
+              });
+            case "500":
+              return new Response("upstream failed", { status: 500 });
+            case "timeout":
+              await sleep(3000);
+              break;
+            case "empty":
+              return new Response("", { status: 200, headers: { "content-type": "application/json" } });
+            case "garbage":
+              return new Response("<html>oops</html>", { status: 200 });
+          }
+        }
+        const content = behavior.think
+          ? `<think>Let me look at the image.</think>${behavior.answer}`
+          : behavior.answer;
+        return Response.json({
+          id: `cmpl-${n}`,
+          object: "chat.completion",
+          model: "fake-vlm",
+          choices: [{
+            index: 0,
+            message: {
+              role: "assistant",
+              content,
+              ...(behavior.think ? { reasoning_content: "First I read the question." } : {}),
+            },
+            finish_reason: faulty && behavior.fault === "length" ? "length" : "stop",
+          }],
+          usage: { prompt_tokens: text.length, completion_tokens: behavior.answer.length, total_tokens: 0 },
+        });
+      } finally {
+        inFlight--;
+      }
+    },
+  );
   return {
     url: `http://127.0.0.1:${server.addr.port}/v1`,
     requests,

@@ -17,11 +17,18 @@ async function ensureChromium(): Promise<void> {
     return;
   } catch { /* install below */ }
   const run = (args: string[]) =>
-    new Deno.Command("apt-get", { args, env: { DEBIAN_FRONTEND: "noninteractive" }, stdout: "null", stderr: "piped" })
+    new Deno.Command("apt-get", {
+      args,
+      env: { DEBIAN_FRONTEND: "noninteractive" },
+      stdout: "null",
+      stderr: "piped",
+    })
       .output();
   await run(["update", "-qq"]);
   const install = await run(["install", "-y", "-qq", "chromium"]);
-  if (!install.success) throw new Error(`apt-get install chromium failed: ${new TextDecoder().decode(install.stderr)}`);
+  if (!install.success) {
+    throw new Error(`apt-get install chromium failed: ${new TextDecoder().decode(install.stderr)}`);
+  }
 }
 
 Deno.test("the HTML report shows its tables, charts with error bars, a histogram and browsable samples", async () => {
@@ -31,7 +38,8 @@ Deno.test("the HTML report shows its tables, charts with error bars, a histogram
   let reportPath: string;
   try {
     const fixture = new URL("../fixtures/bench/math_mini_predictions.jsonl", import.meta.url).pathname;
-    reportPath = (await runSuite(engine, { suite: "math_mini", predictions: { path: fixture }, runsDir })).paths.report;
+    reportPath =
+      (await runSuite(engine, { suite: "math_mini", predictions: { path: fixture }, runsDir })).paths.report;
   } finally {
     await engine.close();
   }
@@ -67,12 +75,18 @@ Deno.test("the HTML report shows its tables, charts with error bars, a histogram
 
     // Charts: three breakdown bar charts with error bars, and the histogram.
     const charts = await page.evaluate(() => {
-      const list = (globalThis as unknown as { reportCharts: { config: { type: string }; data: { datasets: { data: unknown[] }[] } }[] })
+      const list = (globalThis as unknown as {
+        reportCharts: { config: { type: string }; data: { datasets: { data: unknown[] }[] } }[];
+      })
         .reportCharts;
       return list.map((c) => ({ type: c.config.type, points: c.data.datasets[0].data }));
     });
     assert.equal(charts.length, 4);
-    assert.deepEqual(charts.slice(0, 3).map((c) => c.type), ["barWithErrorBars", "barWithErrorBars", "barWithErrorBars"]);
+    assert.deepEqual(charts.slice(0, 3).map((c) => c.type), [
+      "barWithErrorBars",
+      "barWithErrorBars",
+      "barWithErrorBars",
+    ]);
     const first = charts[0].points[0] as { y: number; yMin: number; yMax: number };
     assert.ok(first.yMin <= first.y && first.y <= first.yMax);
     assert.equal(charts[3].type, "bar");

@@ -11,7 +11,17 @@ const cliTs = new URL("../benchmarks/cli.ts", import.meta.url).pathname;
 
 function benchCommand(args: string[]): Deno.Command {
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net", "--allow-read", "--allow-write", "--allow-env", "--allow-sys", "--allow-run", cliTs, ...args],
+    args: [
+      "run",
+      "--allow-net",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      "--allow-sys",
+      "--allow-run",
+      cliTs,
+      ...args,
+    ],
     env: { NO_COLOR: "1" },
     stdout: "piped",
     stderr: "piped",
@@ -62,7 +72,9 @@ Deno.test("bench run killed mid-run resumes without regenerating what was journa
     assert.match(stdout, /^question_type\n/m);
     assert.match(stderr, /generating \[#+\] \d+\/\d+ +100%.*ETA/);
     // Every item journaled before the kill was asked exactly as often as before it.
-    for (const question of journaled) assert.equal(model.requests.get(question), askedBefore.get(question), question);
+    for (const question of journaled) {
+      assert.equal(model.requests.get(question), askedBefore.get(question), question);
+    }
     assert.equal(model.requests.size, 12);
   } finally {
     await model.close();

@@ -56,7 +56,9 @@ Deno.test("binomialTwoSidedHalf() and chiSquare1Tail(): McNemar with b = 10, c =
 Deno.test("comparePaired(): difference, SE, 95% CI and McNemar counts", () => {
   const a = [1, 1, 0, 1, 0, 1, 1, 0];
   const b = [1, 0, 1, 1, 1, 1, 1, 1];
-  const c = comparePaired(a.map((r, i) => ({ rewardA: r, rewardB: b[i], correctA: r === 1, correctB: b[i] === 1 })));
+  const c = comparePaired(
+    a.map((r, i) => ({ rewardA: r, rewardB: b[i], correctA: r === 1, correctB: b[i] === 1 })),
+  );
   // d = 0, −1, 1, 0, 1, 0, 0, 1: mean 0.25, sd √(3.5/7) = √0.5, SE √0.5/√8 = 0.25, CI 0.25 ± 1.96·0.25.
   close(c.difference, 0.25);
   close(c.se, 0.25);
@@ -69,7 +71,13 @@ Deno.test("comparePaired(): difference, SE, 95% CI and McNemar counts", () => {
   close(c.mcnemarChiSquare, 0.25);
 });
 
-function sample(id: string, reward: number | null, labels: string[], cluster: string, reason: string | null = null) {
+function sample(
+  id: string,
+  reward: number | null,
+  labels: string[],
+  cluster: string,
+  reason: string | null = null,
+) {
   return {
     id,
     reward,

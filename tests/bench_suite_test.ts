@@ -28,10 +28,16 @@ Deno.test("parseSuite() names the failing field", () => {
   assert.equal(parseSuite(SUITE, "/x/t.yaml").dataPath, "/x/data.jsonl");
   const cases: [string, RegExp][] = [
     [SUITE.replace("sha256: b", "sha256: B"), /dataset\/sha256: must match pattern/],
-    [SUITE.replace("format: jsonl", "format: csv"), /dataset\/format: must be equal to one of the allowed values \(json_by_id, jsonl, parquet\)/],
+    [
+      SUITE.replace("format: jsonl", "format: csv"),
+      /dataset\/format: must be equal to one of the allowed values \(json_by_id, jsonl, parquet\)/,
+    ],
     [SUITE + "extra: 1\n", /\(suite\): must NOT have additional properties "extra"/],
-    [SUITE.replace('version: "1", template: "{{q}}"', 'version: "1"'), /prompt: must have required property 'template'/],
-    [SUITE.replace("verifier: math, ", ""), /scoring: must match exactly one schema in oneOf/],
+    [
+      SUITE.replace('version: "1", template: "{{q}}"', 'version: "1"'),
+      /prompt: must have required property 'template'/,
+    ],
+    [SUITE.replace("verifier: math, ", ""), /scoring: must have required property 'verifier'/],
     ["name: [", /is not valid YAML/],
   ];
   for (const [text, message] of cases) assert.throws(() => parseSuite(text, "/x/t.yaml"), message);
@@ -40,7 +46,8 @@ Deno.test("parseSuite() names the failing field", () => {
 Deno.test("renderPrompt() renders variables, choices with letters and optional fields", () => {
   const prompt = {
     version: "1",
-    template: "{{hint}}\nQuestion: {{question}}{{#unit}} (Unit: {{unit}}){{/unit}}{{#choices}}\n({{@letter}}) {{.}}{{/choices}}",
+    template:
+      "{{hint}}\nQuestion: {{question}}{{#unit}} (Unit: {{unit}}){{/unit}}{{#choices}}\n({{@letter}}) {{.}}{{/choices}}",
     variables: {
       hint: [
         { when: { question_type: "multi_choice" }, text: "Pick a letter." },
@@ -50,7 +57,12 @@ Deno.test("renderPrompt() renders variables, choices with letters and optional f
     },
   };
   assert.equal(
-    renderPrompt(prompt, { question: "Which?", question_type: "multi_choice", choices: ["red", "blue"], unit: null }).user,
+    renderPrompt(prompt, {
+      question: "Which?",
+      question_type: "multi_choice",
+      choices: ["red", "blue"],
+      unit: null,
+    }).user,
     "Pick a letter.\nQuestion: Which?\n(A) red\n(B) blue",
   );
   assert.equal(
@@ -139,7 +151,10 @@ scoring: { verifier: math, reference: answer }
     assert.equal(r.summary.verdicts, 2);
     assert.equal(model.images.get("What is 2 + 2?"), 1);
     assert.equal(r.samples[0].image_hashes.length, 1);
-    assert.equal(r.samples[0].image_hashes[0], await sha256File(new URL("../fixtures/bench/images/m1.png", import.meta.url).pathname));
+    assert.equal(
+      r.samples[0].image_hashes[0],
+      await sha256File(new URL("../fixtures/bench/images/m1.png", import.meta.url).pathname),
+    );
   } finally {
     await engine.close();
     await model.close();

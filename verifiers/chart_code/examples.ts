@@ -29,7 +29,7 @@ export const chartExamples: VerifierExample[] = [
     title: "a line instead of bars: the chart type and colors are wrong",
     item: { response: "```python\n" + lineChart + "\n```", reference: { code: barChart } },
     expected: {
-      reward: 0,
+      reward: 0.5815627757533955,
       correct: false,
       details: { reason: "wrong", scores: { text: 1, layout: 1, type: 0, color: 0 } },
     },
@@ -55,7 +55,7 @@ export const chartExamples: VerifierExample[] = [
       options: { profile: "chartmimic" },
     },
     expected: {
-      reward: 0,
+      reward: 0.35,
       correct: false,
       details: { reason: "wrong", profile: "chartmimic", scores: { type: 0, color: 0, layout: 1 } },
     },
