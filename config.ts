@@ -19,6 +19,8 @@ export interface Config {
   max_timeout_ms: number;
   /** Bearer tokens; when non-empty every request but `GET /healthz` needs one. */
   api_keys: string[];
+  /** Where benchmark runs (journal, samples, reports) are kept. */
+  runs_dir: string;
   /** Named reward specs (YAML only), used as `{"spec": "name"}`. */
   specs: Record<string, unknown>;
   /** `data_source` → spec name or inline spec (YAML only), for items with neither verifier nor spec. */
@@ -34,6 +36,7 @@ export const defaultConfig: Config = {
   max_queue_items: 262_144,
   max_timeout_ms: 30_000,
   api_keys: [],
+  runs_dir: "runs",
   specs: {},
   routes: {},
 };
@@ -47,6 +50,7 @@ const ENV: Record<string, keyof Config> = {
   ARBITER_MAX_QUEUE_ITEMS: "max_queue_items",
   ARBITER_MAX_TIMEOUT_MS: "max_timeout_ms",
   ARBITER_API_KEYS: "api_keys",
+  ARBITER_RUNS_DIR: "runs_dir",
 };
 
 /** A configuration problem, reported to the user before the server starts. */

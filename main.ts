@@ -2,6 +2,7 @@
  * Arbiter's entry point.
  *   deno task start [--port N] [--host H] [--workers N] [--config arbiter.yaml]   the HTTP server
  *   deno task verify [--in items.jsonl] [--out results.jsonl]                       the CLI verifier
+ *   deno task bench run|report|compare …                                            benchmark suites
  */
 import { parseArgs } from "node:util";
 import { resolve } from "node:path";
@@ -9,10 +10,12 @@ import { runVerify } from "./cli/verify.ts";
 import { type Config, ConfigError, describeConfig, loadConfig } from "./config.ts";
 import { createApp } from "./routes/mod.ts";
 import { createEngine, InvalidRequestError, VERIFIERS } from "./verifiers/mod.ts";
+import { runBenchCli } from "./benchmarks/mod.ts";
 
 const USAGE = `usage:
   main.ts serve  [--port N] [--host H] [--workers N] [--config FILE]
-  main.ts verify [--in items.jsonl] [--out results.jsonl] [--workers N] [--config FILE]`;
+  main.ts verify [--in items.jsonl] [--out results.jsonl] [--workers N] [--config FILE]
+  main.ts bench  run <suite> --model-url URL | --predictions FILE [--data PATH]; bench report <run>; bench compare <a> <b>`;
 
 /** Paths on the command line are relative to where the user ran the task, not to this folder. */
 function userPath(path: string): string {
@@ -40,7 +43,11 @@ async function serve(config: Config): Promise<void> {
     specs: config.specs,
     routes: config.routes,
   });
-  const app = createApp(engine, { maxBodyBytes: config.max_body_bytes, apiKeys: config.api_keys });
+  const app = createApp(engine, {
+    maxBodyBytes: config.max_body_bytes,
+    apiKeys: config.api_keys,
+    runsDir: userPath(config.runs_dir),
+  });
   const server = Deno.serve({
     hostname: config.host,
     port: config.port,
@@ -81,6 +88,8 @@ async function verify(config: Config, values: Record<string, string | boolean | 
 }
 
 async function main(): Promise<number> {
+  // The benchmark commands have flags of their own.
+  if (Deno.args[0] === "bench") return await runBenchCli(Deno.args.slice(1));
   let parsed;
   try {
     parsed = parseArgs({

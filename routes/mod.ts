@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Engine } from "../verifiers/mod.ts";
 import { apiKeyAuth } from "./auth.ts";
+import { benchmarkRoutes } from "./benchmarks.ts";
 import { compatRoutes } from "./compat.ts";
 import { DrainTracker } from "./drain.ts";
 import { ApiError, renderError } from "./errors.ts";
@@ -15,6 +16,8 @@ import { verifyRoutes } from "./verify.ts";
 export interface AppOptions {
   maxBodyBytes: number;
   apiKeys: string[];
+  /** Folder of benchmark runs; without it the benchmark routes are not mounted. */
+  runsDir?: string;
 }
 
 /** Builds the Arbiter HTTP app over an engine; `drain` waits for in-flight work (for SIGTERM). */
@@ -42,6 +45,7 @@ export function createApp(engine: Engine, options: AppOptions): Hono & { drain: 
   app.route("/", verifierRoutes(engine));
   app.route("/", verifyRoutes(engine, tracker));
   app.route("/", compatRoutes(engine));
+  if (options.runsDir) app.route("/", benchmarkRoutes(engine, options.runsDir));
   app.route("/", openApiRoutes(engine));
   app.route("/", metricsRoutes(engine, http));
   app.notFound((c) =>

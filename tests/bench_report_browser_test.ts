@@ -4,8 +4,7 @@
  * histogram, and a sample table that pages and filters. Installs chromium with apt-get when absent.
  */
 import assert from "node:assert/strict";
-// deno-lint-ignore no-import-prefix -- pinned here until the lead moves it into deno.json
-import { chromium } from "npm:playwright-core@1.65.1";
+import { chromium } from "playwright-core";
 import { createEngine, VERIFIERS } from "../verifiers/mod.ts";
 import { runSuite } from "../benchmarks/run/runner.ts";
 

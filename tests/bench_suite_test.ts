@@ -4,8 +4,7 @@
  * data URLs, and the chat client keeps reasoning apart and classifies bad bodies.
  */
 import assert from "node:assert/strict";
-// deno-lint-ignore no-import-prefix -- a test-only writer, pinned here
-import { parquetWriteBuffer } from "npm:hyparquet-writer@0.17.0";
+import { parquetWriteBuffer } from "hyparquet-writer";
 import { parseSuite } from "../benchmarks/suite/load.ts";
 import { renderPrompt } from "../benchmarks/suite/template.ts";
 import { outcomeOfBody } from "../benchmarks/model/chat_client.ts";

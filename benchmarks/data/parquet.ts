@@ -3,8 +3,7 @@
  * reader with snappy built in. This is the one file that names the dependency (pinned here until it
  * moves into deno.json's import map).
  */
-// deno-lint-ignore no-import-prefix -- pinned here until the lead moves it into deno.json
-import { parquetReadObjects } from "npm:hyparquet@1.31.5";
+import { parquetReadObjects } from "hyparquet";
 import type { DataRecord } from "./record.ts";
 
 /** Every row of a Parquet file as an object (binary columns as bytes, nested structs as objects). */

@@ -5,10 +5,8 @@
  */
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-// deno-lint-ignore no-import-prefix -- pinned here until the lead moves it into deno.json
-import { Chart } from "npm:chart.js@4.5.1";
-// deno-lint-ignore no-import-prefix -- pinned here until the lead moves it into deno.json
-import { BarWithErrorBarsChart } from "npm:chartjs-chart-error-bars@4.4.5";
+import { Chart } from "chart.js";
+import { BarWithErrorBarsChart } from "chartjs-chart-error-bars";
 
 /** Versions inlined, for the report's footer. */
 export const CHART_LIBRARY_VERSIONS = { "chart.js": Chart.version, "chartjs-chart-error-bars": "4.4.5" };

@@ -1,0 +1,283 @@
+/** The `chart_code` verifier: fixtures with known effects, the sandbox's bad-input cases, the pool. */
+import assert from "node:assert/strict";
+import { createEngine, type Engine } from "../verifiers/engine.ts";
+import { chartCodeVerifier, ensureChartDeps, RenderPool } from "../verifiers/chart_code/mod.ts";
+import type { VerifyResult } from "../verifiers/result.ts";
+
+const installed = await ensureChartDeps();
+const fixtures = new URL("../fixtures/charts/", import.meta.url);
+const opts = { sanitizeOps: false, sanitizeResources: false };
+let engine: Engine | null = null;
+
+async function chartEngine(): Promise<Engine> {
+  engine ??= await createEngine({ chart_code: chartCodeVerifier }, { workers: 1 });
+  assert.deepEqual(engine.health(), { chart_code: "ok" }, `sandbox unavailable (deps: ${installed})`);
+  return engine;
+}
+
+function fixture(name: string): string {
+  return Deno.readTextFileSync(new URL(name, fixtures));
+}
+
+function scores(r: VerifyResult): Record<string, number> {
+  return (r.details as { scores: Record<string, number> }).scores;
+}
+
+/** Processes running as nobody (uid 65534), i.e. sandboxes; zombies excluded. */
+function sandboxProcesses(): number[] {
+  const out: number[] = [];
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    try {
+      const status = Deno.readTextFileSync(`/proc/${entry.name}/status`);
+      const uid = status.match(/^Uid:\s+(\d+)/m)?.[1];
+      const state = status.match(/^State:\s+(\w)/m)?.[1];
+      if (uid === "65534" && state !== "Z") out.push(Number(entry.name));
+    } catch { /* gone */ }
+  }
+  return out;
+}
+
+async function noSandboxesLeft(): Promise<void> {
+  for (let i = 0; i < 50 && sandboxProcesses().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(sandboxProcesses(), [], "sandbox processes outlived their pool");
+}
+
+const reference = fixture("bar.py");
+
+const badInputs: [string, string, string[]][] = [
+  ["an endless loop", "while True: pass", ["too_complex"]],
+  ["a fork bomb", "import os\nwhile True:\n    os.fork()", ["render_failed", "too_complex"]],
+  [
+    "a fork bomb through _posixsubprocess",
+    "import os, sys\nfor i in range(200):\n    try:\n        os.register_at_fork\n        pid = sys.modules['posix'].fork()\n    except Exception:\n        pass\nimport matplotlib.pyplot as plt\n",
+    ["render_failed", "too_complex", "no_data_drawn"],
+  ],
+  ["allocating 10 GB", "x = bytearray(10 * 1024 ** 3)", ["too_complex"]],
+  [
+    "writing a 10 GB file",
+    "f = open('big.bin', 'wb')\nfor i in range(10 * 1024):\n    f.write(b'x' * 1024 * 1024)",
+    ["too_complex", "render_failed"],
+  ],
+  ["opening a socket", "import socket\ns = socket.socket()\ns.connect(('1.1.1.1', 80))", ["render_failed"]],
+  ["reading /etc/shadow", "import matplotlib.pyplot as plt\nplt.title(open('/etc/shadow').read())", [
+    "render_failed",
+  ]],
+  [
+    "reading the project's files",
+    `import matplotlib.pyplot as plt\nplt.title(open(${JSON.stringify(new URL("../README.md", import.meta.url).pathname)}).read())`,
+    ["render_failed"],
+  ],
+  [
+    "reading the reference fixtures",
+    `print(open(${JSON.stringify(new URL("bar.py", fixtures).pathname)}).read())`,
+    ["render_failed"],
+  ],
+  ["os.system", "import os\nos.system('echo hi > /tmp/x')", ["render_failed"]],
+  ["subprocess", "import subprocess\nsubprocess.run(['ls', '/'])", ["render_failed"]],
+  ["ctypes", "import ctypes\nctypes.CDLL(None).abort()", ["render_failed"]],
+  [
+    "a 100,000 x 100,000 pixel figure",
+    "import matplotlib.pyplot as plt\nfig = plt.figure(figsize=(1000, 1000), dpi=100)\nplt.plot([1, 2])",
+    ["too_complex"],
+  ],
+  ["printing 1 GB", "import sys\nfor i in range(1024):\n    sys.stdout.write('x' * 1024 * 1024)", [
+    "too_complex",
+    "no_data_drawn",
+  ]],
+  ["a syntax error", "plt.plot([1, 2)", ["render_failed"]],
+  ["prose without code", "I think the chart shows quarterly revenue as bars.", ["render_failed"]],
+  ["an empty code block", "   ", ["render_failed", "no_data_drawn"]],
+  ["killing the renderer", "import signal, os\nos.kill(1, signal.SIGKILL)", ["render_failed"]],
+];
+
+Deno.test("chart_code: each bad input is contained and gets a verdict within its deadline", opts, async (t) => {
+  const e = await chartEngine();
+  for (const [title, code, reasons] of badInputs) {
+    await t.step(title, async () => {
+      const started = performance.now();
+      const r = await e.verifyOne({
+        verifier: "chart_code",
+        response: "```python\n" + code + "\n```",
+        reference: { code: reference },
+        options: { timeout_ms: 3000 },
+      });
+      const ms = performance.now() - started;
+      assert.equal(r.error, null, JSON.stringify(r.error));
+      assert.equal(r.reward, 0);
+      assert.ok(reasons.includes(String(r.details?.reason)), `${title}: ${JSON.stringify(r.details)}`);
+      assert.ok(ms < 3000 + 4000, `${title} took ${ms} ms`);
+    });
+  }
+  await t.step("the pool recovers: the reference's own code still scores 1", async () => {
+    const r = await e.verifyOne({ verifier: "chart_code", response: reference, reference: { code: reference } });
+    assert.equal(r.reward, 1, JSON.stringify(r.details));
+  });
+});
+
+Deno.test("chart_code: code that never calls savefig is still rendered and scored", opts, async () => {
+  const e = await chartEngine();
+  const code = reference.replace('plt.savefig("bar.png")', "");
+  const r = await e.verifyOne({ verifier: "chart_code", response: code, reference: { code: reference } });
+  assert.equal(r.reward, 1, JSON.stringify(r.details));
+});
+
+Deno.test("chart_code: code after savefig counts (the final figure state is captured)", opts, async () => {
+  const e = await chartEngine();
+  const code = reference.replace('plt.savefig("bar.png")', 'plt.savefig("bar.png")\nax.set_title("Changed later")');
+  const r = await e.verifyOne({ verifier: "chart_code", response: code, reference: { code: reference } });
+  assert.ok(scores(r).text < 1, JSON.stringify(r.details));
+});
+
+Deno.test("chart_code: a forged trace or frame written to the result pipe is contained", opts, async () => {
+  const e = await chartEngine();
+  const forge = (payload: string) =>
+    [
+      "import os, struct",
+      "fds = [int(f) for f in os.listdir('/proc/self/fd') if int(f) > 2]",
+      payload,
+      "for fd in fds:",
+      "    try:",
+      "        os.write(fd, frame)",
+      "    except OSError:",
+      "        pass",
+      "os._exit(0)",
+    ].join("\n");
+  const hugeHeader = forge("frame = struct.pack('<4sB3xIIII', b'CHD1', 0, 400, 300, 0, 2**31)");
+  const deepTrace = forge(
+    "trace = b'[' * 100000\npixels = b'\\xff' * (400 * 300 * 4)\n" +
+      "frame = struct.pack('<4sB3xIIII', b'CHD1', 0, 400, 300, 0, len(trace)) + trace + pixels",
+  );
+  const claimsData = forge(
+    "import json\ntrace = json.dumps({'v': 1, 'axes': [], 'texts': ['Quarterly revenue'], 'ticks': [], 'calls': {'bar': 1}, " +
+      "'colors': [], 'data_artists': 10 ** 30}).encode()\npixels = b'\\x00' * (400 * 300 * 4)\n" +
+      "frame = struct.pack('<4sB3xIIII', b'CHD1', 0, 400, 300, 0, len(trace)) + trace + pixels",
+  );
+  const results = await e.verifyBatch([hugeHeader, deepTrace, claimsData, reference].map((response) => ({
+    verifier: "chart_code",
+    response,
+    reference: { code: reference },
+  })));
+  assert.equal(results[0].details?.reason, "render_failed");
+  assert.equal(results[1].details?.reason, "render_failed");
+  assert.equal(results[1].details?.problem, "unreadable_trace");
+  // A well-formed forgery only describes its own item: it cannot reach another item or the host.
+  assert.equal(results[2].error, null);
+  assert.ok(results[2].reward! < 0.9, JSON.stringify(results[2]));
+  assert.equal(results[3].reward, 1);
+});
+
+interface Variants {
+  colors: [string, string];
+  type: [string, string];
+  type_needs?: [string, string];
+  title: string;
+  shift: [string, string];
+}
+
+function replaceOnce(code: string, [from, to]: [string, string], where: string): string {
+  assert.ok(code.includes(from), `${where}: "${from}" not found`);
+  return code.replace(from, to);
+}
+
+Deno.test("chart_code: fixture variants move the scores as expected (12 charts)", opts, async (t) => {
+  const e = await chartEngine();
+  const manifest = JSON.parse(fixture("variants.json")) as Record<string, Variants>;
+  const names = Object.keys(manifest).filter((n) => n.endsWith(".py"));
+  assert.ok(names.length >= 12);
+  for (const name of names) {
+    await t.step(name, async () => {
+      const ref = fixture(name);
+      const v = manifest[name];
+      const typed = v.type_needs ? replaceOnce(ref, v.type_needs, name) : ref;
+      const variants = [
+        ref,
+        replaceOnce(ref, v.colors, name),
+        replaceOnce(typed, v.type, name),
+        replaceOnce(ref, [v.title, ""], name),
+        replaceOnce(ref, v.shift, name),
+      ];
+      const [same, colors, type, title, shift] = await e.verifyBatch(variants.map((code) => ({
+        verifier: "chart_code",
+        response: "```python\n" + code + "\n```",
+        reference: { code: ref },
+      })));
+      for (const r of [same, colors, type, title, shift]) assert.equal(r.error, null, JSON.stringify(r.error));
+      assert.ok(same.reward! >= 0.99, `${name} identical: ${same.reward}`);
+      const s = scores(same);
+      assert.ok(scores(colors).color < s.color, `${name} colors: ${JSON.stringify(scores(colors))}`);
+      assert.equal(scores(colors).text, 1, `${name} colors keep the text`);
+      assert.equal(scores(colors).layout, 1, `${name} colors keep the layout`);
+      assert.ok(scores(type).type < s.type, `${name} type: ${JSON.stringify(scores(type))}`);
+      assert.ok(scores(title).text < s.text, `${name} title: ${JSON.stringify(scores(title))}`);
+      assert.ok(scores(shift).image < s.image, `${name} shift: ${JSON.stringify(scores(shift))}`);
+      for (const r of [colors, type, title, shift]) {
+        assert.ok(r.reward! < same.reward!, `${name}: a variant scored ${r.reward} >= ${same.reward}`);
+        assert.ok(r.reward! > 0, `${name}: a variant that draws data scored 0`);
+      }
+    });
+  }
+});
+
+Deno.test("chart_code: an image reference is compared by image only", opts, async () => {
+  const e = await chartEngine();
+  // A 20x20 PNG made by the sandbox itself is not available here: use the bar chart rendered as PNG by the test.
+  const png = await renderPng(reference);
+  const r = await e.verifyOne({ verifier: "chart_code", response: reference, reference: { image: png } });
+  assert.equal(r.error, null, JSON.stringify(r.error));
+  assert.equal(scores(r).text, null);
+  assert.ok(scores(r).image > 0.9, JSON.stringify(r.details));
+});
+
+/** A PNG of a chart, made with the system's python3 outside any server path (test data only). */
+async function renderPng(code: string): Promise<string> {
+  const dir = await Deno.makeTempDir();
+  try {
+    const script = `${code.replace(/plt\.savefig\([^)]*\)/, "")}\nplt.savefig(${JSON.stringify(`${dir}/out.png`)})`;
+    const { code: exit } = await new Deno.Command("/usr/bin/python3", {
+      args: ["-c", script],
+      env: { MPLBACKEND: "Agg", MPLCONFIGDIR: dir },
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    assert.equal(exit, 0);
+    const bytes = await Deno.readFile(`${dir}/out.png`);
+    let text = "";
+    for (const b of bytes) text += String.fromCharCode(b);
+    return btoa(text);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("chart_code: options are checked (size, chartmimic needs code)", opts, async () => {
+  const e = await chartEngine();
+  const big = await e.verifyOne({
+    verifier: "chart_code",
+    response: reference,
+    reference: { code: reference },
+    options: { figsize: [32, 32], dpi: 200 },
+  });
+  assert.equal(big.error?.code, "invalid_request");
+  const cm = await e.verifyOne({
+    verifier: "chart_code",
+    response: reference,
+    reference: { image: "iVBORw0KGgo=" },
+    options: { profile: "chartmimic" },
+  });
+  assert.equal(cm.error?.code, "invalid_request");
+});
+
+Deno.test("RenderPool: replaces a process after N jobs and leaves no process behind", opts, async () => {
+  const pool = new RenderPool({ size: 1, jobsPerProcess: 2 });
+  const job = { kind: "code" as const, code: reference, width: 64, height: 48, timeoutMs: 5000 };
+  for (let i = 0; i < 3; i++) {
+    const r = await pool.render(job);
+    assert.ok("frame" in r && r.frame.pixels?.length === 64 * 48 * 4);
+  }
+  assert.ok(pool.stats.recycled >= 1);
+  await pool.close();
+  await engine?.close();
+  engine = null;
+  await noSandboxesLeft();
+});
