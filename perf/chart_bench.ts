@@ -21,7 +21,11 @@ function charts(): string[] {
   return out;
 }
 
-async function runAll<T>(items: T[], concurrency: number, run: (item: T) => Promise<void>): Promise<number[]> {
+async function runAll<T>(
+  items: T[],
+  concurrency: number,
+  run: (item: T) => Promise<void>,
+): Promise<number[]> {
   const latencies: number[] = [];
   let next = 0;
   await Promise.all(Array.from({ length: concurrency }, async () => {
@@ -36,9 +40,10 @@ async function runAll<T>(items: T[], concurrency: number, run: (item: T) => Prom
 }
 
 async function coldRender(code: string, dir: string, i: number): Promise<void> {
-  const script = `import matplotlib\nmatplotlib.use("Agg")\n${code}\nimport matplotlib.pyplot as plt\nplt.savefig(${
-    JSON.stringify(`${dir}/${i}.png`)
-  })\n`;
+  const script =
+    `import matplotlib\nmatplotlib.use("Agg")\n${code}\nimport matplotlib.pyplot as plt\nplt.savefig(${
+      JSON.stringify(`${dir}/${i}.png`)
+    })\n`;
   const { code: exit } = await new Deno.Command("/usr/bin/python3", {
     args: ["-c", script],
     cwd: dir,
@@ -113,7 +118,9 @@ export async function benchCharts(): Promise<string[]> {
   return [
     `| (a) chart_code: warm sandbox pool, ${CHARTS} fixture charts, ${concurrency} at a time | ${
       perSecond(CHARTS, a)
-    } charts/s | p50 ${ms(quantile(warm, 0.5))}, p99 ${ms(quantile(warm, 0.99))} per chart (render, trace, 400x300 pixels) |`,
+    } charts/s | p50 ${ms(quantile(warm, 0.5))}, p99 ${
+      ms(quantile(warm, 0.99))
+    } per chart (render, trace, 400x300 pixels) |`,
     `| (b) one cold \`python3\` per chart (no sandbox), same charts and concurrency | ${
       perSecond(CHARTS, b)
     } charts/s | p50 ${ms(quantile(cold, 0.5))}, p99 ${ms(quantile(cold, 0.99))} per chart |`,

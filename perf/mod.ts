@@ -2,6 +2,7 @@
  * `deno task perf`: every benchmark, printed as the Markdown table that goes into the README.
  * Run on an otherwise idle machine; numbers vary by a few percent between runs.
  */
+import { benchCharts } from "./chart_bench.ts";
 import { benchMath } from "./math_bench.ts";
 import { benchRec } from "./rec_bench.ts";
 
@@ -13,5 +14,6 @@ const rows = [
   "| --- | --- | --- |",
   ...(await benchRec()),
   ...(await benchMath()),
+  ...(await benchCharts()),
 ];
 console.log(rows.join("\n"));

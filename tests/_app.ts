@@ -2,6 +2,7 @@
 import { createApp } from "../routes/mod.ts";
 import { createEngine, type Engine, VERIFIERS } from "../verifiers/mod.ts";
 import type { Hono } from "hono";
+import { ensureChartDeps } from "../verifiers/chart_code/ensure_deps.ts";
 
 /** Runs `body` with a real engine (real sandbox processes) and an app; closes the engine after. */
 export async function withApp(
@@ -15,6 +16,8 @@ export async function withApp(
   },
   body: (app: Hono, engine: Engine) => Promise<void>,
 ): Promise<void> {
+  // chart_code needs Debian's matplotlib and bubblewrap (installed here when missing, as root).
+  await ensureChartDeps();
   const engine = await createEngine(VERIFIERS, {
     workers: options.workers ?? 2,
     maxQueueItems: options.maxQueueItems,

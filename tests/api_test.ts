@@ -18,6 +18,7 @@ Deno.test("HTTP API", async (t) => {
       assert.equal(body.status, "ok");
       assert.equal(body.max_body_bytes, 64 * 1024 * 1024);
       assert.deepEqual(Object.keys(body.verifiers).sort(), [
+        "chart_code",
         "format",
         "gui_action",
         "iou",
@@ -189,6 +190,7 @@ Deno.test("HTTP API", async (t) => {
       }
       const variants = doc.components.schemas.Item.oneOf.map((v: { title: string }) => v.title).sort();
       assert.deepEqual(variants, [
+        "chart_code",
         "format",
         "gui_action",
         "iou",

@@ -65,7 +65,9 @@ const badInputs: [string, string, string[]][] = [
   ]],
   [
     "reading the project's files",
-    `import matplotlib.pyplot as plt\nplt.title(open(${JSON.stringify(new URL("../README.md", import.meta.url).pathname)}).read())`,
+    `import matplotlib.pyplot as plt\nplt.title(open(${
+      JSON.stringify(new URL("../README.md", import.meta.url).pathname)
+    }).read())`,
     ["render_failed"],
   ],
   [
@@ -91,29 +93,37 @@ const badInputs: [string, string, string[]][] = [
   ["killing the renderer", "import signal, os\nos.kill(1, signal.SIGKILL)", ["render_failed"]],
 ];
 
-Deno.test("chart_code: each bad input is contained and gets a verdict within its deadline", opts, async (t) => {
-  const e = await chartEngine();
-  for (const [title, code, reasons] of badInputs) {
-    await t.step(title, async () => {
-      const started = performance.now();
+Deno.test(
+  "chart_code: each bad input is contained and gets a verdict within its deadline",
+  opts,
+  async (t) => {
+    const e = await chartEngine();
+    for (const [title, code, reasons] of badInputs) {
+      await t.step(title, async () => {
+        const started = performance.now();
+        const r = await e.verifyOne({
+          verifier: "chart_code",
+          response: "```python\n" + code + "\n```",
+          reference: { code: reference },
+          options: { timeout_ms: 3000 },
+        });
+        const ms = performance.now() - started;
+        assert.equal(r.error, null, JSON.stringify(r.error));
+        assert.equal(r.reward, 0);
+        assert.ok(reasons.includes(String(r.details?.reason)), `${title}: ${JSON.stringify(r.details)}`);
+        assert.ok(ms < 3000 + 4000, `${title} took ${ms} ms`);
+      });
+    }
+    await t.step("the pool recovers: the reference's own code still scores 1", async () => {
       const r = await e.verifyOne({
         verifier: "chart_code",
-        response: "```python\n" + code + "\n```",
+        response: reference,
         reference: { code: reference },
-        options: { timeout_ms: 3000 },
       });
-      const ms = performance.now() - started;
-      assert.equal(r.error, null, JSON.stringify(r.error));
-      assert.equal(r.reward, 0);
-      assert.ok(reasons.includes(String(r.details?.reason)), `${title}: ${JSON.stringify(r.details)}`);
-      assert.ok(ms < 3000 + 4000, `${title} took ${ms} ms`);
+      assert.equal(r.reward, 1, JSON.stringify(r.details));
     });
-  }
-  await t.step("the pool recovers: the reference's own code still scores 1", async () => {
-    const r = await e.verifyOne({ verifier: "chart_code", response: reference, reference: { code: reference } });
-    assert.equal(r.reward, 1, JSON.stringify(r.details));
-  });
-});
+  },
+);
 
 Deno.test("chart_code: code that never calls savefig is still rendered and scored", opts, async () => {
   const e = await chartEngine();
@@ -124,7 +134,10 @@ Deno.test("chart_code: code that never calls savefig is still rendered and score
 
 Deno.test("chart_code: code after savefig counts (the final figure state is captured)", opts, async () => {
   const e = await chartEngine();
-  const code = reference.replace('plt.savefig("bar.png")', 'plt.savefig("bar.png")\nax.set_title("Changed later")');
+  const code = reference.replace(
+    'plt.savefig("bar.png")',
+    'plt.savefig("bar.png")\nax.set_title("Changed later")',
+  );
   const r = await e.verifyOne({ verifier: "chart_code", response: code, reference: { code: reference } });
   assert.ok(scores(r).text < 1, JSON.stringify(r.details));
 });
@@ -202,7 +215,9 @@ Deno.test("chart_code: fixture variants move the scores as expected (12 charts)"
         response: "```python\n" + code + "\n```",
         reference: { code: ref },
       })));
-      for (const r of [same, colors, type, title, shift]) assert.equal(r.error, null, JSON.stringify(r.error));
+      for (const r of [same, colors, type, title, shift]) {
+        assert.equal(r.error, null, JSON.stringify(r.error));
+      }
       assert.ok(same.reward! >= 0.99, `${name} identical: ${same.reward}`);
       const s = scores(same);
       assert.ok(scores(colors).color < s.color, `${name} colors: ${JSON.stringify(scores(colors))}`);
@@ -233,7 +248,9 @@ Deno.test("chart_code: an image reference is compared by image only", opts, asyn
 async function renderPng(code: string): Promise<string> {
   const dir = await Deno.makeTempDir();
   try {
-    const script = `${code.replace(/plt\.savefig\([^)]*\)/, "")}\nplt.savefig(${JSON.stringify(`${dir}/out.png`)})`;
+    const script = `${code.replace(/plt\.savefig\([^)]*\)/, "")}\nplt.savefig(${
+      JSON.stringify(`${dir}/out.png`)
+    })`;
     const { code: exit } = await new Deno.Command("/usr/bin/python3", {
       args: ["-c", script],
       env: { MPLBACKEND: "Agg", MPLCONFIGDIR: dir },

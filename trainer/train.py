@@ -243,7 +243,9 @@ def main(argv=None):
     for step in range(start_step, args.steps):
         t0 = time.monotonic()
         last = step + 1 == args.steps
-        upcoming = None if (args.no_overlap or last) else make_rollout(policy, task, rewards, rng, args)
+        # Also after the last step: the checkpoint then holds the next batch, and a longer rerun with
+        # --resume --steps N continues exactly as an uninterrupted run would have.
+        upcoming = None if args.no_overlap else make_rollout(policy, task, rewards, rng, args)
         t1 = time.monotonic()
         scored = pending["future"].result()  # pauses here, retrying, while Arbiter is down
         t2 = time.monotonic()
@@ -303,7 +305,7 @@ def main(argv=None):
             f"{dict(scored.errors) or ''}| clip {stats['clip_frac']:.3f} | {t3 - t0:.2f} s", record)
 
         # 6d. Next batch (already generated when overlapping), evaluation, checkpoint.
-        pending = upcoming if upcoming is not None else (None if last else make_rollout(policy, task, rewards, rng, args))
+        pending = upcoming if upcoming is not None else make_rollout(policy, task, rewards, rng, args)
         if (step + 1) % args.eval_every == 0 or last:
             evaluate(step + 1)
         if (step + 1) % args.ckpt_every == 0 or last:

@@ -1,4 +1,5 @@
 /** The dispatch table: every verifier the server offers, by name (the name is also its kernel's). */
+import { chartCodeVerifier } from "./chart_code/mod.ts";
 import { formatVerifier } from "./format/mod.ts";
 import { guiActionVerifier } from "./gui_action/mod.ts";
 import { iouVerifier } from "./iou/mod.ts";
@@ -8,6 +9,7 @@ import { repetitionVerifier } from "./repetition/mod.ts";
 import type { WasmVerifier } from "./types.ts";
 
 export const VERIFIERS: Record<string, WasmVerifier> = {
+  [chartCodeVerifier.name]: chartCodeVerifier,
   [formatVerifier.name]: formatVerifier,
   [guiActionVerifier.name]: guiActionVerifier,
   [iouVerifier.name]: iouVerifier,

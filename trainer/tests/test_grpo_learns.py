@@ -24,7 +24,7 @@ import torch
 TRAINER = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPO = os.path.dirname(TRAINER)
 SEED = 0
-GRPO_STEPS = 100
+GRPO_STEPS = 60
 MARGIN = 0.12  # GRPO must beat the warm-up's held-out accuracy by this much (absolute)
 CONTROL_SLACK = 0.03  # shuffled rewards may not beat the warm-up by more than this
 

@@ -22,14 +22,18 @@ export const chartExamples: VerifierExample[] = [
     expected: {
       reward: 1,
       correct: true,
-      details: { reason: null, profile: "default", scores: { text: 1, layout: 1, type: 1, color: 1, image: 1 } },
+      details: {
+        reason: null,
+        profile: "default",
+        scores: { text: 1, layout: 1, type: 1, color: 1, image: 1 },
+      },
     },
   },
   {
     title: "a line instead of bars: the chart type and colors are wrong",
     item: { response: "```python\n" + lineChart + "\n```", reference: { code: barChart } },
     expected: {
-      reward: 0.5815627757533955,
+      reward: 0.5811518048685366,
       correct: false,
       details: { reason: "wrong", scores: { text: 1, layout: 1, type: 0, color: 0 } },
     },

@@ -24,7 +24,10 @@ function fences(text: string): Fence[] {
     if (lineEnd < 0) break;
     const close = text.indexOf("```", lineEnd + 1);
     if (close < 0) break;
-    out.push({ info: text.slice(open + 3, lineEnd).trim().toLowerCase(), body: text.slice(lineEnd + 1, close) });
+    out.push({
+      info: text.slice(open + 3, lineEnd).trim().toLowerCase(),
+      body: text.slice(lineEnd + 1, close),
+    });
     at = close + 3;
   }
   return out;

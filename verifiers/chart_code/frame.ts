@@ -44,7 +44,11 @@ export interface RenderFrame {
 const decoder = new TextDecoder("utf-8", { fatal: false });
 
 /** Reads one frame for a job of `width` x `height`; null when the stream ended or broke the protocol. */
-export async function readFrame(reader: ByteReader, width: number, height: number): Promise<RenderFrame | null> {
+export async function readFrame(
+  reader: ByteReader,
+  width: number,
+  height: number,
+): Promise<RenderFrame | null> {
   const head = await reader.readExact(FRAME_HEADER_BYTES);
   if (head === null) return null;
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);

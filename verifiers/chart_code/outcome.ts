@@ -34,7 +34,9 @@ export function classifyRender(result: RenderResult): CachedRender | ChartVerdic
       if (frame.signal === SIGXCPU || frame.signal === SIGKILL) {
         return verdict("too_complex", "cpu_or_memory", `killed by signal ${frame.signal}`);
       }
-      if (frame.signal === SIGXFSZ) return verdict("too_complex", "file_size", "wrote past the file size limit");
+      if (frame.signal === SIGXFSZ) {
+        return verdict("too_complex", "file_size", "wrote past the file size limit");
+      }
       return verdict("render_failed", "crashed", `killed by signal ${frame.signal}`);
     case Outcome.BadOutput:
       return verdict("render_failed", "malformed_output", "the rendering broke the sandbox's protocol");

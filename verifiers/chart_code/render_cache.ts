@@ -26,12 +26,12 @@ export class RenderCache {
   }
 
   /** The cached rendering, or the result of `make` (kept when it is a rendering). */
-  async get<T>(key: string, make: () => Promise<T | CachedRender>): Promise<T | CachedRender> {
+  get<T>(key: string, make: () => Promise<T | CachedRender>): Promise<T | CachedRender> {
     const hit = this.entries.get(key);
     if (hit) {
       this.entries.delete(key);
       this.entries.set(key, hit);
-      return hit;
+      return Promise.resolve(hit);
     }
     const pending = this.inFlight.get(key) as Promise<T | CachedRender> | undefined;
     if (pending) return pending;

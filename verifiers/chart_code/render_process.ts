@@ -94,7 +94,11 @@ export class RenderProcess {
       const frame = await Promise.race([readFrame(this.reader, job.width, job.height), backstop]);
       if (frame === "deadline") {
         this.kill();
-        return { fault: "deadline", message: `the sandbox passed the ${job.timeoutMs} ms deadline`, ms: ms() };
+        return {
+          fault: "deadline",
+          message: `the sandbox passed the ${job.timeoutMs} ms deadline`,
+          ms: ms(),
+        };
       }
       if (frame === null || frame.id !== id) {
         this.kill();

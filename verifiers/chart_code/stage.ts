@@ -60,15 +60,19 @@ export function createChartStage(getPool: () => RenderPool, cache: RenderCache) 
           ...size,
           timeoutMs: refTimeout,
         }),
-        reference.image === undefined
-          ? null
-          : cachedRender(pool, cache, { kind: "image", pngBase64: reference.image, ...size, timeoutMs: refTimeout }),
+        reference.image === undefined ? null : cachedRender(pool, cache, {
+          kind: "image",
+          pngBase64: reference.image,
+          ...size,
+          timeoutMs: refTimeout,
+        }),
       ]);
       for (const [name, ref] of [["code", refCode], ["image", refImage]] as const) {
         if (ref !== null && !("pixels" in ref)) {
           return {
             error: {
-              code: "internal",
+              // The caller's reference is at fault, not the candidate: no verdict, a caller error.
+              code: "invalid_request",
               message: `The reference ${name} did not render (${ref.details.problem}${
                 ref.details.message ? `: ${ref.details.message}` : ""
               })`,
@@ -77,13 +81,20 @@ export function createChartStage(getPool: () => RenderPool, cache: RenderCache) 
         }
       }
       if (!("pixels" in candidate)) {
-        return { verdict: { ...candidate, details: { ...candidate.details, extraction: extracted.extraction } } };
+        return {
+          verdict: { ...candidate, details: { ...candidate.details, extraction: extracted.extraction } },
+        };
       }
       const refPixels = ((refImage ?? refCode) as CachedRender).pixels;
       const refTrace = refCode === null ? null : (refCode as CachedRender).trace;
       return { input: kernelInput(width, height, candidate, { pixels: refPixels, trace: refTrace }) };
     } catch (error) {
-      return { error: { code: "sandbox_unavailable", message: `The chart sandbox could not run: ${(error as Error).message}` } };
+      return {
+        error: {
+          code: "sandbox_unavailable",
+          message: `The chart sandbox could not run: ${(error as Error).message}`,
+        },
+      };
     }
   };
 }
