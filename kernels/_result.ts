@@ -25,3 +25,10 @@ export function finishResult(w: JsonWriter): ArrayBuffer {
   w.endObject();
   return w.finish();
 }
+
+/** The verdict for an item whose bytes have no parameters (no 0x00 separator): a host bug, reported. */
+export function noParameters(): ArrayBuffer {
+  const w = beginResult(0, false, "parse_error");
+  w.key("problem").str("no_parameters");
+  return finishResult(w);
+}

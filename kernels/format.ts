@@ -4,7 +4,7 @@
 
 import { emit, itemLen, itemPtr } from "./_abi";
 import { JsonKind, parseParams } from "./_json";
-import { beginResult, finishResult } from "./_result";
+import { beginResult, finishResult, noParameters } from "./_result";
 import { indexOfAscii, indexOfByte, isBlank, matchesAt } from "./_text";
 
 // What the host glue (verifiers/format/mod.ts) writes when no tags are given.
@@ -39,11 +39,7 @@ function scoreItem(): ArrayBuffer {
   const ptr = itemPtr();
   const end = itemLen();
   const sep = indexOfByte(ptr, end, 0, 0); // the separator (as separatorAt() finds it, eight bytes at a time)
-  if (sep < 0) {
-    const w = beginResult(0, false, "parse_error");
-    w.key("problem").str("no_parameters");
-    return finishResult(w);
-  }
+  if (sep < 0) return noParameters();
   const tags = new Array<string>();
   const openTags = new Array<string>();
   const closeTags = new Array<string>();

@@ -9,7 +9,7 @@ import { writeCommon } from "./_iou_explain";
 import { IouParams, MODE_DETECTION, MODE_POINT, MODE_REC, MODE_TEMPORAL, readIouParams } from "./_iou_params";
 import { scorePoint, scoreRec, scoreTemporal } from "./_iou_single";
 import { vlmR1Detection, vlmR1Rec } from "./_iou_vlm_r1";
-import { beginResult, finishResult } from "./_result";
+import { beginResult, finishResult, noParameters } from "./_result";
 import { extractShapes } from "./_shapes";
 import { answerRegion, indexOfByte, isBlank, lastFence, Span } from "./_text";
 
@@ -24,11 +24,7 @@ function scoreItem(): ArrayBuffer {
   const ptr = itemPtr();
   const len = itemLen();
   const sep = indexOfByte(ptr, len, 0, 0); // the separator (as separatorAt() finds it, eight bytes at a time)
-  if (sep < 0) {
-    const w = beginResult(0, false, "parse_error");
-    w.key("problem").str("no_parameters");
-    return finishResult(w);
-  }
+  if (sep < 0) return noParameters();
   let p = readIouParamsFast(ptr, sep);
   const fastParams = p !== null;
   if (p === null) p = readIouParams(parseParams(ptr, sep));

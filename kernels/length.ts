@@ -6,7 +6,7 @@
 
 import { emit, itemLen, itemPtr, separatorAt } from "./_abi";
 import { parseParams } from "./_json";
-import { beginResult, finishResult } from "./_result";
+import { beginResult, finishResult, noParameters } from "./_result";
 
 export { input, output_len } from "./_abi";
 
@@ -44,11 +44,7 @@ function scoreItem(): ArrayBuffer {
   const ptr = itemPtr();
   const end = itemLen();
   const sep = separatorAt();
-  if (sep < 0) {
-    const w = beginResult(0, false, "parse_error");
-    w.key("problem").str("no_parameters");
-    return finishResult(w);
-  }
+  if (sep < 0) return noParameters();
   const p = parseParams(ptr, sep);
   const unitValue = p.get("unit");
   const unit = unitValue === null ? "chars" : unitValue.str;
