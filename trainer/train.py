@@ -21,6 +21,7 @@ import time
 
 import torch
 
+sys.dont_write_bytecode = True  # no __pycache__ folders in the checkout
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from arbiter_rewards import ArbiterRewards  # noqa: E402
 from policy import CharPolicy, CharTokenizer, HFPolicy, PromptBatch, completion_logprobs, mask_after_eos  # noqa: E402
@@ -287,6 +288,9 @@ def main(argv=None):
                 clipped = ((ratio < clip_low) | (ratio > clip_high)).float()
                 stats["clip_frac"] = ((clipped * m).sum() / m.sum()).item()
         t3 = time.monotonic()
+        if upcoming is None:  # --no_overlap: sample the next batch only now, with the updated policy
+            upcoming = make_rollout(policy, task, rewards, rng, args)
+        pending, t4 = upcoming, time.monotonic()
 
         # 6c. Log what tells a run apart: rewards, each component, no-verdicts, dead groups, time split.
         record = {"kind": "step", "step": step + 1, "reward_mean": r.mean().item(), "reward_std": r.std().item(),
@@ -296,16 +300,15 @@ def main(argv=None):
                   "substituted": scored.substituted, "errors": dict(scored.errors), "zero_var_groups": zero_var,
                   "loss": loss.item(), "grad_norm": float(grad_norm), **stats,
                   "completion_tokens": mask.sum(1).mean().item(),
-                  "seconds": {"generate": t1 - t0, "reward_wait": t2 - t1, "update": t3 - t2,
+                  "seconds": {"generate": (t1 - t0) + (t4 - t3), "reward_wait": t2 - t1, "update": t3 - t2,
                               "arbiter_call": scored.seconds}}
         history.append(record)
         comps = " ".join(f"{k} {v:.2f}" for k, v in record["components"].items())
         log(f"step {step + 1:4d} | reward {record['reward_mean']:.3f}±{record['reward_std']:.3f} | {comps} "
             f"| acc {record['sample_accuracy']:.3f} | zero-var {zero_var:.2f} | no-verdict {scored.substituted} "
-            f"{dict(scored.errors) or ''}| clip {stats['clip_frac']:.3f} | {t3 - t0:.2f} s", record)
+            f"{dict(scored.errors) or ''}| clip {stats['clip_frac']:.3f} | {t4 - t0:.2f} s", record)
 
-        # 6d. Next batch (already generated when overlapping), evaluation, checkpoint.
-        pending = upcoming if upcoming is not None else make_rollout(policy, task, rewards, rng, args)
+        # 6d. Evaluation and checkpoint (which holds `pending`, the batch for the next step).
         if (step + 1) % args.eval_every == 0 or last:
             evaluate(step + 1)
         if (step + 1) % args.ckpt_every == 0 or last:
