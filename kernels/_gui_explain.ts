@@ -7,7 +7,8 @@ import { JsonWriter } from "./_writer";
 /** Longest text (in UTF-16 units) copied into the details; longer texts are cut with "…". */
 const MAX_SHOWN_TEXT: i32 = 200;
 
-function shown(s: string): string {
+/** A text as the details show it: cut after MAX_SHOWN_TEXT units with "…". */
+export function shown(s: string): string {
   return s.length <= MAX_SHOWN_TEXT ? s : s.substring(0, MAX_SHOWN_TEXT) + "\u2026";
 }
 

@@ -23,7 +23,8 @@ function heapUsed(): usize {
   return __alloc(1) - __heap_base;
 }
 
-function deepestBracket(ptr: usize, start: i32, end: i32): i32 {
+/** The deepest nesting of brackets ([, {, ( and their closers, wherever they are) in [start, end). */
+export function deepestBracket(ptr: usize, start: i32, end: i32): i32 {
   let depth = 0;
   let deepest = 0;
   for (let i = start; i < end; i++) {
@@ -36,7 +37,8 @@ function deepestBracket(ptr: usize, start: i32, end: i32): i32 {
   return deepest;
 }
 
-function tupleLooksNumeric(base: usize, len: i32, at: i32): bool {
+/** True when the '(' at `at` opens a tuple of numbers (a digit, '-' or '.' after spaces). */
+export function tupleLooksNumeric(base: usize, len: i32, at: i32): bool {
   let i = at + 1;
   while (i < len && isSpaceByte(<i32>load<u8>(base + <usize>i))) i++;
   if (i >= len) return false;

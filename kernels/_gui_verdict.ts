@@ -42,7 +42,7 @@ export function plainVerdict(p: GuiParams, extraction: string, reason: string, p
 }
 
 /** The action in reference pixels. */
-function mapped(a: GuiAction, p: GuiParams): GuiAction {
+export function mapped(a: GuiAction, p: GuiParams): GuiAction {
   const m = new GuiAction();
   m.type = a.type;
   m.name = a.name;
@@ -60,7 +60,8 @@ function mapped(a: GuiAction, p: GuiParams): GuiAction {
   return m;
 }
 
-function finite(a: GuiAction): bool {
+/** True when every coordinate of the action is finite. */
+export function finite(a: GuiAction): bool {
   if (a.hasPoint && !(isFinite(a.x) && isFinite(a.y))) return false;
   if (a.hasEnd && !(isFinite(a.ex) && isFinite(a.ey))) return false;
   if (a.hasBox && !(isFinite(a.x1) && isFinite(a.y1) && isFinite(a.x2) && isFinite(a.y2))) return false;
@@ -84,7 +85,8 @@ function candidatesOf(found: Found): GuiAction[] {
   return found.bare;
 }
 
-function weighted(p: GuiParams, accuracy: bool, m: MatchResult, format: bool): f64 {
+/** The reward: the weighted share of the parts that are right. */
+export function weighted(p: GuiParams, accuracy: bool, m: MatchResult, format: bool): f64 {
   const total = p.wAccuracy + p.wType + p.wTarget + p.wArgs + p.wFormat;
   if (!(total > 0)) return accuracy ? 1 : 0;
   let sum = 0.0;

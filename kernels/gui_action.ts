@@ -2,13 +2,15 @@
 // tool calls, UI-TARS and pyautogui calls, Python-literal lists), normalized and matched against a
 // reference action by a named profile. See verifiers/gui_action/README.md.
 
-import { emit, itemLen, itemPtr, separatorAt } from "./_abi";
+import { emit, itemLen, itemPtr } from "./_abi";
 import { extractActions } from "./_gui_extract";
-import { readGuiParams } from "./_gui_params";
+import { fastScore } from "./_gui_fast";
+import { readGuiParamsFast } from "./_gui_fast_params";
+import { GuiParams, readGuiParams } from "./_gui_params";
 import { judge, plainVerdict, Response } from "./_gui_verdict";
 import { parseParams } from "./_json";
 import { beginResult, finishResult } from "./_result";
-import { answerRegion, indexOfAscii, isBlank, Span } from "./_text";
+import { answerRegion, indexOfAscii, indexOfByte, isBlank, Span } from "./_text";
 
 export { input, output_len } from "./_abi";
 
@@ -33,16 +35,21 @@ function actionSpan(ptr: usize, start: i32, end: i32): Span {
 function scoreItem(): ArrayBuffer {
   const ptr = itemPtr();
   const len = itemLen();
-  const sep = separatorAt();
+  const sep = indexOfByte(ptr, len, 0, 0); // the separator, eight bytes at a time
   if (sep < 0) {
     const w = beginResult(0, false, "parse_error");
     w.key("problem").str("no_parameters");
     return finishResult(w);
   }
-  const p = readGuiParams(parseParams(ptr, sep));
+  const fast = readGuiParamsFast(ptr, sep);
+  const p: GuiParams = fast !== null ? fast : readGuiParams(parseParams(ptr, sep));
   const start = sep + 1;
   const span = actionSpan(ptr, start, len);
   if (isBlank(ptr, span.start, span.end)) return plainVerdict(p, span.via, "no_answer", null);
+  if (fast !== null) {
+    const scored = fastScore(ptr, start, len, span, p);
+    if (scored !== null) return scored;
+  }
   const found = extractActions(ptr, span);
   if (found.tooComplex) return plainVerdict(p, span.via, "too_complex", null);
   return judge(found, new Response(ptr, start, len, span, span.via), p);

@@ -608,3 +608,162 @@ Deno.test("`gui_action` a JSON action the kernel prints back parses to the same 
     { numRuns: 200 },
   );
 });
+
+// The kernel's fast paths (kernels/_gui_fast*.ts) read the host's compact parameters in one pass and
+// score an answer holding one action in a common shape; an unknown parameter key sends the very same
+// item down the general path (JSON tree, `extractActions`, `judge`). Both must give the same bytes.
+const rawEncoder = new TextEncoder();
+const rawDecoder = new TextDecoder();
+function rawScore(params: string, response: string): string {
+  const head = rawEncoder.encode(params);
+  const body = rawEncoder.encode(response);
+  const item = new Uint8Array(head.length + 1 + body.length);
+  item.set(head, 0);
+  item.set(body, head.length + 1);
+  return rawDecoder.decode(kernel.scoreBytes(item));
+}
+
+function fastAndGeneral(params: unknown, response: string): [string, string] {
+  const compact = JSON.stringify(params);
+  return [rawScore(compact, response), rawScore(compact.slice(0, -1) + ',"x":0}', response)];
+}
+
+const saidArb = fc.record({
+  action: fc.constantFrom(
+    "click",
+    "long_press",
+    "type",
+    "scroll",
+    "swipe",
+    "open_app",
+    "back",
+    "home",
+    "system_button",
+  ),
+  x: fc.integer({ min: -5, max: 3000 }),
+  y: fc.integer({ min: -5, max: 3000 }),
+  text: fc.oneof(
+    fc.constantFrom("hello", "Buy milk", "no input text", "  Hello   World ", "héllo"),
+    fc.string({ maxLength: 12 }),
+  ),
+  direction: fc.constantFrom("up", "down", "left", "right", "UP", "sideways"),
+  app: fc.constantFrom("Gmail", "Google Maps", "gmail"),
+  button: fc.constantFrom("Back", "home", "Enter", "menu"),
+  thought: fc.constantFrom("", "I tap the field.", "Scroll (slowly) to see more", "call f(x) first"),
+});
+type SaidArb = typeof saidArb extends fc.Arbitrary<infer T> ? T : never;
+
+function argsOf(a: SaidArb): Record<string, unknown> {
+  const o: Record<string, unknown> = { action: a.action };
+  if (["click", "long_press", "swipe"].includes(a.action)) o.coordinate = [a.x, a.y];
+  if (a.action === "swipe") o.coordinate2 = [a.x, a.y + 300];
+  if (a.action === "type" || a.action === "open_app") o.text = a.action === "type" ? a.text : a.app;
+  if (a.action === "scroll") o.direction = a.direction;
+  if (a.action === "system_button") o.button = a.button;
+  return o;
+}
+
+function singleQuoted(s: string): string {
+  return s.replaceAll("\\", "\\\\").replaceAll("'", "\\'").replaceAll("\n", "\\n");
+}
+
+const WRITERS: ((a: SaidArb) => string)[] = [
+  (a) => `<think>${a.thought}</think><answer>${JSON.stringify(argsOf(a))}</answer>`,
+  (a) =>
+    `${a.thought}\n<tool_call>\n${
+      JSON.stringify({ name: "mobile_use", arguments: argsOf(a) })
+    }\n</tool_call>`,
+  (a) => {
+    const box = `start_box='(${a.x},${a.y})'`;
+    const call = a.action === "type"
+      ? `type(content='${singleQuoted(a.text)}')`
+      : a.action === "scroll"
+      ? `scroll(${box}, direction='${a.direction}')`
+      : a.action === "open_app"
+      ? `open_app(app_name='${a.app}')`
+      : a.action === "back"
+      ? "press_back()"
+      : a.action === "home"
+      ? "press_home()"
+      : `${a.action}(${box})`;
+    return `Thought: ${a.thought}\nAction: ${call}`;
+  },
+];
+
+const REFERENCES: Record<string, unknown>[] = [
+  { action: "click", box: [100, 100, 300, 200] },
+  { action: "click", point: [540, 1200] },
+  { action: "long_press", point: [200, 300] },
+  { action: "type", text: "hello" },
+  { action: "scroll", direction: "down" },
+  { action: "open_app", app: "Gmail" },
+  { action: "back" },
+  { action: "home" },
+  { action: "enter" },
+  { action: "swipe", direction: "up" },
+  { action: "hotkey", keys: ["ctrl", "c"] },
+  { action: "terminate" },
+  { action: "click", absent: true },
+];
+
+const optionsArb = fc.record({
+  profile: fc.constantFrom(
+    "default",
+    "androidcontrol",
+    "aitw",
+    "gui_r1",
+    "ui_r1",
+    "screenspot",
+    "screenspot_pro",
+  ),
+  space: fc.constantFrom("pixel", "norm1000", "resize"),
+  screen: fc.constantFrom([1080, 2400], [1440, 3120], [1600, 2560]),
+});
+
+Deno.test("`gui_action` fast paths give the general path's exact bytes (property)", () => {
+  fc.assert(
+    fc.property(
+      saidArb,
+      fc.integer({ min: 0, max: WRITERS.length - 1 }),
+      fc.integer({ min: 0, max: REFERENCES.length - 1 }),
+      optionsArb,
+      fc.array(fc.constantFrom("(", "(1", "[", "{", "<point>", "\\", "'", "x(", " ", "é"), { maxLength: 2 }),
+      (said, writer, ref, o, noise) => {
+        const options: Record<string, unknown> = { profile: o.profile, image_size: o.screen };
+        if (o.space === "norm1000") options.coords = "norm1000";
+        if (o.space === "resize") options.resize = {};
+        const params = guiActionVerifier.params(REFERENCES[ref], options);
+        const response = WRITERS[writer](said);
+        const [fast, general] = fastAndGeneral(params, response);
+        assert.equal(fast, general);
+        assertVerdict(JSON.parse(fast));
+        // the same action twice is one action: the general path, the same verdict
+        assert.equal(rawScore(JSON.stringify(params), `${response}\n${response}`), fast);
+        // and with noise around the answer, whichever path takes it
+        const noisy = noise.join("") + response + noise.join("");
+        const [a, b] = fastAndGeneral(params, noisy);
+        assert.equal(a, b);
+      },
+    ),
+    { numRuns: 1500 },
+  );
+});
+
+Deno.test("`gui_action` parameters read from a kept prefix equal a fresh read", () => {
+  // items alternate between option sets, so kept prefixes are reused and replaced
+  const sets = [
+    { profile: "androidcontrol", image_size: [1080, 2400] },
+    { image_size: [1080, 2400], coords: "norm1000" },
+    { profile: "gui_r1", weights: { accuracy: 2, format: 1 } },
+    { profile: "aitw", image_size: [1440, 3120], resize: {}, click_threshold: 0.2 },
+  ];
+  const response = "Action: click(start_box='(150,150)')";
+  for (let i = 0; i < 200; i++) {
+    const params = guiActionVerifier.params(
+      { action: "click", box: [100 + i, 100, 200 + i, 200] },
+      sets[i % 4],
+    );
+    const [fast, general] = fastAndGeneral(params, response);
+    assert.equal(fast, general);
+  }
+});

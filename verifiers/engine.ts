@@ -88,6 +88,9 @@ export interface VerifierDescription {
 
 const encoder = new TextEncoder();
 
+/** Windows of items being prepared or scored at once per batch (each: workers × maxChunkItems). */
+const WINDOWS_IN_FLIGHT = 2;
+
 interface PreparedItem {
   /** Receives the item's result (the batch's slot, or a spec's leaf slot). */
   sink: (result: VerifyResult) => void;
@@ -134,6 +137,8 @@ export async function createEngine(
 /** Verifies items; see `createEngine`. */
 export class Engine {
   readonly metrics: EngineMetrics;
+  /** Items admitted and not yet answered, over all batches (the queue the 429 limit applies to). */
+  private pendingItems = 0;
   private readonly validator: ItemValidator;
 
   constructor(
@@ -216,50 +221,38 @@ export class Engine {
    * before any result is delivered, so a streaming response can still answer 429 or 503.
    */
   startBatch(rawItems: unknown[], batch: BatchOptions = {}): Promise<VerifyResult[]> {
-    const results: VerifyResult[] = new Array(rawItems.length);
-    const deliver = (index: number, result: VerifyResult) => {
-      results[index] = result;
-      this.metrics.record(result);
-      batch.onResult?.(index, result);
-    };
-    const groups = new Map<string, PreparedItem[]>();
-    const invalid: [number, VerifyResult][] = [];
-    const readies: (() => void)[] = [];
-    for (let index = 0; index < rawItems.length; index++) {
-      const prepared = this.prepareAny(rawItems[index], (result) => deliver(index, result));
-      if ("result" in prepared) {
-        invalid.push([index, prepared.result]);
-        continue;
-      }
-      for (const item of prepared.items) {
-        const name = item.head.verifier!;
-        let group = groups.get(name);
-        if (!group) groups.set(name, group = []);
-        group.push(item);
-      }
-      if (prepared.ready) readies.push(prepared.ready);
-    }
-    for (const name of groups.keys()) {
-      if (name in this.unavailable) {
+    // Admission first, cheaply and synchronously: a needed verifier that is unavailable, a full queue.
+    for (const raw of rawItems) {
+      const name = (raw as { verifier?: unknown } | null)?.verifier;
+      if (typeof name === "string" && name in this.unavailable) {
         throw new SandboxUnavailableError(`Verifier "${name}" is unavailable: ${this.unavailable[name]}`);
       }
     }
-    let valid = 0;
-    for (const group of groups.values()) valid += group.length;
-    const queued = this.pool.stats.queuedItems;
-    if (queued > 0 && queued + valid > this.options.maxQueueItems) {
+    const pending = this.pendingItems;
+    if (pending > 0 && pending + rawItems.length > this.options.maxQueueItems) {
       throw new OverloadedError(
-        `The verification queue is full (${queued} items waiting, limit ${this.options.maxQueueItems})`,
-        Math.max(1, Math.ceil(queued / 200_000)),
+        `The verification queue is full (${pending} items waiting, limit ${this.options.maxQueueItems})`,
+        Math.max(1, Math.ceil(pending / 200_000)),
       );
     }
-    for (const [index, result] of invalid) deliver(index, result);
-    for (const ready of readies) ready();
+    this.pendingItems += rawItems.length;
+
+    const results: VerifyResult[] = new Array(rawItems.length);
+    let delivered = 0;
+    let finish!: () => void;
+    const done = new Promise<void>((resolve) => finish = resolve);
+    const deliver = (index: number, result: VerifyResult) => {
+      results[index] = result;
+      this.metrics.record(result);
+      this.pendingItems--;
+      batch.onResult?.(index, result);
+      if (++delivered === rawItems.length) finish();
+    };
+    if (rawItems.length === 0) finish();
 
     const startedAt = performance.timeOrigin + performance.now();
     const deadlineAt = batch.budgetMs === undefined ? Infinity : startedAt + batch.budgetMs;
-    const requests: ChunkRequest[] = [];
-    const runs: Promise<unknown>[] = [];
+    const requests = new Set<ChunkRequest>();
     let budgetSpent = false;
     const runChunks = (items: PreparedItem[]) => {
       const started: Promise<unknown>[] = [];
@@ -271,27 +264,67 @@ export class Engine {
           continue;
         }
         const request = encodeChunk(chunk, deadlineAt);
-        requests.push(request);
-        started.push(this.pool.run(request, (position, outcome) => {
-          const item = chunk[position];
-          item.sink(this.resultOf(item, outcome, batch.budgetMs, budgetSpent));
-        }));
+        requests.add(request);
+        started.push(
+          this.pool.run(request, (position, outcome) => {
+            const item = chunk[position];
+            item.sink(this.resultOf(item, outcome, batch.budgetMs, budgetSpent));
+          }).finally(() => requests.delete(request)),
+        );
       }
       return Promise.all(started);
     };
-    for (const items of groups.values()) {
-      const verifier = this.table[items[0].head.verifier!];
-      if (verifier.stage) runs.push(this.stageItems(verifier, items).then(runChunks));
-      else runs.push(runChunks(items));
-    }
+
+    // Items are prepared (validated, parameters built, marshalled) a window at a time, and the
+    // next window while the sandbox scores the previous ones, so preparing overlaps scoring.
+    let next = 0;
+    let windowsInFlight = 0;
+    const pump = () => {
+      while (windowsInFlight < WINDOWS_IN_FLIGHT && next < rawItems.length) {
+        const end = Math.min(rawItems.length, next + this.options.workers * this.options.maxChunkItems);
+        const groups = new Map<string, PreparedItem[]>();
+        for (let index = next; index < end; index++) {
+          const prepared = this.prepareAny(rawItems[index], (result) => deliver(index, result));
+          if ("result" in prepared) {
+            deliver(index, prepared.result);
+            continue;
+          }
+          for (const item of prepared.items) {
+            const name = item.head.verifier!;
+            let group = groups.get(name);
+            if (!group) groups.set(name, group = []);
+            group.push(item);
+          }
+          prepared.ready?.();
+        }
+        next = end;
+        const runs: Promise<unknown>[] = [];
+        for (const items of groups.values()) {
+          const verifier = this.table[items[0].head.verifier!];
+          if (verifier.name in this.unavailable) {
+            for (const item of items) {
+              item.sink(noVerdict(item.head, "sandbox_unavailable", `Verifier "${verifier.name}" is unavailable`));
+            }
+          } else if (verifier.stage) runs.push(this.stageItems(verifier, items).then(runChunks));
+          else runs.push(runChunks(items));
+        }
+        windowsInFlight++;
+        Promise.all(runs).finally(() => {
+          windowsInFlight--;
+          pump();
+        });
+      }
+    };
+    pump();
+
     let budgetTimer: ReturnType<typeof setTimeout> | undefined;
-    if (batch.budgetMs !== undefined && runs.length > 0) {
+    if (batch.budgetMs !== undefined && delivered < rawItems.length) {
       budgetTimer = setTimeout(() => {
         budgetSpent = true;
         for (const request of requests) this.pool.cancel(request);
       }, batch.budgetMs);
     }
-    return Promise.all(runs).then(() => results).finally(() => clearTimeout(budgetTimer));
+    return done.then(() => results).finally(() => clearTimeout(budgetTimer));
   }
 
   /** Verifies one item (already known to be valid or not): its result. */
@@ -548,20 +581,6 @@ function encodeChunk(items: PreparedItem[], deadlineAt: number): ChunkRequest {
   let at = 0;
   // Encodes a string at `at`; what did not fit (non-ASCII text) is finished in a grown buffer.
   const write = (text: string) => {
-    // Short ASCII text is copied by hand: cheaper than a TextEncoder call for a few hundred bytes.
-    const n = text.length;
-    if (n <= 512 && at + n <= bytes.length) {
-      let i = 0;
-      for (; i < n; i++) {
-        const c = text.charCodeAt(i);
-        if (c >= 0x80) break;
-        bytes[at + i] = c;
-      }
-      if (i === n) {
-        at += n;
-        return;
-      }
-    }
     let rest = text;
     while (true) {
       const { read, written } = encoder.encodeInto(rest, bytes.subarray(at));

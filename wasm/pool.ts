@@ -274,7 +274,7 @@ export class WorkerPool {
     const reason = this.startupError ?? `Sandbox process exited with code ${status.code}`;
     this.replace(slot);
     if (job) {
-      for (const p of job.positions) {
+        for (const p of job.positions) {
         this.settle(job.chunk, p, { kind: "fault", fault: faultOf(p, reason), ms: 0 });
       }
     }

@@ -101,18 +101,38 @@ export const PROFILE_RULES: Record<Profile, { rules: GuiRules; weights: GuiWeigh
   screenspot_pro: { rules: STRICT, weights: BINARY },
 };
 
-/** The parameter object the `gui_action` kernel reads. */
+/**
+ * The parameter object the `gui_action` kernel reads. Compact: a member (or a rule, or a weight) that
+ * has the kernel's default is left out, so that the kernel reads a short object (the `default`
+ * profile, pixel coordinates, scale 1, screen unknown, the strict rules of `STRICT`, the weights of
+ * `BINARY`, no candidates); `ref` comes last, after the members that a batch's items share.
+ */
 export interface GuiActionKernelParams {
-  profile: Profile;
-  coords: "pixel" | "norm1000" | "norm1";
-  ref: Record<string, unknown>;
+  profile?: Profile;
+  coords?: "norm1000" | "norm1";
   /** An answer coordinate p maps to reference pixels as p / den * num: [numX, denX, numY, denY]. */
-  scale: [number, number, number, number];
-  /** [width, height] of the screenshot, [0, 0] when unknown. */
-  screen: [number, number];
-  rules: GuiRules;
-  weights: GuiWeights;
-  candidates: "none" | "aepo";
+  scale?: [number, number, number, number];
+  /** [width, height] of the screenshot, when known. */
+  screen?: [number, number];
+  /** The rules that differ from `STRICT`. */
+  rules?: Partial<GuiRules>;
+  /** The weights that differ from `BINARY`. */
+  weights?: Partial<GuiWeights>;
+  candidates?: "aepo";
+  ref: Record<string, unknown>;
+}
+
+/** The entries of `values` that differ from `defaults`, or undefined when there are none. */
+function changed<T extends object>(values: T, defaults: T): Partial<T> | undefined {
+  const out: Partial<T> = {};
+  let any = false;
+  for (const key of Object.keys(values) as (keyof T)[]) {
+    if (values[key] !== defaults[key]) {
+      out[key] = values[key];
+      any = true;
+    }
+  }
+  return any ? out : undefined;
 }
 
 interface Reference {
@@ -178,31 +198,62 @@ function scaleOf(options: Record<string, unknown>): [number, number, number, num
   return [1, 1, 1, 1];
 }
 
+/** Each profile's rules and weights as the kernel receives them: only what differs from its defaults. */
+const COMPACT: Record<string, { rules?: Partial<GuiRules>; weights?: Partial<GuiWeights> }> = Object
+  .fromEntries(
+    Object.entries(PROFILE_RULES).map(([name, { rules, weights }]) => [
+      name,
+      { rules: changed(rules, STRICT), weights: changed(weights, BINARY) },
+    ]),
+  );
+
 /** Builds the kernel parameters; throws `InvalidRequestError` for combinations the schema cannot rule out. */
 export function guiActionParams(reference: unknown, options: Record<string, unknown>): GuiActionKernelParams {
   const ref = reference as Reference;
   checkReference(ref);
   const profile = (options.profile ?? "default") as Profile;
   const base = PROFILE_RULES[profile];
-  const rules: GuiRules = { ...base.rules };
-  if (options.click_threshold !== undefined) rules.distance_threshold = options.click_threshold as number;
-  if (options.text_threshold !== undefined) rules.text_threshold = options.text_threshold as number;
   const image = options.image_size as [number, number] | undefined;
+  const distance = base.rules.distance;
   const pointOnly = TARGETED.has(ref.action) && ref.point && !ref.box;
-  if (!image && pointOnly && rules.distance !== "pixels") {
+  if (!image && pointOnly && distance !== "pixels") {
     throw new InvalidRequestError(
       `Profile "${profile}" measures click distance as a fraction of the screen: give "image_size".`,
     );
   }
-  const { action, ...rest } = ref;
+  let { rules, weights } = COMPACT[profile];
+  if (options.click_threshold !== undefined || options.text_threshold !== undefined) {
+    const all: GuiRules = { ...base.rules };
+    if (options.click_threshold !== undefined) all.distance_threshold = options.click_threshold as number;
+    if (options.text_threshold !== undefined) all.text_threshold = options.text_threshold as number;
+    rules = changed(all, STRICT);
+  }
+  if (options.weights) {
+    weights = changed({ ...BINARY, accuracy: 0, ...(options.weights as Partial<GuiWeights>) }, BINARY);
+  }
+  const coords = options.coords as GuiActionKernelParams["coords"] | "pixel" | undefined;
+  const scale = scaleOf(options);
+  // members left undefined are not written (JSON.stringify skips them); `ref` last: the kernel keeps
+  // what comes before it from an earlier item when the bytes repeat
   return {
-    profile,
-    coords: (options.coords ?? "pixel") as GuiActionKernelParams["coords"],
-    ref: { type: action, ...rest },
-    scale: scaleOf(options),
-    screen: image ? [image[0], image[1]] : [0, 0],
+    profile: profile === "default" ? undefined : profile,
+    coords: coords === "pixel" ? undefined : coords,
+    scale: scale[0] === 1 && scale[1] === 1 && scale[2] === 1 && scale[3] === 1 ? undefined : scale,
+    screen: image ? [image[0], image[1]] : undefined,
     rules,
-    weights: { ...BINARY, ...(options.weights ? { accuracy: 0 } : base.weights), ...(options.weights ?? {}) },
-    candidates: (options.candidates ?? "none") as GuiActionKernelParams["candidates"],
+    weights,
+    candidates: options.candidates === "aepo" ? "aepo" : undefined,
+    ref: {
+      type: ref.action,
+      point: ref.point,
+      box: ref.box,
+      end_point: ref.end_point,
+      text: ref.text,
+      direction: ref.direction,
+      keys: ref.keys,
+      app: ref.app,
+      status: ref.status,
+      absent: ref.absent,
+    },
   };
 }

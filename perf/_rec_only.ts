@@ -1,0 +1,2 @@
+import { benchRec } from "./rec_bench.ts";
+console.log((await benchRec()).join("\n"));

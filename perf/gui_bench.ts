@@ -1,0 +1,69 @@
+/**
+ * The `gui_action` benchmark of issue 4: (a) 100,000 mixed GUI actions (JSON actions, Qwen2.5-VL tool
+ * calls, UI-TARS calls; click, type, scroll, open_app, back; `default` and `androidcontrol`; pixel,
+ * norm1000 and smart_resize coordinates) through the engine, (b) a plain-TypeScript regex parser
+ * and matcher on the same items, in-process on one thread (the floor), and their ratio.
+ */
+import { createEngine, VERIFIERS } from "../verifiers/mod.ts";
+import { ItemValidator } from "../verifiers/validate.ts";
+import { scoreGuiBaseline } from "./baseline_gui.ts";
+import { guiItems } from "./gui_items.ts";
+import { median, perSecond, quantile } from "./stats.ts";
+
+const ITEMS = 100_000;
+const ROUNDS = 3;
+
+function latency(ms: number[]): string {
+  return `item p50 ${(quantile(ms, 0.5) * 1000).toFixed(1)} µs, p99 ${
+    (quantile(ms, 0.99) * 1000).toFixed(1)
+  } µs`;
+}
+
+/** Runs the measurements and returns the README's table rows. */
+export async function benchGui(): Promise<string[]> {
+  const items = guiItems(ITEMS);
+  const engine = await createEngine(VERIFIERS);
+  const rows: string[] = [];
+  try {
+    // (a) engine: median over rounds after one warm-up round.
+    await engine.verifyBatch(items.slice(0, 20_000));
+    const runs: number[] = [];
+    let itemMs: number[] = [];
+    let correct = 0;
+    for (let r = 0; r < ROUNDS; r++) {
+      const started = performance.now();
+      const results = await engine.verifyBatch(items);
+      runs.push(performance.now() - started);
+      itemMs = results.map((x) => x.ms);
+      correct = results.filter((x) => x.correct).length;
+    }
+    // (b) baseline on one thread, same items.
+    const validator = new ItemValidator(VERIFIERS, 8 * 1024 * 1024);
+    scoreGuiBaseline(validator, items.slice(0, 20_000));
+    const baseRuns: number[] = [];
+    let baseMs: number[] = [];
+    let baseCorrect = 0;
+    for (let r = 0; r < ROUNDS; r++) {
+      const started = performance.now();
+      const results = scoreGuiBaseline(validator, items);
+      baseRuns.push(performance.now() - started);
+      baseMs = results.map((x) => x.ms);
+      baseCorrect = results.filter((x) => x.correct).length;
+    }
+    const a = median(runs), b = median(baseRuns);
+    rows.push(
+      `| (a) gui_action: ${
+        ITEMS.toLocaleString("en-US")
+      } mixed actions (JSON, Qwen2.5-VL tool calls, UI-TARS) through the engine (${engine.options.workers} processes) | ${
+        perSecond(ITEMS, a)
+      } items/s | ${a.toFixed(0)} ms per 100k; ${latency(itemMs)}; ${correct} judged correct |`,
+      `| (b) gui_action: plain-TypeScript regex parser and matcher, same items, one thread (a floor, not a verifier) | ${
+        perSecond(ITEMS, b)
+      } items/s | ${b.toFixed(0)} ms per 100k; ${latency(baseMs)}; ${baseCorrect} judged correct |`,
+      `| gui_action (a) / (b) | **${(b / a).toFixed(2)}×** the baseline's throughput | |`,
+    );
+  } finally {
+    await engine.close();
+  }
+  return rows;
+}
