@@ -412,6 +412,7 @@ function afterRefKey(ptr: usize, n: i32): i32 {
 }
 
 let evictOdd = false;
+let lastSlot: i32 = 0;
 
 // f64 fields
 const F_NUM_X: i32 = 0;
@@ -517,6 +518,7 @@ function remember(p: GuiParams, refStart: i32): void {
   if (p.aepo) flags |= B_AEPO;
   putI(slot, I_FLAGS, flags);
   store<i32>(KEPT_LEN + (<usize>k << 2), refStart);
+  lastSlot = k;
 }
 
 function restore(k: i32): GuiParams {
@@ -587,16 +589,21 @@ function closes(): bool {
  * otherwise (then `readGuiParams(parseParams(…))` reads them, with the same result).
  */
 export function readGuiParamsFast(ptr: usize, len: i32): GuiParams | null {
-  const at = afterRefKey(ptr, min(len, PREFIX_CAP));
-  if (at > 0) {
-    const pair = slotOf(ptr, at);
-    const k = samePrefix(ptr, len, pair) ? pair : samePrefix(ptr, len, pair + 1) ? pair + 1 : -1;
-    if (k >= 0) {
-      R.start(ptr, load<i32>(KEPT_LEN + (<usize>k << 2)), len);
-      const kept = restore(k);
-      readRef(kept);
-      if (closes()) return kept;
+  // the slot of the previous item first (a batch that shares its options), then by the hash
+  let k = samePrefix(ptr, len, lastSlot) ? lastSlot : -1;
+  if (k < 0) {
+    const at = afterRefKey(ptr, min(len, PREFIX_CAP));
+    if (at > 0) {
+      const pair = slotOf(ptr, at);
+      k = samePrefix(ptr, len, pair) ? pair : samePrefix(ptr, len, pair + 1) ? pair + 1 : -1;
     }
+  }
+  if (k >= 0) {
+    lastSlot = k;
+    R.start(ptr, load<i32>(KEPT_LEN + (<usize>k << 2)), len);
+    const kept = restore(k);
+    readRef(kept);
+    if (closes()) return kept;
   }
   R.start(ptr, 0, len);
   const p = new GuiParams();

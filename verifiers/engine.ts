@@ -3,20 +3,12 @@
  * budgets, and turns every kernel outcome into a result of DESIGN.md §2. The HTTP API, the CLI and
  * the benchmark runner all go through it, so they all give the same result for the same item.
  */
-import { type ChunkRequest, type ItemOutcome, WorkerPool } from "../wasm/pool.ts";
-import { KERNEL_MAX_BYTES } from "../wasm/limits.ts";
+import { type ChunkRequest, WorkerPool } from "../wasm/pool.ts";
 import { EngineMetrics } from "./metrics.ts";
-import {
-  KernelVerdict,
-  noVerdict,
-  parseKernelOutput,
-  type ResultHead,
-  roundMs,
-  tooComplex,
-  verdict,
-  type VerifyResult,
-} from "./result.ts";
-import { InvalidRequestError, type StageItem, type WasmVerifier } from "./types.ts";
+import { noVerdict, verdict, type VerifyResult } from "./result.ts";
+import { InvalidRequestError, type WasmVerifier } from "./types.ts";
+import { encodeChunk, headOf, type PreparedItem } from "./_prepared.ts";
+import { resultOfOutcome } from "./_outcome.ts";
 import { ItemValidator, type ValidItem } from "./validate.ts";
 import { leavesOf, type SpecNode } from "./spec.ts";
 import { specError, specResult } from "./spec_result.ts";
@@ -86,23 +78,8 @@ export interface VerifierDescription {
   examples: WasmVerifier["examples"];
 }
 
-const encoder = new TextEncoder();
-
 /** Windows of items being prepared or scored at once per batch (each: workers × maxChunkItems). */
 const WINDOWS_IN_FLIGHT = 2;
-
-interface PreparedItem {
-  /** Receives the item's result (the batch's slot, or a spec's leaf slot). */
-  sink: (result: VerifyResult) => void;
-  head: ResultHead;
-  /** For a verifier with a host stage: what the stage needs (the response below is then unused). */
-  stageItem?: StageItem;
-  /** The stage's output: the kernel's input instead of the response. */
-  input?: Uint8Array;
-  params: string;
-  response: string;
-  timeoutMs: number;
-}
 
 /** Creates an engine over a dispatch table of verifiers; resolves once the sandbox is ready. */
 export async function createEngine(
@@ -259,7 +236,7 @@ export class Engine {
       for (const chunk of this.chunksOf(items)) {
         if (budgetSpent) {
           for (const item of chunk) {
-            item.sink(this.resultOf(item, { kind: "cancelled", ms: 0 }, batch.budgetMs, true));
+            item.sink(resultOfOutcome(item, { kind: "cancelled", ms: 0 }, batch.budgetMs, true));
           }
           continue;
         }
@@ -268,7 +245,7 @@ export class Engine {
         started.push(
           this.pool.run(request, (position, outcome) => {
             const item = chunk[position];
-            item.sink(this.resultOf(item, outcome, batch.budgetMs, budgetSpent));
+            item.sink(resultOfOutcome(item, outcome, batch.budgetMs, budgetSpent));
           }).finally(() => requests.delete(request)),
         );
       }
@@ -303,7 +280,9 @@ export class Engine {
           const verifier = this.table[items[0].head.verifier!];
           if (verifier.name in this.unavailable) {
             for (const item of items) {
-              item.sink(noVerdict(item.head, "sandbox_unavailable", `Verifier "${verifier.name}" is unavailable`));
+              item.sink(
+                noVerdict(item.head, "sandbox_unavailable", `Verifier "${verifier.name}" is unavailable`),
+              );
             }
           } else if (verifier.stage) runs.push(this.stageItems(verifier, items).then(runChunks));
           else runs.push(runChunks(items));
@@ -501,114 +480,4 @@ export class Engine {
     for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
     return chunks;
   }
-
-  private resultOf(
-    item: PreparedItem,
-    outcome: ItemOutcome,
-    budgetMs: number | undefined,
-    budgetSpent: boolean,
-  ): VerifyResult {
-    const head = item.head;
-    const ms = roundMs(outcome.ms);
-    switch (outcome.kind) {
-      case "output":
-        return kernelVerdict(head, outcome.text, ms);
-      case "timeout":
-        return tooComplex(head, "deadline", `Verification ran past its ${item.timeoutMs} ms deadline`, ms);
-      case "fault": {
-        const fault = outcome.fault;
-        if (fault.memoryBytes >= KERNEL_MAX_BYTES / 2 || fault.inputBytes >= KERNEL_MAX_BYTES / 4) {
-          return tooComplex(
-            head,
-            "memory",
-            `Verification exhausted the sandbox's ${KERNEL_MAX_BYTES >> 20} MiB memory cap`,
-            ms,
-          );
-        }
-        return noVerdict(
-          head,
-          "internal",
-          `The ${head.verifier} kernel failed (${fault.kind}: ${fault.message})`,
-          ms,
-        );
-      }
-      case "budget":
-        return noVerdict(
-          head,
-          "overloaded",
-          `The batch's budget_ms of ${budgetMs} ms ran out while this item ran`,
-          ms,
-        );
-      case "cancelled":
-        return budgetSpent
-          ? noVerdict(
-            head,
-            "overloaded",
-            `The batch's budget_ms of ${budgetMs} ms ran out before this item ran`,
-          )
-          : noVerdict(head, "sandbox_unavailable", "The server is shutting down");
-    }
-  }
-}
-
-/** The id and verifier an item claims, as far as they can be read (for results of invalid items). */
-function headOf(raw: unknown): ResultHead {
-  const item = (raw !== null && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
-  const head: ResultHead = {
-    verifier: typeof item.verifier === "string" ? item.verifier : null,
-    version: null,
-  };
-  if (typeof item.id === "string") head.id = item.id;
-  return head;
-}
-
-/** Checks a kernel's output against the contract and makes it a verdict (else an internal error). */
-function kernelVerdict(head: ResultHead, text: string, ms: number): VerifyResult {
-  const out = parseKernelOutput(text);
-  if (out === null) {
-    return noVerdict(head, "internal", `The ${head.verifier} kernel returned a malformed result`, ms);
-  }
-  return new KernelVerdict(head, out.reward, out.correct, out.reason, out.detailsJson, ms);
-}
-
-/** Marshals a chunk as one buffer: per item its parameters' JSON, 0x00, its response's UTF-8. */
-function encodeChunk(items: PreparedItem[], deadlineAt: number): ChunkRequest {
-  let estimate = 0;
-  for (const item of items) estimate += item.params.length + (item.input?.length ?? item.response.length) + 1;
-  let bytes = new Uint8Array(Math.max(64, Math.ceil(estimate * 1.1)));
-  const ends = new Uint32Array(items.length);
-  const timeoutsMs = new Float64Array(items.length);
-  let at = 0;
-  // Encodes a string at `at`; what did not fit (non-ASCII text) is finished in a grown buffer.
-  const write = (text: string) => {
-    let rest = text;
-    while (true) {
-      const { read, written } = encoder.encodeInto(rest, bytes.subarray(at));
-      at += written;
-      if (read === rest.length) return;
-      rest = rest.slice(read);
-      const grown = new Uint8Array(bytes.length * 2 + rest.length * 3);
-      grown.set(bytes.subarray(0, at));
-      bytes = grown;
-    }
-  };
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i];
-    write(item.params);
-    if (at >= bytes.length) write("\0");
-    else bytes[at++] = 0;
-    if (!item.input) write(item.response);
-    if (item.input) {
-      if (at + item.input.length > bytes.length) {
-        const grown = new Uint8Array((at + item.input.length) * 2);
-        grown.set(bytes.subarray(0, at));
-        bytes = grown;
-      }
-      bytes.set(item.input, at);
-      at += item.input.length;
-    }
-    ends[i] = at;
-    timeoutsMs[i] = item.timeoutMs;
-  }
-  return { kernel: items[0].head.verifier!, bytes: bytes.subarray(0, at), ends, timeoutsMs, deadlineAt };
 }

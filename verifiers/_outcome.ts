@@ -1,0 +1,74 @@
+/** Turns what happened to an item in the sandbox into its result (DESIGN.md §2's three classes). */
+import type { ItemOutcome } from "../wasm/pool.ts";
+import { KERNEL_MAX_BYTES } from "../wasm/limits.ts";
+import type { PreparedItem } from "./_prepared.ts";
+import {
+  KernelVerdict,
+  noVerdict,
+  parseKernelOutput,
+  type ResultHead,
+  roundMs,
+  tooComplex,
+  type VerifyResult,
+} from "./result.ts";
+
+/**
+ * The result for an item's outcome: the kernel's verdict, `too_complex` for a deadline or memory
+ * overrun, `internal` for a kernel fault, `overloaded` when the batch's budget ran out.
+ */
+export function resultOfOutcome(
+  item: PreparedItem,
+  outcome: ItemOutcome,
+  budgetMs: number | undefined,
+  budgetSpent: boolean,
+): VerifyResult {
+  const head = item.head;
+  const ms = roundMs(outcome.ms);
+  switch (outcome.kind) {
+    case "output":
+      return kernelVerdict(head, outcome.text, ms);
+    case "timeout":
+      return tooComplex(head, "deadline", `Verification ran past its ${item.timeoutMs} ms deadline`, ms);
+    case "fault": {
+      const fault = outcome.fault;
+      if (fault.memoryBytes >= KERNEL_MAX_BYTES / 2 || fault.inputBytes >= KERNEL_MAX_BYTES / 4) {
+        return tooComplex(
+          head,
+          "memory",
+          `Verification exhausted the sandbox's ${KERNEL_MAX_BYTES >> 20} MiB memory cap`,
+          ms,
+        );
+      }
+      return noVerdict(
+        head,
+        "internal",
+        `The ${head.verifier} kernel failed (${fault.kind}: ${fault.message})`,
+        ms,
+      );
+    }
+    case "budget":
+      return noVerdict(
+        head,
+        "overloaded",
+        `The batch's budget_ms of ${budgetMs} ms ran out while this item ran`,
+        ms,
+      );
+    case "cancelled":
+      return budgetSpent
+        ? noVerdict(
+          head,
+          "overloaded",
+          `The batch's budget_ms of ${budgetMs} ms ran out before this item ran`,
+        )
+        : noVerdict(head, "sandbox_unavailable", "The server is shutting down");
+  }
+}
+
+/** Checks a kernel's output against the contract and makes it a verdict (else an internal error). */
+function kernelVerdict(head: ResultHead, text: string, ms: number): VerifyResult {
+  const out = parseKernelOutput(text);
+  if (out === null) {
+    return noVerdict(head, "internal", `The ${head.verifier} kernel returned a malformed result`, ms);
+  }
+  return new KernelVerdict(head, out.reward, out.correct, out.reason, out.detailsJson, ms);
+}
