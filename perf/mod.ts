@@ -3,6 +3,7 @@
  * Run on an otherwise idle machine; numbers vary by a few percent between runs.
  */
 import { benchCharts } from "./chart_bench.ts";
+import { benchGui } from "./gui_bench.ts";
 import { benchMath } from "./math_bench.ts";
 import { benchRec } from "./rec_bench.ts";
 
@@ -14,6 +15,7 @@ const rows = [
   "| --- | --- | --- |",
   ...(await benchRec()),
   ...(await benchMath()),
+  ...(await benchGui()),
   ...(await benchCharts()),
 ];
 console.log(rows.join("\n"));
