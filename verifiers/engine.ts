@@ -78,7 +78,7 @@ export interface VerifierDescription {
   examples: WasmVerifier["examples"];
 }
 
-/** Windows of items being prepared or scored at once per batch (each: workers × maxChunkItems). */
+/** Windows of items being prepared or scored at once per batch (each: 2 × workers × maxChunkItems). */
 const WINDOWS_IN_FLIGHT = 2;
 
 /** Creates an engine over a dispatch table of verifiers; resolves once the sandbox is ready. */
@@ -258,7 +258,7 @@ export class Engine {
     let windowsInFlight = 0;
     const pump = () => {
       while (windowsInFlight < WINDOWS_IN_FLIGHT && next < rawItems.length) {
-        const end = Math.min(rawItems.length, next + this.options.workers * this.options.maxChunkItems);
+        const end = Math.min(rawItems.length, next + 2 * this.options.workers * this.options.maxChunkItems);
         const groups = new Map<string, PreparedItem[]>();
         for (let index = next; index < end; index++) {
           const prepared = this.prepareAny(rawItems[index], (result) => deliver(index, result));
@@ -474,7 +474,8 @@ export class Engine {
 
   /** Splits a verifier's items into chunks small enough to keep every worker busy. */
   private chunksOf(items: PreparedItem[]): PreparedItem[][] {
-    const perWorker = Math.ceil(items.length / (this.options.workers * 4));
+    // Two chunks per process: each process holds two jobs, so it never waits between them.
+    const perWorker = Math.ceil(items.length / (this.options.workers * 2));
     const size = Math.max(16, Math.min(this.options.maxChunkItems, perWorker));
     const chunks: PreparedItem[][] = [];
     for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));

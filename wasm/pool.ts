@@ -65,11 +65,15 @@ interface Slot {
   ready: boolean;
   /** Set once the pool has given up on this process (overrun, crash, close). */
   retired: boolean;
-  job: Job | null;
+  /** Jobs sent to this process, oldest (running) first; the next waits in the process's inbox. */
+  jobs: Job[];
   finished: Promise<void>;
 }
 
 const decoder = new TextDecoder();
+
+/** Jobs a sandbox process holds at once: one running, one waiting, so it never idles between them. */
+const JOBS_PER_PROCESS = 2;
 const sandboxScript = new URL("./sandbox_process.ts", import.meta.url);
 const sandboxDir = new URL("./", import.meta.url);
 
@@ -143,8 +147,8 @@ export class WorkerPool {
       for (const p of job.positions) this.settle(job.chunk, p, { kind: "cancelled", ms: 0 });
     }
     for (const slot of this.slots) {
-      if (slot.job) {
-        for (const p of slot.job.positions) this.settle(slot.job.chunk, p, { kind: "cancelled", ms: 0 });
+      for (const job of slot.jobs) {
+        for (const p of job.positions) this.settle(job.chunk, p, { kind: "cancelled", ms: 0 });
       }
       this.retire(slot);
     }
@@ -176,7 +180,7 @@ export class WorkerPool {
       writer: process.stdin.getWriter(),
       ready: false,
       retired: false,
-      job: null,
+      jobs: [],
       finished: Promise.resolve(),
     };
     slot.finished = Promise.all([this.readFrames(slot), drainStderr(process.stderr), process.status]).then(
@@ -217,10 +221,8 @@ export class WorkerPool {
   }
 
   private onDone(slot: Slot, header: { jobId: number; faults: ItemFault[] }, sections: Uint8Array[]): void {
-    const job = slot.job;
-    if (!job || job.id !== header.jobId) return;
-    slot.job = null;
-    this.stats.busyWorkers--;
+    const job = this.takeJob(slot, header.jobId);
+    if (!job) return;
     const ms = asFloat64(sections[0]);
     const outEnds = asUint32(sections[1]);
     const texts = splitOutputs(sections[2], outEnds);
@@ -245,9 +247,12 @@ export class WorkerPool {
     header: { jobId: number; index: number; cause: string; ms: number; recovered: number },
     sections: Uint8Array[],
   ): void {
-    const job = slot.job;
+    const job = this.takeJob(slot, header.jobId);
+    const waiting = slot.jobs.splice(0);
     this.replace(slot);
-    if (!job || job.id !== header.jobId) return;
+    // Jobs that waited behind the culprit's never started: they go back first in line.
+    for (const other of waiting.reverse()) this.requeue(other);
+    if (!job) return;
     this.stats.timeouts++;
     if (header.recovered > 0) {
       const ms = asFloat64(sections[0]);
@@ -270,11 +275,11 @@ export class WorkerPool {
   private onExit(slot: Slot, status: Deno.CommandStatus): void {
     if (slot.retired) return;
     // The process died without being asked to (it should not): its items are faults, not verdicts.
-    const job = slot.job;
+    const jobs = slot.jobs.splice(0);
     const reason = this.startupError ?? `Sandbox process exited with code ${status.code}`;
     this.replace(slot);
-    if (job) {
-        for (const p of job.positions) {
+    for (const job of jobs) {
+      for (const p of job.positions) {
         this.settle(job.chunk, p, { kind: "fault", fault: faultOf(p, reason), ms: 0 });
       }
     }
@@ -282,6 +287,19 @@ export class WorkerPool {
       this.startupError = reason;
       for (const w of this.readyWaiters.splice(0)) w();
     }
+  }
+
+  /** Removes a finished (or stopped) job from its process's list. */
+  private takeJob(slot: Slot, jobId: number): Job | undefined {
+    const index = slot.jobs.findIndex((j) => j.id === jobId);
+    if (index < 0) return undefined;
+    const [job] = slot.jobs.splice(index, 1);
+    this.countBusy();
+    return job;
+  }
+
+  private countBusy(): void {
+    this.stats.busyWorkers = this.slots.filter((s) => !s.retired && s.jobs.length > 0).length;
   }
 
   private requeue(job: Job): void {
@@ -304,8 +322,7 @@ export class WorkerPool {
   private retire(slot: Slot): void {
     if (slot.retired) return;
     slot.retired = true;
-    if (slot.job) this.stats.busyWorkers--;
-    slot.job = null;
+    slot.jobs = [];
     slot.writer.close().catch(() => {});
     try {
       slot.process.kill("SIGKILL");
@@ -319,28 +336,36 @@ export class WorkerPool {
     if (index < 0 || this.closed || this.startupError) return;
     this.stats.respawns++;
     this.slots[index] = this.spawn();
+    this.countBusy();
   }
 
   private dispatch(): void {
     if (this.closed) return;
-    for (const slot of this.slots) {
-      if (this.queue.length === 0) break;
-      if (!slot.ready || slot.job || slot.retired) continue;
-      const job = this.queue.shift()!;
-      this.stats.queuedItems -= job.positions.length;
-      this.stats.busyWorkers++;
-      slot.job = job;
-      const request = job.chunk.request;
-      const { bytes, ends } = sliceItems(request, job.positions);
-      const timeouts = Float64Array.from(job.positions, (p) => request.timeoutsMs[p]);
-      const deadlineAt = Number.isFinite(request.deadlineAt) ? request.deadlineAt : null;
-      const parts = encodeFrame({ type: "job", jobId: job.id, kernel: request.kernel, deadlineAt }, [
-        bytesOf(ends),
-        bytesOf(timeouts),
-        bytes,
-      ]);
-      for (const part of parts) {
-        slot.writer.write(part).catch(() => {/* the process died; onExit settles its job */});
+    // Round-robin over the processes, up to two jobs each: the next one is already there when the
+    // running one finishes.
+    let sent = true;
+    while (sent && this.queue.length > 0) {
+      sent = false;
+      for (const slot of this.slots) {
+        if (this.queue.length === 0) break;
+        if (!slot.ready || slot.jobs.length >= JOBS_PER_PROCESS || slot.retired) continue;
+        sent = true;
+        const job = this.queue.shift()!;
+        this.stats.queuedItems -= job.positions.length;
+        slot.jobs.push(job);
+        this.countBusy();
+        const request = job.chunk.request;
+        const { bytes, ends } = sliceItems(request, job.positions);
+        const timeouts = Float64Array.from(job.positions, (p) => request.timeoutsMs[p]);
+        const deadlineAt = Number.isFinite(request.deadlineAt) ? request.deadlineAt : null;
+        const parts = encodeFrame({ type: "job", jobId: job.id, kernel: request.kernel, deadlineAt }, [
+          bytesOf(ends),
+          bytesOf(timeouts),
+          bytes,
+        ]);
+        for (const part of parts) {
+          slot.writer.write(part).catch(() => {/* the process died; onExit settles its job */});
+        }
       }
     }
   }

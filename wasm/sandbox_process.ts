@@ -19,11 +19,15 @@ interface RunningJob {
   deadlineAt: number;
 }
 
-function writeAll(parts: Uint8Array[]): void {
-  for (const bytes of parts) {
-    let at = 0;
-    while (at < bytes.length) at += Deno.stdout.writeSync(bytes.subarray(at));
-  }
+/**
+ * Writes a frame without blocking this thread: while the server has not yet read a finished job's
+ * results, the next job must still reach the worker. Writes stay in order.
+ */
+const stdout = Deno.stdout.writable.getWriter();
+function send(parts: Uint8Array[]): Promise<void> {
+  let last: Promise<void> = Promise.resolve();
+  for (const part of parts) last = stdout.write(part);
+  return last;
 }
 
 const kernels: Record<string, ArrayBuffer> = {};
@@ -39,21 +43,20 @@ const sharedOutput = new Uint8Array(cells.output);
 const sharedEnds = new Uint32Array(cells.outEnds);
 const sharedMs = new Float64Array(cells.ms);
 progress[1] = -1;
-let running: RunningJob | null = null;
-let watchdog: ReturnType<typeof setInterval> | undefined;
+/** Jobs handed to the worker, which runs them one after the other in this order. */
+const running = new Map<number, RunningJob>();
+setInterval(inspect, WATCHDOG_MS);
 
 const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
 worker.onmessage = (event: MessageEvent<FromWorker>) => {
   const message = event.data;
   if (message.type === "ready") {
-    writeAll(encodeFrame({ type: "ready" }));
+    send(encodeFrame({ type: "ready" }));
   } else if (message.type === "failed") {
-    writeAll(encodeFrame({ type: "failed", message: message.message }));
-    Deno.exit(1);
+    send(encodeFrame({ type: "failed", message: message.message })).finally(() => Deno.exit(1));
   } else {
-    running = null;
-    clearInterval(watchdog);
-    writeAll(encodeFrame({ type: "done", jobId: message.jobId, faults: message.faults }, [
+    running.delete(message.jobId);
+    send(encodeFrame({ type: "done", jobId: message.jobId, faults: message.faults }, [
       bytesOf(message.ms),
       bytesOf(message.outEnds),
       message.output,
@@ -62,16 +65,18 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
 };
 worker.onerror = (event: ErrorEvent) => {
   event.preventDefault();
-  writeAll(encodeFrame({ type: "crashed", message: event.message }));
-  Deno.exit(1);
+  send(encodeFrame({ type: "crashed", message: event.message })).finally(() => Deno.exit(1));
 };
 const init: InitMessage = { type: "init", kernels, cells };
 worker.postMessage(init);
 
 /** Stops the process when the running item is past its own deadline or the batch's budget. */
+let stopping = false;
+
 function inspect(): void {
-  const job = running;
-  if (!job || Atomics.load(progress, 0) !== job.jobId) return;
+  if (stopping) return;
+  const job = running.get(Atomics.load(progress, 0));
+  if (!job) return;
   const index = Atomics.load(progress, 1);
   if (index < 0) return;
   const startedAt = started[0];
@@ -82,12 +87,13 @@ function inspect(): void {
   // The items before the culprit whose outputs are in shared memory keep their results.
   const recovered = Math.min(index, Atomics.load(progress, 2));
   const outputEnd = recovered > 0 ? sharedEnds[recovered - 1] : 0;
-  writeAll(encodeFrame({ type: "overrun", jobId: job.jobId, index, cause, ms: now - startedAt, recovered }, [
+  stopping = true;
+  // Everything queued before (finished jobs' results) goes out first, then the overrun, then exit.
+  send(encodeFrame({ type: "overrun", jobId: job.jobId, index, cause, ms: now - startedAt, recovered }, [
     bytesOf(sharedMs.slice(0, recovered)),
     bytesOf(sharedEnds.slice(0, recovered)),
     sharedOutput.slice(0, outputEnd),
-  ]));
-  Deno.exit(0);
+  ])).finally(() => Deno.exit(0));
 }
 
 const reader = new FrameReader();
@@ -95,11 +101,11 @@ for await (const chunk of Deno.stdin.readable) {
   for (const frame of reader.push(chunk)) {
     const header = frame.header as { jobId: number; kernel: string; deadlineAt: number | null };
     const [ends, timeouts, bytes] = frame.sections;
-    running = {
+    running.set(header.jobId, {
       jobId: header.jobId,
       timeoutsMs: asFloat64(timeouts).slice(),
       deadlineAt: header.deadlineAt ?? Infinity,
-    };
+    });
     const endsArray = asUint32(ends);
     // Hand the frame's memory to the worker; the ends may share it (when aligned) or be a copy.
     const transfer = [...new Set([bytes.buffer as ArrayBuffer, endsArray.buffer as ArrayBuffer])];
@@ -107,8 +113,6 @@ for await (const chunk of Deno.stdin.readable) {
       { type: "job", jobId: header.jobId, kernel: header.kernel, bytes, ends: endsArray },
       transfer,
     );
-    clearInterval(watchdog);
-    watchdog = setInterval(inspect, WATCHDOG_MS);
   }
 }
 // The pool closed our stdin: it is shutting down.

@@ -1,2 +1,0 @@
-import { benchRec } from "./rec_bench.ts";
-console.log((await benchRec()).join("\n"));
