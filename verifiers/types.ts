@@ -66,7 +66,9 @@ export type StageOutcome =
       details: Record<string, unknown> & { reason: string | null };
     };
   }
-  | { error: { code: "invalid_request" | "internal" | "sandbox_unavailable" | "overloaded"; message: string } };
+  | {
+    error: { code: "invalid_request" | "internal" | "sandbox_unavailable" | "overloaded"; message: string };
+  };
 
 /** A caller error found after schema validation; becomes `invalid_request`. */
 export class InvalidRequestError extends Error {
