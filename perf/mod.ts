@@ -4,6 +4,7 @@
  */
 import { benchCharts } from "./chart_bench.ts";
 import { benchGui } from "./gui_bench.ts";
+import { benchGrpoStep } from "./grpo_step_bench.ts";
 import { benchMath } from "./math_bench.ts";
 import { benchRec } from "./rec_bench.ts";
 
@@ -17,5 +18,6 @@ const rows = [
   ...(await benchMath()),
   ...(await benchGui()),
   ...(await benchCharts()),
+  ...(await benchGrpoStep()),
 ];
 console.log(rows.join("\n"));
