@@ -20,14 +20,15 @@ interface RunningJob {
 }
 
 /**
- * Writes a frame without blocking this thread: while the server has not yet read a finished job's
- * results, the next job must still reach the worker. Writes stay in order.
+ * Writes a frame to the server. Blocking is fine: the worker already holds its next job (the pool
+ * sends two per process), so it does not wait for this thread.
  */
-const stdout = Deno.stdout.writable.getWriter();
 function send(parts: Uint8Array[]): Promise<void> {
-  let last: Promise<void> = Promise.resolve();
-  for (const part of parts) last = stdout.write(part);
-  return last;
+  for (const bytes of parts) {
+    let at = 0;
+    while (at < bytes.length) at += Deno.stdout.writeSync(bytes.subarray(at));
+  }
+  return Promise.resolve();
 }
 
 const kernels: Record<string, ArrayBuffer> = {};
