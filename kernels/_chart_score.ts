@@ -6,6 +6,7 @@ import { countsF1, F1, foldTypes, multisetF1 } from "./_chart_f1";
 import { colorF1 } from "./_chart_color";
 import { compareImages, ImageScore } from "./_chart_image";
 import { ChartInput } from "./_chart_input";
+import { writeRendering } from "./_chart_rendering";
 import { ChartTrace } from "./_chart_trace";
 import { JsonKind, JsonValue } from "./_json";
 import { beginResult, finishResult } from "./_result";
@@ -115,5 +116,6 @@ export function scoreCharts(p: ChartParams, input: ChartInput, cand: ChartTrace,
   if (types !== null) writeF1(w, "type", types);
   if (color !== null) writeF1(w, "color", color);
   w.key("data_artists").int(cand.dataArtists);
+  writeRendering(w, input);
   return finishResult(w);
 }

@@ -70,5 +70,12 @@ export const chartOptionsSchema: JsonSchema = {
       maximum: 1,
       description: "Reward at which `correct` is true (default 0.9).",
     },
+    return_image: {
+      type: "boolean",
+      description:
+        "Return the candidate's rendering as a small PNG (at most 320x320 pixels, from the comparison-size " +
+        'pixels) in `details.rendering` as a "data:image/png;base64,..." URL, for debugging and the UI; ' +
+        "omitted with `details.rendering_omitted` when over 200,000 characters (default false).",
+    },
   },
 };

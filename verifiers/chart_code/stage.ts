@@ -5,12 +5,13 @@
  */
 import type { StageItem, StageOutcome } from "../types.ts";
 import { extractCode } from "./extract.ts";
-import { kernelInput } from "./kernel_input.ts";
+import { kernelInput, type RenderingPng } from "./kernel_input.ts";
 import { classifyRender } from "./outcome.ts";
 import { compareSize } from "./params.ts";
 import type { RenderPool } from "./pool.ts";
 import { type CachedRender, RenderCache } from "./render_cache.ts";
 import type { RenderJob } from "./render_process.ts";
+import { renderingPng } from "./rendering_png.ts";
 import { MAX_CODE_CHARS } from "./schemas.ts";
 
 /** The reference's deadline is the item's, but never below this (the caller's code is trusted to end). */
@@ -87,7 +88,11 @@ export function createChartStage(getPool: () => RenderPool, cache: RenderCache) 
       }
       const refPixels = ((refImage ?? refCode) as CachedRender).pixels;
       const refTrace = refCode === null ? null : (refCode as CachedRender).trace;
-      return { input: kernelInput(width, height, candidate, { pixels: refPixels, trace: refTrace }) };
+      // return_image: the candidate's raw pixels (fixed size, checked) encoded here; the kernel copies the PNG.
+      const png: RenderingPng = item.options.return_image === true
+        ? await renderingPng(candidate.pixels, width, height)
+        : undefined;
+      return { input: kernelInput(width, height, candidate, { pixels: refPixels, trace: refTrace }, png) };
     } catch (error) {
       return {
         error: {
