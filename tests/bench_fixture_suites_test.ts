@@ -1,11 +1,13 @@
 /** Every small per-verifier suite scores its predictions fixture as a user would run it, end to end. */
 import assert from "node:assert/strict";
+import { ensureChartDeps } from "../verifiers/chart_code/ensure_deps.ts";
 
 const mainTs = new URL("../main.ts", import.meta.url).pathname;
 const fixtures = new URL("../fixtures/bench/", import.meta.url).pathname;
 
 /** Suite → the accuracy line its predictions fixture must give (the fixtures mix right and wrong answers). */
 const expected: Record<string, string> = {
+  chart_code_mini: "accuracy: 98.0% (mean reward over 6; 6 correct)",
   format_mini: "accuracy: 60.0% (3/5)",
   gui_action_mini: "accuracy: 66.7% (4/6)",
   iou_mini: "accuracy: 61.5% (mean reward over 6; 4 correct)",
@@ -15,6 +17,7 @@ const expected: Record<string, string> = {
 };
 
 Deno.test("deno task bench run <suite> --predictions scores each per-verifier fixture suite", async () => {
+  await ensureChartDeps();
   const runsDir = await Deno.makeTempDir();
   try {
     for (const [suite, line] of Object.entries(expected)) {

@@ -3,6 +3,10 @@ import assert from "node:assert/strict";
 import { createEngine, type Engine } from "../verifiers/engine.ts";
 import { chartCodeVerifier, ensureChartDeps, RenderPool } from "../verifiers/chart_code/mod.ts";
 import type { VerifyResult } from "../verifiers/result.ts";
+import { kernelInput } from "../verifiers/chart_code/kernel_input.ts";
+import { chartParams } from "../verifiers/chart_code/params.ts";
+import { compileKernel, KernelInstance } from "../wasm/kernel_instance.ts";
+import sharp from "sharp";
 
 const installed = await ensureChartDeps();
 const fixtures = new URL("../fixtures/charts/", import.meta.url);
@@ -266,6 +270,94 @@ async function renderPng(code: string): Promise<string> {
     await Deno.remove(dir, { recursive: true });
   }
 }
+
+/** Decodes a `details.rendering` data URL (our own PNG: trusted) to its size and pixel statistics. */
+async function decodeRendering(r: VerifyResult) {
+  const url = r.details?.rendering;
+  assert.equal(typeof url, "string", JSON.stringify(r.details));
+  const prefix = "data:image/png;base64,";
+  assert.ok((url as string).startsWith(prefix));
+  const png = Uint8Array.from(atob((url as string).slice(prefix.length)), (c) => c.charCodeAt(0));
+  const image = sharp(png);
+  const meta = await image.metadata();
+  assert.equal(meta.format, "png");
+  return { width: meta.width, height: meta.height, stats: await image.stats() };
+}
+
+Deno.test(
+  "chart_code: return_image puts a small PNG of the candidate's rendering in the details",
+  opts,
+  async () => {
+    const e = await chartEngine();
+    const item = { verifier: "chart_code", response: reference, reference: { code: reference } };
+    const [plain, withImage, small] = await e.verifyBatch([
+      item,
+      { ...item, options: { return_image: true } },
+      { ...item, options: { return_image: true, figsize: [4, 3] } },
+    ]);
+    assert.equal(plain.error, null, JSON.stringify(plain.error));
+    assert.equal(withImage.error, null, JSON.stringify(withImage.error));
+    assert.ok(!("rendering" in plain.details!) && !("rendering_omitted" in plain.details!));
+    // The scores are the same with or without the image; the rendering is the last detail.
+    const { rendering, ...rest } = withImage.details!;
+    assert.deepEqual({ ...rest, reward: withImage.reward }, { ...plain.details, reward: plain.reward });
+    assert.equal(Object.keys(withImage.details!).at(-1), "rendering");
+    assert.ok((rendering as string).length <= 200_000);
+    // 400x300 comparison pixels, downscaled to 320 wide.
+    const big = await decodeRendering(withImage);
+    assert.deepEqual([big.width, big.height], [320, 240]);
+    // Not blank: the bars make the channels vary, and the mean is not white.
+    assert.ok(big.stats.channels.slice(0, 3).some((c) => c.stdev > 10), JSON.stringify(big.stats.channels));
+    assert.ok(big.stats.channels.slice(0, 3).some((c) => c.mean < 250), JSON.stringify(big.stats.channels));
+    // A comparison grid narrower than 320 pixels is not enlarged: figsize [4, 3] at 50 dpi is 200x150.
+    const narrow = await decodeRendering(small);
+    assert.deepEqual([narrow.width, narrow.height], [200, 150]);
+    // A rendering that fails before the kernel has no image.
+    const failed = await e.verifyOne({
+      ...item,
+      response: "plt.plot([1, 2)",
+      options: { return_image: true },
+    });
+    assert.equal(failed.details?.reason, "render_failed");
+    assert.ok(!("rendering" in failed.details!));
+  },
+);
+
+Deno.test("chart_code kernel: copies a well-formed rendering, omits a large or malformed one", () => {
+  const module = compileKernel(Deno.readFileSync(new URL("../wasm/chart_code.wasm", import.meta.url)));
+  const kernel = new KernelInstance(module);
+  const [width, height] = [16, 16];
+  const pixels = new Uint8Array(width * height * 4).fill(255);
+  const trace = new TextEncoder().encode(JSON.stringify({
+    v: 1,
+    axes: [],
+    texts: [],
+    ticks: [],
+    calls: { bar: 1 },
+    colors: [],
+    data_artists: 1,
+  }));
+  const params = new TextEncoder().encode(JSON.stringify(chartParams({ code: "x" }, {})));
+  const score = (png?: string | null) => {
+    const input = kernelInput(width, height, { pixels, trace }, { pixels, trace }, png);
+    const item = new Uint8Array(params.length + 1 + input.length); // parameters, 0x00, the stage's input
+    item.set(params);
+    item.set(input, params.length + 1);
+    const out = kernel.scoreBytes(item);
+    assert.ok(out.every((b) => b < 0x80), "the output is ASCII");
+    return JSON.parse(new TextDecoder().decode(out)).details as Record<string, unknown>;
+  };
+  const none = score(undefined);
+  assert.ok(!("rendering" in none) && !("rendering_omitted" in none), JSON.stringify(none));
+  assert.equal(score("iVBORw0KGgo=").rendering, "data:image/png;base64,iVBORw0KGgo=");
+  assert.equal(score(null).rendering_omitted, "encoder_unavailable");
+  assert.equal(score('iVBO"\u00e9\n===').rendering_omitted, "malformed");
+  assert.equal(score("abc").rendering_omitted, "malformed");
+  // The data URL may have 200,000 characters: 22 of prefix and base64 in groups of 4.
+  const fits = 199_976;
+  assert.equal(String(score("A".repeat(fits)).rendering).length, 22 + fits);
+  assert.equal(score("A".repeat(fits + 4)).rendering_omitted, "too_large");
+});
 
 Deno.test("chart_code: options are checked (size, chartmimic needs code)", opts, async () => {
   const e = await chartEngine();
