@@ -9,7 +9,7 @@ import {
   scoreInProcess,
 } from "../wasm/kernel_instance.ts";
 import { iouVerifier } from "../verifiers/iou/mod.ts";
-import { QWEN25_VL_RESIZE, roundHalfEven, smartResize } from "../verifiers/iou/smart_resize.ts";
+import { QWEN25_VL_RESIZE, roundHalfEven, smartResize } from "../verifiers/coordinates/smart_resize.ts";
 import { InvalidRequestError } from "../verifiers/types.ts";
 
 const kernel = new KernelInstance(

@@ -1,6 +1,6 @@
 /** Resolves a validated `gui_action` reference and options into the kernel's parameters. */
 import { InvalidRequestError } from "../types.ts";
-import { QWEN25_VL_RESIZE, type ResizeSettings, smartResize } from "../iou/smart_resize.ts";
+import { coordinateScale } from "../coordinates/mod.ts";
 import type { ACTION_TYPES, PROFILES } from "./schemas.ts";
 
 type ActionType = typeof ACTION_TYPES[number];
@@ -170,34 +170,6 @@ function checkReference(ref: Reference): void {
   }
 }
 
-function scaleOf(options: Record<string, unknown>): [number, number, number, number] {
-  const coords = (options.coords ?? "pixel") as string;
-  const image = options.image_size as [number, number] | undefined;
-  const resized = options.resized_size as [number, number] | undefined;
-  const resize = options.resize as Partial<ResizeSettings> | undefined;
-  if (resized && resize) throw new InvalidRequestError('Give either "resized_size" or "resize", not both.');
-  if (coords !== "pixel" && (resized || resize)) {
-    throw new InvalidRequestError(
-      `Coordinates "${coords}" are relative; "resized_size" and "resize" apply to pixels only.`,
-    );
-  }
-  if ((coords !== "pixel" || resized || resize) && !image) {
-    throw new InvalidRequestError(
-      `"image_size" is needed to map ${coords === "pixel" ? "resized pixels" : coords} coordinates.`,
-    );
-  }
-  if (!image) return [1, 1, 1, 1];
-  const [w, h] = image;
-  if (coords === "norm1000") return [w, 1000, h, 1000];
-  if (coords === "norm1") return [w, 1, h, 1];
-  if (resized) return [w, resized[0], h, resized[1]];
-  if (resize) {
-    const [rw, rh] = smartResize(image, { ...QWEN25_VL_RESIZE, ...resize });
-    return [w, rw, h, rh];
-  }
-  return [1, 1, 1, 1];
-}
-
 /** Each profile's rules and weights as the kernel receives them: only what differs from its defaults. */
 const COMPACT: Record<string, { rules?: Partial<GuiRules>; weights?: Partial<GuiWeights> }> = Object
   .fromEntries(
@@ -232,7 +204,7 @@ export function guiActionParams(reference: unknown, options: Record<string, unkn
     weights = changed({ ...BINARY, accuracy: 0, ...(options.weights as Partial<GuiWeights>) }, BINARY);
   }
   const coords = options.coords as GuiActionKernelParams["coords"] | "pixel" | undefined;
-  const scale = scaleOf(options);
+  const scale = coordinateScale(options);
   // members left undefined are not written (JSON.stringify skips them); `ref` last: the kernel keeps
   // what comes before it from an earlier item when the bytes repeat
   return {

@@ -1,5 +1,6 @@
 /** JSON Schemas of the `gui_action` verifier's reference and options. */
 import type { JsonSchema } from "../types.ts";
+import { coordinateOptionSchemas } from "../coordinates/mod.ts";
 
 /** The normalized action types, in the order the kernel numbers them. */
 export const ACTION_TYPES = [
@@ -35,13 +36,6 @@ export const PROFILES = [
 const point: JsonSchema = {
   type: "array",
   items: { type: "number" },
-  minItems: 2,
-  maxItems: 2,
-};
-
-const size: JsonSchema = {
-  type: "array",
-  items: { type: "number", exclusiveMinimum: 0 },
   minItems: 2,
   maxItems: 2,
 };
@@ -100,30 +94,9 @@ export const guiActionOptionsSchema: JsonSchema = {
       enum: [...PROFILES],
       description: "Matching rules: default (strict) or a benchmark's published rules (see the README).",
     },
-    coords: {
-      enum: ["pixel", "norm1000", "norm1"],
-      description:
-        "Coordinate space of the answer: pixels (of the resized image when one is given), 0..1000 or 0..1.",
-    },
-    image_size: {
-      ...size,
-      description:
-        "[width, height] of the screenshot; needed for norm* coords, resizing and screen-fraction distances.",
-    },
-    resized_size: {
-      ...size,
-      description: "[width, height] of the image the model saw, when it was resized.",
-    },
-    resize: {
-      type: "object",
-      additionalProperties: false,
-      description: "Qwen2.5-VL smart_resize settings; the model saw image_size resized by them.",
-      properties: {
-        factor: { type: "integer", minimum: 1, description: "Patch multiple (default 28)." },
-        min_pixels: { type: "integer", minimum: 1, description: "Fewest pixels (default 3136)." },
-        max_pixels: { type: "integer", minimum: 1, description: "Most pixels (default 12845056)." },
-      },
-    },
+    ...coordinateOptionSchemas(
+      "the screenshot; needed for norm* coords, resizing and screen-fraction distances",
+    ),
     weights: {
       type: "object",
       additionalProperties: false,

@@ -1,6 +1,6 @@
 /** Resolves a validated `iou` reference and options into the kernel's compact parameters. */
 import { InvalidRequestError } from "../types.ts";
-import { QWEN25_VL_RESIZE, type ResizeSettings, smartResize } from "./smart_resize.ts";
+import { coordinateScale } from "../coordinates/mod.ts";
 
 /** The parameter object the `iou` kernel reads. */
 export interface IouKernelParams {
@@ -48,39 +48,16 @@ function modeOf(ref: Reference, asked: unknown): IouKernelParams["mode"] {
 }
 
 function scaleOf(options: Record<string, unknown>, mode: string): [number, number, number, number] {
-  const coords = (options.coords ?? "pixel") as string;
-  const image = options.image_size as [number, number] | undefined;
-  const resized = options.resized_size as [number, number] | undefined;
-  const resize = options.resize as Partial<ResizeSettings> | undefined;
   if (mode === "temporal") {
-    if (coords !== "pixel" || image || resized || resize) {
+    const { coords = "pixel", image_size, resized_size, resize } = options;
+    if (coords !== "pixel" || image_size || resized_size || resize) {
       throw new InvalidRequestError(
         "Temporal mode takes seconds: coords, image_size and resizing do not apply.",
       );
     }
     return [1, 1, 1, 1];
   }
-  if (resized && resize) throw new InvalidRequestError('Give either "resized_size" or "resize", not both.');
-  if (coords !== "pixel" && (resized || resize)) {
-    throw new InvalidRequestError(
-      `Coordinates "${coords}" are relative; "resized_size" and "resize" apply to pixels only.`,
-    );
-  }
-  if ((coords !== "pixel" || resized || resize) && !image) {
-    throw new InvalidRequestError(
-      `"image_size" is needed to map ${coords === "pixel" ? "resized pixels" : coords} coordinates.`,
-    );
-  }
-  if (!image) return [1, 1, 1, 1];
-  const [w, h] = image;
-  if (coords === "norm1000") return [w, 1000, h, 1000];
-  if (coords === "norm1") return [w, 1, h, 1];
-  if (resized) return [w, resized[0], h, resized[1]];
-  if (resize) {
-    const [rw, rh] = smartResize(image, { ...QWEN25_VL_RESIZE, ...resize });
-    return [w, rw, h, rh];
-  }
-  return [1, 1, 1, 1];
+  return coordinateScale(options);
 }
 
 /** Builds the kernel parameters; throws `InvalidRequestError` for combinations the schema cannot rule out. */

@@ -1,5 +1,6 @@
 /** JSON Schemas of the `iou` verifier's reference and options. */
 import type { JsonSchema } from "../types.ts";
+import { coordinateOptionSchemas } from "../coordinates/mod.ts";
 
 const box: JsonSchema = {
   type: "array",
@@ -7,13 +8,6 @@ const box: JsonSchema = {
   minItems: 4,
   maxItems: 4,
   description: "[x1, y1, x2, y2] in the reference image's pixels, x1 < x2 and y1 < y2.",
-};
-
-const size: JsonSchema = {
-  type: "array",
-  items: { type: "number", exclusiveMinimum: 0 },
-  minItems: 2,
-  maxItems: 2,
 };
 
 /** The reference: one box (rec, point), a list of boxes (detection) or a time segment (temporal). */
@@ -80,29 +74,7 @@ export const iouOptionsSchema: JsonSchema = {
       enum: ["rec", "detection", "point", "temporal"],
       description: "Task; default rec for {box}, detection for {boxes}, temporal for {segment}.",
     },
-    coords: {
-      enum: ["pixel", "norm1000", "norm1"],
-      description:
-        "Coordinate space of the answer: pixels (of the resized image when one is given), 0..1000 or 0..1.",
-    },
-    image_size: {
-      ...size,
-      description: "[width, height] of the reference image; needed for norm* coords and resizing.",
-    },
-    resized_size: {
-      ...size,
-      description: "[width, height] of the image the model saw, when it was resized.",
-    },
-    resize: {
-      type: "object",
-      additionalProperties: false,
-      description: "Qwen2.5-VL smart_resize settings; the model saw image_size resized by them.",
-      properties: {
-        factor: { type: "integer", minimum: 1, description: "Patch multiple (default 28)." },
-        min_pixels: { type: "integer", minimum: 1, description: "Fewest pixels (default 3136)." },
-        max_pixels: { type: "integer", minimum: 1, description: "Most pixels (default 12845056)." },
-      },
-    },
+    ...coordinateOptionSchemas("the reference image; needed for norm* coords and resizing"),
     box_format: {
       enum: ["xyxy", "xywh", "cxcywh"],
       description:
