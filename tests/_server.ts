@@ -23,6 +23,7 @@ export async function startServer(
       "--allow-env",
       "--allow-sys",
       "--allow-run",
+      "--allow-ffi",
       mainTs,
       "serve",
       "--port",

@@ -136,6 +136,16 @@ Deno.test("chart_code: code that never calls savefig is still rendered and score
   assert.equal(r.reward, 1, JSON.stringify(r.details));
 });
 
+Deno.test("chart_code: axes made with fig.add_axes (an inset) render and score", opts, async () => {
+  const e = await chartEngine();
+  const inset =
+    `${reference}\ninset = plt.gcf().add_axes([0.6, 0.6, 0.25, 0.25])\ninset.plot([1, 2, 3], [3, 1, 2])\n`;
+  const r = await e.verifyOne({ verifier: "chart_code", response: inset, reference: { code: inset } });
+  assert.equal(r.error, null);
+  assert.notEqual(r.details?.reason, "render_failed", JSON.stringify(r.details));
+  assert.equal(r.reward, 1, JSON.stringify(r.details));
+});
+
 Deno.test("chart_code: code after savefig counts (the final figure state is captured)", opts, async () => {
   const e = await chartEngine();
   const code = reference.replace(

@@ -13,6 +13,7 @@ function runCli(args: string[], cwd: string, stdin?: string) {
       "--allow-env",
       "--allow-sys",
       "--allow-run",
+      "--allow-ffi",
       mainTs,
       "verify",
       ...args,

@@ -51,6 +51,8 @@ export type ChartCodeOptions = {
   };
   /** Reward at which `correct` is true (default 0.9). (minimum: 0; maximum: 1) */
   threshold?: number;
+  /** Return the candidate's rendering as a small PNG (at most 320x320 pixels, from the comparison-size pixels) in `details.rendering` as a "data:image/png;base64,..." URL, for debugging and the UI; omitted with `details.rendering_omitted` when over 200,000 characters (default false). */
+  return_image?: boolean;
 };
 
 /** An item scored by `chart_code` 1.0.0: Runs a model's matplotlib code in a bubblewrap sandbox (nobody, no network, rlimits, deadline) and compares the chart with a reference: text, tick, layout, chart-type and color F1 (CIEDE2000, Hungarian matching) and image similarity (SSIM on luminance plus a color histogram); a `chartmimic` profile reproduces ChartMimic's low-level metrics. */

@@ -206,7 +206,8 @@ def capture(fig, rec, width, height):
             for t in axis.get_major_ticks() + axis.get_minor_ticks():
                 tick_ids.add(id(t.label1))
                 tick_ids.add(id(t.label2))
-        spec = ax.get_subplotspec()
+        # Axes made with fig.add_axes (insets, full-figure axes) have no subplot spec.
+        spec = ax.get_subplotspec() if hasattr(ax, "get_subplotspec") else None
         entry = {"bbox": [round(float(v), 4) for v in ax.get_position().bounds]}
         if spec is not None:
             nrows, ncols = spec.get_gridspec().get_geometry()
