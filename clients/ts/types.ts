@@ -55,7 +55,7 @@ export type ChartCodeOptions = {
   return_image?: boolean;
 };
 
-/** An item scored by `chart_code` 1.0.0: Runs a model's matplotlib code in a bubblewrap sandbox (nobody, no network, rlimits, deadline) and compares the chart with a reference: text, tick, layout, chart-type and color F1 (CIEDE2000, Hungarian matching) and image similarity (SSIM on luminance plus a color histogram); a `chartmimic` profile reproduces ChartMimic's low-level metrics. */
+/** An item scored by `chart_code` 1.1.0: Runs a model's matplotlib code in a bubblewrap sandbox (nobody, no network, rlimits, deadline) and compares the chart with a reference: text, tick, layout, chart-type and color F1 (CIEDE2000, Hungarian matching) and image similarity (SSIM on luminance plus a color histogram); a `chartmimic` profile reproduces ChartMimic's low-level metrics. */
 export interface ChartCodeItem extends ItemEnvelope {
   verifier: "chart_code";
   reference: ChartCodeReference;
