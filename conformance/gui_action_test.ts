@@ -10,6 +10,7 @@ import { compileKernel, KernelInstance, scoreInProcess } from "../wasm/kernel_in
 import { guiActionVerifier } from "../verifiers/gui_action/mod.ts";
 import { QWEN25_VL_RESIZE, smartResize } from "../verifiers/coordinates/smart_resize.ts";
 import { conformanceDir } from "./_data.ts";
+import { pyEscape as quoted } from "../tests/_gui_render.ts";
 
 interface Step {
   image: string;
@@ -48,10 +49,6 @@ interface Said {
   text?: string;
   direction?: string;
   app?: string;
-}
-
-function quoted(s: string): string {
-  return s.replaceAll("\\", "\\\\").replaceAll("'", "\\'").replaceAll("\n", "\\n");
 }
 
 function asJson(a: Said): string {

@@ -104,6 +104,21 @@ function namePositionals(type: i32, lower: string, positional: JsonValue[], obj:
   }
 }
 
+// Turns keyword `x` and `y` into the end point (renaming them so they are not read as the start).
+function keywordsToEnd(obj: JsonValue): void {
+  const x = obj.get("x");
+  const y = obj.get("y");
+  if (x === null || y === null || x.kind != JsonKind.Number || y.kind != JsonKind.Number) return;
+  const end = new JsonValue();
+  end.kind = JsonKind.Array;
+  end.items.push(x);
+  end.items.push(y);
+  put(obj, "end_point", end);
+  for (let i = 0; i < obj.keys.length; i++) {
+    if (obj.keys[i] == "x" || obj.keys[i] == "y") obj.keys[i] = "_" + obj.keys[i];
+  }
+}
+
 /**
  * Tries a call `name(args)` whose name starts at `at` (relative to `base`); `nameEnd` is the offset
  * of the '('. Unknown names give no action; a known name with non-literal arguments gives `end` -1.
@@ -162,6 +177,8 @@ export function parseCall(base: usize, len: i32, at: i32, nameEnd: i32, reader: 
     return out;
   }
   namePositionals(type, lower, positional, obj);
+  // pyautogui.dragTo(x=…, y=…) names where the drag ends, as dragTo(x, y) does
+  if (prefix == "pyautogui" && lower == "dragto") keywordsToEnd(obj);
   out.end = p;
   out.action = actionFromObject(obj, type, short.length > 64 ? short.substring(0, 64) : short, prefix == "pyautogui" ? "pyautogui" : "function_call");
   return out;

@@ -182,7 +182,7 @@ export type GuiActionOptions = {
   candidates?: "none" | "aepo";
 };
 
-/** An item scored by `gui_action` 1.0.0: Scores a GUI agent's next action (JSON, Qwen2.5-VL tool calls, UI-TARS and pyautogui calls, Python-literal lists) against a reference action: one normalized action, exact coordinate mapping (pixel, norm1000, norm1, smart_resize), and named profiles (default, androidcontrol, aitw, gui_r1, ui_r1, screenspot, screenspot_pro). */
+/** An item scored by `gui_action` 1.0.1: Scores a GUI agent's next action (JSON, Qwen2.5-VL tool calls, UI-TARS and pyautogui calls, Python-literal lists) against a reference action: one normalized action, exact coordinate mapping (pixel, norm1000, norm1, smart_resize), and named profiles (default, androidcontrol, aitw, gui_r1, ui_r1, screenspot, screenspot_pro). */
 export interface GuiActionItem extends ItemEnvelope {
   verifier: "gui_action";
   reference: GuiActionReference;
