@@ -75,6 +75,11 @@ function sameSquashed(name: string, words: string, from: i32, to: i32): bool {
   return j == to;
 }
 
+/** True when `name`, lower-cased and without '_', '-', '.' and spaces, is `squashed` ("leftclickdrag"). */
+export function nameIs(name: string, squashed: string): bool {
+  return name.length <= 64 && sameSquashed(name, squashed, 0, squashed.length);
+}
+
 /** The type an action name stands for (any listed spelling, any case, '_', '-', '.' or spaces ignored), or T_NONE. */
 export function typeFromName(name: string): i32 {
   if (name.length == 0 || name.length > 40) return T_NONE;

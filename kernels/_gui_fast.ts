@@ -13,7 +13,7 @@
 
 import {
   GuiAction, T_BACK, T_CALL_USER, T_DRAG, T_ENTER, T_HOME, T_HOTKEY, T_KEY, T_NONE, T_OPEN_APP, T_SCROLL, T_SWIPE,
-  T_SYSTEM_BUTTON, T_TERMINATE, T_TYPE, typeFromName, typeName,
+  T_SYSTEM_BUTTON, T_TERMINATE, T_TYPE, nameIs, typeFromName, typeName,
 } from "./_gui_action";
 import { isIdentByte } from "./_gui_calls";
 import { shown } from "./_gui_explain";
@@ -88,10 +88,17 @@ const M_START_BOX: i32 = 1 << 7;
 const M_POINT: i32 = 1 << 8;
 const M_CONTENT: i32 = 1 << 9;
 const M_APP_NAME: i32 = 1 << 10;
+const M_START_COORDINATE: i32 = 1 << 11;
+
+// the coordinate slots of `readCoordinateList`
+const SLOT_POINT: i32 = 0;
+const SLOT_END: i32 = 1;
+const SLOT_START: i32 = 2;
 
 class Members {
   seen: i32 = 0;
   actionType: i32 = T_NONE; // `typeFromName` of the "action" string
+  leftClickDrag: bool = false; // the "action" string is a spelling of `left_click_drag`
   // the point (2 numbers) or box (4) of `coordinate`, `start_box` or `point`
   count: i32 = 0;
   a: f64 = 0;
@@ -103,6 +110,12 @@ class Members {
   eb: f64 = 0;
   ec: f64 = 0;
   ed: f64 = 0;
+  // `start_coordinate` (JSON): the start of a computer-use drag
+  startCount: i32 = 0;
+  sa: f64 = 0;
+  sb: f64 = 0;
+  sc: f64 = 0;
+  sd: f64 = 0;
   text: string | null = null; // `text` (JSON)
   content: string | null = null; // `content` (call)
   direction: string | null = null;
@@ -110,8 +123,8 @@ class Members {
   button: string | null = null;
 }
 
-// "[a, b]" or "[a, b, c, d]" of plain numbers into the point (or, with `end`, the end) of `m`.
-function readCoordinateList(m: Members, end: bool): void {
+// "[a, b]" or "[a, b, c, d]" of plain numbers into the point, the end or the start slot of `m`.
+function readCoordinateList(m: Members, slot: i32): void {
   R.expect(0x5b);
   if (!R.ok) return;
   const v0 = R.readNumber();
@@ -130,12 +143,18 @@ function readCoordinateList(m: Members, end: bool): void {
   }
   R.expect(0x5d);
   if (!R.ok) return;
-  if (end) {
+  if (slot == SLOT_END) {
     m.endCount = count;
     m.ea = v0;
     m.eb = v1;
     m.ec = v2;
     m.ed = v3;
+  } else if (slot == SLOT_START) {
+    m.startCount = count;
+    m.sa = v0;
+    m.sb = v1;
+    m.sc = v2;
+    m.sd = v3;
   } else {
     m.count = count;
     m.a = v0;
@@ -202,10 +221,13 @@ function readJsonMember(m: Members): void {
   if (R.spells(s, e, "action")) {
     bit = M_ACTION;
     R.readPlainString(0x22, false);
-    if (R.ok) m.actionType = typeOfName(R.base, R.strStart, R.strEnd);
+    if (R.ok) {
+      m.actionType = typeOfName(R.base, R.strStart, R.strEnd);
+      if (m.actionType == T_DRAG) m.leftClickDrag = nameIs(R.lastString(), "leftclickdrag");
+    }
   } else if (R.spells(s, e, "coordinate")) {
     bit = M_COORDINATE;
-    readCoordinateList(m, false);
+    readCoordinateList(m, SLOT_POINT);
   } else if (R.spells(s, e, "text")) {
     bit = M_TEXT;
     R.readPlainString(0x22, false);
@@ -220,7 +242,10 @@ function readJsonMember(m: Members): void {
     if (R.ok) m.app = R.lastString();
   } else if (R.spells(s, e, "coordinate2")) {
     bit = M_COORDINATE2;
-    readCoordinateList(m, true);
+    readCoordinateList(m, SLOT_END);
+  } else if (R.spells(s, e, "start_coordinate")) {
+    bit = M_START_COORDINATE;
+    readCoordinateList(m, SLOT_START);
   } else if (R.spells(s, e, "button")) {
     bit = M_BUTTON;
     R.readPlainString(0x22, false);
@@ -252,10 +277,25 @@ function actionOf(m: Members, type: i32, syntax: string): GuiAction | null {
   a.type = type;
   a.name = typeName(type); // not shown anywhere
   a.syntax = syntax;
-  if (m.count == 2) a.setPoint(m.a, m.b);
-  else if (m.count == 4) a.setBox(m.a, m.b, m.c, m.d);
-  if (m.endCount == 2) a.setEnd(m.ea, m.eb);
-  else if (m.endCount == 4) a.setEnd((m.ea + m.ec) / 2, (m.eb + m.ed) / 2);
+  // a computer-use drag: `coordinate` is where it ends, `start_coordinate` where it starts
+  // (`coordinateEnds`, _gui_from_json.ts)
+  const ends = type == T_DRAG && (m.seen & M_COORDINATE2) == 0 && (m.seen & M_COORDINATE) != 0 &&
+    (m.leftClickDrag || (m.seen & M_START_COORDINATE) != 0);
+  if (ends) {
+    if (m.startCount == 2) a.setPoint(m.sa, m.sb);
+    else if (m.startCount == 4) a.setBox(m.sa, m.sb, m.sc, m.sd);
+    if (m.count == 2) a.setEnd(m.a, m.b);
+    else if (m.count == 4) a.setEnd((m.a + m.c) / 2, (m.b + m.d) / 2);
+  } else {
+    // the first of the point keys: `coordinate`, then `start_coordinate` (JSON); `point` or
+    // `start_box` (calls: never both)
+    if (m.count == 2) a.setPoint(m.a, m.b);
+    else if (m.count == 4) a.setBox(m.a, m.b, m.c, m.d);
+    else if (m.startCount == 2) a.setPoint(m.sa, m.sb);
+    else if (m.startCount == 4) a.setBox(m.sa, m.sb, m.sc, m.sd);
+    if (m.endCount == 2) a.setEnd(m.ea, m.eb);
+    else if (m.endCount == 4) a.setEnd((m.ea + m.ec) / 2, (m.eb + m.ed) / 2);
+  }
   if (type == T_TYPE) {
     // the first of the text keys: `text`, then `content`
     a.text = textOf(m.text !== null ? m.text : m.content);
@@ -348,6 +388,8 @@ function readCallArgs(m: Members, from: i32, end: i32): i32 {
     else if (R.spells(p, q, "app_name")) bit = M_APP_NAME;
     else if (R.spells(p, q, "point")) bit = M_POINT;
     if (bit == 0 || (m.seen & bit) != 0) break;
+    // both `point` and `start_box`: the general path takes `point` whichever comes first
+    if ((bit == M_START_BOX && (m.seen & M_POINT) != 0) || (bit == M_POINT && (m.seen & M_START_BOX) != 0)) break;
     m.seen |= bit;
     R.pos = r + 1;
     R.skipWs();

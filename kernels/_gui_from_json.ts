@@ -4,7 +4,7 @@
 
 import {
   GuiAction, T_CALL_USER, T_DRAG, T_ENTER, T_HOTKEY, T_KEY, T_NONE, T_OPEN_APP, T_SCROLL, T_SWIPE,
-  T_SYSTEM_BUTTON, T_TERMINATE, T_TYPE, T_BACK, T_HOME, typeFromName,
+  T_SYSTEM_BUTTON, T_TERMINATE, T_TYPE, T_BACK, T_HOME, nameIs, typeFromName,
 } from "./_gui_action";
 import { Coords, readCoords } from "./_gui_point";
 import { keySet, normalizeDirection, normalizeStatus, oppositeDirection } from "./_gui_words";
@@ -72,6 +72,11 @@ const POINT_KEYS: string[] = [
   "coordinate", "coordinates", "point", "position", "click_point", "start_box", "start_point", "start",
   "point_2d", "coordinate1", "start_coordinate", "location", "touch_point",
 ];
+// the start of a computer-use drag whose `coordinate` is its end (see `coordinateEnds`)
+const DRAG_START_KEYS: string[] = [
+  "coordinates", "point", "position", "click_point", "start_box", "start_point", "start", "point_2d", "coordinate1",
+  "start_coordinate", "location", "touch_point",
+];
 const BOX_KEYS: string[] = ["bbox", "box", "bbox_2d", "element_box"];
 const END_KEYS: string[] = ["coordinate2", "end_coordinate", "end_point", "end_box", "end", "end_position", "lift_point"];
 const TEXT_KEYS: string[] = ["text", "input_text", "content", "value", "typed_text", "string"];
@@ -111,10 +116,26 @@ function applyCoords(c: Coords, a: GuiAction, asEnd: bool): void {
   }
 }
 
+/**
+ * True for a computer-use drag (Qwen2.5-VL's `computer_use` and Anthropic's `left_click_drag`):
+ * `coordinate` is where it ends and `start_coordinate`, when given, where it starts. That reading
+ * applies to a drag named `left_click_drag`, or to any drag with both `start_coordinate` and
+ * `coordinate`, whenever no end key (`coordinate2`, `end_point`, …) is given.
+ */
+function coordinateEnds(v: JsonValue, a: GuiAction): bool {
+  if (a.type != T_DRAG || first(v, END_KEYS) !== null) return false;
+  const c = v.get("coordinate");
+  if (c === null || c.kind == JsonKind.Null) return false;
+  if (nameIs(a.name, "leftclickdrag")) return true;
+  const s = v.get("start_coordinate");
+  return s !== null && s.kind != JsonKind.Null;
+}
+
 function readTargets(v: JsonValue, a: GuiAction): void {
   const box = first(v, BOX_KEYS);
   if (box !== null) applyCoords(readCoords(box), a, false);
-  const point = first(v, POINT_KEYS);
+  const ends = coordinateEnds(v, a);
+  const point = first(v, ends ? DRAG_START_KEYS : POINT_KEYS);
   if (point !== null) {
     const c = readCoords(point);
     if (c.count == 2) a.setPoint(c.a, c.b);
@@ -125,7 +146,7 @@ function readTargets(v: JsonValue, a: GuiAction): void {
     const y = v.get("y");
     if (x !== null && y !== null && x.kind == JsonKind.Number && y.kind == JsonKind.Number) a.setPoint(x.num, y.num);
   }
-  const end = first(v, END_KEYS);
+  const end = ends ? v.get("coordinate") : first(v, END_KEYS);
   if (end !== null) applyCoords(readCoords(end), a, true);
 }
 

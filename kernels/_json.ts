@@ -1,6 +1,6 @@
 // A JSON reader over UTF-8 bytes in linear memory, safe on untrusted text: bounded nesting depth,
 // no recursion past MAX_DEPTH, never traps. In lenient mode it also reads Python literals as models
-// write them: 'single quotes', True/False/None, tuples in parentheses, trailing commas.
+// write them: 'single quotes', True/False/None, tuples in parentheses, trailing commas, \xNN escapes.
 
 import { parseNumber } from "./_number";
 
@@ -294,6 +294,11 @@ export class JsonReader {
         }
         p += 4;
         parts.push(String.fromCharCode(code));
+      } else if (this.lenient && e == 0x78 && hexValue(this.at(p)) >= 0 && hexValue(this.at(p + 1)) >= 0) {
+        // Python's \xNN (repr() writes control characters so); the closing quote is no hex digit, so
+        // both digits lie inside the string
+        parts.push(String.fromCharCode((hexValue(this.at(p)) << 4) | hexValue(this.at(p + 1))));
+        p += 2;
       } else if (this.lenient && e >= 0) {
         parts.push(String.fromCharCode(0x5c));
         parts.push(String.fromCharCode(e));

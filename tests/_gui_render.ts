@@ -66,17 +66,23 @@ export function pyEscape(s: string): string {
   return s.replaceAll("\\", "\\\\").replaceAll("'", "\\'").replaceAll("\n", "\\n");
 }
 
+// What Python's str.isprintable() rejects: controls, format characters, separators other than the
+// ASCII space, private use, surrogates and unassigned code points.
+const NON_PRINTABLE = /^[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Zs}\p{Co}\p{Cs}\p{Cn}]$/u;
+
 function controlEscape(s: string): string {
-  // what Python's repr() escapes besides the quote and the backslash (it writes \xNN where we write
-  // \u00NN: the kernel's literal reader knows \u but not \x)
+  // what Python's repr() escapes besides the quote and the backslash: \n, \r, \t, then \xNN below
+  // U+0100 and \uNNNN in the rest of the BMP (beyond it repr() writes \UNNNNNNNN, which the kernel's
+  // literal reader does not know: those characters are left as they are)
   let out = "";
   for (const ch of s) {
-    const code = ch.charCodeAt(0);
+    const code = ch.codePointAt(0)!;
     if (ch === "\n") out += "\\n";
     else if (ch === "\r") out += "\\r";
     else if (ch === "\t") out += "\\t";
-    else if (code < 0x20 || code === 0x7f) out += `\\u${code.toString(16).padStart(4, "0")}`;
-    else out += ch;
+    else if (ch === " " || code > 0xffff || !NON_PRINTABLE.test(ch)) out += ch;
+    else if (code < 0x100) out += `\\x${code.toString(16).padStart(2, "0")}`;
+    else out += `\\u${code.toString(16).padStart(4, "0")}`;
   }
   return out;
 }
@@ -274,9 +280,15 @@ export function renderToolCall(a: GuiAct, c: Choices = new Choices()): string | 
       name = c.pick(["mobile_use", "computer_use"]);
       args = { action: "terminate", status: a.status };
       break;
-    default:
-      // drag: mobile_use has none; computer_use's left_click_drag names only where the drag ends
-      return null;
+    case "drag":
+      // computer_use's left_click_drag: `coordinate` is where the drag ends, `start_coordinate` (as
+      // Anthropic's computer use writes it) where it starts
+      if (!a.point || !a.end_point) return null;
+      name = "computer_use";
+      args = c.flip()
+        ? { action: "left_click_drag", start_coordinate: a.point, coordinate: a.end_point }
+        : { action: "left_click_drag", coordinate: a.end_point, start_coordinate: a.point };
+      break;
   }
   const call = { name, arguments: c.flip() ? JSON.stringify(args) : args };
   return `${c.pick(["", "I will do it.\n"])}<tool_call>\n${JSON.stringify(call)}\n</tool_call>`;

@@ -32,6 +32,7 @@ function assertVerdict(out: KernelOutput): void {
 const phone = { image_size: [1080, 2400] };
 const click = { action: "click", point: [540, 1200] };
 const box = { action: "click", box: [100, 100, 200, 200] };
+const drag = { action: "drag", box: [100, 100, 200, 200], end_point: [400, 400] };
 
 /** [title, response, reference, options, expected reward, expected reason]. */
 type Case = [string, string, unknown, Record<string, unknown>, number, string | null];
@@ -145,6 +146,70 @@ const TABLE: Case[] = [
   ],
   ["UI-TARS hotkey", "Action: hotkey(key='ctrl c')", { action: "hotkey", keys: ["Ctrl", "C"] }, {}, 1, null],
   [
+    "Qwen computer_use left_click_drag: start_coordinate → coordinate",
+    '<tool_call>{"name": "computer_use", "arguments": {"action": "left_click_drag", "start_coordinate": [150, 150], "coordinate": [400, 400]}}</tool_call>',
+    drag,
+    phone,
+    1,
+    null,
+  ],
+  [
+    "Anthropic-style left_click_drag JSON, coordinate first",
+    '{"action": "left_click_drag", "coordinate": [400, 400], "start_coordinate": [150, 150]}',
+    drag,
+    phone,
+    1,
+    null,
+  ],
+  [
+    "any drag with start_coordinate: coordinate is the end",
+    '{"action": "drag", "start_coordinate": [150, 150], "coordinate": [400, 400]}',
+    drag,
+    phone,
+    1,
+    null,
+  ],
+  [
+    "left_click_drag reversed (coordinate is the end, not the start)",
+    '{"action": "left_click_drag", "start_coordinate": [400, 400], "coordinate": [150, 150]}',
+    drag,
+    phone,
+    0,
+    "wrong",
+  ],
+  [
+    "left_click_drag with only coordinate: no start",
+    '<tool_call>{"name": "computer_use", "arguments": {"action": "left_click_drag", "coordinate": [400, 400]}}</tool_call>',
+    drag,
+    phone,
+    0,
+    "wrong",
+  ],
+  [
+    "drag with coordinate and coordinate2: coordinate is the start",
+    '{"action": "drag", "coordinate": [150, 150], "coordinate2": [400, 400]}',
+    drag,
+    phone,
+    1,
+    null,
+  ],
+  [
+    "left_click_drag with an explicit end key: coordinate is the start",
+    '{"action": "left_click_drag", "coordinate": [150, 150], "end_point": [400, 400]}',
+    drag,
+    phone,
+    1,
+    null,
+  ],
+  [
+    "OpenAI-style left_click_drag call",
+    '<tool_call>{"name": "left_click_drag", "arguments": {"start_coordinate": [150, 150], "coordinate": [400, 400]}}</tool_call>',
+    drag,
+    phone,
+    1,
+    null,
+  ],
+  [
     "UI-TARS type with escaped quote",
     "Action: type(content='it\\'s fine')",
     { action: "type", text: "it's fine" },
@@ -206,6 +271,22 @@ const TABLE: Case[] = [
     {},
     1,
     null,
+  ],
+  [
+    "GUI-R1 python literal with repr()'s \\x07",
+    "<answer>[{'action': 'type', 'point': [0, 0], 'input_text': 'ring\\x07 the bell'}]</answer>",
+    { action: "type", text: "ring\u0007 the bell" },
+    {},
+    1,
+    null,
+  ],
+  [
+    "GUI-R1 python literal: \\x is not decoded into other text",
+    "<answer>[{'action': 'type', 'point': [0, 0], 'input_text': 'ring\\x07 the bell'}]</answer>",
+    { action: "type", text: "ring\\x07 the bell" },
+    {},
+    0,
+    "wrong",
   ],
   ["AndroidControl native JSON", '{"action_type": "navigate_back"}', { action: "back" }, {}, 1, null],
   ["bare point answer is a click", "<answer>(150, 150)</answer>", box, { profile: "screenspot" }, 1, null],
@@ -524,6 +605,39 @@ Deno.test("`gui_action` gives every published example its expected result", () =
   }
 });
 
+Deno.test("`gui_action` computer-use left_click_drag: coordinate ends the drag, start_coordinate starts it", () => {
+  const from = '{"action": "left_click_drag", "start_coordinate": [150, 150], "coordinate": [400, 400]}';
+  const both = score(from, drag, phone);
+  assert.deepEqual(both.details.predicted, { type: "drag", point: [150, 150], end_point: [400, 400] });
+  // only the end: no start, so the target part fails (no_point) while the end point is compared
+  const endOnly = score('{"action": "left_click_drag", "coordinate": [400, 400]}', drag, phone);
+  assert.deepEqual(endOnly.details.predicted, { type: "drag", end_point: [400, 400] });
+  assert.deepEqual(endOnly.details.parts, { type: true, target: false, args: true, format: true });
+  assert.equal(endOnly.details.problem, "no_point");
+  // as pyautogui.dragTo, which also names only the end
+  assert.deepEqual(score("pyautogui.dragTo(400, 400)", drag, phone).details.parts, endOnly.details.parts);
+  // a far end fails the end point as well
+  const far = score('{"action": "left_click_drag", "coordinate": [1000, 2000]}', drag, phone);
+  assert.deepEqual(far.details.parts, { type: true, target: false, args: false, format: true });
+});
+
+Deno.test("`gui_action` Python literals decode repr()'s \\xNN; an invalid \\x stays as written", () => {
+  const typed = (text: string) =>
+    score(`<answer>[{'action': 'type', 'point': [0, 0], 'input_text': '${text}'}]</answer>`, {
+      action: "type",
+      text: "x",
+    }).details.predicted;
+  assert.deepEqual(typed("ring\\x07 bell"), { type: "type", point: [0, 0], text: "ring\u0007 bell" });
+  assert.deepEqual(typed("\\x41\\xe9\\x7F"), { type: "type", point: [0, 0], text: "Aé\u007f" });
+  assert.deepEqual(typed("a\\x4g"), { type: "type", point: [0, 0], text: "a\\x4g" });
+  assert.deepEqual(typed("a\\x4"), { type: "type", point: [0, 0], text: "a\\x4" });
+  assert.deepEqual(typed("a\\x"), { type: "type", point: [0, 0], text: "a\\x" });
+  assert.deepEqual(typed("a\\\\x41"), { type: "type", point: [0, 0], text: "a\\x41" });
+  // UI-TARS calls read their strings the same way
+  const call = score("Action: type(content='bell\\x07')", { action: "type", text: "bell\u0007" });
+  assert.equal(call.reward, 1);
+});
+
 Deno.test("`gui_action` UI-TARS v1 (÷1000) and v1.5 (resized pixels) land on the same point", () => {
   const v1 = score("Action: click(start_box='(500,500)')", click, { ...phone, coords: "norm1000" });
   const v15 = score("Action: click(start_box='(546,1204)')", click, { ...phone, resize: {} });
@@ -639,6 +753,8 @@ const saidArb = fc.record({
     "back",
     "home",
     "system_button",
+    "drag",
+    "left_click_drag",
   ),
   x: fc.integer({ min: -5, max: 3000 }),
   y: fc.integer({ min: -5, max: 3000 }),
@@ -649,6 +765,16 @@ const saidArb = fc.record({
   direction: fc.constantFrom("up", "down", "left", "right", "UP", "sideways"),
   app: fc.constantFrom("Gmail", "Google Maps", "gmail"),
   button: fc.constantFrom("Back", "home", "Enter", "menu"),
+  // how a drag names its points: computer-use `start_coordinate` and `coordinate` (the end), either
+  // alone, or `coordinate` and `coordinate2`
+  dragKeys: fc.constantFrom(
+    "start_coordinate coordinate",
+    "coordinate start_coordinate",
+    "coordinate",
+    "start_coordinate",
+    "coordinate coordinate2",
+    "coordinate2 coordinate",
+  ),
   thought: fc.constantFrom("", "I tap the field.", "Scroll (slowly) to see more", "call f(x) first"),
 });
 type SaidArb = typeof saidArb extends fc.Arbitrary<infer T> ? T : never;
@@ -660,6 +786,15 @@ function argsOf(a: SaidArb): Record<string, unknown> {
   if (a.action === "type" || a.action === "open_app") o.text = a.action === "type" ? a.text : a.app;
   if (a.action === "scroll") o.direction = a.direction;
   if (a.action === "system_button") o.button = a.button;
+  if (a.action.endsWith("drag")) {
+    for (const key of a.dragKeys.split(" ")) {
+      o[key] = key === "start_coordinate"
+        ? [a.x, a.y]
+        : key === "coordinate"
+        ? [a.x + 250, a.y + 250]
+        : [a.y, a.x];
+    }
+  }
   return o;
 }
 
@@ -704,6 +839,8 @@ const REFERENCES: Record<string, unknown>[] = [
   { action: "hotkey", keys: ["ctrl", "c"] },
   { action: "terminate" },
   { action: "click", absent: true },
+  { action: "drag", box: [100, 100, 300, 200], end_point: [400, 400] },
+  { action: "drag", point: [200, 300], end_point: [450, 550] },
 ];
 
 const optionsArb = fc.record({

@@ -8,8 +8,8 @@
  * - Qwen2.5-VL tool call: any action with a box (its actions take a `coordinate`); `scroll` left or
  *   right (computer_use scrolls the wheel up or down; mobile_use has no scroll); a `swipe` given by
  *   its direction rather than two points (mobile_use swipes from `coordinate` to `coordinate2`);
- *   `drag` (mobile_use has none; computer_use's `left_click_drag` names only where the drag ends);
- *   `terminate` with an answer text.
+ *   `terminate` with an answer text. (A `drag` is computer_use's `left_click_drag` from
+ *   `start_coordinate` to `coordinate`.)
  * - UI-TARS call: `terminate` with status failure and an answer text (`call_user()` takes none).
  * - pyautogui: any action with a box; `long_press`, `swipe`, `drag` (`dragTo` names only the end),
  *   `open_app`, `back`, `home`, `wait`, `terminate`.
@@ -68,6 +68,11 @@ const textArb = fc
         "\t",
         "\r",
         "\u0001",
+        "\u0007",
+        "\u007f",
+        "\u0085",
+        "\u00ad",
+        "\u200b",
         " ",
         "  ",
         "é",
@@ -179,7 +184,7 @@ for (const syntax of SYNTAX_NAMES) {
     // the action types this syntax can express at all (the rest are listed at the top)
     const covered = new Set(SAMPLE.filter((a) => render(a) !== null).map((a) => a.type));
     assert.ok(
-      covered.size >= (syntax === "pyautogui" ? 7 : syntax === "tool_call" ? 14 : 16),
+      covered.size >= (syntax === "pyautogui" ? 7 : 16),
       [...covered].join(),
     );
     fc.assert(

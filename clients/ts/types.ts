@@ -182,7 +182,7 @@ export type GuiActionOptions = {
   candidates?: "none" | "aepo";
 };
 
-/** An item scored by `gui_action` 1.0.1: Scores a GUI agent's next action (JSON, Qwen2.5-VL tool calls, UI-TARS and pyautogui calls, Python-literal lists) against a reference action: one normalized action, exact coordinate mapping (pixel, norm1000, norm1, smart_resize), and named profiles (default, androidcontrol, aitw, gui_r1, ui_r1, screenspot, screenspot_pro). */
+/** An item scored by `gui_action` 1.0.2: Scores a GUI agent's next action (JSON, Qwen2.5-VL tool calls, UI-TARS and pyautogui calls, Python-literal lists) against a reference action: one normalized action, exact coordinate mapping (pixel, norm1000, norm1, smart_resize), and named profiles (default, androidcontrol, aitw, gui_r1, ui_r1, screenspot, screenspot_pro). */
 export interface GuiActionItem extends ItemEnvelope {
   verifier: "gui_action";
   reference: GuiActionReference;
@@ -243,7 +243,7 @@ export type IouOptions = {
   reward?: "iou" | "binary" | "f1" | "map";
 };
 
-/** An item scored by `iou` 1.0.0: Scores visual grounding answers (REC boxes, detection lists, points, temporal segments) against a reference by IoU, with Qwen-VL, JSON, Python-literal and bare-list answers, coordinate mapping (norm1000, norm1, resized images) and a vlm_r1 parity profile. */
+/** An item scored by `iou` 1.0.1: Scores visual grounding answers (REC boxes, detection lists, points, temporal segments) against a reference by IoU, with Qwen-VL, JSON, Python-literal and bare-list answers, coordinate mapping (norm1000, norm1, resized images) and a vlm_r1 parity profile. */
 export interface IouItem extends ItemEnvelope {
   verifier: "iou";
   reference: IouReference;

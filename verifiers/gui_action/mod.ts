@@ -8,7 +8,7 @@ export type { GuiActionKernelParams } from "./params.ts";
 
 export const guiActionVerifier: WasmVerifier = {
   name: "gui_action",
-  version: "1.0.1",
+  version: "1.0.2",
   description:
     "Scores a GUI agent's next action (JSON, Qwen2.5-VL tool calls, UI-TARS and pyautogui calls, Python-literal " +
     "lists) against a reference action: one normalized action, exact coordinate mapping (pixel, norm1000, norm1, " +

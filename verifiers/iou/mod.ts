@@ -8,7 +8,7 @@ export type { IouKernelParams } from "./params.ts";
 
 export const iouVerifier: WasmVerifier = {
   name: "iou",
-  version: "1.0.0",
+  version: "1.0.1",
   description:
     "Scores visual grounding answers (REC boxes, detection lists, points, temporal segments) against a reference by IoU, " +
     "with Qwen-VL, JSON, Python-literal and bare-list answers, coordinate mapping (norm1000, norm1, resized images) " +
