@@ -8,7 +8,8 @@ import { createEngine, VERIFIERS } from "../verifiers/mod.ts";
 import { ItemValidator } from "../verifiers/validate.ts";
 import { scoreGuiBaseline } from "./baseline_gui.ts";
 import { guiItems } from "./gui_items.ts";
-import { median, perSecond, quantile } from "./stats.ts";
+import { perSecond, quantile } from "./stats.ts";
+import { timeRounds } from "./rounds.ts";
 
 const ITEMS = 100_000;
 const ROUNDS = 3;
@@ -25,32 +26,21 @@ export async function benchGui(): Promise<string[]> {
   const engine = await createEngine(VERIFIERS);
   const rows: string[] = [];
   try {
-    // (a) engine: median over rounds after one warm-up round.
-    await engine.verifyBatch(items.slice(0, 20_000));
-    const runs: number[] = [];
-    let itemMs: number[] = [];
-    let correct = 0;
-    for (let r = 0; r < ROUNDS; r++) {
-      const started = performance.now();
-      const results = await engine.verifyBatch(items);
-      runs.push(performance.now() - started);
-      itemMs = results.map((x) => x.ms);
-      correct = results.filter((x) => x.correct).length;
-    }
-    // (b) baseline on one thread, same items.
+    // (a) engine, then (b) the baseline on one thread, same items; medians after a warm-up.
+    const engineRounds = await timeRounds(
+      ROUNDS,
+      () => engine.verifyBatch(items.slice(0, 20_000)),
+      () => engine.verifyBatch(items),
+    );
     const validator = new ItemValidator(VERIFIERS, 8 * 1024 * 1024);
-    scoreGuiBaseline(validator, items.slice(0, 20_000));
-    const baseRuns: number[] = [];
-    let baseMs: number[] = [];
-    let baseCorrect = 0;
-    for (let r = 0; r < ROUNDS; r++) {
-      const started = performance.now();
-      const results = scoreGuiBaseline(validator, items);
-      baseRuns.push(performance.now() - started);
-      baseMs = results.map((x) => x.ms);
-      baseCorrect = results.filter((x) => x.correct).length;
-    }
-    const a = median(runs), b = median(baseRuns);
+    const baseRounds = await timeRounds(
+      ROUNDS,
+      () => scoreGuiBaseline(validator, items.slice(0, 20_000)),
+      () => scoreGuiBaseline(validator, items),
+    );
+    const { itemMs, correct } = engineRounds;
+    const baseMs = baseRounds.itemMs, baseCorrect = baseRounds.correct;
+    const a = engineRounds.medianMs, b = baseRounds.medianMs;
     rows.push(
       `| (a) gui_action: ${
         ITEMS.toLocaleString("en-US")

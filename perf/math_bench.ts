@@ -7,7 +7,8 @@
 import { createEngine, VERIFIERS } from "../verifiers/mod.ts";
 import { gradeMathBaseline } from "./baseline_math.ts";
 import { mathItems } from "./math_items.ts";
-import { median, perSecond, quantile } from "./stats.ts";
+import { perSecond, quantile } from "./stats.ts";
+import { timeRounds } from "./rounds.ts";
 
 const ITEMS = 100_000;
 const ROUNDS = 3;
@@ -33,18 +34,13 @@ export async function benchMath(): Promise<string[]> {
   const engine = await createEngine(VERIFIERS);
   const rows: string[] = [];
   try {
-    await engine.verifyBatch(items.slice(0, 10_000));
-    const runs: number[] = [];
-    let itemMs: number[] = [];
-    let correct = 0;
-    for (let r = 0; r < ROUNDS; r++) {
-      const started = performance.now();
-      const results = await engine.verifyBatch(items);
-      runs.push(performance.now() - started);
-      itemMs = results.map((x) => x.ms);
-      correct = results.filter((x) => x.correct).length;
-    }
-    const a = median(runs);
+    const engineRounds = await timeRounds(
+      ROUNDS,
+      () => engine.verifyBatch(items.slice(0, 10_000)),
+      () => engine.verifyBatch(items),
+    );
+    const { itemMs, correct } = engineRounds;
+    const a = engineRounds.medianMs;
     const cores = engine.options.workers;
     rows.push(
       `| (a) math: ${
@@ -71,16 +67,13 @@ export async function benchMath(): Promise<string[]> {
     } else {
       rows.push("| (b) math: Math-Verify's test cases | not run: ../shared/conformance not found | |");
     }
-    gradeMathBaseline(items.slice(0, 10_000));
-    const baseRuns: number[] = [];
-    let baseCorrect = 0;
-    for (let r = 0; r < ROUNDS; r++) {
-      const started = performance.now();
-      const results = gradeMathBaseline(items);
-      baseRuns.push(performance.now() - started);
-      baseCorrect = results.filter((x) => x.correct).length;
-    }
-    const c = median(baseRuns);
+    const baseRounds = await timeRounds(
+      ROUNDS,
+      () => gradeMathBaseline(items.slice(0, 10_000)),
+      () => gradeMathBaseline(items),
+    );
+    const baseCorrect = baseRounds.correct;
+    const c = baseRounds.medianMs;
     rows.push(
       `| (c) math: plain-TypeScript regex grader, same rollouts, one thread (a floor, not a verifier) | ${
         perSecond(ITEMS, c)

@@ -9,6 +9,7 @@ import { ItemValidator } from "../verifiers/validate.ts";
 import { scoreRecBaseline } from "./baseline_rec.ts";
 import { recItems } from "./rec_items.ts";
 import { median, perSecond, quantile } from "./stats.ts";
+import { timeRounds } from "./rounds.ts";
 
 const ITEMS = 100_000;
 const ROUNDS = 5;
@@ -20,28 +21,20 @@ export async function benchRec(): Promise<string[]> {
   const engine = await createEngine(VERIFIERS);
   const rows: string[] = [];
   try {
-    // (a) engine: best-of and median over rounds after one warm-up round.
-    await engine.verifyBatch(items.slice(0, 20_000));
-    const engineMs: number[] = [];
-    let itemMs: number[] = [];
-    for (let r = 0; r < ROUNDS; r++) {
-      const started = performance.now();
-      const results = await engine.verifyBatch(items);
-      engineMs.push(performance.now() - started);
-      itemMs = results.map((x) => x.ms);
-    }
-    // (b) baseline on one thread, same items.
+    // (a) engine, then (b) the baseline on one thread, same items; medians after a warm-up.
+    const engineRounds = await timeRounds(
+      ROUNDS,
+      () => engine.verifyBatch(items.slice(0, 20_000)),
+      () => engine.verifyBatch(items),
+    );
     const validator = new ItemValidator(VERIFIERS, 8 * 1024 * 1024);
-    scoreRecBaseline(validator, items.slice(0, 20_000));
-    const baselineMs: number[] = [];
-    let baseItemMs: number[] = [];
-    for (let r = 0; r < ROUNDS; r++) {
-      const started = performance.now();
-      const results = scoreRecBaseline(validator, items);
-      baselineMs.push(performance.now() - started);
-      baseItemMs = results.map((x) => x.ms);
-    }
-    const a = median(engineMs), b = median(baselineMs);
+    const baseRounds = await timeRounds(
+      ROUNDS,
+      () => scoreRecBaseline(validator, items.slice(0, 20_000)),
+      () => scoreRecBaseline(validator, items),
+    );
+    const itemMs = engineRounds.itemMs, baseItemMs = baseRounds.itemMs;
+    const a = engineRounds.medianMs, b = baseRounds.medianMs;
     rows.push(
       `| (a) engine, ${
         ITEMS.toLocaleString("en-US")

@@ -1,32 +1,15 @@
 /** Tests of the `gui_action` kernel driven in-process through its host glue (params) and `score()`. */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { compileKernel, KernelInstance, type KernelOutput, scoreInProcess } from "../wasm/kernel_instance.ts";
+import { type KernelOutput, scoreInProcess } from "../wasm/kernel_instance.ts";
 import { guiActionVerifier } from "../verifiers/gui_action/mod.ts";
 import { InvalidRequestError } from "../verifiers/types.ts";
+import { assertVerdict, loadKernel } from "./_kernel.ts";
 
-const kernel = new KernelInstance(
-  compileKernel(Deno.readFileSync(new URL("../wasm/gui_action.wasm", import.meta.url))),
-);
-const REASONS = new Set([
-  null,
-  "no_answer",
-  "bad_format",
-  "ambiguous",
-  "invalid_geometry",
-  "wrong",
-  "too_complex",
-  "parse_error",
-]);
+const kernel = loadKernel("gui_action");
 
 function score(response: string, reference: unknown, options: Record<string, unknown> = {}): KernelOutput {
   return scoreInProcess(kernel, guiActionVerifier.params(reference, options), response);
-}
-
-function assertVerdict(out: KernelOutput): void {
-  assert.ok(out.reward >= 0 && out.reward <= 1, `reward ${out.reward} in [0, 1]`);
-  assert.equal(typeof out.correct, "boolean");
-  assert.ok(REASONS.has(out.details.reason), `known reason ${out.details.reason}`);
 }
 
 const phone = { image_size: [1080, 2400] };

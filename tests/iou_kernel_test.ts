@@ -1,39 +1,16 @@
 /** Tests of the `iou` kernel driven in-process through its host glue (params) and `score()`. */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import {
-  compileKernel,
-  encodeItem,
-  KernelInstance,
-  type KernelOutput,
-  scoreInProcess,
-} from "../wasm/kernel_instance.ts";
+import { encodeItem, type KernelOutput, scoreInProcess } from "../wasm/kernel_instance.ts";
 import { iouVerifier } from "../verifiers/iou/mod.ts";
 import { QWEN25_VL_RESIZE, roundHalfEven, smartResize } from "../verifiers/coordinates/smart_resize.ts";
 import { InvalidRequestError } from "../verifiers/types.ts";
+import { assertVerdict, loadKernel } from "./_kernel.ts";
 
-const kernel = new KernelInstance(
-  compileKernel(Deno.readFileSync(new URL("../wasm/iou.wasm", import.meta.url))),
-);
-const REASONS = new Set([
-  null,
-  "no_answer",
-  "bad_format",
-  "ambiguous",
-  "invalid_geometry",
-  "wrong",
-  "too_complex",
-  "parse_error",
-]);
+const kernel = loadKernel("iou");
 
 function score(response: string, reference: unknown, options: Record<string, unknown> = {}): KernelOutput {
   return scoreInProcess(kernel, iouVerifier.params(reference, options), response);
-}
-
-function assertVerdict(out: KernelOutput): void {
-  assert.ok(out.reward >= 0 && out.reward <= 1, `reward ${out.reward} in [0, 1]`);
-  assert.equal(typeof out.correct, "boolean");
-  assert.ok(REASONS.has(out.details.reason), `known reason ${out.details.reason}`);
 }
 
 Deno.test("`iou` gives every published example its expected result", () => {

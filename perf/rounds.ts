@@ -1,0 +1,36 @@
+/** Times repeated runs of the same work, after a warm-up, the way every benchmark here does. */
+import type { VerifyResult } from "../verifiers/mod.ts";
+import { median } from "./stats.ts";
+
+/** What timed rounds give: each round's wall time, their median, and the last round's results. */
+export interface TimedRounds {
+  roundMs: number[];
+  medianMs: number;
+  results: VerifyResult[];
+  /** Each result's own `ms` (time inside its verifier), from the last round. */
+  itemMs: number[];
+  correct: number;
+}
+
+/** Runs `warmUp` once, then `run` `rounds` times, timing each. */
+export async function timeRounds(
+  rounds: number,
+  warmUp: () => unknown,
+  run: () => VerifyResult[] | Promise<VerifyResult[]>,
+): Promise<TimedRounds> {
+  await warmUp();
+  const roundMs: number[] = [];
+  let results: VerifyResult[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const started = performance.now();
+    results = await run();
+    roundMs.push(performance.now() - started);
+  }
+  return {
+    roundMs,
+    medianMs: median(roundMs),
+    results,
+    itemMs: results.map((x) => x.ms),
+    correct: results.filter((x) => x.correct).length,
+  };
+}
