@@ -3,6 +3,7 @@
  * environment variables, then command-line flags. `describeConfig` prints the effective result.
  */
 import { parse as parseYaml } from "yaml";
+import type { EngineOptions } from "./verifiers/mod.ts";
 
 export interface Config {
   host: string;
@@ -118,4 +119,19 @@ export function describeConfig(config: Config): string {
     specs: Object.keys(config.specs),
     routes: Object.keys(config.routes),
   });
+}
+
+/**
+ * The engine's options from the effective configuration: the one mapping that `serve`, `verify` and
+ * `bench` share. `unboundedQueue` lifts the admission limit for one-shot commands (the CLI, a bench run).
+ */
+export function engineOptions(config: Config, { unboundedQueue = false } = {}): Partial<EngineOptions> {
+  return {
+    workers: config.workers,
+    maxQueueItems: unboundedQueue ? Number.MAX_SAFE_INTEGER : config.max_queue_items,
+    maxTimeoutMs: config.max_timeout_ms,
+    maxResponseChars: config.max_response_chars,
+    specs: config.specs,
+    routes: config.routes,
+  };
 }

@@ -7,7 +7,7 @@
 import { parseArgs } from "node:util";
 import { resolve } from "node:path";
 import { runVerify } from "./cli/verify.ts";
-import { type Config, ConfigError, describeConfig, loadConfig } from "./config.ts";
+import { type Config, ConfigError, describeConfig, engineOptions, loadConfig } from "./config.ts";
 import { createApp } from "./routes/mod.ts";
 import { createEngine, InvalidRequestError, VERIFIERS } from "./verifiers/mod.ts";
 import { runBenchCli } from "./benchmarks/mod.ts";
@@ -35,14 +35,7 @@ function configFrom(values: Record<string, string | boolean | undefined>): Confi
 
 async function serve(config: Config): Promise<void> {
   console.log(`config ${describeConfig(config)}`);
-  const engine = await createEngine(VERIFIERS, {
-    workers: config.workers,
-    maxQueueItems: config.max_queue_items,
-    maxTimeoutMs: config.max_timeout_ms,
-    maxResponseChars: config.max_response_chars,
-    specs: config.specs,
-    routes: config.routes,
-  });
+  const engine = await createEngine(VERIFIERS, engineOptions(config));
   const app = createApp(engine, {
     maxBodyBytes: config.max_body_bytes,
     apiKeys: config.api_keys,
@@ -70,14 +63,7 @@ async function serve(config: Config): Promise<void> {
 }
 
 async function verify(config: Config, values: Record<string, string | boolean | undefined>): Promise<void> {
-  const engine = await createEngine(VERIFIERS, {
-    workers: config.workers,
-    maxQueueItems: Number.MAX_SAFE_INTEGER,
-    maxTimeoutMs: config.max_timeout_ms,
-    maxResponseChars: config.max_response_chars,
-    specs: config.specs,
-    routes: config.routes,
-  });
+  const engine = await createEngine(VERIFIERS, engineOptions(config, { unboundedQueue: true }));
   try {
     const inPath = typeof values.in === "string" ? userPath(values.in) : null;
     const outPath = typeof values.out === "string" ? userPath(values.out) : null;
