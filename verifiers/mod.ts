@@ -18,6 +18,15 @@ export {
   type VerifierDescription,
 } from "./engine.ts";
 export { VERIFIERS } from "./registry.ts";
+export {
+  type ChatEndpoint,
+  type ChatOutcome,
+  type ChatPrompt,
+  outcomeOfBody,
+  requestCompletion,
+  type SamplingParams,
+  splitReasoning,
+} from "./_openai/mod.ts";
 export { type ErrorCode, KernelVerdict, reasonOf, resultJson, type VerifyResult } from "./result.ts";
 export { InvalidRequestError, type VerifierExample, type WasmVerifier } from "./types.ts";
 export { itemSchema } from "./validate.ts";

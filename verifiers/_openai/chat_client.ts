@@ -19,6 +19,17 @@ export interface SamplingParams {
   temperature?: number;
   top_p?: number;
   seed?: number;
+  /** Ask for the chosen tokens' log-probabilities (OpenAI's `logprobs`). */
+  logprobs?: boolean;
+  /** With `logprobs`: how many alternatives per position (OpenAI's `top_logprobs`, at most 20). */
+  top_logprobs?: number;
+}
+
+/** One generated token with its log-probability and the most likely alternatives at its position. */
+export interface TokenLogprob {
+  token: string;
+  logprob: number;
+  top: { token: string; logprob: number }[];
 }
 
 /** One prompt: text and images (data URLs). */
@@ -36,6 +47,8 @@ export type ChatOutcome =
     reasoning: string | null;
     finishReason: string | null;
     usage: Record<string, unknown> | null;
+    /** Per generated token (first `MAX_LOGPROB_TOKENS`), when `logprobs` was asked and sent. */
+    logprobs?: TokenLogprob[] | null;
     latencyMs: number;
   }
   | {
@@ -86,6 +99,30 @@ function textOf(content: unknown): string | null {
   return null;
 }
 
+/** Tokens of `logprobs.content` kept (a judge's verdict sits in its first few tokens). */
+export const MAX_LOGPROB_TOKENS = 64;
+
+/** Reads `choices[0].logprobs.content` (bounded; malformed entries are skipped), or null. */
+export function logprobsOf(choice: Record<string, unknown> | undefined): TokenLogprob[] | null {
+  const content = (choice?.logprobs as { content?: unknown } | null | undefined)?.content;
+  if (!Array.isArray(content)) return null;
+  const out: TokenLogprob[] = [];
+  for (const entry of content.slice(0, MAX_LOGPROB_TOKENS)) {
+    if (!entry || typeof entry !== "object") continue;
+    const { token, logprob, top_logprobs } = entry as Record<string, unknown>;
+    if (typeof token !== "string" || typeof logprob !== "number") continue;
+    const top = Array.isArray(top_logprobs)
+      ? top_logprobs.slice(0, 20).flatMap((alt) =>
+        alt && typeof alt === "object" && typeof alt.token === "string" && typeof alt.logprob === "number"
+          ? [{ token: alt.token as string, logprob: alt.logprob as number }]
+          : []
+      )
+      : [];
+    out.push({ token, logprob, top });
+  }
+  return out;
+}
+
 /** Reads a completion body into an outcome (empty, garbage and truncated answers are errors). */
 export function outcomeOfBody(text: string, latencyMs: number): ChatOutcome {
   const fail = (code: string, message: string) => ({
@@ -123,7 +160,7 @@ export function outcomeOfBody(text: string, latencyMs: number): ChatOutcome {
       ...partial,
     };
   }
-  return { ok: true, ...partial, latencyMs };
+  return { ok: true, ...partial, logprobs: logprobsOf(choice), latencyMs };
 }
 
 /** Sends one prompt; never throws (failures are outcomes). */
@@ -132,12 +169,14 @@ export async function requestCompletion(
   params: SamplingParams,
   prompt: ChatPrompt,
   timeoutMs: number,
+  cancel?: AbortSignal,
 ): Promise<ChatOutcome> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (endpoint.apiKey) headers.authorization = `Bearer ${endpoint.apiKey}`;
-  const signal = AbortSignal.timeout(timeoutMs);
+  const timer = AbortSignal.timeout(timeoutMs);
+  const signal = cancel ? AbortSignal.any([timer, cancel]) : timer;
   try {
     const response = await fetch(completionsUrl(endpoint.url), {
       method: "POST",
@@ -167,12 +206,17 @@ export async function requestCompletion(
     }
     return outcomeOfBody(text, elapsed());
   } catch (error) {
-    const timedOut = signal.aborted;
+    const cancelled = cancel?.aborted === true;
+    const timedOut = timer.aborted;
     return {
       ok: false,
-      code: timedOut ? "timeout" : "network",
-      message: timedOut ? `No answer within ${timeoutMs} ms` : `Request failed: ${(error as Error).message}`,
-      retryable: true,
+      code: cancelled ? "cancelled" : timedOut ? "timeout" : "network",
+      message: cancelled
+        ? "The request was cancelled (the caller's deadline passed)"
+        : timedOut
+        ? `No answer within ${timeoutMs} ms`
+        : `Request failed: ${(error as Error).message}`,
+      retryable: !cancelled,
       latencyMs: elapsed(),
     };
   }
