@@ -1,7 +1,11 @@
-/** One error shape everywhere: `{error: {code, message}}`, raised as an `ApiError`, rendered once. */
+/**
+ * One error shape everywhere: `{error: {code, message}}`, raised as an `ApiError` or by the engine,
+ * rendered once. The engine's load and availability errors become 429 and 503 here, for every route.
+ */
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { OverloadedError, SandboxUnavailableError } from "../verifiers/mod.ts";
 
 /** An HTTP error with an Arbiter error code (`invalid_request`, `overloaded`, …). */
 export class ApiError extends HTTPException {
@@ -15,8 +19,23 @@ export class ApiError extends HTTPException {
   }
 }
 
-/** The app's error handler: ApiErrors keep their status and code; anything else is a 500 `internal`. */
-export function renderError(error: Error, c: Context): Response {
+/** The engine's errors as HTTP errors: a full queue is 429 (with Retry-After), a missing kernel 503. */
+export function apiErrorOf(error: unknown): unknown {
+  if (error instanceof OverloadedError) {
+    return new ApiError(429, "overloaded", error.message, { "Retry-After": String(error.retryAfterS) });
+  }
+  if (error instanceof SandboxUnavailableError) {
+    return new ApiError(503, "sandbox_unavailable", error.message);
+  }
+  return error;
+}
+
+/**
+ * The app's error handler: ApiErrors keep their status and code, engine errors map through
+ * `apiErrorOf`, anything else is a 500 `internal`.
+ */
+export function renderError(thrown: Error, c: Context): Response {
+  const error = apiErrorOf(thrown) as Error;
   if (error instanceof ApiError) {
     return c.json({ error: { code: error.code, message: error.message } }, error.status, error.headers);
   }

@@ -1,25 +1,8 @@
 /** `POST /v1/verify` (one item) and `POST /v1/verify/batch` (JSON, or NDJSON in completion order). */
 import { Hono } from "hono";
-import {
-  type Engine,
-  OverloadedError,
-  resultJson,
-  SandboxUnavailableError,
-  type VerifyResult,
-} from "../verifiers/mod.ts";
+import { type Engine, resultJson, type VerifyResult } from "../verifiers/mod.ts";
 import type { DrainTracker } from "./drain.ts";
 import { ApiError, readJson } from "./errors.ts";
-
-/** Turns the engine's load and availability errors into 429 and 503. */
-function httpErrorOf(error: unknown): unknown {
-  if (error instanceof OverloadedError) {
-    return new ApiError(429, "overloaded", error.message, { "Retry-After": String(error.retryAfterS) });
-  }
-  if (error instanceof SandboxUnavailableError) {
-    return new ApiError(503, "sandbox_unavailable", error.message);
-  }
-  return error;
-}
 
 const JSON_TYPE = { "content-type": "application/json" };
 
@@ -61,23 +44,15 @@ export function verifyRoutes(engine: Engine, tracker: DrainTracker): Hono {
     if (invalid !== null) {
       throw new ApiError(invalid.tooLarge ? 413 : 400, "invalid_request", invalid.message);
     }
-    try {
-      return c.body(resultJson(await engine.verifyOne(item)), 200, JSON_TYPE);
-    } catch (error) {
-      throw httpErrorOf(error);
-    }
+    return c.body(resultJson(await engine.verifyOne(item)), 200, JSON_TYPE);
   });
 
   app.post("/v1/verify/batch", async (c) => {
     const { items, budget_ms } = readBatchBody(await readJson(c));
     const wantsStream = (c.req.header("accept") ?? "").includes("application/x-ndjson");
     if (!wantsStream) {
-      try {
-        const results = await engine.verifyBatch(items, { budgetMs: budget_ms });
-        return c.body(`{"results":[${results.map(resultJson).join(",")}]}`, 200, JSON_TYPE);
-      } catch (error) {
-        throw httpErrorOf(error);
-      }
+      const results = await engine.verifyBatch(items, { budgetMs: budget_ms });
+      return c.body(`{"results":[${results.map(resultJson).join(",")}]}`, 200, JSON_TYPE);
     }
     const encoder = new TextEncoder();
     let controller!: ReadableStreamDefaultController<Uint8Array>;
@@ -85,12 +60,8 @@ export function verifyRoutes(engine: Engine, tracker: DrainTracker): Hono {
     const onResult = (index: number, result: VerifyResult) => {
       controller.enqueue(encoder.encode(`{"index":${index},${resultJson(result).slice(1)}\n`));
     };
-    let done: Promise<VerifyResult[]>;
-    try {
-      done = engine.startBatch(items, { budgetMs: budget_ms, onResult });
-    } catch (error) {
-      throw httpErrorOf(error);
-    }
+    // Throws a full queue or a missing kernel synchronously, before the stream starts (429/503).
+    const done = engine.startBatch(items, { budgetMs: budget_ms, onResult });
     tracker.track(done);
     done.then(() => controller.close(), (error) => controller.error(error));
     return new Response(stream, { headers: { "content-type": "application/x-ndjson" } });

@@ -1,6 +1,9 @@
 /** The HTTP API driven in-process with `app.request()`, over the real engine and sandbox. */
 import assert from "node:assert/strict";
 import { postJson, withApp } from "./_app.ts";
+import { probeVerifier } from "./_probe.ts";
+import { createApp } from "../routes/mod.ts";
+import { createEngine } from "../verifiers/mod.ts";
 
 const recItem = (response: string, id?: string) => ({
   ...(id === undefined ? {} : { id }),
@@ -265,4 +268,52 @@ Deno.test("a full queue answers 429 with Retry-After", async () => {
     assert.equal((await first).status, 200);
     await (await first).body?.cancel();
   });
+});
+
+Deno.test("every route answers the engine's errors alike: 429 and 503 on /v1/compat/openrlhf too", async () => {
+  // The probe kernel (wasm/test/probe.wasm): "loop" spins until its timeout, "ok" scores 1. A second
+  // verifier over a kernel file that does not exist is unavailable.
+  const engine = await createEngine(
+    { probe: probeVerifier, absent: { ...probeVerifier, name: "absent" } },
+    { wasmDir: new URL("../wasm/test/", import.meta.url), workers: 1, maxQueueItems: 1 },
+  );
+  try {
+    const app = createApp(engine, { maxBodyBytes: 1 << 20, apiKeys: [] });
+    const openrlhf = (verifier: string) =>
+      postJson(app, `/v1/compat/openrlhf?verifier=${verifier}`, {
+        query: ["p:ok"],
+        prompts: ["p:"],
+        labels: [""],
+      });
+    const busy = engine.verifyBatch([{ verifier: "probe", response: "loop", options: { timeout_ms: 1500 } }]);
+    for (
+      const [path, body] of [
+        ["/v1/compat/openrlhf?verifier=probe", { query: ["p:ok"], prompts: ["p:"], labels: [""] }],
+        ["/v1/verify/batch", { items: [{ verifier: "probe", response: "ok" }] }],
+        ["/v1/verify", { verifier: "probe", response: "ok" }],
+      ] as const
+    ) {
+      const res = await postJson(app, path, body);
+      assert.equal(res.status, 429, `${path} with a full queue`);
+      assert.ok(Number(res.headers.get("retry-after")) >= 1, `${path} sends Retry-After`);
+      assert.equal((await res.json()).error.code, "overloaded");
+    }
+    const [looped] = await busy;
+    assert.equal(looped.details?.reason, "too_complex", "the loop ends at its timeout");
+
+    for (
+      const res of [
+        await openrlhf("absent"),
+        await postJson(app, "/v1/verify/batch", { items: [{ verifier: "absent", response: "ok" }] }),
+      ]
+    ) {
+      assert.equal(res.status, 503);
+      assert.equal((await res.json()).error.code, "sandbox_unavailable");
+    }
+    const ok = await openrlhf("probe");
+    assert.equal(ok.status, 200);
+    assert.deepEqual((await ok.json()).rewards, [1]);
+  } finally {
+    await engine.close();
+  }
 });
