@@ -1,0 +1,43 @@
+#!/bin/sh
+# One Python virtual environment for the tests that need PyPI packages (the trainer's torch +
+# transformers, the clients' TRL contract tests), shared so that torch is installed once per machine.
+#
+#   scripts/python_venv.sh [distribution ...]     # e.g. torch transformers trl
+#
+# Prints the venv's python as its last line of stdout. Idempotent: distributions already installed
+# are not installed again. A lock serialises concurrent callers (two test files at once).
+# The venv sees Debian's packages (numpy, pillow) through --system-site-packages.
+# Location: $ARBITER_VENV, default $HOME/.cache/arbiter/venv (outside the checkout: a clean clone reuses it).
+# pip gets a short timeout and no retries: on machines with a local wheel store PyPI may be unreachable.
+set -eu
+VENV="${ARBITER_VENV:-${HOME:-/root}/.cache/arbiter/venv}"
+PY="$VENV/bin/python"
+mkdir -p "$(dirname "$VENV")"
+
+# Plain, readable check: which of the named distributions are not installed in the venv.
+need() {
+  [ -x "$PY" ] || { echo "$@"; return 0; }
+  "$PY" -c '
+import importlib.metadata as m, sys
+out = []
+for name in sys.argv[1:]:
+    try:
+        m.version(name)
+    except m.PackageNotFoundError:
+        out.append(name)
+print(" ".join(out))' "$@"
+}
+
+(
+  flock 9
+  if [ ! -x "$PY" ]; then
+    /usr/bin/python3 -m venv --system-site-packages "$VENV" >&2
+  fi
+  todo="$(need "$@")"
+  if [ -n "$todo" ]; then
+    echo "python_venv: installing $todo into $VENV" >&2
+    # shellcheck disable=SC2086 # the list is distribution names, split on purpose
+    "$PY" -m pip install --quiet --timeout 5 --retries 0 $todo >&2
+  fi
+) 9>"$VENV.lock"
+echo "$PY"
