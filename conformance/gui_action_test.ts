@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { compileKernel, KernelInstance, scoreInProcess } from "../wasm/kernel_instance.ts";
 import { guiActionVerifier } from "../verifiers/gui_action/mod.ts";
-import { QWEN25_VL_RESIZE, smartResize } from "../verifiers/coordinates/smart_resize.ts";
+import { QWEN25_VL_RESIZE, smartResize } from "../verifiers/_coordinates/mod.ts";
 import { conformanceDir } from "./_data.ts";
 import { pyEscape as quoted } from "../tests/_gui_render.ts";
 

@@ -3,8 +3,9 @@
  * chart (the public evaluators' way, without any sandbox) at the same concurrency on the same 100
  * fixture charts, p50/p99 per chart, and (c) the kernel's image comparison at 800x600.
  */
-import { RenderPool } from "../verifiers/chart_code/pool.ts";
-import { ensureChartDeps } from "../verifiers/chart_code/ensure_deps.ts";
+import { PythonPool } from "../verifiers/_python/mod.ts";
+import { rendererPath } from "../verifiers/chart_code/mod.ts";
+import { ensureChartDeps } from "../scripts/ensure_deps.ts";
 import { perSecond, quantile } from "./stats.ts";
 
 const CHARTS = 100;
@@ -98,11 +99,11 @@ export async function benchCharts(): Promise<string[]> {
   await ensureChartDeps();
   const concurrency = Math.max(1, navigator.hardwareConcurrency || 2);
   const items = charts();
-  const pool = new RenderPool({ size: concurrency });
+  const pool = new PythonPool({ script: rendererPath, size: concurrency });
   await pool.warm();
   const t0 = performance.now();
   const warm = await runAll(items, concurrency, async (code) => {
-    const r = await pool.render({ kind: "code", code, width: 400, height: 300, timeoutMs: 10_000 });
+    const r = await pool.run({ kind: "code", code, width: 400, height: 300, timeoutMs: 10_000 });
     if (!("frame" in r) || r.frame.pixels === null) throw new Error("warm render failed");
   });
   const a = performance.now() - t0;

@@ -6,7 +6,7 @@
  * smart_resize coordinates). About four in five answers are right.
  */
 import { seededRandom } from "./rec_items.ts";
-import { QWEN25_VL_RESIZE, smartResize } from "../verifiers/coordinates/smart_resize.ts";
+import { QWEN25_VL_RESIZE, smartResize } from "../verifiers/_coordinates/mod.ts";
 
 /** One engine item of the `gui_action` verifier. */
 export interface GuiItem {

@@ -2,7 +2,7 @@
 import { createApp } from "../routes/mod.ts";
 import { createEngine, type Engine, VERIFIERS } from "../verifiers/mod.ts";
 import type { Hono } from "hono";
-import { ensureChartDeps } from "../verifiers/chart_code/ensure_deps.ts";
+import { ensureChartDeps } from "../scripts/ensure_deps.ts";
 
 /** Runs `body` with a real engine (real sandbox processes) and an app; closes the engine after. */
 export async function withApp(

@@ -1,6 +1,6 @@
 /** Every small per-verifier suite scores its predictions fixture as a user would run it, end to end. */
 import assert from "node:assert/strict";
-import { ensureChartDeps } from "../verifiers/chart_code/ensure_deps.ts";
+import { ensureChartDeps } from "../scripts/ensure_deps.ts";
 
 const mainTs = new URL("../main.ts", import.meta.url).pathname;
 const fixtures = new URL("../fixtures/bench/", import.meta.url).pathname;

@@ -1,7 +1,9 @@
 /** The `chart_code` verifier: fixtures with known effects, the sandbox's bad-input cases, the pool. */
 import assert from "node:assert/strict";
 import { createEngine, type Engine } from "../verifiers/engine.ts";
-import { chartCodeVerifier, ensureChartDeps, RenderPool } from "../verifiers/chart_code/mod.ts";
+import { chartCodeVerifier, rendererPath } from "../verifiers/chart_code/mod.ts";
+import { PythonPool } from "../verifiers/_python/mod.ts";
+import { ensureChartDeps } from "../scripts/ensure_deps.ts";
 import type { VerifyResult } from "../verifiers/result.ts";
 import { kernelInput } from "../verifiers/chart_code/kernel_input.ts";
 import { chartParams } from "../verifiers/chart_code/params.ts";
@@ -387,11 +389,11 @@ Deno.test("chart_code: options are checked (size, chartmimic needs code)", opts,
   assert.equal(cm.error?.code, "invalid_request");
 });
 
-Deno.test("RenderPool: replaces a process after N jobs and leaves no process behind", opts, async () => {
-  const pool = new RenderPool({ size: 1, jobsPerProcess: 2 });
+Deno.test("PythonPool: replaces a process after N jobs and leaves no process behind", opts, async () => {
+  const pool = new PythonPool({ script: rendererPath, size: 1, jobsPerProcess: 2 });
   const job = { kind: "code" as const, code: reference, width: 64, height: 48, timeoutMs: 5000 };
   for (let i = 0; i < 3; i++) {
-    const r = await pool.render(job);
+    const r = await pool.run(job);
     assert.ok("frame" in r && r.frame.pixels?.length === 64 * 48 * 4);
   }
   assert.ok(pool.stats.recycled >= 1);

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { encodeItem, type KernelOutput, scoreInProcess } from "../wasm/kernel_instance.ts";
 import { iouVerifier } from "../verifiers/iou/mod.ts";
-import { QWEN25_VL_RESIZE, roundHalfEven, smartResize } from "../verifiers/coordinates/smart_resize.ts";
+import { QWEN25_VL_RESIZE, roundHalfEven, smartResize } from "../verifiers/_coordinates/mod.ts";
 import { InvalidRequestError } from "../verifiers/types.ts";
 import { assertVerdict, loadKernel } from "./_kernel.ts";
 

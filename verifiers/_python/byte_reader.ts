@@ -1,4 +1,4 @@
-/** Exact-length reads from a byte stream (a renderer's stdout), with one carry-over buffer. */
+/** Exact-length reads from a byte stream (a sandbox's stdout), with one carry-over buffer. */
 export class ByteReader {
   private buffered: Uint8Array = new Uint8Array(0);
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;

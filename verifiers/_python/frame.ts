@@ -1,5 +1,5 @@
 /**
- * The renderer's answer frame (see renderer.py): a fixed binary header, then an error message, the
+ * The zygote's answer frame (see chart_code/renderer.py): a fixed binary header, then an error message, the
  * trace and the pixels. Everything in it came out of the sandbox: sizes are checked against caps and
  * against the job's size before anything is read, and the trace stays opaque bytes (the kernel parses it).
  */
@@ -29,7 +29,7 @@ export enum ChildKind {
 }
 
 /** One job's answer. `pixels` is width*height*4 RGBA bytes when the render succeeded. */
-export interface RenderFrame {
+export interface SandboxFrame {
   id: number;
   outcome: Outcome;
   kind: ChildKind;
@@ -48,7 +48,7 @@ export async function readFrame(
   reader: ByteReader,
   width: number,
   height: number,
-): Promise<RenderFrame | null> {
+): Promise<SandboxFrame | null> {
   const head = await reader.readExact(FRAME_HEADER_BYTES);
   if (head === null) return null;
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);

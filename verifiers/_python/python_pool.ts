@@ -1,12 +1,14 @@
 /**
- * The renderer pool: warm sandboxes (`RenderProcess`), one job at a time each, sized to the cores,
+ * The Python sandbox pool: warm sandboxes (`PythonProcess`), one job at a time each, sized to the cores,
  * started on first use. A process is replaced after `jobsPerProcess` jobs or after any fault (a
  * deadline, a crash, a broken frame, processes left behind), so one bad job never affects the next.
  */
-import { type RenderJob, RenderProcess, type RenderResult } from "./render_process.ts";
+import { type PythonJob, PythonProcess, type PythonResult } from "./python_process.ts";
 
 /** Pool settings. */
-export interface RenderPoolOptions {
+export interface PythonPoolOptions {
+  /** The zygote script on the host (mounted read-only in each sandbox). */
+  script: string;
   /** Sandboxes running at once (default: one per core). */
   size: number;
   /** Jobs a sandbox serves before it is replaced. */
@@ -14,32 +16,33 @@ export interface RenderPoolOptions {
 }
 
 interface Waiting {
-  job: RenderJob;
-  resolve: (result: RenderResult) => void;
+  job: PythonJob;
+  resolve: (result: PythonResult) => void;
   reject: (error: Error) => void;
 }
 
-/** Runs render jobs on warm sandboxes. */
-export class RenderPool {
-  readonly options: RenderPoolOptions;
+/** Runs jobs on warm sandboxes. */
+export class PythonPool {
+  readonly options: PythonPoolOptions;
   readonly stats = { started: 0, recycled: 0, jobs: 0 };
-  private readonly idle: RenderProcess[] = [];
-  private readonly all = new Set<RenderProcess>();
+  private readonly idle: PythonProcess[] = [];
+  private readonly all = new Set<PythonProcess>();
   private readonly queue: Waiting[] = [];
   private starting = 0;
   private closed = false;
   private readonly exiting: Promise<void>[] = [];
 
-  constructor(options: Partial<RenderPoolOptions> = {}) {
+  constructor(options: Partial<PythonPoolOptions> & { script: string }) {
     this.options = {
+      script: options.script,
       size: options.size ?? Math.max(1, navigator.hardwareConcurrency || 2),
       jobsPerProcess: options.jobsPerProcess ?? 200,
     };
   }
 
   /** Queues a job; resolves with its result (rejects only when no sandbox can be started). */
-  render(job: RenderJob): Promise<RenderResult> {
-    if (this.closed) return Promise.reject(new Error("The render pool is closed"));
+  run(job: PythonJob): Promise<PythonResult> {
+    if (this.closed) return Promise.reject(new Error("The Python sandbox pool is closed"));
     return new Promise((resolve, reject) => {
       this.queue.push({ job, resolve, reject });
       this.pump();
@@ -62,7 +65,9 @@ export class RenderPool {
   /** Kills every sandbox and waits for them to exit. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const waiting of this.queue.splice(0)) waiting.reject(new Error("The render pool is closed"));
+    for (const waiting of this.queue.splice(0)) {
+      waiting.reject(new Error("The Python sandbox pool is closed"));
+    }
     const processes = [...this.all];
     this.all.clear();
     this.idle.length = 0;
@@ -85,7 +90,7 @@ export class RenderPool {
 
   private spawn(): void {
     this.starting++;
-    RenderProcess.start().then((process) => {
+    PythonProcess.start(this.options.script).then((process) => {
       this.starting--;
       this.stats.started++;
       if (this.closed) {
@@ -105,7 +110,7 @@ export class RenderPool {
     });
   }
 
-  private async execute(process: RenderProcess, waiting: Waiting): Promise<void> {
+  private async execute(process: PythonProcess, waiting: Waiting): Promise<void> {
     const result = await process.run(waiting.job);
     this.stats.jobs++;
     const fault = "fault" in result || result.frame.outcome !== 0 || result.frame.leftover;
@@ -118,7 +123,7 @@ export class RenderPool {
     this.pump();
   }
 
-  private retire(process: RenderProcess): void {
+  private retire(process: PythonProcess): void {
     process.kill();
     this.exiting.push(process.exited());
     if (this.exiting.length > 64) this.exiting.splice(0, 32);

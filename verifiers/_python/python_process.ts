@@ -1,15 +1,15 @@
 /**
- * One warm renderer: `renderer.py` running in its bubblewrap sandbox, with matplotlib imported, that
- * forks a child per job. The host keeps a backstop deadline per job (the job's own deadline plus a
+ * One warm Python sandbox: a zygote script (e.g. chart_code's `renderer.py`) running under bubblewrap,
+ * with its modules imported, that forks a child per job. The host keeps a backstop deadline per job (the job's own deadline plus a
  * grace period): past it the whole sandbox is killed (bubblewrap's --die-with-parent and its PID
  * namespace take every process in it along).
  */
 import { ByteReader } from "./byte_reader.ts";
-import { readFrame, type RenderFrame } from "./frame.ts";
+import { readFrame, type SandboxFrame } from "./frame.ts";
 import { sandboxCommand } from "./sandbox.ts";
 
 /** A job: chart code to run, or a reference PNG to decode, and the size of the pixels wanted. */
-export interface RenderJob {
+export interface PythonJob {
   kind: "code" | "image";
   code?: string;
   pngBase64?: string;
@@ -19,8 +19,8 @@ export interface RenderJob {
 }
 
 /** A job's end as the host saw it: a frame from the sandbox, or a fault of the sandbox process. */
-export type RenderResult =
-  | { frame: RenderFrame; ms: number }
+export type PythonResult =
+  | { frame: SandboxFrame; ms: number }
   | { fault: "deadline" | "protocol" | "exited"; message: string; ms: number };
 
 /** Time after a job's deadline before the host kills the whole sandbox (the zygote kills first). */
@@ -28,8 +28,8 @@ export const BACKSTOP_GRACE_MS = 2000;
 const START_TIMEOUT_MS = 60_000;
 const encoder = new TextEncoder();
 
-/** A started sandbox with a warm renderer in it. */
-export class RenderProcess {
+/** A started sandbox with a warm zygote in it. */
+export class PythonProcess {
   jobs = 0;
   dead = false;
   private nextId = 1;
@@ -44,9 +44,9 @@ export class RenderProcess {
     child.status.then(() => this.dead = true);
   }
 
-  /** Starts a sandbox and waits until its renderer has imported matplotlib and drawn once. */
-  static async start(): Promise<RenderProcess> {
-    const { program, args } = sandboxCommand();
+  /** Starts `script` in a sandbox and waits until it says it is warm (`RDY1`). */
+  static async start(script: string): Promise<PythonProcess> {
+    const { program, args } = sandboxCommand(script);
     const child = new Deno.Command(program, {
       args,
       stdin: "piped",
@@ -54,7 +54,7 @@ export class RenderProcess {
       stderr: "piped",
       clearEnv: true,
     }).spawn();
-    const process = new RenderProcess(child, new ByteReader(child.stdout), child.stdin.getWriter());
+    const process = new PythonProcess(child, new ByteReader(child.stdout), child.stdin.getWriter());
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<null>((resolve) => timer = setTimeout(() => resolve(null), START_TIMEOUT_MS));
     const ready = await Promise.race([process.reader.readExact(4), timeout]);
@@ -62,13 +62,13 @@ export class RenderProcess {
     if (ready === null || new TextDecoder().decode(ready) !== "RDY1") {
       process.kill();
       await child.status;
-      throw new Error(`The chart renderer did not start: ${process.stderrTail.trim() || "no output"}`);
+      throw new Error(`The Python sandbox did not start: ${process.stderrTail.trim() || "no output"}`);
     }
     return process;
   }
 
   /** Runs one job; any fault leaves the process dead (the pool replaces it). */
-  async run(job: RenderJob): Promise<RenderResult> {
+  async run(job: PythonJob): Promise<PythonResult> {
     const started = performance.now();
     const ms = () => performance.now() - started;
     const id = this.nextId++;
@@ -104,14 +104,14 @@ export class RenderProcess {
         this.kill();
         return {
           fault: this.dead ? "exited" : "protocol",
-          message: this.dead ? "the renderer exited" : "the renderer's answer broke the protocol",
+          message: this.dead ? "the sandbox exited" : "the sandbox's answer broke the protocol",
           ms: ms(),
         };
       }
       return { frame, ms: ms() };
     } catch (error) {
       this.kill();
-      return { fault: "exited", message: `the renderer failed: ${(error as Error).message}`, ms: ms() };
+      return { fault: "exited", message: `the sandbox failed: ${(error as Error).message}`, ms: ms() };
     } finally {
       clearTimeout(timer);
     }

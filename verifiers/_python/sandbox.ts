@@ -1,5 +1,5 @@
 /**
- * The command line that starts one renderer sandbox: `setpriv` drops to nobody (uid/gid 65534, no
+ * The command line that starts one Python sandbox (a warm zygote script): `setpriv` drops to nobody (uid/gid 65534, no
  * groups, no inheritable capabilities) *before* bubblewrap, so the sandbox is unprivileged outside its
  * namespaces too (DESIGN.md §4); bubblewrap then unshares every namespace (user, PID, network, IPC,
  * UTS, cgroup) and shows the renderer only read-only /usr plus a private tmpfs.
@@ -10,14 +10,20 @@ export const PYTHON = "/usr/bin/python3";
 export const BWRAP = "/usr/bin/bwrap";
 export const SETPRIV = "/usr/bin/setpriv";
 
-/** Where the reviewed renderer script is mounted inside the sandbox. */
-const RENDERER_IN_SANDBOX = "/opt/arbiter/renderer.py";
+/** Where the reviewed zygote script is mounted inside the sandbox. */
+const SCRIPT_IN_SANDBOX = "/opt/arbiter/zygote.py";
 
-/** The renderer script on the host. */
-export const rendererPath = new URL("./renderer.py", import.meta.url).pathname;
+/** A program and its arguments. */
+export interface SandboxCommand {
+  program: string;
+  args: string[];
+}
 
-/** Program and arguments that start one warm renderer in its sandbox. */
-export function sandboxCommand(): { program: string; args: string[] } {
+/**
+ * Program and arguments that start `script` (a reviewed Python file on the host) in its sandbox.
+ * The pool's processes and the availability probe both use this one command line.
+ */
+export function sandboxCommand(script: string): SandboxCommand {
   return {
     program: SETPRIV,
     args: [
@@ -56,8 +62,8 @@ export function sandboxCommand(): { program: string; args: string[] } {
       "--tmpfs",
       "/tmp",
       "--ro-bind",
-      rendererPath,
-      RENDERER_IN_SANDBOX,
+      script,
+      SCRIPT_IN_SANDBOX,
       "--chdir",
       "/tmp",
       "--clearenv",
@@ -92,7 +98,7 @@ export function sandboxCommand(): { program: string; args: string[] } {
       "OMP_NUM_THREADS",
       "1",
       PYTHON,
-      RENDERER_IN_SANDBOX,
+      SCRIPT_IN_SANDBOX,
     ],
   };
 }

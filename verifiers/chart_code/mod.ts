@@ -3,18 +3,17 @@
  * scores it against a reference chart (texts, layout, chart types, colors, image) in WASM.
  */
 import type { WasmVerifier } from "../types.ts";
-import { chartSandboxAvailability } from "./availability.ts";
+import { PythonPool } from "../_python/mod.ts";
+import { chartSandboxAvailability, rendererPath } from "./availability.ts";
 import { chartExamples } from "./examples.ts";
 import { chartParams } from "./params.ts";
-import { RenderPool } from "./pool.ts";
 import { RenderCache } from "./render_cache.ts";
 import { chartOptionsSchema, chartReferenceSchema } from "./schemas.ts";
 import { createChartStage } from "./stage.ts";
 
-export { RenderPool } from "./pool.ts";
-export { ensureChartDeps } from "./ensure_deps.ts";
+export { rendererPath } from "./availability.ts";
 
-let pool: RenderPool | null = null;
+let pool: PythonPool | null = null;
 const cache = new RenderCache();
 
 export const chartCodeVerifier: WasmVerifier = {
@@ -30,7 +29,7 @@ export const chartCodeVerifier: WasmVerifier = {
   defaultTimeoutMs: 10_000,
   params: chartParams,
   examples: chartExamples,
-  stage: createChartStage(() => pool ??= new RenderPool(), cache),
+  stage: createChartStage(() => pool ??= new PythonPool({ script: rendererPath }), cache),
   availability: chartSandboxAvailability,
   async close() {
     const closing = pool;

@@ -1,6 +1,5 @@
 /** Turns a sandbox job's end into a rendering or the item's verdict (DESIGN.md §2 reasons). */
-import { ChildKind, Outcome } from "./frame.ts";
-import type { RenderResult } from "./render_process.ts";
+import { ChildKind, Outcome, type PythonResult } from "../_python/mod.ts";
 import type { CachedRender } from "./render_cache.ts";
 
 /** A verdict that settles the item before the kernel. */
@@ -21,7 +20,7 @@ function verdict(reason: string, problem: string, message?: string): ChartVerdic
 }
 
 /** The rendering, or the verdict that a failed job of the candidate's code deserves. */
-export function classifyRender(result: RenderResult): CachedRender | ChartVerdict {
+export function classifyRender(result: PythonResult): CachedRender | ChartVerdict {
   if ("fault" in result) {
     if (result.fault === "deadline") return verdict("too_complex", "deadline", result.message);
     return verdict("render_failed", result.fault === "protocol" ? "malformed_output" : "renderer_exited");

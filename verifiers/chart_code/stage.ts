@@ -3,14 +3,13 @@
  * sandbox pool, and hands both renderings to the kernel; failures of the candidate's code settle the
  * item with a verdict, a sandbox that cannot start gives `sandbox_unavailable`.
  */
+import type { PythonJob, PythonPool } from "../_python/mod.ts";
 import type { StageItem, StageOutcome } from "../types.ts";
 import { extractCode } from "./extract.ts";
 import { kernelInput, type RenderingPng } from "./kernel_input.ts";
 import { classifyRender } from "./outcome.ts";
 import { compareSize } from "./params.ts";
-import type { RenderPool } from "./pool.ts";
 import { type CachedRender, RenderCache } from "./render_cache.ts";
-import type { RenderJob } from "./render_process.ts";
 import { renderingPng } from "./rendering_png.ts";
 import { MAX_CODE_CHARS } from "./schemas.ts";
 
@@ -29,13 +28,13 @@ function settle(reason: string, problem: string, message?: string): StageOutcome
 }
 
 /** Renders a job through the cache; a failed job comes back as its classification. */
-async function cachedRender(pool: RenderPool, cache: RenderCache, job: RenderJob) {
+async function cachedRender(pool: PythonPool, cache: RenderCache, job: PythonJob) {
   const key = await RenderCache.key([job.kind, job.code ?? job.pngBase64 ?? "", job.width, job.height]);
-  return cache.get(key, async () => classifyRender(await pool.render(job)));
+  return cache.get(key, async () => classifyRender(await pool.run(job)));
 }
 
 /** The stage function over a pool (created on first use by `getPool`) and a cache. */
-export function createChartStage(getPool: () => RenderPool, cache: RenderCache) {
+export function createChartStage(getPool: () => PythonPool, cache: RenderCache) {
   return async function chartStage(item: StageItem): Promise<StageOutcome> {
     const [width, height] = compareSize(item.options);
     const reference = item.reference as Reference;
@@ -44,7 +43,7 @@ export function createChartStage(getPool: () => RenderPool, cache: RenderCache) 
     if (extracted.code.length > MAX_CODE_CHARS) {
       return settle("too_complex", "code_too_long", `more than ${MAX_CODE_CHARS} characters of code`);
     }
-    let pool: RenderPool;
+    let pool: PythonPool;
     try {
       pool = getPool();
     } catch (error) {

@@ -1,6 +1,6 @@
 /** Resolves a validated `gui_action` reference and options into the kernel's parameters. */
 import { InvalidRequestError } from "../types.ts";
-import { coordinateScale } from "../coordinates/mod.ts";
+import { coordinateScale } from "../_coordinates/mod.ts";
 import type { ACTION_TYPES, PROFILES } from "./schemas.ts";
 
 type ActionType = typeof ACTION_TYPES[number];

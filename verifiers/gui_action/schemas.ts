@@ -1,6 +1,6 @@
 /** JSON Schemas of the `gui_action` verifier's reference and options. */
 import type { JsonSchema } from "../types.ts";
-import { coordinateOptionSchemas } from "../coordinates/mod.ts";
+import { coordinateOptionSchemas } from "../_coordinates/mod.ts";
 
 /** The normalized action types, in the order the kernel numbers them. */
 export const ACTION_TYPES = [

@@ -1,6 +1,6 @@
 /** Resolves a validated `iou` reference and options into the kernel's compact parameters. */
 import { InvalidRequestError } from "../types.ts";
-import { coordinateScale } from "../coordinates/mod.ts";
+import { coordinateScale } from "../_coordinates/mod.ts";
 
 /** The parameter object the `iou` kernel reads. */
 export interface IouKernelParams {

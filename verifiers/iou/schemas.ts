@@ -1,6 +1,6 @@
 /** JSON Schemas of the `iou` verifier's reference and options. */
 import type { JsonSchema } from "../types.ts";
-import { coordinateOptionSchemas } from "../coordinates/mod.ts";
+import { coordinateOptionSchemas } from "../_coordinates/mod.ts";
 
 const box: JsonSchema = {
   type: "array",

@@ -1,0 +1,9 @@
+/**
+ * The Python sandbox that staged verifiers share (chart_code, program): Debian's python3 under
+ * setpriv + bubblewrap, a warm zygote that forks a fresh child per job, typed answer frames, and a
+ * pool of such sandboxes. A verifier brings its own reviewed zygote script.
+ */
+export { pythonSandboxAvailability, type SandboxRequirements } from "./availability.ts";
+export { ChildKind, Outcome, type SandboxFrame } from "./frame.ts";
+export { PythonPool, type PythonPoolOptions } from "./python_pool.ts";
+export { BACKSTOP_GRACE_MS, type PythonJob, type PythonResult } from "./python_process.ts";
