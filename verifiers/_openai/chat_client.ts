@@ -3,6 +3,7 @@
  * Ollama, hosted APIs), with a per-request timeout, images as data URLs, and every failure mode
  * classified: what may be retried (429, 5xx, timeouts, network) and what is recorded as an error.
  */
+import { postJson } from "./http.ts";
 import { splitReasoning } from "./think.ts";
 
 /** Where and how to ask the model under test. */
@@ -81,14 +82,6 @@ export function chatBody(endpoint: ChatEndpoint, params: SamplingParams, prompt:
     { role: "user", content },
   ];
   return { model: endpoint.model, messages, ...params, stream: false };
-}
-
-function retryAfterMsOf(header: string | null): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
 function textOf(content: unknown): string | null {
@@ -171,53 +164,12 @@ export async function requestCompletion(
   timeoutMs: number,
   cancel?: AbortSignal,
 ): Promise<ChatOutcome> {
-  const started = performance.now();
-  const elapsed = () => Math.round(performance.now() - started);
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  if (endpoint.apiKey) headers.authorization = `Bearer ${endpoint.apiKey}`;
-  const timer = AbortSignal.timeout(timeoutMs);
-  const signal = cancel ? AbortSignal.any([timer, cancel]) : timer;
-  try {
-    const response = await fetch(completionsUrl(endpoint.url), {
-      method: "POST",
-      headers,
-      body: JSON.stringify(chatBody(endpoint, params, prompt)),
-      signal,
-    });
-    const text = await response.text();
-    if (response.status === 429 || response.status >= 500) {
-      return {
-        ok: false,
-        code: response.status === 429 ? "rate_limited" : "server_error",
-        message: `HTTP ${response.status}: ${text.slice(0, 200)}`,
-        retryable: true,
-        retryAfterMs: retryAfterMsOf(response.headers.get("retry-after")),
-        latencyMs: elapsed(),
-      };
-    }
-    if (!response.ok) {
-      return {
-        ok: false,
-        code: "http_error",
-        message: `HTTP ${response.status}: ${text.slice(0, 200)}`,
-        retryable: false,
-        latencyMs: elapsed(),
-      };
-    }
-    return outcomeOfBody(text, elapsed());
-  } catch (error) {
-    const cancelled = cancel?.aborted === true;
-    const timedOut = timer.aborted;
-    return {
-      ok: false,
-      code: cancelled ? "cancelled" : timedOut ? "timeout" : "network",
-      message: cancelled
-        ? "The request was cancelled (the caller's deadline passed)"
-        : timedOut
-        ? `No answer within ${timeoutMs} ms`
-        : `Request failed: ${(error as Error).message}`,
-      retryable: !cancelled,
-      latencyMs: elapsed(),
-    };
-  }
+  const posted = await postJson(
+    completionsUrl(endpoint.url),
+    chatBody(endpoint, params, prompt),
+    endpoint.apiKey,
+    timeoutMs,
+    cancel,
+  );
+  return posted.ok ? outcomeOfBody(posted.text, posted.latencyMs) : posted;
 }

@@ -1,0 +1,116 @@
+/**
+ * One JSON POST to a model server with a per-request timeout and an optional cancel signal, every
+ * failure classified: what may be retried (429, 5xx, timeouts, network) and what may not. The body
+ * read is capped (a server that streams without end is cut off). Never throws.
+ */
+
+/** Longest answer body read from a model server. */
+export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+
+/** A 2xx answer's text, or why there is none. */
+export type PostOutcome =
+  | { ok: true; text: string; latencyMs: number }
+  | {
+    ok: false;
+    code: "rate_limited" | "server_error" | "http_error" | "timeout" | "network" | "cancelled" | "too_large";
+    message: string;
+    retryable: boolean;
+    retryAfterMs?: number;
+    latencyMs: number;
+  };
+
+/** Milliseconds from a `Retry-After` header (seconds or an HTTP date), or undefined. */
+export function retryAfterMsOf(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+async function cappedText(response: Response): Promise<string | null> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (true) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > MAX_ANSWER_BYTES) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, at);
+    at += chunk.length;
+  }
+  return new TextDecoder().decode(all);
+}
+
+/** POSTs `body` as JSON to `url` (with a bearer key when given). */
+export async function postJson(
+  url: string,
+  body: unknown,
+  apiKey: string | null | undefined,
+  timeoutMs: number,
+  cancel?: AbortSignal,
+): Promise<PostOutcome> {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (apiKey) headers.authorization = `Bearer ${apiKey}`;
+  const timer = AbortSignal.timeout(timeoutMs);
+  const signal = cancel ? AbortSignal.any([timer, cancel]) : timer;
+  try {
+    const response = await fetch(url, { method: "POST", headers, body: JSON.stringify(body), signal });
+    const text = await cappedText(response);
+    if (text === null) {
+      return {
+        ok: false,
+        code: "too_large",
+        message: `The answer was larger than ${MAX_ANSWER_BYTES} bytes`,
+        retryable: false,
+        latencyMs: elapsed(),
+      };
+    }
+    if (response.status === 429 || response.status >= 500) {
+      return {
+        ok: false,
+        code: response.status === 429 ? "rate_limited" : "server_error",
+        message: `HTTP ${response.status}: ${text.slice(0, 200)}`,
+        retryable: true,
+        retryAfterMs: retryAfterMsOf(response.headers.get("retry-after")),
+        latencyMs: elapsed(),
+      };
+    }
+    if (!response.ok) {
+      return {
+        ok: false,
+        code: "http_error",
+        message: `HTTP ${response.status}: ${text.slice(0, 200)}`,
+        retryable: false,
+        latencyMs: elapsed(),
+      };
+    }
+    return { ok: true, text, latencyMs: elapsed() };
+  } catch (error) {
+    const cancelled = cancel?.aborted === true;
+    const timedOut = timer.aborted;
+    return {
+      ok: false,
+      code: cancelled ? "cancelled" : timedOut ? "timeout" : "network",
+      message: cancelled
+        ? "The request was cancelled (the caller's deadline passed)"
+        : timedOut
+        ? `No answer within ${timeoutMs} ms`
+        : `Request failed: ${(error as Error).message}`,
+      retryable: !cancelled,
+      latencyMs: elapsed(),
+    };
+  }
+}

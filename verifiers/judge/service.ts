@@ -1,0 +1,366 @@
+/**
+ * The judges of one engine: configured endpoints with their shared limiters, the templates, the
+ * verdict cache and counters. `judge()` turns one validated item into a verdict or a no-verdict
+ * (DESIGN.md §2): `upstream_unavailable` when the endpoint cannot be reached, times out or keeps
+ * rate-limiting after retries; a verdict 0 with reason `judge_unparsable` when its answer cannot be
+ * parsed after one retry (or a no-verdict, with `on_unparsable: "no_verdict"`).
+ */
+import { type CachedVerdict, cacheKey, JudgeCache } from "./cache.ts";
+import {
+  type ChatScoring,
+  chatVerdict,
+  type PassOutcome,
+  RAW_OUTPUT_CHARS,
+  samplingOf,
+} from "./chat_judge.ts";
+import { promptText, referenceText } from "./fill.ts";
+import { ImageRequestError, type JudgeImage, prepareJudgeImages } from "./images.ts";
+import { JudgeLimiter } from "./limiter.ts";
+import { requestReward, transformScore } from "./reward_model.ts";
+import { type CallLimits, callWithRetries } from "./attempts.ts";
+import {
+  JudgeConfigError,
+  type JudgeSettings,
+  judgesOf,
+  type JudgeTemplate,
+  templateOf,
+} from "./settings.ts";
+import { SHIPPED_TEMPLATES } from "./templates.ts";
+
+/** Bumped whenever the way a verdict is computed changes (part of every cache key). */
+export const JUDGE_VERSION = "1.0.0";
+
+/** What the service needs from the config. */
+export interface JudgeServiceOptions {
+  judges?: Record<string, unknown>;
+  templates?: Record<string, unknown>;
+  /** Folders that `images` paths may name (relative paths only). */
+  dataRoots?: string[];
+  /** SQLite file of the verdict cache (":memory:" by default). */
+  cachePath?: string;
+  env?: (name: string) => string | undefined;
+}
+
+/** An item as the judge sees it (validated by the engine). */
+export interface JudgeItem {
+  response: string;
+  reference: unknown;
+  options: Record<string, unknown>;
+  prompt?: unknown;
+  images?: unknown;
+  /** The item's own time once it starts (ms). */
+  timeoutMs: number;
+}
+
+/** A verdict, or a no-verdict / caller error with its code. */
+export type JudgeOutcome =
+  | {
+    verdict: {
+      reward: number;
+      correct: boolean;
+      details: Record<string, unknown> & { reason: string | null };
+    };
+  }
+  | {
+    error: { code: "invalid_request" | "upstream_unavailable" | "overloaded" | "internal"; message: string };
+  };
+
+/** Counters for `/metrics`. */
+export interface JudgeCounters {
+  cacheHits: number;
+  cacheMisses: number;
+  /** judge name → outcome (scored, unparsable, upstream_unavailable, cancelled) → count */
+  calls: Record<string, Record<string, number>>;
+  /** judge name → HTTP attempts made */
+  attempts: Record<string, number>;
+  /** judge name → tokens reported by the endpoint */
+  tokens: Record<string, number>;
+}
+
+interface Judge {
+  settings: JudgeSettings;
+  limiter: JudgeLimiter;
+}
+
+/** The configured judges; create with `JudgeService.create`. */
+export class JudgeService {
+  private readonly counters = {
+    calls: {} as Record<string, Record<string, number>>,
+    attempts: {} as Record<string, number>,
+    tokens: {} as Record<string, number>,
+  };
+
+  private constructor(
+    private readonly judges: Map<string, Judge>,
+    readonly templates: Record<string, JudgeTemplate>,
+    private readonly dataRoots: string[],
+    private readonly cache: JudgeCache,
+  ) {}
+
+  /** Reads and checks the config; throws `JudgeConfigError` for a bad entry. */
+  static create(options: JudgeServiceOptions = {}): JudgeService {
+    const settings = judgesOf(options.judges ?? {}, options.env);
+    const judges = new Map<string, Judge>();
+    for (const [name, s] of settings) {
+      judges.set(name, {
+        settings: s,
+        limiter: new JudgeLimiter(s.maxConcurrency, s.requestsPerMinute, s.tokensPerMinute),
+      });
+    }
+    const templates: Record<string, JudgeTemplate> = { ...SHIPPED_TEMPLATES };
+    for (const [name, raw] of Object.entries(options.templates ?? {})) {
+      templates[name] = templateOf(name, raw);
+    }
+    return new JudgeService(judges, templates, options.dataRoots ?? [], new JudgeCache(options.cachePath));
+  }
+
+  /** Null when at least one judge is configured, else why the `judge` verifier is unavailable. */
+  unavailableReason(): string | null {
+    return this.judges.size > 0
+      ? null
+      : "no judges configured (add a judges: map to the config; see README, Model-based rewards)";
+  }
+
+  /** The judge an item names (or the only one configured). */
+  private judgeFor(options: Record<string, unknown>): Judge | string {
+    const name = typeof options.judge === "string"
+      ? options.judge
+      : this.judges.size === 1
+      ? [...this.judges.keys()][0]
+      : null;
+    if (name === null) {
+      return `options.judge: required when several judges are configured (${
+        [...this.judges.keys()].join(", ")
+      })`;
+    }
+    return this.judges.get(name) ??
+      `options.judge: unknown judge "${name}"; configured: ${[...this.judges.keys()].join(", ") || "none"}`;
+  }
+
+  private templateFor(options: Record<string, unknown>): JudgeTemplate | string {
+    const name = typeof options.template === "string" ? options.template : "quality_0_10";
+    return this.templates[name] ??
+      `options.template: unknown template "${name}"; known: ${Object.keys(this.templates).sort().join(", ")}`;
+  }
+
+  /** A caller error in an item's judge options, or null (checked before anything runs). */
+  optionsProblem(options: Record<string, unknown>): string | null {
+    const judge = this.judgeFor(options);
+    if (typeof judge === "string") return judge;
+    if (judge.settings.kind === "reward_model") return null;
+    const template = this.templateFor(options);
+    return typeof template === "string" ? template : null;
+  }
+
+  /** Judges one item; never throws. `signal` aborts it when the batch's budget runs out. */
+  async judge(item: JudgeItem, signal?: AbortSignal): Promise<JudgeOutcome> {
+    const judge = this.judgeFor(item.options);
+    if (typeof judge === "string") return { error: { code: "invalid_request", message: judge } };
+    const s = judge.settings;
+    let images: JudgeImage[];
+    try {
+      images = await prepareJudgeImages(item.images, this.dataRoots, s.maxImageSide);
+    } catch (error) {
+      const code = error instanceof ImageRequestError ? "invalid_request" : "internal";
+      return { error: { code, message: (error as Error).message } };
+    }
+    const inputs = {
+      prompt: promptText(item.prompt),
+      response: item.response,
+      reference: referenceText(item.reference),
+    };
+    const deadlineAt = performance.timeOrigin + performance.now() + item.timeoutMs;
+    const limits: Omit<CallLimits, "estimatedTokens"> = {
+      limiter: judge.limiter,
+      retries: s.retries,
+      attemptTimeoutMs: s.timeoutMs,
+      deadlineAt,
+      signal,
+    };
+    const threshold = typeof item.options.threshold === "number" ? item.options.threshold : 0.5;
+    const base = { judge: s.name, model: s.model, judge_kind: s.kind };
+
+    if (s.kind === "reward_model") {
+      const key = cacheKey([
+        JUDGE_VERSION,
+        "reward_model",
+        s.model,
+        s.api,
+        s.transform,
+        s.scoreIndex,
+        inputs,
+        images.map((i) => i.sha256),
+      ]);
+      const hit = this.cache.get(key);
+      if (hit) return this.fromCache(hit, threshold);
+      const call = await callWithRetries({
+        ...limits,
+        estimatedTokens: Math.ceil((inputs.prompt.length + inputs.response.length) / 4),
+      }, async (timeoutMs, sig) => {
+        const outcome = await requestReward(
+          s,
+          { ...inputs, images: images.map((i) => i.dataUrl) },
+          timeoutMs,
+          sig,
+        );
+        return outcome.ok ? { ok: true, value: outcome, tokens: outcome.tokens } : outcome;
+      });
+      this.count(
+        s.name,
+        call.ok ? "scored" : call.cancelled ? "cancelled" : "upstream_unavailable",
+        call.attempts,
+        call.ok ? call.tokens ?? 0 : 0,
+      );
+      if (!call.ok) return this.failure(s, call.code, call.message, call.attempts, call.cancelled);
+      const score = transformScore(call.value.raw, s.transform);
+      const details = {
+        ...base,
+        raw_score: call.value.raw,
+        transform: s.transform.kind,
+        score,
+        tokens: call.value.tokens,
+        latency_ms: call.value.latencyMs,
+        attempts: call.attempts,
+      };
+      this.cache.put(key, { score, details });
+      return this.scored(score, details, threshold);
+    }
+
+    const template = this.templateFor(item.options);
+    if (typeof template === "string") return { error: { code: "invalid_request", message: template } };
+    const scoring: ChatScoring = {
+      mode: item.options.scoring === "logprob" ? "logprob" : "verdict",
+      swap: item.options.swap === true,
+    };
+    const key = cacheKey([
+      JUDGE_VERSION,
+      "chat",
+      s.model,
+      template.name,
+      template.version,
+      template.system,
+      template.user,
+      samplingOf(s, scoring),
+      scoring,
+      inputs,
+      images.map((i) => i.sha256),
+    ]);
+    const hit = this.cache.get(key);
+    if (hit) return this.fromCache(hit, threshold);
+    const started = performance.now();
+    const verdict = await chatVerdict(s, template, inputs, images.map((i) => i.dataUrl), scoring, limits);
+    const pass = verdict.pass;
+    const outcomeLabel = pass.kind === "failed"
+      ? (pass.cancelled ? "cancelled" : "upstream_unavailable")
+      : pass.kind;
+    this.count(s.name, outcomeLabel, pass.attempts, pass.kind === "failed" ? 0 : pass.tokens);
+    if (pass.kind === "failed") {
+      return this.failure(s, pass.code, pass.message, pass.attempts, pass.cancelled);
+    }
+    const details: Record<string, unknown> = {
+      ...base,
+      template: template.name,
+      template_version: template.version,
+      scoring: scoring.mode,
+      judge_output: pass.raw,
+      tokens: pass.tokens,
+      latency_ms: Math.round(performance.now() - started),
+      attempts: pass.attempts,
+    };
+    if (verdict.swapped) {
+      details.swapped_output = verdict.swapped.kind === "failed"
+        ? null
+        : verdict.swapped.raw.slice(-RAW_OUTPUT_CHARS);
+      details.position_disagreement = verdict.disagreement;
+    }
+    if (pass.kind === "unparsable") return this.unparsable(pass, details, item.options);
+    details.verdict = pass.value;
+    details.score = pass.score;
+    this.cache.put(key, { score: pass.score, details });
+    return this.scored(pass.score, details, threshold);
+  }
+
+  private scored(score: number, details: Record<string, unknown>, threshold: number): JudgeOutcome {
+    const correct = score >= threshold;
+    return { verdict: { reward: score, correct, details: { reason: correct ? null : "wrong", ...details } } };
+  }
+
+  private fromCache(hit: CachedVerdict, threshold: number): JudgeOutcome {
+    return this.scored(hit.score, { ...hit.details, cached: true }, threshold);
+  }
+
+  private unparsable(
+    pass: PassOutcome & { kind: "unparsable" },
+    details: Record<string, unknown>,
+    options: Record<string, unknown>,
+  ): JudgeOutcome {
+    if (options.on_unparsable === "no_verdict") {
+      return {
+        error: {
+          code: "upstream_unavailable",
+          message: `The judge's answer could not be parsed after one retry: ${pass.why}`,
+        },
+      };
+    }
+    return {
+      verdict: {
+        reward: 0,
+        correct: false,
+        details: { reason: "judge_unparsable", ...details, parse_error: pass.why },
+      },
+    };
+  }
+
+  private failure(
+    s: JudgeSettings,
+    code: string,
+    message: string,
+    attempts: number,
+    cancelled: boolean,
+  ): JudgeOutcome {
+    if (cancelled) {
+      return {
+        error: { code: "overloaded", message: "The batch's budget_ms ran out while the judge was called" },
+      };
+    }
+    if (code === "http_error" || code === "bad_body" || code === "too_large") {
+      return {
+        error: {
+          code: "upstream_unavailable",
+          message: `Judge "${s.name}" answered with an error (${code}): ${message}`,
+        },
+      };
+    }
+    return {
+      error: {
+        code: "upstream_unavailable",
+        message: `Judge "${s.name}" unavailable after ${attempts} attempt(s) (${code}): ${message}`,
+      },
+    };
+  }
+
+  private count(judge: string, outcome: string, attempts: number, tokens: number): void {
+    const byOutcome = this.counters.calls[judge] ??= {};
+    byOutcome[outcome] = (byOutcome[outcome] ?? 0) + 1;
+    this.counters.attempts[judge] = (this.counters.attempts[judge] ?? 0) + attempts;
+    this.counters.tokens[judge] = (this.counters.tokens[judge] ?? 0) + tokens;
+  }
+
+  /** Cache and call counters (for `/metrics`). */
+  stats(): JudgeCounters {
+    return { cacheHits: this.cache.hits, cacheMisses: this.cache.misses, ...structuredClone(this.counters) };
+  }
+
+  /** The limiter of a judge (tests read its peak concurrency). */
+  limiterOf(name: string): JudgeLimiter | undefined {
+    return this.judges.get(name)?.limiter;
+  }
+
+  /** Rejects waiting calls and closes the cache. */
+  close(): void {
+    for (const judge of this.judges.values()) judge.limiter.close();
+    this.cache.close();
+  }
+}
+
+export { JudgeConfigError };
