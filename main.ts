@@ -10,7 +10,7 @@ import { runVerify } from "./cli/verify.ts";
 import { type Config, ConfigError, describeConfig, engineOptions, loadConfig } from "./config.ts";
 import { createApp } from "./routes/mod.ts";
 import { createEngine, InvalidRequestError, VERIFIERS } from "./verifiers/mod.ts";
-import { runBenchCli } from "./benchmarks/mod.ts";
+import { runBenchCli } from "./cli/bench.ts";
 
 const USAGE = `usage:
   main.ts serve  [--port N] [--host H] [--workers N] [--config FILE]

@@ -1,20 +1,32 @@
 /**
  * Benchmark suites: run a suite against a model endpoint or a predictions file, with the same
  * engine as the server, a resumable SQLite journal, statistics with uncertainty and an HTML report.
+ * The command line is `cli/bench.ts`; the HTTP routes are `routes/benchmarks.ts`.
+ *
+ * Folders, bottom to top (each imports only those below it, through their `mod.ts`): `core/` (the
+ * shared nouns), `data/`, `journal/`, `suite/`, `stats/`, `model/`, `report/`, `run/`.
  *
  * ```ts
  * const results = await runSuite(engine, { suite: "mathvista_testmini", predictions: { path: "preds.jsonl" }, runsDir: "runs" });
  * console.log(results.summary.overall.mean);
  * ```
  */
-export { runBenchCli } from "./cli.ts";
-export { type ProgressListener, type RunRequest, runSuite } from "./run/runner.ts";
-export { reportRun, type RunMeta, type RunResults } from "./run/finish.ts";
-export { compareRuns, type RunComparison } from "./run/compare.ts";
-export { findRun, RUN_ID_PATTERN, runPaths } from "./run/run_store.ts";
-export { checkPredictions, type Prediction } from "./data/predictions.ts";
-export { SuiteError } from "./suite/suite_error.ts";
-export { loadSuite } from "./suite/load.ts";
-export { checkDatasetHash } from "./suite/integrity.ts";
-export type { RunSummary } from "./stats/run_summary.ts";
-export type { Sample } from "./run/sample.ts";
+export {
+  compareRuns,
+  findRun,
+  ProgressBar,
+  type ProgressListener,
+  reportRun,
+  RUN_ID_PATTERN,
+  type RunComparison,
+  type RunPaths,
+  runPaths,
+  type RunRequest,
+  type RunResults,
+  runSuite,
+} from "./run/mod.ts";
+export { checkPredictions, type Prediction } from "./data/mod.ts";
+export { type GenerationSpec, type RunMeta, type Sample, SuiteError } from "./core/mod.ts";
+export { checkDatasetHash, loadSuite } from "./suite/mod.ts";
+export type { RunSummary } from "./stats/mod.ts";
+export { breakdownTables, interval, percent, pValue, summaryLines } from "./report/mod.ts";

@@ -6,20 +6,27 @@
 import { parseArgs } from "node:util";
 import { resolve } from "node:path";
 import { createEngine, type Engine, VERIFIERS } from "../verifiers/mod.ts";
-import { SuiteError } from "./suite/suite_error.ts";
-import { runSuite } from "./run/runner.ts";
-import { reportRun, type RunResults } from "./run/finish.ts";
-import { findRun } from "./run/run_store.ts";
-import { compareRuns } from "./run/compare.ts";
-import { ProgressBar } from "./run/progress.ts";
-import { breakdownTables, summaryLines } from "./report/text_tables.ts";
-import { interval, percent, pValue } from "./report/format.ts";
-import type { GenerationSpec } from "./suite/schema.ts";
+import { type Config, ConfigError, engineOptions, loadConfig } from "../config.ts";
+import {
+  breakdownTables,
+  compareRuns,
+  findRun,
+  type GenerationSpec,
+  interval,
+  percent,
+  ProgressBar,
+  pValue,
+  reportRun,
+  type RunResults,
+  runSuite,
+  SuiteError,
+  summaryLines,
+} from "../benchmarks/mod.ts";
 
 const USAGE = `usage:
   bench run <suite> (--model-url URL [--model NAME] | --predictions FILE) [--data PATH] [--runs-dir DIR]
                     [--run-id ID] [--concurrency N] [--timeout SECONDS] [--max-retries N] [--max-tokens N]
-                    [--workers N]
+                    [--workers N] [--config FILE]
   bench report <run> [--runs-dir DIR]
   bench compare <run-a> <run-b> [--runs-dir DIR]
 <suite> is a path or a name under benchmarks/suites/; <run> is a run id under the runs folder
@@ -45,11 +52,17 @@ function printResults(results: RunResults): void {
   console.log(`\nreport: ${results.paths.report}`);
 }
 
-async function withEngine<T>(workers: number | undefined, body: (engine: Engine) => Promise<T>): Promise<T> {
-  const engine = await createEngine(VERIFIERS, {
-    workers: workers ?? 1,
-    maxQueueItems: Number.MAX_SAFE_INTEGER,
+/** The effective configuration: `--config FILE`, then the environment, then `--workers`/`--runs-dir`. */
+function benchConfig(values: { config?: string; workers?: string; "runs-dir"?: string }): Config {
+  return loadConfig({
+    yamlText: values.config === undefined ? undefined : Deno.readTextFileSync(userPath(values.config)),
+    env: Deno.env.toObject(),
+    flags: { workers: values.workers, runs_dir: values["runs-dir"] },
   });
+}
+
+async function withEngine<T>(config: Config, body: (engine: Engine) => Promise<T>): Promise<T> {
+  const engine = await createEngine(VERIFIERS, engineOptions(config, { unboundedQueue: true }));
   try {
     return await body(engine);
   } finally {
@@ -89,6 +102,7 @@ export async function runBenchCli(args: string[]): Promise<number> {
         "max-retries": { type: "string" },
         "max-tokens": { type: "string" },
         workers: { type: "string" },
+        config: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -102,9 +116,9 @@ export async function runBenchCli(args: string[]): Promise<number> {
     console.error(USAGE);
     return 0;
   }
-  const runsDir = userPath(values["runs-dir"] ?? Deno.env.get("ARBITER_RUNS_DIR") ?? "runs");
   try {
-    const workers = numberFlag(values.workers, "workers");
+    const config = benchConfig(values);
+    const runsDir = userPath(config.runs_dir);
     if (command === "run" && rest.length === 1) {
       const generation: GenerationSpec = {};
       const concurrency = numberFlag(values.concurrency, "concurrency");
@@ -117,7 +131,7 @@ export async function runBenchCli(args: string[]): Promise<number> {
       if (maxTokens !== undefined) generation.max_tokens = Math.floor(maxTokens);
       const suite = /[/\\]|\.ya?ml$/.test(rest[0]) ? userPath(rest[0]) : rest[0];
       const apiKey = Deno.env.get("ARBITER_MODEL_API_KEY") ?? Deno.env.get("OPENAI_API_KEY");
-      const results = await withEngine(workers, (engine) =>
+      const results = await withEngine(config, (engine) =>
         runSuite(engine, {
           suite,
           dataPath: values.data ? userPath(values.data) : undefined,
@@ -134,7 +148,7 @@ export async function runBenchCli(args: string[]): Promise<number> {
     }
     if (command === "report" && rest.length === 1) {
       const paths = findRun(runsDir, rest[0].includes("/") ? userPath(rest[0]) : rest[0]);
-      printResults(await withEngine(workers, (engine) => reportRun(engine, paths)));
+      printResults(await withEngine(config, (engine) => reportRun(engine, paths)));
       return 0;
     }
     if (command === "compare" && rest.length === 2) {
@@ -157,7 +171,9 @@ export async function runBenchCli(args: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   } catch (error) {
-    if (error instanceof SuiteError || error instanceof Deno.errors.NotFound) {
+    if (
+      error instanceof SuiteError || error instanceof ConfigError || error instanceof Deno.errors.NotFound
+    ) {
       console.error(`error: ${(error as Error).message}`);
       return 1;
     }

@@ -6,8 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { createEngine, VERIFIERS } from "../verifiers/mod.ts";
-import { runSuite } from "../benchmarks/run/runner.ts";
-import { checkPredictions } from "../benchmarks/data/predictions.ts";
+import { checkPredictions, runSuite } from "../benchmarks/mod.ts";
 import { conformanceDir, readJsonl } from "./_data.ts";
 
 interface Row {

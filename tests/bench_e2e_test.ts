@@ -7,12 +7,9 @@
 import assert from "node:assert/strict";
 import { Hono } from "hono";
 import { createEngine, type Engine, VERIFIERS } from "../verifiers/mod.ts";
-import { runBenchCli } from "../benchmarks/cli.ts";
-import { runSuite } from "../benchmarks/run/runner.ts";
-import { compareRuns } from "../benchmarks/run/compare.ts";
-import { reportRun } from "../benchmarks/run/finish.ts";
-import { runPaths } from "../benchmarks/run/run_store.ts";
-import { RunJournal } from "../benchmarks/journal/journal.ts";
+import { runBenchCli } from "../cli/bench.ts";
+import { compareRuns, reportRun, runPaths, runSuite } from "../benchmarks/mod.ts";
+import { RunJournal } from "../benchmarks/journal/mod.ts";
 import { benchmarkRoutes } from "../routes/benchmarks.ts";
 import { renderError } from "../routes/errors.ts";
 import { type FakeBehavior, MATH_MINI_ANSWERS, startFakeModel } from "./bench_fake_model.ts";

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 import { createEngine, VERIFIERS } from "../verifiers/mod.ts";
-import { runSuite } from "../benchmarks/run/runner.ts";
+import { runSuite } from "../benchmarks/mod.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 

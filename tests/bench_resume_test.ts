@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { MATH_MINI_ANSWERS, startFakeModel } from "./bench_fake_model.ts";
 
-const cliTs = new URL("../benchmarks/cli.ts", import.meta.url).pathname;
+const cliTs = new URL("../cli/bench.ts", import.meta.url).pathname;
 
 function benchCommand(args: string[]): Deno.Command {
   return new Deno.Command(Deno.execPath(), {

@@ -6,10 +6,14 @@ import {
   standardError,
   wilsonInterval,
 } from "../benchmarks/stats/descriptive.ts";
-import { binomialTwoSidedHalf, chiSquare1Tail, erfc } from "../benchmarks/stats/distributions.ts";
-import { comparePaired } from "../benchmarks/stats/paired.ts";
-import { summarizeRun } from "../benchmarks/stats/run_summary.ts";
-import type { Sample } from "../benchmarks/run/sample.ts";
+import {
+  binomialTwoSidedHalf,
+  chiSquare1Tail,
+  comparePaired,
+  erfc,
+  summarizeRun,
+} from "../benchmarks/stats/mod.ts";
+import type { Sample } from "../benchmarks/core/mod.ts";
 
 const close = (actual: number, expected: number, tolerance = 1e-9) =>
   assert.ok(Math.abs(actual - expected) <= tolerance, `${actual} != ${expected}`);

@@ -5,12 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { parquetWriteBuffer } from "hyparquet-writer";
-import { parseSuite } from "../benchmarks/suite/load.ts";
-import { renderPrompt } from "../benchmarks/suite/template.ts";
+import { parseSuite, renderPrompt } from "../benchmarks/suite/mod.ts";
 import { outcomeOfBody, splitReasoning } from "../verifiers/mod.ts";
-import { AdaptiveConcurrency } from "../benchmarks/model/adaptive_concurrency.ts";
-import { sha256File } from "../benchmarks/journal/content_hash.ts";
-import { runSuite } from "../benchmarks/run/runner.ts";
+import { AdaptiveConcurrency } from "../benchmarks/model/mod.ts";
+import { sha256File } from "../benchmarks/core/mod.ts";
+import { runSuite } from "../benchmarks/mod.ts";
 import { createEngine, VERIFIERS } from "../verifiers/mod.ts";
 import { startFakeModel } from "./bench_fake_model.ts";
 

@@ -3,8 +3,7 @@
  * (Hugging Face's `{bytes, path}` struct, raw bytes, or base64 text). Sent to the model as a data URL.
  */
 import { resolve, sep } from "node:path";
-import { encodeBase64 } from "../model/base64.ts";
-import { sha256Hex } from "../journal/content_hash.ts";
+import { encodeBase64, sha256Hex } from "../core/mod.ts";
 import { valueAt } from "./record.ts";
 
 /** An image ready to send: its data URL and the sha256 of its bytes. */

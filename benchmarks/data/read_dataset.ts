@@ -1,6 +1,5 @@
 /** Reads a suite's dataset file in its format and gives every record a string id. */
-import type { DatasetSpec } from "../suite/schema.ts";
-import { SuiteError } from "../suite/suite_error.ts";
+import { type DatasetSpec, SuiteError } from "../core/mod.ts";
 import { readJsonById } from "./json_by_id.ts";
 import { readJsonLines } from "./jsonl.ts";
 import { readParquet } from "./parquet.ts";

@@ -3,12 +3,11 @@
  * 5xx, timeouts, network) up to `maxRetries`; every final outcome, success or error, is appended to
  * the journal the moment it is known.
  */
-import { prepareImages } from "../data/images.ts";
-import type { DataRecord } from "../data/record.ts";
-import type { GenerationRecord, RunJournal } from "../journal/journal.ts";
-import type { BenchItem } from "../suite/items.ts";
+import { type DataRecord, prepareImages } from "../data/mod.ts";
+import type { GenerationRecord, RunJournal } from "../journal/mod.ts";
+import type { BenchItem } from "../suite/mod.ts";
 import { AdaptiveConcurrency, type BackoffSettings } from "./adaptive_concurrency.ts";
-import { type ChatEndpoint, requestCompletion, type SamplingParams } from "./chat_client.ts";
+import { type ChatEndpoint, requestCompletion, type SamplingParams } from "../../verifiers/mod.ts";
 
 /** One item to generate. */
 export interface GenerationTask {

@@ -1,5 +1,5 @@
 /** Asks an OpenAI-compatible server which model it serves (`GET /models`), for runs without `--model`. */
-import { SuiteError } from "../suite/suite_error.ts";
+import { SuiteError } from "../core/mod.ts";
 
 /** The first model id the endpoint lists; throws a clear error when it cannot be asked. */
 export async function listModels(url: string, apiKey?: string): Promise<string> {

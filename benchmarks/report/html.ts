@@ -4,9 +4,8 @@
  * explanations, and the provenance. Tables are rendered here (readable without scripts); the charts
  * and the sample browser are drawn in the page by Chart.js from the embedded data.
  */
-import type { RunMeta } from "../run/finish.ts";
-import type { Sample } from "../run/sample.ts";
-import type { RunSummary } from "../stats/run_summary.ts";
+import type { RunMeta, Sample } from "../core/mod.ts";
+import type { RunSummary } from "../stats/mod.ts";
 import { CHART_LIBRARY_VERSIONS, chartLibrarySources } from "./chart_library.ts";
 import { accuracyText, interval, percent } from "./format.ts";
 import { REPORT_PAGE_SCRIPT, REPORT_STYLE } from "./page_assets.ts";

@@ -1,5 +1,5 @@
 /** The run summary and breakdown tables as plain text for stdout. */
-import type { RunSummary } from "../stats/run_summary.ts";
+import type { RunSummary } from "../stats/mod.ts";
 import { accuracyText, interval, percent } from "./format.ts";
 
 /** Pads columns into an aligned text table (first column left, the others right). */

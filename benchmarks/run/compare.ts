@@ -1,9 +1,8 @@
 /** `bench compare`: two finished runs paired on the items both scored. */
-import { readJsonLines } from "../data/jsonl.ts";
-import { comparePaired, type PairedComparison } from "../stats/paired.ts";
-import { SuiteError } from "../suite/suite_error.ts";
+import { readJsonLines } from "../data/mod.ts";
+import { comparePaired, type PairedComparison } from "../stats/mod.ts";
+import { type Sample, SuiteError } from "../core/mod.ts";
 import type { RunPaths } from "./run_store.ts";
-import type { Sample } from "./sample.ts";
 
 /** The comparison and how many items could not be paired. */
 export interface RunComparison extends PairedComparison {

@@ -3,22 +3,12 @@
  * write the per-sample log, the results (summary + provenance) and the HTML report.
  */
 import type { Engine } from "../../verifiers/mod.ts";
-import { RunJournal } from "../journal/journal.ts";
-import { renderReport } from "../report/html.ts";
-import type { SuiteSpec } from "../suite/schema.ts";
-import { SuiteError } from "../suite/suite_error.ts";
-import { type RunSummary, summarizeRun } from "../stats/run_summary.ts";
-import type { Provenance } from "./provenance.ts";
-import type { Sample } from "./sample.ts";
+import { RunJournal } from "../journal/mod.ts";
+import { renderReport } from "../report/mod.ts";
+import { type RunMeta, type Sample, SuiteError } from "../core/mod.ts";
+import { type RunSummary, summarizeRun } from "../stats/mod.ts";
 import type { RunPaths } from "./run_store.ts";
 import { scoreRun, scoringVersions } from "./scoring.ts";
-
-/** What the journal keeps about a run besides its items and generations. */
-export interface RunMeta {
-  id: string;
-  suite: SuiteSpec;
-  provenance: Provenance;
-}
 
 /** A finished run. */
 export interface RunResults {

@@ -1,19 +1,5 @@
-/** Where a run's numbers come from: Arbiter's version and commit, suite and data hashes, model, parameters. */
+/** Where a run's numbers come from: Arbiter's version and the checkout's commit (the record is `Provenance`). */
 import { ARBITER_VERSION } from "../../version.ts";
-
-/** The provenance record written with every run. */
-export interface Provenance {
-  arbiter_version: string;
-  git_commit: string | null;
-  git_dirty: boolean | null;
-  deno: string;
-  suite: { name: string; version: string; file: string; sha256: string; prompt_version: string };
-  dataset: { path: string; sha256: string; images_sha256: string | null; images_checked: boolean };
-  model: { kind: "endpoint" | "predictions"; id: string; url?: string; predictions_sha256?: string };
-  parameters: Record<string, unknown>;
-  verifiers: Record<string, string>;
-  created_at: string;
-}
 
 /** The checkout's commit and whether it has uncommitted changes (null when git is unavailable). */
 export async function gitState(): Promise<{ commit: string | null; dirty: boolean | null }> {

@@ -1,5 +1,5 @@
 /** Where runs live: `<runsDir>/<run id>/` holds journal.sqlite, samples.jsonl, results.json, report.html. */
-import { SuiteError } from "../suite/suite_error.ts";
+import { SuiteError } from "../core/mod.ts";
 
 /** Run ids are file names: letters, digits, `.`, `_`, `-`. */
 export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;

@@ -3,22 +3,22 @@
  * the journal lacks (model endpoint) or take a predictions file, score through the engine, and write
  * the sample log, the results and the HTML report. Running the same command again resumes the run.
  */
-import type { Engine } from "../../verifiers/mod.ts";
-import { type Prediction, readPredictionsFile } from "../data/predictions.ts";
-import { readDataset } from "../data/read_dataset.ts";
-import { contentKey, sha256File, sha256Hex } from "../journal/content_hash.ts";
-import { type GenerationRecord, RunJournal } from "../journal/journal.ts";
-import type { BackoffSettings } from "../model/adaptive_concurrency.ts";
-import type { ChatEndpoint, SamplingParams } from "../model/chat_client.ts";
-import { generateAll } from "../model/generate.ts";
-import { checkDatasetHash, checkImages } from "../suite/integrity.ts";
-import { buildItems } from "../suite/items.ts";
-import { loadSuite } from "../suite/load.ts";
-import type { GenerationSpec } from "../suite/schema.ts";
-import { SuiteError } from "../suite/suite_error.ts";
-import { listModels } from "../model/list_models.ts";
-import { arbiterVersion, gitState, type Provenance } from "./provenance.ts";
-import { finishRun, type RunMeta, type RunResults } from "./finish.ts";
+import type { ChatEndpoint, Engine, SamplingParams } from "../../verifiers/mod.ts";
+import { type Prediction, readDataset, readPredictionsFile } from "../data/mod.ts";
+import {
+  contentKey,
+  type GenerationSpec,
+  type Provenance,
+  type RunMeta,
+  sha256File,
+  sha256Hex,
+  SuiteError,
+} from "../core/mod.ts";
+import { type GenerationRecord, RunJournal } from "../journal/mod.ts";
+import { type BackoffSettings, generateAll, listModels } from "../model/mod.ts";
+import { buildItems, checkDatasetHash, checkImages, loadSuite } from "../suite/mod.ts";
+import { arbiterVersion, gitState } from "./provenance.ts";
+import { finishRun, type RunResults } from "./finish.ts";
 import { runPaths, slugOf } from "./run_store.ts";
 import { scoringVersions } from "./scoring.ts";
 

@@ -4,11 +4,9 @@
  * same verifiers reuses them, a new verifier version scores again, and nothing is ever regenerated.
  */
 import type { Engine, VerifyResult } from "../../verifiers/mod.ts";
-import { contentKey } from "../journal/content_hash.ts";
-import type { GenerationRecord, JournalItem, RunJournal } from "../journal/journal.ts";
-import { type BenchItem, verificationItem } from "../suite/items.ts";
-import type { ScoringSpec } from "../suite/schema.ts";
-import type { Sample } from "./sample.ts";
+import { contentKey, type Sample, type ScoringSpec } from "../core/mod.ts";
+import type { GenerationRecord, JournalItem, RunJournal } from "../journal/mod.ts";
+import { type BenchItem, verificationItem } from "../suite/mod.ts";
 
 /** The versions that decide a verdict: the verifier's, or every verifier's for a spec. */
 export function scoringVersions(engine: Engine, scoring: ScoringSpec): Record<string, string> {

@@ -3,7 +3,7 @@
  * the same per breakdown bucket (a multi-label item counts in each of its buckets), error counts,
  * the unextractable rate and a reward histogram.
  */
-import { type Sample, UNEXTRACTABLE_REASONS } from "../run/sample.ts";
+import { type Sample, UNEXTRACTABLE_REASONS } from "../core/mod.ts";
 import { clusterRobustStandardError, mean, standardError, wilsonInterval } from "./descriptive.ts";
 
 /** A mean reward over some verdicts, with its uncertainty. */

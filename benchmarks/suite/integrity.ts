@@ -2,11 +2,9 @@
  * The checks that run before any request is sent: the dataset file's pinned sha256 and, when the
  * suite has images, that every image is there (and, when pinned, the sha256 of their manifest).
  */
-import { sha256File, sha256Hex } from "../journal/content_hash.ts";
-import { imagePathsOf } from "../data/images.ts";
-import type { IdentifiedRecord } from "../data/read_dataset.ts";
+import { sha256File, sha256Hex, SuiteError } from "../core/mod.ts";
+import { type IdentifiedRecord, imagePathsOf } from "../data/mod.ts";
 import type { LoadedSuite } from "./load.ts";
-import { SuiteError } from "./suite_error.ts";
 
 /** What the checks found, for the run's provenance. */
 export interface IntegrityReport {

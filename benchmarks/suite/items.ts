@@ -1,9 +1,7 @@
 /** Turns dataset records into benchmark items: prompt, reference, options, breakdown labels, cluster. */
-import { type DataRecord, labelsAt, valueAt } from "../data/record.ts";
-import type { IdentifiedRecord } from "../data/read_dataset.ts";
-import type { ScoringSpec, SuiteSpec } from "./schema.ts";
+import { type DataRecord, type IdentifiedRecord, labelsAt, valueAt } from "../data/mod.ts";
+import { type ScoringSpec, SuiteError, type SuiteSpec } from "../core/mod.ts";
 import { renderPrompt } from "./template.ts";
-import { SuiteError } from "./suite_error.ts";
 
 /** One item of a run: what is asked and how the answer is scored. */
 export interface BenchItem {

@@ -5,9 +5,7 @@
 import { Ajv, type ErrorObject } from "ajv";
 import { parse } from "yaml";
 import { dirname, isAbsolute, resolve } from "node:path";
-import { suiteSchema, type SuiteSpec } from "./schema.ts";
-import { SuiteError } from "./suite_error.ts";
-import { sha256Hex } from "../journal/content_hash.ts";
+import { sha256Hex, SuiteError, suiteSchema, type SuiteSpec } from "../core/mod.ts";
 
 /** A suite ready to run: its spec, where it came from, and its resolved data paths. */
 export interface LoadedSuite {

@@ -8,8 +8,8 @@
  * template: "{{question}}{{#choices}}\n({{@letter}}) {{.}}{{/choices}}"
  * ```
  */
-import { valueAt } from "../data/record.ts";
-import type { PromptSpec, VariableCase } from "./schema.ts";
+import { valueAt } from "../data/mod.ts";
+import type { PromptSpec, VariableCase } from "../core/mod.ts";
 
 interface Scope {
   context: Record<string, unknown>;

@@ -1,0 +1,23 @@
+/** What a run is: its id, its suite and where its numbers come from (the journal keeps it as `run`). */
+import type { SuiteSpec } from "./suite_schema.ts";
+
+/** The provenance record written with every run. */
+export interface Provenance {
+  arbiter_version: string;
+  git_commit: string | null;
+  git_dirty: boolean | null;
+  deno: string;
+  suite: { name: string; version: string; file: string; sha256: string; prompt_version: string };
+  dataset: { path: string; sha256: string; images_sha256: string | null; images_checked: boolean };
+  model: { kind: "endpoint" | "predictions"; id: string; url?: string; predictions_sha256?: string };
+  parameters: Record<string, unknown>;
+  verifiers: Record<string, string>;
+  created_at: string;
+}
+
+/** What the journal keeps about a run besides its items and generations. */
+export interface RunMeta {
+  id: string;
+  suite: SuiteSpec;
+  provenance: Provenance;
+}

@@ -1,0 +1,6 @@
+/** A run from start to report: run or resume a suite, score and write its outputs, compare two runs. */
+export { type ProgressListener, type RunRequest, runSuite } from "./runner.ts";
+export { reportRun, type RunResults } from "./finish.ts";
+export { compareRuns, type RunComparison } from "./compare.ts";
+export { findRun, RUN_ID_PATTERN, type RunPaths, runPaths } from "./run_store.ts";
+export { ProgressBar } from "./progress.ts";
