@@ -3,19 +3,30 @@ import assert from "node:assert/strict";
 import { postJson, withApp } from "./_app.ts";
 import { createProbeEngine } from "./_probe.ts";
 import { createApp } from "../routes/mod.ts";
-import { substituteNoVerdicts } from "../verifiers/substitute.ts";
+import { type OnNoVerdict, substituteNoVerdicts } from "../verifiers/substitute.ts";
 
-Deno.test("substituteNoVerdicts() fills group means, zeros, or keeps nulls, and counts", () => {
-  const rewards = [1, null, 0, null, null];
-  const groups = ["a", "a", "a", "b", "b"];
-  assert.deepEqual(substituteNoVerdicts(rewards, groups, "group_mean"), {
-    rewards: [1, 0.5, 0, 0.5, 0.5],
-    substituted: [false, true, false, true, true],
-    count: 3,
-  });
-  assert.deepEqual(substituteNoVerdicts(rewards, groups, "zero").rewards, [1, 0, 0, 0, 0]);
-  assert.deepEqual(substituteNoVerdicts(rewards, groups, "none").rewards, rewards);
-  assert.equal(substituteNoVerdicts(rewards, groups, "none").count, 0);
+interface SubstitutionCase {
+  name: string;
+  rewards: (number | null)[];
+  groups: string[];
+  policy: OnNoVerdict;
+  fallback?: number;
+  expected: (number | null)[];
+  group_fallbacks: number;
+}
+
+Deno.test("substituteNoVerdicts() passes the cases it shares with the Python client", async () => {
+  const file = new URL("../clients/substitution_cases.json", import.meta.url);
+  const { cases } = JSON.parse(await Deno.readTextFile(file)) as { cases: SubstitutionCase[] };
+  assert.ok(cases.length >= 8);
+  for (const c of cases) {
+    const out = substituteNoVerdicts(c.rewards, c.groups, c.policy, c.fallback);
+    assert.deepEqual(out.rewards, c.expected, c.name);
+    assert.equal(out.groupFallbacks, c.group_fallbacks, c.name);
+    const filled = c.policy === "none" ? 0 : c.rewards.filter((r) => r === null).length;
+    assert.equal(out.count, filled, c.name);
+    assert.deepEqual(out.substituted, c.rewards.map((r) => r === null && c.policy !== "none"), c.name);
+  }
 });
 
 const prompt = "<|user|>What is 2+2?<|assistant|>";

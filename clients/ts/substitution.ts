@@ -50,6 +50,8 @@ export interface SubstituteOptions {
   /** `groups[i]`: the group of sample i (its prompt); without it every sample is its own group. */
   groups?: readonly (string | number)[];
   onNoVerdict?: OnNoVerdict;
+  /** What `group_mean` gives when the whole call has no verdict (default 0). */
+  fallback?: number;
   /** Names the caller in the log line. */
   context?: string;
   log?: Logger;
@@ -74,24 +76,21 @@ export function substituteRewards(
   }
   const keys = results.map((_, i) => groups === undefined ? `#${i}` : `${typeof groups[i]}:${groups[i]}`);
   const verdicts = results.map(verdictOf);
-  const { rewards } = substituteNoVerdicts(verdicts, keys, policy);
+  const filled = substituteNoVerdicts(verdicts, keys, policy, options.fallback ?? 0);
+  const rewards = filled.rewards;
   const indices = verdicts.flatMap((v, i) => v === null ? [i] : []);
   const report: SubstitutionReport = {
     policy,
     total: results.length,
     substituted: indices.length,
     byCode: {},
-    groupFallbacks: 0,
+    groupFallbacks: filled.groupFallbacks,
     indices,
   };
   if (indices.length === 0) return { rewards, report };
   for (const i of indices) {
     const code = errorCodeOf(results[i]);
     report.byCode[code] = (report.byCode[code] ?? 0) + 1;
-  }
-  if (policy === "group_mean") {
-    const withVerdict = new Set(keys.filter((_, i) => verdicts[i] !== null));
-    report.groupFallbacks = new Set(indices.map((i) => keys[i]).filter((k) => !withVerdict.has(k))).size;
   }
   logReport(report, results, options.context ?? "Arbiter", options.log ?? consoleLogger);
   return { rewards, report };

@@ -11,6 +11,7 @@ from .aio import AsyncArbiterClient
 from .client import ArbiterClient
 from .errors import (
     ArbiterAuthError,
+    ArbiterCallerError,
     ArbiterConfigurationError,
     ArbiterError,
     ArbiterHTTPError,
@@ -24,6 +25,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ArbiterAuthError",
+    "ArbiterCallerError",
     "ArbiterClient",
     "ArbiterConfigurationError",
     "ArbiterError",

@@ -1,23 +1,28 @@
-"""One HTTP exchange, the ring of server URLs, and the retry schedule shared by both clients.
+"""One HTTP exchange, the ring of server URLs, and the retry loop shared by both clients.
 
-The sync and asyncio clients run the same loop: ask a ``RetrySession`` for the next step (a URL to
-try, or a delay to sleep), perform it, and report the outcome back. Only the way they block differs.
+The sync and asyncio clients drive the same loop, ``request_attempts()``: it yields the next step
+(a URL to try, or a delay to sleep) and is sent each attempt's outcome (an ``HttpAnswer`` or the
+transport exception). Only the way the drivers block differs.
 """
 
 from __future__ import annotations
 
 import email.utils
 import http.client
+import logging
 import random
 import socket
 import ssl
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Mapping, Optional, Union
+from typing import Generator, Mapping, Optional, Union
 from urllib.parse import urlsplit
 
+from ._batching import http_error
 from .errors import ArbiterUnavailableError
+
+logger = logging.getLogger("arbiter_client")
 
 #: Statuses worth another attempt: the queue is full, or the server (or a proxy) failed.
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -211,3 +216,44 @@ def describe_transport_error(error: BaseException) -> str:
     if isinstance(error, (socket.timeout, TimeoutError)):
         return f"timed out ({error})"
     return f"{type(error).__name__}: {error}"
+
+
+def describe_status(answer: HttpAnswer) -> str:
+    """A short text for a retryable HTTP answer, with the server's error code and message."""
+    error = http_error(answer.status, answer.body, answer.url)
+    return f"HTTP {answer.status} {error.code}: {error.message}"
+
+
+#: What ``request_attempts()`` is sent back after trying a URL: the answer, or the transport error.
+Outcome = Union[HttpAnswer, BaseException]
+
+
+def request_attempts(
+    ring: UrlRing, policy: RetryPolicy, method: str, path: str
+) -> Generator[Union[str, float], Outcome, HttpAnswer]:
+    """The retry loop of one request, for both clients: yields a URL to try or seconds to sleep.
+
+    After a URL, send the attempt's outcome; after a delay, send ``None``. Returns (``StopIteration``)
+    the first 2xx answer; raises ``ArbiterHTTPError`` for a status retrying cannot fix and
+    ``ArbiterUnavailableError`` when the retries ran out.
+    """
+    session = RetrySession(ring, policy)
+    while True:
+        step = session.next_step()
+        if isinstance(step, float):
+            logger.warning("Arbiter: every server failed (%s); retrying in %.2f s", session.last_failure, step)
+            yield step
+            continue
+        outcome = yield step
+        if isinstance(outcome, BaseException):
+            logger.info("Arbiter: %s %s%s failed: %s", method, step, path, describe_transport_error(outcome))
+            session.failed(step, describe_transport_error(outcome))
+            continue
+        if outcome.status in RETRY_STATUSES:
+            logger.info("Arbiter: %s %s%s answered %s", method, step, path, outcome.status)
+            session.failed(step, describe_status(outcome), parse_retry_after(outcome.headers.get("retry-after")))
+            continue
+        session.succeeded(step)
+        if outcome.status >= 300:
+            raise http_error(outcome.status, outcome.body, outcome.url)
+        return outcome

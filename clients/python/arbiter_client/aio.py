@@ -17,17 +17,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Iterable, Optional, Union
 
-from ._batching import BatchPlan, Chunk, decode_json, encode_json, http_error
-from ._transport import (
-    RETRY_STATUSES,
-    TRANSPORT_ERRORS,
-    HttpAnswer,
-    RetrySession,
-    describe_transport_error,
-    exchange,
-    parse_retry_after,
-)
-from .client import ArbiterClient, describe_status, logger
+from ._batching import BatchPlan, Chunk, decode_json, encode_json
+from ._transport import TRANSPORT_ERRORS, HttpAnswer, Outcome, exchange, request_attempts
+from .client import ArbiterClient, logger
 from .errors import ArbiterPayloadTooLarge
 
 
@@ -71,28 +63,24 @@ class AsyncArbiterClient:
     ) -> HttpAnswer:
         """Sends one request with retries and failover; returns the first 2xx answer."""
         client = self._sync
-        session = RetrySession(client._ring, client.policy)
+        attempts = request_attempts(client._ring, client.policy, method, path)
         headers = client.headers(body is not None)
-        while True:
-            step = session.next_step()
-            if isinstance(step, float):
-                logger.warning("Arbiter: every server failed (%s); retrying in %.2f s", session.last_failure, step)
-                await asyncio.sleep(step)
-                continue
-            try:
-                answer = await asyncio.to_thread(exchange, step, method, path, body, headers, timeout or client.timeout)
-            except TRANSPORT_ERRORS as error:
-                logger.info("Arbiter: %s %s%s failed: %s", method, step, path, describe_transport_error(error))
-                session.failed(step, describe_transport_error(error))
-                continue
-            if answer.status in RETRY_STATUSES:
-                logger.info("Arbiter: %s %s%s answered %s", method, step, path, answer.status)
-                session.failed(step, describe_status(answer), parse_retry_after(answer.headers.get("retry-after")))
-                continue
-            session.succeeded(step)
-            if answer.status >= 300:
-                raise http_error(answer.status, answer.body, answer.url)
-            return answer
+        outcome: Optional[Outcome] = None
+        try:
+            while True:
+                step = attempts.send(outcome)  # type: ignore[arg-type]
+                if isinstance(step, float):
+                    await asyncio.sleep(step)
+                    outcome = None
+                    continue
+                try:
+                    outcome = await asyncio.to_thread(
+                        exchange, step, method, path, body, headers, timeout or client.timeout
+                    )
+                except TRANSPORT_ERRORS as error:
+                    outcome = error
+        except StopIteration as done:
+            return done.value
 
     async def request_json(self, method: str, path: str, payload: Any = None) -> Any:
         """``request()`` with a JSON body (when ``payload`` is not None) and a JSON answer."""

@@ -23,28 +23,19 @@ from ._batching import (
     Chunk,
     decode_json,
     encode_json,
-    http_error,
 )
 from ._transport import (
-    RETRY_STATUSES,
     TRANSPORT_ERRORS,
     HttpAnswer,
+    Outcome,
     RetryPolicy,
-    RetrySession,
     UrlRing,
-    describe_transport_error,
     exchange,
-    parse_retry_after,
+    request_attempts,
 )
 from .errors import ArbiterPayloadTooLarge
 
 logger = logging.getLogger("arbiter_client")
-
-
-def describe_status(answer: HttpAnswer) -> str:
-    """A short text for a retryable HTTP answer, with the server's error code and message."""
-    error = http_error(answer.status, answer.body, answer.url)
-    return f"HTTP {answer.status} {error.code}: {error.message}"
 
 
 class ArbiterClient:
@@ -111,28 +102,22 @@ class ArbiterClient:
         Raises ``ArbiterHTTPError`` (or a subclass) on a status that retrying cannot fix, and
         ``ArbiterUnavailableError`` when the retries ran out.
         """
-        session = RetrySession(self._ring, self.policy)
+        attempts = request_attempts(self._ring, self.policy, method, path)
         headers = self.headers(body is not None)
-        while True:
-            step = session.next_step()
-            if isinstance(step, float):
-                logger.warning("Arbiter: every server failed (%s); retrying in %.2f s", session.last_failure, step)
-                time.sleep(step)
-                continue
-            try:
-                answer = exchange(step, method, path, body, headers, timeout or self.timeout)
-            except TRANSPORT_ERRORS as error:
-                logger.info("Arbiter: %s %s%s failed: %s", method, step, path, describe_transport_error(error))
-                session.failed(step, describe_transport_error(error))
-                continue
-            if answer.status in RETRY_STATUSES:
-                logger.info("Arbiter: %s %s%s answered %s", method, step, path, answer.status)
-                session.failed(step, describe_status(answer), parse_retry_after(answer.headers.get("retry-after")))
-                continue
-            session.succeeded(step)
-            if answer.status >= 300:
-                raise http_error(answer.status, answer.body, answer.url)
-            return answer
+        outcome: Optional[Outcome] = None
+        try:
+            while True:
+                step = attempts.send(outcome)  # type: ignore[arg-type]
+                if isinstance(step, float):
+                    time.sleep(step)
+                    outcome = None
+                    continue
+                try:
+                    outcome = exchange(step, method, path, body, headers, timeout or self.timeout)
+                except TRANSPORT_ERRORS as error:
+                    outcome = error
+        except StopIteration as done:
+            return done.value
 
     def request_json(self, method: str, path: str, payload: Any = None) -> Any:
         """``request()`` with a JSON body (when ``payload`` is not None) and a JSON answer."""

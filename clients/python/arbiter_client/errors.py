@@ -48,3 +48,21 @@ class ArbiterProtocolError(ArbiterError):
 
 class ArbiterConfigurationError(ArbiterError):
     """An adapter was set up wrongly, e.g. every item of a call was rejected as ``invalid_request``."""
+
+
+class ArbiterCallerError(ArbiterConfigurationError):
+    """Results came back ``invalid_request``: the items are wrong (a reference the verifier rejects,
+    an unknown option or spec). Adapters raise it rather than train on a reward nobody computed.
+
+    ``index`` is the first such item's position, ``message`` the server's message, ``count`` how
+    many items were rejected.
+    """
+
+    def __init__(self, context: str, index: int, message: str, count: int, total: int) -> None:
+        super().__init__(
+            f"{context}: {count} of {total} items are invalid_request (a caller error, not a reward to "
+            f"substitute); item {index}: {message}"
+        )
+        self.index = index
+        self.message = message
+        self.count = count

@@ -1,24 +1,28 @@
 """Turning results into rewards for a trainer: what a result without a verdict becomes (``on_no_verdict``).
 
-A result has a verdict when its ``reward`` is a number. Every other result (``error`` set: a
-no-verdict ``internal`` / ``sandbox_unavailable`` / ``overloaded``, or an ``invalid_request`` caller
-error) gets a substituted reward, per the policy:
+The rule is DESIGN.md §2 ("Fields added since the first release"); the server's
+``verifiers/substitute.ts`` is its TypeScript twin, and both pass ``clients/substitution_cases.json``.
+
+A result has a verdict when its ``reward`` is a number. A no-verdict (``error.code`` ``internal``,
+``sandbox_unavailable``, ``overloaded``, ``upstream_unavailable``) gets a substituted reward, per the
+policy. A caller error (``invalid_request``) is never substituted: ``substitute_rewards`` raises
+``ArbiterCallerError`` with the server's message, because a misconfigured reward is a bug to fix,
+not a reward of 0.
 
 - ``group_mean`` (default): the mean of the verdicts of the other samples of the same group (the
   same prompt), so that the sample gets zero group-relative advantage. When no sample of the group
-  has a verdict, every sample of that group gets the mean of all verdicts of the call (or 0.0 when
-  the call has no verdict at all). Any value shared by the whole group gives its samples zero
-  advantage in GRPO; the call's mean is also the value that biases least a trainer that uses the
-  reward directly (PPO with a critic, REINFORCE). These cases are counted apart, as
-  ``group_fallbacks``.
+  has a verdict, every sample of that group gets the mean of all verdicts of the call (or
+  ``fallback``, 0.0 by default, when the call has no verdict at all, e.g. a lone sample). Any value
+  shared by the whole group gives its samples zero advantage in GRPO; the call's mean is also the
+  value that biases least a trainer that uses the reward directly (PPO with a critic, REINFORCE).
+  These cases are counted apart, as ``group_fallbacks``.
 - ``zero``: 0.0.
 - ``none``: ``None`` (for TRL, which ``nansum``s across reward functions: a lone ``None`` counts as
   0 there, unless every reward function returned ``None`` for that sample).
 
 Nothing is substituted silently: every call that substitutes logs one WARNING on the
-``arbiter_client`` logger (``invalid_request`` results: an ERROR, they are bugs in the data or the
-set-up), and the counts are returned in a ``SubstitutionReport`` and can be accumulated in a
-``SubstitutionCounter``.
+``arbiter_client`` logger, and the counts are returned in a ``SubstitutionReport`` and can be
+accumulated in a ``SubstitutionCounter``.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Hashable, Optional, Sequence
+
+from .errors import ArbiterCallerError
 
 POLICIES = ("group_mean", "zero", "none")
 
@@ -107,16 +113,28 @@ def _mean(values: Sequence[float]) -> Optional[float]:
     return sum(values) / len(values) if values else None
 
 
+def raise_caller_errors(results: Sequence[Any], context: str = "Arbiter") -> None:
+    """Raises ``ArbiterCallerError`` (with the server's message) when any result is ``invalid_request``."""
+    rejected = [i for i, r in enumerate(results) if verdict_of(r) is None and error_code_of(r) == "invalid_request"]
+    if rejected:
+        error = results[rejected[0]].get("error") or {}
+        raise ArbiterCallerError(context, rejected[0], str(error.get("message")), len(rejected), len(results))
+
+
 def substitute_rewards(
     results: Sequence[Any],
     groups: Optional[Sequence[Hashable]] = None,
     on_no_verdict: str = "group_mean",
     context: str = "Arbiter",
+    *,
+    fallback: float = 0.0,
 ) -> tuple[list[Optional[float]], SubstitutionReport]:
     """Rewards for ``results`` (one per result, in order), with no-verdicts substituted per the policy.
 
     ``groups[i]`` is the group key of sample i (the same key for samples of the same prompt);
-    without ``groups`` every sample is its own group. ``context`` names the caller in the log line.
+    without ``groups`` every sample is its own group. ``context`` names the caller in the log line
+    and in the error. ``fallback``: what ``group_mean`` gives when the call has no verdict at all.
+    Raises ``ArbiterCallerError`` when a result is ``invalid_request`` (nothing is substituted then).
 
     >>> ok = {"reward": 1, "error": None}
     >>> down = {"reward": None, "error": {"code": "internal", "message": "trap"}}
@@ -126,6 +144,7 @@ def substitute_rewards(
     check_policy(on_no_verdict)
     if groups is not None and len(groups) != len(results):
         raise ValueError(f"groups has {len(groups)} keys for {len(results)} results")
+    raise_caller_errors(results, context)
     verdicts = [verdict_of(r) for r in results]
     report = SubstitutionReport(on_no_verdict, total=len(results))
     rewards: list[Optional[float]] = list(verdicts)
@@ -147,7 +166,7 @@ def substitute_rewards(
             group_mean = _mean(by_group.get(keys[index], []))
             if group_mean is None:
                 fallback_groups.add(keys[index])
-                group_mean = call_mean if call_mean is not None else 0.0
+                group_mean = call_mean if call_mean is not None else float(fallback)
             rewards[index] = group_mean
         code = error_code_of(results[index])
         report.by_code[code] = report.by_code.get(code, 0) + 1
@@ -164,15 +183,13 @@ def log_report(report: SubstitutionReport, results: Sequence[Any], context: str)
     error = first.get("error") if isinstance(first, dict) else None
     message = error.get("message") if isinstance(error, dict) else None
     codes = ", ".join(f"{code}={count}" for code, count in sorted(report.by_code.items()))
-    level = logging.ERROR if "invalid_request" in report.by_code else logging.WARNING
-    logger.log(
-        level,
+    logger.warning(
         "%s: %d of %d results had no verdict (%s); substituted by on_no_verdict=%s%s; first: %s",
         context,
         report.substituted,
         report.total,
         codes,
         report.policy,
-        f" ({report.group_fallbacks} groups without any verdict got the call's mean)" if report.group_fallbacks else "",
+        f" ({report.group_fallbacks} groups without any verdict got the call's mean or the fallback)" if report.group_fallbacks else "",
         message,
     )

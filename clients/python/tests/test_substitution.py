@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import unittest
 
-import _support  # noqa: F401  (quiets the client's logger)
+from _support import REPO
 
+from arbiter_client import ArbiterCallerError
 from arbiter_client.substitution import SubstitutionCounter, substitute_rewards
+
+#: The rule as cases, shared with the server's ``verifiers/substitute.ts`` (tests/compat_test.ts).
+CASES = json.loads((REPO / "clients" / "substitution_cases.json").read_text())["cases"]
 
 
 def verdict(reward: float) -> dict:
@@ -60,12 +65,27 @@ class SubstitutionTest(unittest.TestCase):
         with self.assertLogs("arbiter_client", "WARNING"):
             self.assertEqual(substitute_rewards(results, ["a", "a"], "none")[0], [1.0, None])
 
-    def test_caller_errors_are_substituted_and_logged_as_errors(self) -> None:
-        with self.assertLogs("arbiter_client", "ERROR") as logs:
-            rewards, report = substitute_rewards([verdict(1), no_verdict("invalid_request")], None, "zero")
-        self.assertEqual(rewards, [1.0, 0.0])
-        self.assertEqual(report.by_code, {"invalid_request": 1})
-        self.assertIn("a invalid_request failure", logs.output[0])
+    def test_the_shared_cases(self) -> None:
+        for case in CASES:
+            with self.subTest(case["name"]):
+                results = [verdict(r) if r is not None else no_verdict() for r in case["rewards"]]
+                fallback = case.get("fallback", 0.0)
+                if None in case["rewards"]:
+                    with self.assertLogs("arbiter_client", "WARNING"):
+                        rewards, report = substitute_rewards(results, case["groups"], case["policy"], fallback=fallback)
+                else:
+                    rewards, report = substitute_rewards(results, case["groups"], case["policy"], fallback=fallback)
+                self.assertEqual(rewards, case["expected"])
+                self.assertTrue(all(r is None or type(r) is float for r in rewards))
+                self.assertEqual(report.group_fallbacks, case["group_fallbacks"])
+
+    def test_caller_errors_raise_with_the_servers_message_and_are_never_substituted(self) -> None:
+        for policy in ("group_mean", "zero", "none"):
+            with self.assertRaises(ArbiterCallerError) as raised:
+                substitute_rewards([verdict(1), no_verdict(), no_verdict("invalid_request")], None, policy, "ctx")
+            self.assertEqual(raised.exception.index, 2)
+            self.assertIn("a invalid_request failure", str(raised.exception))
+            self.assertIn("ctx: 1 of 3 items are invalid_request", str(raised.exception))
 
     def test_without_groups_each_sample_is_its_own_group(self) -> None:
         with self.assertLogs("arbiter_client", "WARNING"):
