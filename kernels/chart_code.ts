@@ -2,15 +2,14 @@
 // reference's. The host stage (verifiers/chart_code/stage.ts) renders both in the sandbox and sends
 // their pixels and traces here; see verifiers/chart_code/README.md for the metrics and the weights.
 
-import { emit, itemLen, itemPtr } from "./_abi";
-import { readChartInput } from "./_chart_input";
-import { readChartParams, scoreCharts } from "./_chart_score";
-import { readTrace } from "./_chart_trace";
-import { parseParams } from "./_json";
-import { beginResult, finishResult } from "./_result";
-import { indexOfByte } from "./_text";
+import { emit } from "./_lib/abi";
+import { readChartInput } from "./chart_code/input";
+import { readChartParams, scoreCharts } from "./chart_code/score";
+import { readTrace } from "./chart_code/trace";
+import { badParameters, readItem, readParams } from "./_lib/item";
+import { beginResult, finishResult } from "./_lib/result";
 
-export { input, output_len } from "./_abi";
+export { input, output_len } from "./_lib/abi";
 
 /** Scores the current item (parameters, 0x00, the stage's bytes) and returns the result JSON. */
 export function score(): usize {
@@ -24,12 +23,12 @@ function failure(reason: string, problem: string): ArrayBuffer {
 }
 
 function scoreItem(): ArrayBuffer {
-  const ptr = itemPtr();
-  const len = itemLen();
-  const sep = indexOfByte(ptr, len, 0, 0);
-  if (sep < 0) return failure("parse_error", "no_parameters");
-  const p = readChartParams(parseParams(ptr, sep));
-  const input = readChartInput(ptr, sep + 1, len);
+  const item = readItem();
+  if (item === null) return badParameters(null);
+  const params = readParams(item);
+  if (params === null) return badParameters(item);
+  const p = readChartParams(params!);
+  const input = readChartInput(item.ptr, item.start, item.end);
   if (input === null) return failure("render_failed", "malformed_rendering");
   const cand = readTrace(input.candTrace, input.candTraceLen);
   if (cand === null) return failure("render_failed", "unreadable_trace");

@@ -2,15 +2,16 @@
 // from the parameters), exactly one block per tag, in order, nothing but whitespace outside them.
 // See verifiers/format/README.md.
 
-import { emit, itemLen, itemPtr } from "./_abi";
-import { JsonKind, parseParams } from "./_json";
-import { beginResult, finishResult, noParameters } from "./_result";
-import { indexOfAscii, indexOfByte, isBlank, matchesAt } from "./_text";
+import { emit } from "./_lib/abi";
+import { badParameters, readItem, readParams } from "./_lib/item";
+import { JsonKind } from "./_lib/json";
+import { beginResult, finishResult } from "./_lib/result";
+import { indexOfAscii, isBlank, matchesAt } from "./_lib/text";
 
 // What the host glue (verifiers/format/mod.ts) writes when no tags are given.
 const DEFAULT_PARAMS = '{"tags":["think","answer"],"profile":"default"}';
 
-export { input, output_len } from "./_abi";
+export { input, output_len } from "./_lib/abi";
 
 /** Scores the current item (parameters, 0x00, response) and returns a pointer to the result JSON. */
 export function score(): usize {
@@ -36,10 +37,11 @@ function countOf(ptr: usize, start: i32, end: i32, pat: string): i32 {
 }
 
 function scoreItem(): ArrayBuffer {
-  const ptr = itemPtr();
-  const end = itemLen();
-  const sep = indexOfByte(ptr, end, 0, 0); // the separator (as separatorAt() finds it, eight bytes at a time)
-  if (sep < 0) return noParameters();
+  const item = readItem();
+  if (item === null) return badParameters(null);
+  const ptr = item.ptr;
+  const end = item.end;
+  const sep = item.sep;
   const tags = new Array<string>();
   const openTags = new Array<string>();
   const closeTags = new Array<string>();
@@ -52,8 +54,9 @@ function scoreItem(): ArrayBuffer {
     closeTags.push("</think>");
     closeTags.push("</answer>");
   } else {
-    const params = parseParams(ptr, sep);
-    const list = params.get("tags");
+    const params = readParams(item);
+    if (params === null) return badParameters(item);
+    const list = params!.get("tags");
     if (list !== null && list.kind == JsonKind.Array) {
       for (let i = 0; i < list.items.length; i++) tags.push(list.items[i].str);
     }

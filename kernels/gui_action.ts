@@ -2,17 +2,16 @@
 // tool calls, UI-TARS and pyautogui calls, Python-literal lists), normalized and matched against a
 // reference action by a named profile. See verifiers/gui_action/README.md.
 
-import { emit, itemLen, itemPtr } from "./_abi";
-import { extractActions } from "./_gui_extract";
-import { fastScore } from "./_gui_fast";
-import { readGuiParamsFast } from "./_gui_fast_params";
-import { GuiParams, readGuiParams } from "./_gui_params";
-import { judge, plainVerdict, Response } from "./_gui_verdict";
-import { parseParams } from "./_json";
-import { beginResult, finishResult } from "./_result";
-import { answerRegion, indexOfAscii, indexOfByte, isBlank, Span } from "./_text";
+import { emit } from "./_lib/abi";
+import { extractActions } from "./gui_action/extract";
+import { fastScore } from "./gui_action/fast";
+import { readGuiParamsFast } from "./gui_action/fast_params";
+import { GuiParams, readGuiParams } from "./gui_action/params";
+import { judge, plainVerdict, Response } from "./gui_action/verdict";
+import { badParameters, readItem, readParams } from "./_lib/item";
+import { answerRegion, indexOfAscii, isBlank, Span } from "./_lib/text";
 
-export { input, output_len } from "./_abi";
+export { input, output_len } from "./_lib/abi";
 
 /** Scores the current item (parameters, 0x00, response) and returns a pointer to the result JSON. */
 export function score(): usize {
@@ -33,17 +32,19 @@ function actionSpan(ptr: usize, start: i32, end: i32): Span {
 }
 
 function scoreItem(): ArrayBuffer {
-  const ptr = itemPtr();
-  const len = itemLen();
-  const sep = indexOfByte(ptr, len, 0, 0); // the separator, eight bytes at a time
-  if (sep < 0) {
-    const w = beginResult(0, false, "parse_error");
-    w.key("problem").str("no_parameters");
-    return finishResult(w);
+  const item = readItem();
+  if (item === null) return badParameters(null);
+  const ptr = item.ptr;
+  const len = item.end;
+  const fast = readGuiParamsFast(ptr, item.sep);
+  let p: GuiParams;
+  if (fast !== null) p = fast;
+  else {
+    const params = readParams(item);
+    if (params === null) return badParameters(item);
+    p = readGuiParams(params!);
   }
-  const fast = readGuiParamsFast(ptr, sep);
-  const p: GuiParams = fast !== null ? fast : readGuiParams(parseParams(ptr, sep));
-  const start = sep + 1;
+  const start = item.start;
   const span = actionSpan(ptr, start, len);
   if (isBlank(ptr, span.start, span.end)) return plainVerdict(p, span.via, "no_answer", null);
   if (fast !== null) {

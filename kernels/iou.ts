@@ -1,19 +1,19 @@
 // The `iou` verifier kernel: grounding answers (boxes, points, time segments) scored against a
 // reference by IoU. See verifiers/iou/README.md for the formats, options, rules and reasons.
 
-import { parseParams } from "./_json";
-import { emit, itemLen, itemPtr } from "./_abi";
-import { scoreDetection } from "./_iou_detection";
-import { fastRec, readIouParamsFast } from "./_iou_fast";
-import { writeCommon } from "./_iou_explain";
-import { IouParams, MODE_DETECTION, MODE_POINT, MODE_REC, MODE_TEMPORAL, readIouParams } from "./_iou_params";
-import { scorePoint, scoreRec, scoreTemporal } from "./_iou_single";
-import { vlmR1Detection, vlmR1Rec } from "./_iou_vlm_r1";
-import { beginResult, finishResult, noParameters } from "./_result";
-import { extractShapes } from "./_shapes";
-import { answerRegion, indexOfByte, isBlank, lastFence, Span } from "./_text";
+import { emit } from "./_lib/abi";
+import { badParameters, readItem, readParams } from "./_lib/item";
+import { scoreDetection } from "./iou/detection";
+import { fastRec, readIouParamsFast } from "./iou/fast";
+import { writeCommon } from "./iou/explain";
+import { IouParams, MODE_DETECTION, MODE_POINT, MODE_REC, MODE_TEMPORAL, readIouParams } from "./iou/params";
+import { scorePoint, scoreRec, scoreTemporal } from "./iou/single";
+import { vlmR1Detection, vlmR1Rec } from "./iou/vlm_r1";
+import { beginResult, finishResult } from "./_lib/result";
+import { extractShapes } from "./iou/shapes";
+import { answerRegion, isBlank, lastFence, Span } from "./_lib/text";
 
-export { input, output_len } from "./_abi";
+export { input, output_len } from "./_lib/abi";
 
 /** Scores the current item (parameters, 0x00, response) and returns a pointer to the result JSON. */
 export function score(): usize {
@@ -21,14 +21,18 @@ export function score(): usize {
 }
 
 function scoreItem(): ArrayBuffer {
-  const ptr = itemPtr();
-  const len = itemLen();
-  const sep = indexOfByte(ptr, len, 0, 0); // the separator (as separatorAt() finds it, eight bytes at a time)
-  if (sep < 0) return noParameters();
-  let p = readIouParamsFast(ptr, sep);
+  const item = readItem();
+  if (item === null) return badParameters(null);
+  const ptr = item.ptr;
+  const len = item.end;
+  let p = readIouParamsFast(ptr, item.sep);
   const fastParams = p !== null;
-  if (p === null) p = readIouParams(parseParams(ptr, sep));
-  const start = sep + 1;
+  if (p === null) {
+    const params = readParams(item);
+    if (params === null) return badParameters(item);
+    p = readIouParams(params!);
+  }
+  const start = item.start;
   if (fastParams && !p.vlmR1 && p.mode == MODE_REC) {
     const fast = fastRec(ptr, start, len, p);
     if (fast !== null) return fast;

@@ -4,11 +4,11 @@
 // Counts Unicode code points ("chars") or whitespace-separated words; "tokens" come from the caller.
 // See verifiers/length/README.md.
 
-import { emit, itemLen, itemPtr, separatorAt } from "./_abi";
-import { parseParams } from "./_json";
-import { beginResult, finishResult, noParameters } from "./_result";
+import { emit } from "./_lib/abi";
+import { badParameters, readItem, readParams } from "./_lib/item";
+import { beginResult, finishResult } from "./_lib/result";
 
-export { input, output_len } from "./_abi";
+export { input, output_len } from "./_lib/abi";
 
 /** Scores the current item (parameters, 0x00, response) and returns a pointer to the result JSON. */
 export function score(): usize {
@@ -41,11 +41,10 @@ function countWords(ptr: usize, start: i32, end: i32): i64 {
 }
 
 function scoreItem(): ArrayBuffer {
-  const ptr = itemPtr();
-  const end = itemLen();
-  const sep = separatorAt();
-  if (sep < 0) return noParameters();
-  const p = parseParams(ptr, sep);
+  const item = readItem();
+  if (item === null) return badParameters(null);
+  const p = readParams(item);
+  if (p === null) return badParameters(item);
   const unitValue = p.get("unit");
   const unit = unitValue === null ? "chars" : unitValue.str;
   let length: f64;
@@ -53,9 +52,9 @@ function scoreItem(): ArrayBuffer {
     const tokens = p.get("tokens");
     length = tokens === null ? 0 : tokens.num;
   } else if (unit == "words") {
-    length = <f64>countWords(ptr, sep + 1, end);
+    length = <f64>countWords(item.ptr, item.start, item.end);
   } else {
-    length = <f64>countChars(ptr, sep + 1, end);
+    length = <f64>countChars(item.ptr, item.start, item.end);
   }
   const minValue = p.get("min");
   const maxValue = p.get("max");

@@ -3,23 +3,25 @@
 // verifiers/math/mod.ts): {"reference": "…" | {answer, choices?, answer_type?, precision?,
 // question_type?}, "options": {profile?, extract?, extracted?, extract_reference?, tolerance?, precision?,
 // strict?, latex_shorthand?}}.
-export { input, output_len } from "./_abi";
-import { emit, itemLen, itemPtr, separatorAt } from "./_abi";
-import { JsonKind, JsonValue, parseParams } from "./_json";
-import { JsonWriter } from "./_writer";
-import { resetBigLimits } from "./_math_bigint";
-import { MathVistaItem, extractForMathVista, mathVistaCorrect, normalizeExtracted } from "./_math_mathvista";
-import { scoreDefault } from "./_math_score";
+export { input, output_len } from "./_lib/abi";
+import { emit } from "./_lib/abi";
+import { badParameters, readItem, readParams } from "./_lib/item";
+import { JsonKind, JsonValue } from "./_lib/json";
+import { JsonWriter } from "./_lib/writer";
+import { resetBigLimits } from "./math/bigint";
+import { MathVistaItem, extractForMathVista, mathVistaCorrect, normalizeExtracted } from "./math/mathvista";
+import { scoreDefault } from "./math/score";
 
 /** Scores the current item and returns a pointer to its JSON result. */
 export function score(): usize {
   resetBigLimits();
-  const ptr = itemPtr();
-  const len = itemLen();
-  const sep = separatorAt();
-  const params = parseParams(ptr, sep < 0 ? 0 : sep);
-  const respPtr = sep < 0 ? ptr : ptr + <usize>(sep + 1);
-  const respLen = sep < 0 ? 0 : len - sep - 1;
+  const item = readItem();
+  if (item === null) return emit(badParameters(null));
+  const parsed = readParams(item);
+  if (parsed === null) return emit(badParameters(item));
+  const params = parsed!;
+  const respPtr = item.ptr + <usize>item.start;
+  const respLen = item.end - item.start;
   const options = params.get("options");
   const profile = stringField(options, "profile", "default");
   if (profile == "mathvista" || profile == "mathvista_strict") {

@@ -3,11 +3,11 @@
 // same phrase, a common failure of RL-trained models, score near 0.
 // See verifiers/repetition/README.md.
 
-import { emit, itemLen, itemPtr, separatorAt } from "./_abi";
-import { parseParams } from "./_json";
-import { beginResult, finishResult, noParameters } from "./_result";
+import { emit } from "./_lib/abi";
+import { badParameters, readItem, readParams } from "./_lib/item";
+import { beginResult, finishResult } from "./_lib/result";
 
-export { input, output_len } from "./_abi";
+export { input, output_len } from "./_lib/abi";
 
 /** More tokens than this get a `too_complex` verdict (the table would outgrow the memory cap). */
 const MAX_TOKENS: i32 = 1 << 20;
@@ -93,18 +93,17 @@ function tokenize(ptr: usize, start: i32, end: i32, chars: bool): Tokens {
 }
 
 function scoreItem(): ArrayBuffer {
-  const ptr = itemPtr();
-  const end = itemLen();
-  const sep = separatorAt();
-  if (sep < 0) return noParameters();
-  const p = parseParams(ptr, sep);
+  const item = readItem();
+  if (item === null) return badParameters(null);
+  const p = readParams(item);
+  if (p === null) return badParameters(item);
   const nValue = p.get("n");
   const n = nValue === null ? 4 : <i32>nValue.num;
   const unitValue = p.get("unit");
   const unit = unitValue === null ? "words" : unitValue.str;
   const thresholdValue = p.get("threshold");
   const threshold = thresholdValue === null ? 0.5 : thresholdValue.num;
-  const tokens = tokenize(ptr, sep + 1, end, unit == "chars");
+  const tokens = tokenize(item.ptr, item.start, item.end, unit == "chars");
   if (tokens.overflow) {
     const w = beginResult(0, false, "too_complex");
     w.key("problem").str("too_many_tokens");
@@ -173,7 +172,7 @@ function scoreItem(): ArrayBuffer {
     const from = unchecked(tokens.starts[bestFirst]);
     let to = unchecked(tokens.ends[bestFirst + n - 1]);
     if (to - from > 200) to = from + 200;
-    w.key("most_repeated").strBytes(ptr + <usize>from, to - from);
+    w.key("most_repeated").strBytes(item.ptr + <usize>from, to - from);
     w.key("most_repeated_count").int(bestCount);
   }
   if (!correct) w.key("problem").str("repetitive");

@@ -1,11 +1,12 @@
 /**
- * Builds every kernel entry file `kernels/<name>.ts` (files starting with `_` are shared helpers)
- * into `wasm/<name>.wasm` with AssemblyScript, and the sandbox's test kernels `tests/kernels/*.ts`
- * into `wasm/test/`. Skips the build when no kernel source changed.
+ * Builds every kernel entry file `kernels/<name>.ts` (the top-level files; helpers live in
+ * `kernels/<name>/` and `kernels/_lib/`) into `wasm/<name>.wasm` with AssemblyScript, and the
+ * sandbox's test kernels `tests/kernels/*.ts` into `wasm/test/`. Skips the build when no source
+ * under `kernels/` or `tests/kernels/` (subfolders included) changed.
  * Usage: deno task build [--force]
  */
 import asc from "assemblyscript/asc";
-import { KERNEL_MAX_PAGES } from "../wasm/limits.ts";
+import { KERNEL_MAX_PAGES } from "../wasm/mod.ts";
 
 const root = new URL("..", import.meta.url);
 const kernelsDir = new URL("kernels/", root);
@@ -15,15 +16,26 @@ const stampFile = new URL(".build_stamp.json", wasmDir);
 
 const flags = ["-O3", "--runtime", "stub", "--maximumMemory", String(KERNEL_MAX_PAGES)];
 
+/** The `.ts` files directly in `dir` (the entry files), sorted. */
 function tsFiles(dir: URL): string[] {
   return [...Deno.readDirSync(dir)].filter((e) => e.isFile && e.name.endsWith(".ts")).map((e) => e.name)
     .sort();
 }
 
+/** Every `.ts` file under `dir`, subfolders included, as paths relative to it, sorted. */
+function allTsFiles(dir: URL, prefix = ""): string[] {
+  const out: string[] = [];
+  for (const e of Deno.readDirSync(new URL(prefix, dir))) {
+    if (e.isDirectory) out.push(...allTsFiles(dir, `${prefix}${e.name}/`));
+    else if (e.isFile && e.name.endsWith(".ts")) out.push(`${prefix}${e.name}`);
+  }
+  return out.sort();
+}
+
 async function sourcesDigest(): Promise<string> {
   const parts: string[] = [JSON.stringify(flags)];
   for (const dir of [kernelsDir, testKernelsDir]) {
-    for (const name of tsFiles(dir)) {
+    for (const name of allTsFiles(dir)) {
       parts.push(dir.pathname, name, Deno.readTextFileSync(new URL(name, dir)));
     }
   }
@@ -34,7 +46,7 @@ async function sourcesDigest(): Promise<string> {
 /** Source → output pairs, relative to the project root. */
 function targets(): [string, string][] {
   const entries = (dir: string, out: string) =>
-    tsFiles(new URL(dir, root)).filter((n) => !n.startsWith("_")).map((n): [string, string] => [
+    tsFiles(new URL(dir, root)).map((n): [string, string] => [
       `${dir}${n}`,
       `${out}${n.slice(0, -3)}.wasm`,
     ]);

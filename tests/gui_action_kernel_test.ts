@@ -706,7 +706,7 @@ Deno.test("`gui_action` a JSON action the kernel prints back parses to the same 
   );
 });
 
-// The kernel's fast paths (kernels/_gui_fast*.ts) read the host's compact parameters in one pass and
+// The kernel's fast paths (kernels/gui_action/fast*.ts) read the host's compact parameters in one pass and
 // score an answer holding one action in a common shape; an unknown parameter key sends the very same
 // item down the general path (JSON tree, `extractActions`, `judge`). Both must give the same bytes.
 const rawEncoder = new TextEncoder();

@@ -328,7 +328,7 @@ Deno.test("`iou` keeps one instance's memory bounded over many adversarial items
   assert.ok(kernel.memoryBytes() <= 64 * 1024 * 1024);
 });
 
-// The kernel's fast paths (kernels/_iou_fast.ts) take a `rec` answer with exactly one box and the
+// The kernel's fast paths (kernels/iou/fast.ts) take a `rec` answer with exactly one box and the
 // host's compact parameters; a second, identical box or an unknown parameter key sends the same item
 // down the general path. Both must give the very same bytes.
 const rawDecoder = new TextDecoder();

@@ -2,7 +2,7 @@
 // no recursion past MAX_DEPTH, never traps. In lenient mode it also reads Python literals as models
 // write them: 'single quotes', True/False/None, tuples in parentheses, trailing commas, \xNN escapes.
 
-import { parseNumber } from "./_number";
+import { parseNumber } from "./number";
 
 export const MAX_DEPTH: i32 = 256;
 
@@ -322,11 +322,4 @@ function hexValue(c: i32): i32 {
   if (c >= 0x61 && c <= 0x66) return c - 0x57;
   if (c >= 0x41 && c <= 0x46) return c - 0x37;
   return -1;
-}
-
-/** Parses the item's parameters (the bytes before the separator), which the host wrote as strict JSON. */
-export function parseParams(ptr: usize, len: i32): JsonValue {
-  const v = new JsonReader(ptr, len, false).parseWhole();
-  if (v === null || v.kind != JsonKind.Object) return new JsonValue();
-  return v;
 }

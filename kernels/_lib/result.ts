@@ -1,6 +1,6 @@
 // The verdict every kernel returns: {"reward": r, "correct": b, "details": {"reason": …, …}}.
 
-import { JsonWriter } from "./_writer";
+import { JsonWriter } from "./writer";
 
 /**
  * Starts a result and opens its details with the reason; the caller adds detail keys with
@@ -24,11 +24,4 @@ export function finishResult(w: JsonWriter): ArrayBuffer {
   w.endObject();
   w.endObject();
   return w.finish();
-}
-
-/** The verdict for an item whose bytes have no parameters (no 0x00 separator): a host bug, reported. */
-export function noParameters(): ArrayBuffer {
-  const w = beginResult(0, false, "parse_error");
-  w.key("problem").str("no_parameters");
-  return finishResult(w);
 }

@@ -2,8 +2,8 @@
 // the best one-to-one pairing per group by the Hungarian method (ChartMimic tries every permutation,
 // which gives the same optimum), precision = matched similarity / candidate colors, recall = / reference.
 
-import { F1 } from "./_chart_f1";
-import { assignMaxWeight } from "./_hungarian";
+import { F1 } from "./f1";
+import { assignMaxWeight } from "../_lib/hungarian";
 
 /** Most colors compared per chart type (the assignment is cubic in it). */
 const MAX_GROUP: i32 = 64;

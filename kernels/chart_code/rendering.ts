@@ -1,8 +1,8 @@
 // `return_image`: copies the candidate's rendering, base64 PNG encoded by the host, into the details as
 // a data URL (`details.rendering`), or says why it is not there (`details.rendering_omitted`).
 
-import { ChartInput } from "./_chart_input";
-import { JsonWriter } from "./_writer";
+import { ChartInput } from "./input";
+import { JsonWriter } from "../_lib/writer";
 
 const PREFIX = "data:image/png;base64,";
 

@@ -2,15 +2,15 @@
 // verifiers/chart_code/README.md): text, tick, layout, chart-type and color F1, image similarity, and
 // the weighted reward of the default profile or ChartMimic's four low-level metrics.
 
-import { countsF1, F1, foldTypes, multisetF1 } from "./_chart_f1";
-import { colorF1 } from "./_chart_color";
-import { compareImages, ImageScore } from "./_chart_image";
-import { ChartInput } from "./_chart_input";
-import { writeRendering } from "./_chart_rendering";
-import { ChartTrace } from "./_chart_trace";
-import { JsonKind, JsonValue } from "./_json";
-import { beginResult, finishResult } from "./_result";
-import { JsonWriter } from "./_writer";
+import { countsF1, F1, foldTypes, multisetF1 } from "./f1";
+import { colorF1 } from "./color";
+import { compareImages, ImageScore } from "./image";
+import { ChartInput } from "./input";
+import { writeRendering } from "./rendering";
+import { ChartTrace } from "./trace";
+import { JsonKind, JsonValue } from "../_lib/json";
+import { beginResult, finishResult } from "../_lib/result";
+import { JsonWriter } from "../_lib/writer";
 
 export const METRICS: string[] = ["format", "text", "ticks", "layout", "type", "color", "image"];
 const DEFAULT_WEIGHTS: f64[] = [0.1, 0.15, 0.05, 0.1, 0.15, 0.15, 0.3];

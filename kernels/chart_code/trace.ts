@@ -1,7 +1,7 @@
 // The renderer's trace of one chart (untrusted JSON from the sandbox), read into bounded lists.
 // Any field of the wrong shape makes the whole trace unreadable (the item is then render_failed).
 
-import { JsonKind, JsonReader, JsonValue } from "./_json";
+import { JsonKind, JsonReader, JsonValue } from "../_lib/json";
 
 /** Most entries kept per list; the renderer caps its lists at 512 too. */
 export const MAX_ENTRIES: i32 = 512;

@@ -3,10 +3,10 @@
 // (`pyautogui.click(x=…, y=…)`, `pyautogui.hotkey('ctrl', 'c')`, …). Arguments must be literals
 // (strings with escapes, numbers, tuples, lists, True/False/None); anything else fails the call.
 
-import { GuiAction, T_CLICK, T_DOUBLE_CLICK, T_DRAG, T_HOTKEY, T_KEY, T_LONG_PRESS, T_NONE, T_OPEN_APP, T_RIGHT_CLICK, T_SCROLL, T_TERMINATE, T_TYPE, typeFromName } from "./_gui_action";
-import { actionFromObject } from "./_gui_from_json";
-import { JsonKind, JsonReader, JsonValue } from "./_json";
-import { isSpaceByte } from "./_text";
+import { GuiAction, T_CLICK, T_DOUBLE_CLICK, T_DRAG, T_HOTKEY, T_KEY, T_LONG_PRESS, T_NONE, T_OPEN_APP, T_RIGHT_CLICK, T_SCROLL, T_TERMINATE, T_TYPE, typeFromName } from "./action";
+import { actionFromObject } from "./from_json";
+import { JsonKind, JsonReader, JsonValue } from "../_lib/json";
+import { isSpaceByte } from "../_lib/text";
 
 /** Arguments per call before the call is rejected. */
 const MAX_ARGS: i32 = 32;

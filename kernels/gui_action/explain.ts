@@ -1,8 +1,8 @@
 // Writing normalized actions and the shared detail fields of a `gui_action` verdict.
 
-import { GuiAction, typeName } from "./_gui_action";
-import { GuiParams } from "./_gui_params";
-import { JsonWriter } from "./_writer";
+import { GuiAction, typeName } from "./action";
+import { GuiParams } from "./params";
+import { JsonWriter } from "../_lib/writer";
 
 /** Longest text (in UTF-16 units) copied into the details; longer texts are cut with "…". */
 const MAX_SHOWN_TEXT: i32 = 200;

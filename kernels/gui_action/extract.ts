@@ -3,12 +3,12 @@
 // (`(x, y)`, `<point>x y</point>`, `<|box_start|>…<|box_end|>`, `<bbox>…</bbox>`). All work is
 // bounded: parse attempts, bytes re-scanned by failed attempts, bracket depth and heap growth.
 
-import { GuiAction, T_NONE } from "./_gui_action";
-import { isIdentByte, parseCall } from "./_gui_calls";
-import { collectFrom, Found } from "./_gui_from_json";
-import { numbersIn } from "./_gui_point";
-import { JsonReader } from "./_json";
-import { indexOfAscii, isSpaceByte, matchesAt, Span } from "./_text";
+import { GuiAction, T_NONE } from "./action";
+import { isIdentByte, parseCall } from "./calls";
+import { collectFrom, Found } from "./from_json";
+import { numbersIn } from "./point";
+import { JsonReader } from "../_lib/json";
+import { indexOfAscii, isSpaceByte, matchesAt, Span } from "../_lib/text";
 
 /** Parse attempts per answer before the verdict is `too_complex`. */
 export const MAX_ATTEMPTS: i32 = 4096;

@@ -14,19 +14,19 @@
 import {
   GuiAction, T_BACK, T_CALL_USER, T_DRAG, T_ENTER, T_HOME, T_HOTKEY, T_KEY, T_NONE, T_OPEN_APP, T_SCROLL, T_SWIPE,
   T_SYSTEM_BUTTON, T_TERMINATE, T_TYPE, nameIs, typeFromName, typeName,
-} from "./_gui_action";
-import { isIdentByte } from "./_gui_calls";
-import { shown } from "./_gui_explain";
-import { MAX_BRACKET_DEPTH, tupleLooksNumeric } from "./_gui_extract";
-import * as R from "./_gui_fast_read";
-import { formatOk } from "./_gui_format";
-import { matchAction, MatchResult } from "./_gui_match";
-import { GuiParams } from "./_gui_params";
-import { finite, mapped, weighted } from "./_gui_verdict";
-import { normalizeDirection, oppositeDirection } from "./_gui_words";
-import { parseNumber } from "./_number";
-import { isSpaceByte, matchesAt, Span } from "./_text";
-import { writeNumberText } from "./_writer";
+} from "./action";
+import { isIdentByte } from "./calls";
+import { shown } from "./explain";
+import { MAX_BRACKET_DEPTH, tupleLooksNumeric } from "./extract";
+import * as R from "./fast_read";
+import { formatOk } from "./format";
+import { matchAction, MatchResult } from "./match";
+import { GuiParams } from "./params";
+import { finite, mapped, weighted } from "./verdict";
+import { normalizeDirection, oppositeDirection } from "./words";
+import { parseNumber } from "../_lib/number";
+import { isSpaceByte, matchesAt, Span } from "../_lib/text";
+import { writeNumberText } from "../_lib/writer";
 
 /** Answer regions longer than this (bytes) always take the general path. */
 const MAX_FAST_BYTES: i32 = 4096;
@@ -164,7 +164,7 @@ function readCoordinateList(m: Members, slot: i32): void {
   }
 }
 
-// The numbers written in the last string read, as `numbersIn` (_gui_point.ts) finds them (ASCII
+// The numbers written in the last string read, as `numbersIn` (gui_action/point.ts) finds them (ASCII
 // text only): exactly 2 (a point) or 4 (a box) into `m`; `ok` cleared otherwise.
 function coordinatesInString(m: Members): void {
   if (R.strWide) {
@@ -265,20 +265,20 @@ function readJsonAction(m: Members): void {
   } while (R.nextMember());
 }
 
-// GUI-R1 writes 'no input text' for "no text" (`textOf` in _gui_from_json.ts)
+// GUI-R1 writes 'no input text' for "no text" (`textOf` in gui_action/from_json.ts)
 function textOf(s: string | null): string | null {
   if (s === null || (s.length >= 13 && s.trim().toLowerCase() == "no input text")) return null;
   return s;
 }
 
-// The action `actionFromObject` (_gui_from_json.ts) builds from these members, or null (decline).
+// The action `actionFromObject` (gui_action/from_json.ts) builds from these members, or null (decline).
 function actionOf(m: Members, type: i32, syntax: string): GuiAction | null {
   const a = new GuiAction();
   a.type = type;
   a.name = typeName(type); // not shown anywhere
   a.syntax = syntax;
   // a computer-use drag: `coordinate` is where it ends, `start_coordinate` where it starts
-  // (`coordinateEnds`, _gui_from_json.ts)
+  // (`coordinateEnds`, gui_action/from_json.ts)
   const ends = type == T_DRAG && (m.seen & M_COORDINATE2) == 0 && (m.seen & M_COORDINATE) != 0 &&
     (m.leftClickDrag || (m.seen & M_START_COORDINATE) != 0);
   if (ends) {
@@ -417,7 +417,7 @@ function readCallArgs(m: Members, from: i32, end: i32): i32 {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Finding the one action (the scan of `extractActions`, _gui_extract.ts, for the shapes above)
+// Finding the one action (the scan of `extractActions`, gui_action/extract.ts, for the shapes above)
 
 // Byte classes of the scan (static memory, filled once): what may start an attempt in
 // `extractActions`, whether the byte continues an identifier, and its bracket-depth step.
@@ -449,7 +449,7 @@ function prepareTables(): void {
   tablesReady = true;
 }
 
-// `deepestBracket` (_gui_extract.ts) > limit, by table.
+// `deepestBracket` (gui_action/extract.ts) > limit, by table.
 function tooDeep(ptr: usize, s: i32, e: i32, limit: i32): bool {
   let depth = 0;
   for (let i = s; i < e; i++) {
@@ -542,7 +542,7 @@ function findOne(ptr: usize, span: Span): GuiAction | null {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Writing the verdict: the bytes `judge` (_gui_verdict.ts) writes through a JsonWriter for one
+// Writing the verdict: the bytes `judge` (gui_action/verdict.ts) writes through a JsonWriter for one
 // matched action, assembled in static scratch from pre-encoded pieces and copied out once.
 
 const OUT_CAP: i32 = 32768;
@@ -755,7 +755,7 @@ function plainStr(s: string): void {
   byte(0x22);
 }
 
-// `writeAction` (_gui_explain.ts)
+// `writeAction` (gui_action/explain.ts)
 function action(a: GuiAction, direction: string | null): void {
   piece(P_TYPE);
   str(typeName(a.type));

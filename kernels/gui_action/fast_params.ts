@@ -9,14 +9,14 @@
 // reference. Identical bytes put the reader in an identical state, so the result
 // is the same as reading the whole object.
 
-import { GuiAction, T_HOTKEY, T_KEY, T_TERMINATE, typeFromName, typeName } from "./_gui_action";
-import { normalizeKeyAction } from "./_gui_from_json";
+import { GuiAction, T_HOTKEY, T_KEY, T_TERMINATE, typeFromName, typeName } from "./action";
+import { normalizeKeyAction } from "./from_json";
 import {
   DIST_PIXELS, DIST_SCREEN, DIST_WIDTH, FORMAT_GUI_R1, FORMAT_PARSED, FORMAT_THINK_ANSWER, GuiParams, TEXT_EXACT,
   TEXT_F1, TEXT_IGNORE, TEXT_SUBSTRING,
-} from "./_gui_params";
-import * as R from "./_gui_fast_read";
-import { keySet, normalizeStatus } from "./_gui_words";
+} from "./params";
+import * as R from "./fast_read";
+import { keySet, normalizeStatus } from "./words";
 
 // ---------------------------------------------------------------------------------------------
 // Literal values: each string value must be one of these, and the field then holds the literal
@@ -222,7 +222,7 @@ const R_STATUS: i32 = 1 << 7;
 const R_KEYS: i32 = 1 << 8;
 const R_ABSENT: i32 = 1 << 9;
 
-// The reference object, applied in the order `readReference` (_gui_params.ts) applies it.
+// The reference object, applied in the order `readReference` (gui_action/params.ts) applies it.
 function readRef(p: GuiParams): void {
   if (!typesReady) prepareTypes();
   R.expect(0x7b);

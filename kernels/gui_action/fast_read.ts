@@ -1,9 +1,9 @@
-// A byte cursor for the `gui_action` fast paths (_gui_fast_params.ts, _gui_fast.ts): plain JSON
+// A byte cursor for the `gui_action` fast paths (gui_action/fast_params.ts, gui_action/fast.ts): plain JSON
 // tokens read straight from the item's bytes, without a value tree. Module state, one item at a
 // time; nothing here survives an item except numbers. Every reader clears `ok` on anything outside
 // the narrow grammar it knows, and the fast path that called it then declines.
 
-import { parseNumber } from "./_number";
+import { parseNumber } from "../_lib/number";
 
 export let base: usize = 0;
 export let pos: i32 = 0;

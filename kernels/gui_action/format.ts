@@ -1,8 +1,8 @@
 // The format part of a `gui_action` reward: the response layout some projects reward on its own.
 
-import { GuiAction } from "./_gui_action";
-import { FORMAT_GUI_R1, FORMAT_THINK_ANSWER, GuiParams } from "./_gui_params";
-import { indexOfAscii, isSpaceByte, matchesAt } from "./_text";
+import { GuiAction } from "./action";
+import { FORMAT_GUI_R1, FORMAT_THINK_ANSWER, GuiParams } from "./params";
+import { indexOfAscii, isSpaceByte, matchesAt } from "../_lib/text";
 
 /**
  * Python's `re.fullmatch(r"<think>.*?</think>\s*<answer>.*?</answer>", s, re.DOTALL)` over bytes

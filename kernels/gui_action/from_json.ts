@@ -5,10 +5,10 @@
 import {
   GuiAction, T_CALL_USER, T_DRAG, T_ENTER, T_HOTKEY, T_KEY, T_NONE, T_OPEN_APP, T_SCROLL, T_SWIPE,
   T_SYSTEM_BUTTON, T_TERMINATE, T_TYPE, T_BACK, T_HOME, nameIs, typeFromName,
-} from "./_gui_action";
-import { Coords, readCoords } from "./_gui_point";
-import { keySet, normalizeDirection, normalizeStatus, oppositeDirection } from "./_gui_words";
-import { JsonKind, JsonReader, JsonValue } from "./_json";
+} from "./action";
+import { Coords, readCoords } from "./point";
+import { keySet, normalizeDirection, normalizeStatus, oppositeDirection } from "./words";
+import { JsonKind, JsonReader, JsonValue } from "../_lib/json";
 
 /** Containers deeper than this are not searched for actions. */
 const MAX_ACTION_DEPTH: i32 = 6;

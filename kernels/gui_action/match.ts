@@ -5,9 +5,9 @@
 import {
   GuiAction, T_CLICK, T_DOUBLE_CLICK, T_DRAG, T_HOTKEY, T_KEY, T_LONG_PRESS, T_OPEN_APP, T_RIGHT_CLICK, T_SCROLL,
   T_SWIPE, T_TERMINATE, T_TYPE,
-} from "./_gui_action";
-import { DIST_PIXELS, DIST_WIDTH, GuiParams, TEXT_EXACT, TEXT_F1, TEXT_IGNORE, TEXT_SUBSTRING } from "./_gui_params";
-import { normalizeText, oppositeDirection, substringMatch, tokenF1 } from "./_gui_words";
+} from "./action";
+import { DIST_PIXELS, DIST_WIDTH, GuiParams, TEXT_EXACT, TEXT_F1, TEXT_IGNORE, TEXT_SUBSTRING } from "./params";
+import { normalizeText, oppositeDirection, substringMatch, tokenF1 } from "./words";
 
 /** The outcome of each part of the comparison, with what explains it. */
 export class MatchResult {

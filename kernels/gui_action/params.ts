@@ -1,10 +1,10 @@
 // The `gui_action` kernel's parameters, as the host glue (verifiers/gui_action/params.ts) resolves
 // them: the reference action, the coordinate mapping, and the profile's matching rules spelled out.
 
-import { GuiAction, T_HOTKEY, T_KEY, T_TERMINATE, typeFromName } from "./_gui_action";
-import { normalizeKeyAction } from "./_gui_from_json";
-import { keySet, normalizeStatus } from "./_gui_words";
-import { JsonKind, JsonValue } from "./_json";
+import { GuiAction, T_HOTKEY, T_KEY, T_TERMINATE, typeFromName } from "./action";
+import { normalizeKeyAction } from "./from_json";
+import { keySet, normalizeStatus } from "./words";
+import { JsonKind, JsonValue } from "../_lib/json";
 
 export const DIST_SCREEN: i32 = 0; // Euclidean distance of (x / W, y / H) points, AITW
 export const DIST_WIDTH: i32 = 1; // pixel distance as a fraction of the screen width, UI-R1

@@ -2,7 +2,7 @@
 // numeric strings, and strings such as "(x,y)", "<point>x y</point>",
 // "<|box_start|>(x1,y1),(x2,y2)<|box_end|>" or "<bbox>x1 y1 x2 y2</bbox>".
 
-import { JsonKind, JsonValue } from "./_json";
+import { JsonKind, JsonValue } from "../_lib/json";
 
 /** What a value held: nothing, a point, a box, or something unreadable. */
 export class Coords {

@@ -1,16 +1,16 @@
 // From the actions found in an answer to the verdict: one action (repeats allowed) or several
 // (`ambiguous`, or AEPO candidates), refusals for absent targets, the weighted reward and details.
 
-import { GuiAction, T_CLICK, T_TERMINATE } from "./_gui_action";
-import { writeAction, writeCommon, writeReference } from "./_gui_explain";
-import { saysAbsent } from "./_gui_extract";
-import { formatOk } from "./_gui_format";
-import { Found } from "./_gui_from_json";
-import { matchAction, MatchResult, takesTarget } from "./_gui_match";
-import { GuiParams } from "./_gui_params";
-import { beginResult, finishResult } from "./_result";
-import { Span } from "./_text";
-import { JsonWriter } from "./_writer";
+import { GuiAction, T_CLICK, T_TERMINATE } from "./action";
+import { writeAction, writeCommon, writeReference } from "./explain";
+import { saysAbsent } from "./extract";
+import { formatOk } from "./format";
+import { Found } from "./from_json";
+import { matchAction, MatchResult, takesTarget } from "./match";
+import { GuiParams } from "./params";
+import { beginResult, finishResult } from "../_lib/result";
+import { Span } from "../_lib/text";
+import { JsonWriter } from "../_lib/writer";
 
 /** Most AEPO candidates scored; more distinct candidates are `ambiguous`. */
 const MAX_AEPO_CANDIDATES: i32 = 16;

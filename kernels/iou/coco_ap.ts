@@ -2,7 +2,7 @@
 // precision envelope, 101-point interpolation over recall, averaged over categories (and IoU
 // thresholds). Follows pycocotools' evaluate/accumulate for one image with area range "all".
 
-import { Box } from "./_geometry";
+import { Box } from "./geometry";
 
 /** Detections per category after sorting by confidence (pycocotools' maxDets). */
 export const MAX_DETECTIONS: i32 = 100;

@@ -2,15 +2,15 @@
 // (Hungarian, maximising total IoU over pairs at or above the threshold, labels compared
 // case-insensitively when the reference has labels); reward F1, mean IoU, binary or COCO mAP.
 
-import { meanAp, cocoIouThresholds } from "./_coco_ap";
-import { Box, boxIou } from "./_geometry";
-import { assignMaxWeight } from "./_hungarian";
-import { geometryProblem, shapeToBox, writeBox, writeCommon } from "./_iou_explain";
-import { IouParams } from "./_iou_params";
-import { beginResult, finishResult } from "./_result";
-import { Extraction, KIND_BOX, Shape } from "./_shapes";
-import { Span } from "./_text";
-import { JsonWriter } from "./_writer";
+import { meanAp, cocoIouThresholds } from "./coco_ap";
+import { Box, boxIou } from "./geometry";
+import { assignMaxWeight } from "../_lib/hungarian";
+import { geometryProblem, shapeToBox, writeBox, writeCommon } from "./explain";
+import { IouParams } from "./params";
+import { beginResult, finishResult } from "../_lib/result";
+import { Extraction, KIND_BOX, Shape } from "./shapes";
+import { Span } from "../_lib/text";
+import { JsonWriter } from "../_lib/writer";
 
 // phrases that mean "the object is not there" (matched case-insensitively inside the answer)
 const NONE_PHRASES: string[] = ["no object", "none", "null", "not present", "not found", "not exist", "no such", "nothing", "no matching"];

@@ -1,9 +1,9 @@
 // Turning extracted shapes into reference-pixel geometry, and writing the shared detail fields.
 
-import { Box } from "./_geometry";
-import { FORMAT_CXCYWH, FORMAT_XYWH, IouParams } from "./_iou_params";
-import { Shape } from "./_shapes";
-import { JsonWriter } from "./_writer";
+import { Box } from "./geometry";
+import { FORMAT_CXCYWH, FORMAT_XYWH, IouParams } from "./params";
+import { Shape } from "./shapes";
+import { JsonWriter } from "../_lib/writer";
 
 /** A box shape in reference pixels: box format applied (unless written as corners), then the mapping. */
 export function shapeToBox(s: Shape, p: IouParams): Box {

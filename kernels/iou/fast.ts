@@ -8,8 +8,8 @@
 // values, trailing commas, fences, points, bad geometry, unknown keys, long inputs. The kernel
 // tests check the equivalence on generated and mutated items (tests/iou_kernel_test.ts).
 
-import { Box, boxIou } from "./_geometry";
-import { geometryProblem } from "./_iou_explain";
+import { Box, boxIou } from "./geometry";
+import { geometryProblem } from "./explain";
 import {
   FORMAT_CXCYWH,
   FORMAT_XYWH,
@@ -19,11 +19,11 @@ import {
   MODE_POINT,
   MODE_REC,
   MODE_TEMPORAL,
-} from "./_iou_params";
-import { parseNumber } from "./_number";
-import { MAX_ATTEMPTS } from "./_shapes";
-import { answerRegion, indexOfAscii, isBlank, isSpaceByte, lastFence, matchesAt } from "./_text";
-import { writeNumberText } from "./_writer";
+} from "./params";
+import { parseNumber } from "../_lib/number";
+import { MAX_ATTEMPTS } from "./shapes";
+import { answerRegion, indexOfAscii, isBlank, isSpaceByte, lastFence, matchesAt } from "../_lib/text";
+import { writeNumberText } from "../_lib/writer";
 
 // Responses longer than this always take the general path (its heap and attempt bounds apply).
 const MAX_FAST_BYTES: i32 = 4096;

@@ -1,7 +1,7 @@
 // The `iou` kernel's parameters, as the host glue (verifiers/iou/mod.ts) resolves them.
 
-import { Box } from "./_geometry";
-import { JsonKind, JsonValue } from "./_json";
+import { Box } from "./geometry";
+import { JsonKind, JsonValue } from "../_lib/json";
 
 export const MODE_REC: i32 = 0;
 export const MODE_DETECTION: i32 = 1;

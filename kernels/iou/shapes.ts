@@ -2,9 +2,9 @@
 // and Python literals (lenient), Qwen-VL box tags, bare lists and coordinate tuples. Every loop is
 // bounded: parse attempts, bracket depth and heap growth; past a bound the result is `tooComplex`.
 
-import { JsonKind, JsonReader, JsonValue } from "./_json";
-import { parseNumber } from "./_number";
-import { indexOfAscii, isSpaceByte, matchesAt, Span } from "./_text";
+import { JsonKind, JsonReader, JsonValue } from "../_lib/json";
+import { parseNumber } from "../_lib/number";
+import { indexOfAscii, isSpaceByte, matchesAt, Span } from "../_lib/text";
 
 export const KIND_BOX: i32 = 0;
 export const KIND_POINT: i32 = 1;

@@ -1,12 +1,12 @@
 // Scoring one answer against one reference: `rec` (a box), `point` (a point in a box) and
 // `temporal` (a segment). Several different answers are `ambiguous`; the same one repeated is not.
 
-import { Box, boxContains, boxIou, segmentIou } from "./_geometry";
-import { geometryProblem, shapeToBox, writeBox, writeCommon } from "./_iou_explain";
-import { IouParams } from "./_iou_params";
-import { beginResult, finishResult } from "./_result";
-import { Extraction, KIND_BOX, KIND_PAIR, KIND_POINT, KIND_SEGMENT } from "./_shapes";
-import { JsonWriter } from "./_writer";
+import { Box, boxContains, boxIou, segmentIou } from "./geometry";
+import { geometryProblem, shapeToBox, writeBox, writeCommon } from "./explain";
+import { IouParams } from "./params";
+import { beginResult, finishResult } from "../_lib/result";
+import { Extraction, KIND_BOX, KIND_PAIR, KIND_POINT, KIND_SEGMENT } from "./shapes";
+import { JsonWriter } from "../_lib/writer";
 
 function verdict(p: IouParams, extraction: string, reward: f64, correct: bool, reason: string | null): JsonWriter {
   const w = beginResult(reward, correct, reason);

@@ -3,13 +3,13 @@
 // image's pixels, VLM-R1's pixel-inclusive IoU. Detection: the first ```json fence of the whole
 // completion, a strict JSON list of {"bbox_2d", "label"}, COCO AP at IoU 0.50 (pycocotools stats[1]).
 
-import { Box, vlmR1Iou } from "./_geometry";
-import { detectionMap, matchBoxes } from "./_iou_detection";
-import { writeBox, writeCommon } from "./_iou_explain";
-import { IouParams } from "./_iou_params";
-import { JsonKind, JsonReader } from "./_json";
-import { beginResult, finishResult } from "./_result";
-import { indexOfAscii } from "./_text";
+import { Box, vlmR1Iou } from "./geometry";
+import { detectionMap, matchBoxes } from "./detection";
+import { writeBox, writeCommon } from "./explain";
+import { IouParams } from "./params";
+import { JsonKind, JsonReader } from "../_lib/json";
+import { beginResult, finishResult } from "../_lib/result";
+import { indexOfAscii } from "../_lib/text";
 
 // Byte length of the Python `\s` character at i (ASCII and the UTF-8 forms of Unicode spaces), or 0.
 function spaceLength(ptr: usize, end: i32, i: i32): i32 {

@@ -1,5 +1,5 @@
 // The parsed form of an answer: one Node class with a kind, as small and flat as AssemblyScript likes.
-import { Rat } from "./_math_rational";
+import { Rat } from "./rational";
 
 export enum K {
   Num, // rat (exact), decimal: written with a fractional part

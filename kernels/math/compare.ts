@@ -2,11 +2,11 @@
 // irrational parts or variables by evaluation at seeded random points; sets order-free, tuples in
 // order, intervals by endpoints and brackets, equations up to a constant factor, inequalities up
 // to a positive factor, matrices cell by cell. `Verdict.method` names the rule that decided.
-import { K, Node, RelOp, collectSymbols, countPm, hasDecimal, hasNumber, hasSymbol } from "./_math_ast";
-import { C, Env, evalComplex, evalExact, setPmMask } from "./_math_eval";
-import { ratEq } from "./_math_rational";
-import { bigTooComplex, spendWork } from "./_math_bigint";
-import { Tok } from "./_math_lexer";
+import { K, Node, RelOp, collectSymbols, countPm, hasDecimal, hasNumber, hasSymbol } from "./ast";
+import { C, Env, evalComplex, evalExact, setPmMask } from "./eval";
+import { ratEq } from "./rational";
+import { bigTooComplex, spendWork } from "./bigint";
+import { Tok } from "./lexer";
 
 /** Settings of one comparison. */
 export class CompareOptions {

@@ -1,11 +1,11 @@
 // Evaluation of expression trees: exactly over rationals where every step is rational, and
 // numerically over complex f64 at given variable values otherwise. `pmMask` picks the sign of each
 // ± in tree order, so an answer with k ± signs stands for up to 2^k values.
-import { K, Node } from "./_math_ast";
+import { K, Node } from "./ast";
 import {
   Rat, ratAdd, ratDiv, ratInt, ratMake, ratMul, ratNeg, ratPowInt, ratSmallInt, ratSqrtExact,
-} from "./_math_rational";
-import { bigFromU64, bigMul, bigTooComplex, markTooComplex, spendWork } from "./_math_bigint";
+} from "./rational";
+import { bigFromU64, bigMul, bigTooComplex, markTooComplex, spendWork } from "./bigint";
 
 const MAX_EVAL_DEPTH: i32 = 400;
 

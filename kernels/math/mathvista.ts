@@ -1,7 +1,7 @@
 // MathVista's official scoring (evaluation/calculate_score.py: normalize_extracted_answer, then exact
 // string equality with the answer), and an LLM-free stand-in for its GPT answer extraction.
-import { levenshtein, pyFloat, pyIntString, pyRepr, pyRound, pyStrip } from "./_math_pyfloat";
-import { extractAnswer, extractLastNumber } from "./_math_extract";
+import { levenshtein, pyFloat, pyIntString, pyRepr, pyRound, pyStrip } from "./pyfloat";
+import { extractAnswer, extractLastNumber } from "./extract";
 
 /** The reference fields MathVista's scoring reads. */
 export class MathVistaItem {

@@ -2,10 +2,10 @@
 // unexpected token it fails (parse error) instead of guessing. Grammar, loosest first:
 // list (, ; and or) → relation (= < ≤ … \in) → union (\cup \cap \setminus) → sum (+ - \pm) →
 // term (· / : and implicit products) → unary (- + \pm) → power (^) → postfix (! % °) → primary.
-import { K, Node, RelOp, binary, unary } from "./_math_ast";
-import { Tok, Token, tokenize } from "./_math_lexer";
-import { bigFromDigits, bigPow10 } from "./_math_bigint";
-import { Rat, ratMake } from "./_math_rational";
+import { K, Node, RelOp, binary, unary } from "./ast";
+import { Tok, Token, tokenize } from "./lexer";
+import { bigFromDigits, bigPow10 } from "./bigint";
+import { Rat, ratMake } from "./rational";
 
 const MAX_DEPTH: i32 = 120;
 
@@ -744,7 +744,7 @@ function bigMulPow10(a: u32[], k: i32): u32[] {
   return bigMulBig(a, bigPow10(k));
 }
 
-import { bigMul as bigMulBig } from "./_math_bigint";
+import { bigMul as bigMulBig } from "./bigint";
 
 /** The label of "p = 5" (a lone name on the left of one '='), or "". */
 function labelOf(n: Node): string {

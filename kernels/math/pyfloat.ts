@@ -4,7 +4,7 @@
 import {
   bigBitLength, bigCmp, bigDivMod, bigFromDigits, bigFromU64, bigIsZero, bigLastRemainder, bigMul, bigPow10,
   bigShl, bigToString, bigToU64, bigAdd,
-} from "./_math_bigint";
+} from "./bigint";
 
 /** Result of `pyFloat`: ok is false where Python raises ValueError. */
 export class PyFloat {

@@ -1,8 +1,8 @@
-// Exact rationals over the bounded big integers of _math_bigint.ts, always in lowest terms.
+// Exact rationals over the bounded big integers of math/bigint.ts, always in lowest terms.
 import {
   bigAdd, bigCmp, bigDivMod, bigFromU64, bigGcd, bigIsZero, bigLog2, bigMul, bigPow, bigSub, bigToF64,
   bigToString, bigFitsU64, bigToU64, bigLastRemainder,
-} from "./_math_bigint";
+} from "./bigint";
 
 /** A signed rational num/den with den > 0 and gcd(num, den) = 1. */
 export class Rat {

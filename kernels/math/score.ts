@@ -1,11 +1,11 @@
 // The default profile: extract → normalize → compare → explain, written as the kernel's JSON result.
-import { JsonKind, JsonValue } from "./_json";
-import { JsonWriter } from "./_writer";
-import { Extraction, extractAnswer, extractBoxed, extractChoiceLetter, stripMath } from "./_math_extract";
-import { ParseStatus, parseAnswer, setShorthand } from "./_math_parser";
-import { CompareOptions, compareAnswers } from "./_math_compare";
-import { K, Node } from "./_math_ast";
-import { bigTooComplex } from "./_math_bigint";
+import { JsonKind, JsonValue } from "../_lib/json";
+import { JsonWriter } from "../_lib/writer";
+import { Extraction, extractAnswer, extractBoxed, extractChoiceLetter, stripMath } from "./extract";
+import { ParseStatus, parseAnswer, setShorthand } from "./parser";
+import { CompareOptions, compareAnswers } from "./compare";
+import { K, Node } from "./ast";
+import { bigTooComplex } from "./bigint";
 
 // Rule groups tried in order; inside a group the match that ends last wins (Math-Verify's priorities:
 // a box and "the final answer is" compete by position, then "answer is"/"Answer:", then the last

@@ -3,8 +3,8 @@
 // cap after ~16,000 items) and scores 1; "mem" reports the linear memory's size in pages; "loop"
 // never returns; "alloc N" keeps allocating N MiB; "trap" executes unreachable; "abort" fails an
 // assertion; "bad" emits invalid JSON.
-import { emit, input, itemLen, itemPtr, output_len, separatorAt } from "../../kernels/_abi";
-import { JsonWriter } from "../../kernels/_writer";
+import { emit, input, itemLen, itemPtr, output_len, separatorAt } from "../../kernels/_lib/abi";
+import { JsonWriter } from "../../kernels/_lib/writer";
 export { input, output_len };
 
 function command(): string {

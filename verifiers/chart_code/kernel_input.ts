@@ -1,4 +1,4 @@
-/** Assembles the kernel's input from two renderings (layout in kernels/_chart_input.ts). */
+/** Assembles the kernel's input from two renderings (layout in kernels/chart_code/input.ts). */
 import type { CachedRender } from "./render_cache.ts";
 
 const HEADER_BYTES = 28;
