@@ -3,7 +3,7 @@
  * `GET /v1/benchmarks/runs/:id` gives its progress and then its results, and
  * `GET /v1/benchmarks/runs/:id/report` its HTML report. Runs go through the server's engine.
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import type { Engine } from "../verifiers/mod.ts";
 import {
   checkDatasetHash,
@@ -16,7 +16,8 @@ import {
   runSuite,
   SuiteError,
 } from "../benchmarks/mod.ts";
-import { ApiError, readJson } from "./errors.ts";
+import { bodyReader, errorResponses, jsonContent, type RouteContract } from "./contract.ts";
+import { ApiError } from "./errors.ts";
 
 interface RunState {
   id: string;
@@ -27,39 +28,114 @@ interface RunState {
   error: string | null;
 }
 
-const FIELDS = new Set([
-  "suite",
-  "model_url",
-  "model",
-  "api_key",
-  "predictions",
-  "data",
-  "generation",
-  "run_id",
-]);
+const nonEmpty = { type: "string", minLength: 1 };
+
+/** `POST /v1/benchmarks/runs`: the suite and its data are checked before the run starts. */
+export const START_RUN: RouteContract = {
+  method: "post",
+  path: "/v1/benchmarks/runs",
+  summary: "Start a benchmark run in the background (give model_url or predictions)",
+  body: {
+    type: "object",
+    required: ["suite"],
+    additionalProperties: false,
+    properties: {
+      suite: { ...nonEmpty, description: "A built-in suite's name or a suite file" },
+      model_url: { ...nonEmpty, description: "An OpenAI-compatible endpoint that generates the responses" },
+      model: nonEmpty,
+      api_key: nonEmpty,
+      predictions: {
+        type: ["string", "array"],
+        description: "A predictions file, or the rows {id, response, extraction?}",
+        items: {
+          type: "object",
+          required: ["id", "response"],
+          properties: {
+            id: { type: ["string", "number"] },
+            response: { type: "string" },
+            extraction: { type: ["string", "null"] },
+          },
+        },
+      },
+      data: { ...nonEmpty, description: "The suite's dataset, where it is not the built-in one" },
+      generation: { type: "object", description: "Generation settings passed to the model" },
+      run_id: { type: "string", pattern: RUN_ID_PATTERN.source },
+    },
+  },
+  responses: {
+    "202": {
+      description: "Started",
+      content: jsonContent({
+        type: "object",
+        required: ["id", "status", "url"],
+        properties: { id: { type: "string" }, status: { type: "string" }, url: { type: "string" } },
+      }),
+    },
+    ...errorResponses("400", "401", "409", "413"),
+  },
+};
+
+/** `GET /v1/benchmarks/runs/:id`. */
+export const GET_RUN: RouteContract = {
+  method: "get",
+  path: "/v1/benchmarks/runs/:id",
+  summary: "A run's progress, then its results",
+  responses: {
+    "200": {
+      description: "Progress or results",
+      content: jsonContent({
+        type: "object",
+        required: ["id", "status", "phase", "error"],
+        properties: {
+          id: { type: "string" },
+          status: { enum: ["running", "done", "failed"] },
+          phase: { type: "string" },
+          done: { type: "integer" },
+          total: { type: "integer" },
+          error: { type: ["string", "null"] },
+          results: { type: "object" },
+        },
+      }),
+    },
+    ...errorResponses("400", "401", "404"),
+  },
+};
+
+/** `GET /v1/benchmarks/runs/:id/report`. */
+export const RUN_REPORT: RouteContract = {
+  method: "get",
+  path: "/v1/benchmarks/runs/:id/report",
+  summary: "A finished run's HTML report",
+  responses: {
+    "200": { description: "HTML report", content: { "text/html": { schema: { type: "string" } } } },
+    ...errorResponses("400", "401", "404", "409"),
+  },
+};
+
+/** The benchmark routes' contracts. */
+export const BENCHMARK_ROUTES: RouteContract[] = [START_RUN, GET_RUN, RUN_REPORT];
+
+interface RunBody {
+  suite: string;
+  model_url?: string;
+  model?: string;
+  api_key?: string;
+  predictions?: string | unknown[];
+  data?: string;
+  generation?: RunRequest["generation"];
+  run_id?: string;
+}
+
+const readRunJson = bodyReader<RunBody>(START_RUN);
 
 function invalid(message: string): ApiError {
   return new ApiError(400, "invalid_request", message);
 }
 
-function optionalString(body: Record<string, unknown>, field: string): string | undefined {
-  const value = body[field];
-  if (value === undefined) return undefined;
-  if (typeof value !== "string" || value.length === 0) throw invalid(`${field}: must be a non-empty string`);
-  return value;
-}
-
 /** Reads and checks a run request body (the suite and its data are checked before the run starts). */
-async function readRunBody(raw: unknown, runsDir: string): Promise<{ request: RunRequest; id: string }> {
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-    throw invalid("The body must be an object {suite, model_url | predictions, …}");
-  }
-  const body = raw as Record<string, unknown>;
-  const unknown = Object.keys(body).find((k) => !FIELDS.has(k));
-  if (unknown) throw invalid(`Unknown field "${unknown}" in the run body`);
-  const suite = optionalString(body, "suite");
-  if (!suite) throw invalid("suite: required (a suite name or path)");
-  const modelUrl = optionalString(body, "model_url");
+async function readRunBody(c: Context, runsDir: string): Promise<{ request: RunRequest; id: string }> {
+  const body = await readRunJson(c);
+  const { suite, model_url: modelUrl, run_id: runId, data: dataPath } = body;
   if ((modelUrl === undefined) === (body.predictions === undefined)) {
     throw invalid("Give exactly one of model_url or predictions");
   }
@@ -73,15 +149,7 @@ async function readRunBody(raw: unknown, runsDir: string): Promise<{ request: Ru
       throw invalid((error as Error).message);
     }
     predictions = { rows };
-  } else if (body.predictions !== undefined) {
-    throw invalid("predictions: must be an array of {id, response, extraction?} or a file path");
   }
-  if (body.generation !== undefined && (typeof body.generation !== "object" || body.generation === null)) {
-    throw invalid("generation: must be an object");
-  }
-  const runId = optionalString(body, "run_id");
-  if (runId !== undefined && !RUN_ID_PATTERN.test(runId)) throw invalid(`run_id: invalid "${runId}"`);
-  const dataPath = optionalString(body, "data");
   try {
     await checkDatasetHash(loadSuite(suite, dataPath));
   } catch (error) {
@@ -95,13 +163,11 @@ async function readRunBody(raw: unknown, runsDir: string): Promise<{ request: Ru
   const request: RunRequest = {
     suite,
     dataPath,
-    endpoint: modelUrl
-      ? { url: modelUrl, model: optionalString(body, "model"), apiKey: optionalString(body, "api_key") }
-      : undefined,
+    endpoint: modelUrl ? { url: modelUrl, model: body.model, apiKey: body.api_key } : undefined,
     predictions,
     runsDir,
     runId: id,
-    generation: body.generation as RunRequest["generation"],
+    generation: body.generation,
   };
   return { request, id };
 }
@@ -119,8 +185,8 @@ export function benchmarkRoutes(engine: Engine, runsDir: string): Hono {
   const app = new Hono();
   const runs = new Map<string, RunState>();
 
-  app.post("/v1/benchmarks/runs", async (c) => {
-    const { request, id } = await readRunBody(await readJson(c), runsDir);
+  app.post(START_RUN.path, async (c) => {
+    const { request, id } = await readRunBody(c, runsDir);
     if (runs.get(id)?.status === "running") {
       throw new ApiError(409, "invalid_request", `Run "${id}" is running`);
     }
@@ -132,8 +198,8 @@ export function benchmarkRoutes(engine: Engine, runsDir: string): Hono {
     return c.json({ id, status: state.status, url: `/v1/benchmarks/runs/${id}` }, 202);
   });
 
-  app.get("/v1/benchmarks/runs/:id", async (c) => {
-    const id = c.req.param("id");
+  app.get(GET_RUN.path, async (c) => {
+    const id = c.req.param("id") ?? "";
     if (!RUN_ID_PATTERN.test(id)) throw invalid(`Invalid run id "${id}"`);
     const state = runs.get(id);
     if (state && state.status !== "done") return c.json(state);
@@ -142,8 +208,8 @@ export function benchmarkRoutes(engine: Engine, runsDir: string): Hono {
     return c.json({ id, status: "done", phase: "done", error: null, results });
   });
 
-  app.get("/v1/benchmarks/runs/:id/report", async (c) => {
-    const id = c.req.param("id");
+  app.get(RUN_REPORT.path, async (c) => {
+    const id = c.req.param("id") ?? "";
     if (!RUN_ID_PATTERN.test(id)) throw invalid(`Invalid run id "${id}"`);
     if (runs.get(id)?.status === "running") {
       throw new ApiError(

@@ -5,10 +5,11 @@
  * `on_no_verdict` (default `group_mean`, groups being samples of the same prompt) and counted.
  * Query parameters: `verifier` or `spec` (a configured name), and `on_no_verdict`.
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import type { Engine, VerifyResult } from "../verifiers/mod.ts";
 import { ON_NO_VERDICT, type OnNoVerdict, substituteNoVerdicts } from "../verifiers/substitute.ts";
-import { ApiError, readJson } from "./errors.ts";
+import { bodyReader, errorResponses, jsonContent, queryReader, type RouteContract } from "./contract.ts";
+import { ApiError } from "./errors.ts";
 
 interface OpenRlhfBody {
   query: string[];
@@ -16,29 +17,68 @@ interface OpenRlhfBody {
   labels: unknown[];
 }
 
-function readBody(body: unknown): OpenRlhfBody {
-  if (body === null || typeof body !== "object" || Array.isArray(body)) {
-    throw new ApiError(400, "invalid_request", "The body must be OpenRLHF's object {query, prompts, labels}");
-  }
-  const { query, prompts, labels } = body as Record<string, unknown>;
-  for (const [name, value] of [["query", query], ["prompts", prompts]] as const) {
-    if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
-      throw new ApiError(400, "invalid_request", `${name}: must be a list of strings`);
+interface OpenRlhfQuery {
+  verifier?: string;
+  spec?: string;
+  on_no_verdict?: Exclude<OnNoVerdict, "none">;
+}
+
+/** `POST /v1/compat/openrlhf`: OpenRLHF's remote reward model protocol. */
+export const OPENRLHF: RouteContract = {
+  method: "post",
+  path: "/v1/compat/openrlhf",
+  summary: "OpenRLHF remote reward model: {query, prompts, labels} → {rewards, scores, extra_logs}",
+  query: {
+    type: "object",
+    properties: {
+      verifier: { type: "string", description: "A verifier's name (give this or spec)" },
+      spec: { type: "string", description: "A configured spec's name (give this or verifier)" },
+      on_no_verdict: {
+        enum: ON_NO_VERDICT.filter((m) => m !== "none"),
+        default: "group_mean",
+        description: "How a no-verdict sample is filled in (OpenRLHF cannot take null)",
+      },
+    },
+  },
+  body: {
+    type: "object",
+    required: ["query", "prompts", "labels"],
+    properties: {
+      query: { type: "array", items: { type: "string" }, description: "prompt followed by response" },
+      prompts: { type: "array", items: { type: "string" } },
+      labels: { type: "array", description: "references; a JSON-object string is an object reference" },
+    },
+  },
+  responses: {
+    "200": {
+      description: "Rewards (never null)",
+      content: jsonContent({
+        type: "object",
+        required: ["rewards", "scores", "extra_logs"],
+        properties: {
+          rewards: { type: "array", items: { type: "number" } },
+          scores: { type: "array", items: { type: "number", minimum: 0, maximum: 1 } },
+          extra_logs: { type: "object", additionalProperties: { type: "array", items: { type: "number" } } },
+        },
+      }),
+    },
+    ...errorResponses("400", "401", "413", "429", "503"),
+  },
+};
+
+const readQuery = queryReader<OpenRlhfQuery>(OPENRLHF);
+const readOpenRlhfBody = bodyReader<OpenRlhfBody>(OPENRLHF);
+
+/** The body's lists are parallel: one entry per sample. */
+async function readBody(c: Context): Promise<OpenRlhfBody> {
+  const body = await readOpenRlhfBody(c);
+  const n = body.query.length;
+  for (const name of ["prompts", "labels"] as const) {
+    if (body[name].length !== n) {
+      throw new ApiError(400, "invalid_request", `${name}: has ${body[name].length} entries, query has ${n}`);
     }
   }
-  if (!Array.isArray(labels)) throw new ApiError(400, "invalid_request", "labels: must be a list");
-  const n = (query as string[]).length;
-  if ((prompts as string[]).length !== n) {
-    throw new ApiError(
-      400,
-      "invalid_request",
-      `prompts: has ${(prompts as string[]).length} entries, query has ${n}`,
-    );
-  }
-  if (labels.length !== n) {
-    throw new ApiError(400, "invalid_request", `labels: has ${labels.length} entries, query has ${n}`);
-  }
-  return { query: query as string[], prompts: prompts as string[], labels };
+  return body;
 }
 
 /** A label that parses as a JSON object is an object reference; anything else is used as it is. */
@@ -69,21 +109,12 @@ function componentLogs(results: VerifyResult[]): Record<string, number[]> {
 /** The OpenRLHF compatibility route. */
 export function compatRoutes(engine: Engine): Hono {
   const app = new Hono();
-  app.post("/v1/compat/openrlhf", async (c) => {
-    const verifier = c.req.query("verifier");
-    const spec = c.req.query("spec");
-    const mode = (c.req.query("on_no_verdict") ?? "group_mean") as OnNoVerdict;
+  app.post(OPENRLHF.path, async (c) => {
+    const { verifier, spec, on_no_verdict: mode = "group_mean" } = readQuery(c);
     if ((verifier === undefined) === (spec === undefined)) {
       throw new ApiError(400, "invalid_request", "Give exactly one of the query parameters verifier or spec");
     }
-    if (!ON_NO_VERDICT.includes(mode) || mode === "none") {
-      throw new ApiError(
-        400,
-        "invalid_request",
-        `on_no_verdict: must be group_mean or zero (OpenRLHF cannot take null), got "${mode}"`,
-      );
-    }
-    const body = readBody(await readJson(c));
+    const body = await readBody(c);
     const items = body.query.map((query, i) => {
       const prompt = body.prompts[i];
       if (!query.startsWith(prompt)) {

@@ -1,11 +1,11 @@
 /**
  * One error shape everywhere: `{error: {code, message}}`, raised as an `ApiError` or by the engine,
- * rendered once. The engine's load and availability errors become 429 and 503 here, for every route.
+ * rendered once. The engine's load and availability errors become 429, 413 and 503 here, for every route.
  */
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { OverloadedError, SandboxUnavailableError } from "../verifiers/mod.ts";
+import { BatchTooLargeError, OverloadedError, SandboxUnavailableError } from "../verifiers/mod.ts";
 
 /** An HTTP error with an Arbiter error code (`invalid_request`, `overloaded`, …). */
 export class ApiError extends HTTPException {
@@ -19,11 +19,15 @@ export class ApiError extends HTTPException {
   }
 }
 
-/** The engine's errors as HTTP errors: a full queue is 429 (with Retry-After), a missing kernel 503. */
+/**
+ * The engine's errors as HTTP errors: a full queue is 429 (with Retry-After), a batch larger than the
+ * queue can ever hold 413, a missing kernel or sandbox 503.
+ */
 export function apiErrorOf(error: unknown): unknown {
   if (error instanceof OverloadedError) {
     return new ApiError(429, "overloaded", error.message, { "Retry-After": String(error.retryAfterS) });
   }
+  if (error instanceof BatchTooLargeError) return new ApiError(413, "invalid_request", error.message);
   if (error instanceof SandboxUnavailableError) {
     return new ApiError(503, "sandbox_unavailable", error.message);
   }

@@ -2,11 +2,35 @@
 import { Hono } from "hono";
 import type { Engine } from "../verifiers/mod.ts";
 import { ARBITER_VERSION } from "../version.ts";
+import { jsonContent, type RouteContract } from "./contract.ts";
+
+/** `GET /healthz`: open without an API key (load balancers and readiness probes call it). */
+export const HEALTH: RouteContract = {
+  method: "get",
+  path: "/healthz",
+  summary: "Health: version, body limit, each verifier's availability",
+  public: true,
+  responses: {
+    "200": {
+      description: "Health",
+      content: jsonContent({
+        type: "object",
+        required: ["status", "version", "max_body_bytes", "verifiers"],
+        properties: {
+          status: { enum: ["ok", "degraded"] },
+          version: { type: "string" },
+          max_body_bytes: { type: "integer" },
+          verifiers: { type: "object", additionalProperties: { type: "string" } },
+        },
+      }),
+    },
+  },
+};
 
 /** The health route; `status` is "ok" when every verifier is available, else "degraded". */
 export function healthRoutes(engine: Engine, maxBodyBytes: number): Hono {
   const app = new Hono();
-  app.get("/healthz", (c) => {
+  app.get(HEALTH.path, (c) => {
     const verifiers = engine.health();
     const status = Object.values(verifiers).every((v) => v === "ok") ? "ok" : "degraded";
     return c.json({ status, version: ARBITER_VERSION, max_body_bytes: maxBodyBytes, verifiers });

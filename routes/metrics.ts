@@ -1,8 +1,8 @@
 /** `GET /metrics`: Prometheus text exposition of the engine's and the HTTP layer's counters. */
 import { Hono } from "hono";
 import type { MiddlewareHandler } from "hono";
-import { Histogram, LATENCY_BUCKETS_MS } from "../verifiers/metrics.ts";
-import type { Engine } from "../verifiers/mod.ts";
+import { type Engine, Histogram, LATENCY_BUCKETS_MS } from "../verifiers/mod.ts";
+import { errorResponses, type RouteContract } from "./contract.ts";
 
 /** Requests per route and status, and request latency. */
 export class HttpMetrics {
@@ -54,17 +54,29 @@ export function renderMetrics(engine: Engine, http: HttpMetrics): string {
   for (const [verifier, h] of engine.metrics.latency) {
     lines.push(...histogramLines("arbiter_item_seconds", `verifier="${label(verifier)}"`, h));
   }
-  const stats = engine.pool.stats;
+  const { pool: stats, pendingItems, rejectedBatches } = engine.stats();
   const gauges: [string, string, number, string][] = [
     ["arbiter_pool_workers", "gauge", stats.workers, "Sandbox processes in the pool."],
     ["arbiter_pool_busy_workers", "gauge", stats.busyWorkers, "Sandbox processes running a chunk."],
     ["arbiter_queue_items", "gauge", stats.queuedItems, "Items waiting for a sandbox process."],
+    ["arbiter_pending_items", "gauge", pendingItems, "Items admitted and not yet answered (the 429 limit)."],
     ["arbiter_timeouts_total", "counter", stats.timeouts, "Items stopped at their deadline or budget."],
     ["arbiter_respawns_total", "counter", stats.respawns, "Sandbox processes replaced."],
+    ["arbiter_sandbox_deaths_total", "counter", stats.deaths, "Sandbox processes that died unasked."],
     ["arbiter_kernel_faults_total", "counter", stats.faults, "Kernel traps contained by the sandbox."],
   ];
   for (const [name, type, value, help] of gauges) {
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name} ${value}`);
+  }
+  lines.push("# HELP arbiter_rejected_batches_total Batches refused whole, by reason.");
+  lines.push("# TYPE arbiter_rejected_batches_total counter");
+  for (const [reason, n] of Object.entries(rejectedBatches)) {
+    lines.push(`arbiter_rejected_batches_total{reason="${reason}"} ${n}`);
+  }
+  if (stats.lastDeathReason) {
+    lines.push("# HELP arbiter_sandbox_last_death_info Why the last sandbox process died.");
+    lines.push("# TYPE arbiter_sandbox_last_death_info gauge");
+    lines.push(`arbiter_sandbox_last_death_info{reason="${label(stats.lastDeathReason.slice(0, 200))}"} 1`);
   }
   lines.push("# HELP arbiter_http_requests_total HTTP requests, by route and status.");
   lines.push("# TYPE arbiter_http_requests_total counter");
@@ -78,11 +90,22 @@ export function renderMetrics(engine: Engine, http: HttpMetrics): string {
   return lines.join("\n") + "\n";
 }
 
+/** `GET /metrics`: Prometheus text exposition. */
+export const METRICS: RouteContract = {
+  method: "get",
+  path: "/metrics",
+  summary: "Prometheus metrics",
+  responses: {
+    "200": { description: "Text exposition", content: { "text/plain": { schema: { type: "string" } } } },
+    ...errorResponses("401"),
+  },
+};
+
 /** The metrics route. */
 export function metricsRoutes(engine: Engine, http: HttpMetrics): Hono {
   const app = new Hono();
   app.get(
-    "/metrics",
+    METRICS.path,
     (c) => c.text(renderMetrics(engine, http), 200, { "content-type": "text/plain; version=0.0.4" }),
   );
   return app;

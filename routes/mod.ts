@@ -3,15 +3,16 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Engine } from "../verifiers/mod.ts";
 import { apiKeyAuth } from "./auth.ts";
-import { benchmarkRoutes } from "./benchmarks.ts";
-import { compatRoutes } from "./compat.ts";
+import { BENCHMARK_ROUTES, benchmarkRoutes } from "./benchmarks.ts";
+import { compatRoutes, OPENRLHF } from "./compat.ts";
+import type { RouteContract } from "./contract.ts";
 import { DrainTracker } from "./drain.ts";
 import { ApiError, renderError } from "./errors.ts";
-import { healthRoutes } from "./health.ts";
-import { HttpMetrics, metricsRoutes } from "./metrics.ts";
+import { HEALTH, healthRoutes } from "./health.ts";
+import { HttpMetrics, METRICS, metricsRoutes } from "./metrics.ts";
 import { openApiRoutes } from "./openapi.ts";
-import { verifierRoutes } from "./verifiers.ts";
-import { verifyRoutes } from "./verify.ts";
+import { verifierRoutes, VERIFIERS_LIST } from "./verifiers.ts";
+import { VERIFY_BATCH, VERIFY_ONE, verifyRoutes } from "./verify.ts";
 
 export interface AppOptions {
   maxBodyBytes: number;
@@ -41,13 +42,19 @@ export function createApp(engine: Engine, options: AppOptions): Hono & { drain: 
       },
     }),
   );
+  // Each group with its routes' contracts, which /openapi.json lists (tests/openapi_test.ts checks
+  // that every mounted route is there).
+  const contracts: RouteContract[] = [HEALTH, VERIFIERS_LIST, VERIFY_ONE, VERIFY_BATCH, OPENRLHF, METRICS];
   app.route("/", healthRoutes(engine, options.maxBodyBytes));
   app.route("/", verifierRoutes(engine));
   app.route("/", verifyRoutes(engine, tracker));
   app.route("/", compatRoutes(engine));
-  if (options.runsDir) app.route("/", benchmarkRoutes(engine, options.runsDir));
-  app.route("/", openApiRoutes(engine));
+  if (options.runsDir) {
+    app.route("/", benchmarkRoutes(engine, options.runsDir));
+    contracts.push(...BENCHMARK_ROUTES);
+  }
   app.route("/", metricsRoutes(engine, http));
+  app.route("/", openApiRoutes(engine, contracts));
   app.notFound((c) =>
     c.json({ error: { code: "invalid_request", message: `No route for ${c.req.method} ${c.req.path}` } }, 404)
   );

@@ -1,8 +1,12 @@
-/** `GET /openapi.json`: an OpenAPI 3.1 document generated from the verifiers' own schemas. */
+/**
+ * `GET /openapi.json`: an OpenAPI 3.1 document generated from the verifiers' own schemas and the
+ * routes' contracts (routes/contract.ts), so it lists exactly the routes that are mounted.
+ */
 import { Hono } from "hono";
 import { type Engine, itemSchema } from "../verifiers/mod.ts";
-import { specSchema } from "../verifiers/spec.ts";
+import { specSchema } from "../verifiers/mod.ts";
 import { ARBITER_VERSION } from "../version.ts";
+import { errorResponses, jsonContent, type RouteContract } from "./contract.ts";
 
 const errorSchema = {
   type: "object",
@@ -41,8 +45,11 @@ const resultSchema = {
   },
 };
 
-/** Builds the OpenAPI document: one item variant per verifier, with its reference and options schemas. */
-export function openApiDocument(engine: Engine): Record<string, unknown> {
+/**
+ * Builds the OpenAPI document: one item variant per verifier, with its reference and options schemas,
+ * and one path per route contract (the mounted routes' own declarations).
+ */
+export function openApiDocument(engine: Engine, routes: RouteContract[]): Record<string, unknown> {
   const { verifier: _v, spec: _s, data_source: _d, ...common } = itemSchema.properties as Record<
     string,
     unknown
@@ -87,23 +94,6 @@ export function openApiDocument(engine: Engine): Record<string, unknown> {
   const specNode = JSON.parse(
     JSON.stringify(node).replaceAll('"#/$defs/node"', '"#/components/schemas/Spec"'),
   );
-  const json = (schema: unknown) => ({ "application/json": { schema } });
-  const errors = {
-    "400": { description: "Caller error", content: json({ $ref: "#/components/schemas/Error" }) },
-    "401": { description: "Missing or wrong API key", content: json({ $ref: "#/components/schemas/Error" }) },
-    "413": {
-      description: "Body larger than max_body_bytes",
-      content: json({ $ref: "#/components/schemas/Error" }),
-    },
-    "429": {
-      description: "Queue full; see Retry-After",
-      content: json({ $ref: "#/components/schemas/Error" }),
-    },
-    "503": {
-      description: "A needed verifier is unavailable",
-      content: json({ $ref: "#/components/schemas/Error" }),
-    },
-  };
   return {
     openapi: "3.1.0",
     info: {
@@ -116,105 +106,49 @@ export function openApiDocument(engine: Engine): Record<string, unknown> {
       schemas: { Item: { oneOf: variants }, Spec: specNode, Result: resultSchema, Error: errorSchema },
     },
     security: [{ bearer: [] }],
-    paths: {
-      "/healthz": {
-        get: { summary: "Health", security: [], responses: { "200": { description: "Health" } } },
-      },
-      "/v1/verifiers": {
-        get: {
-          summary: "Verifiers, schemas and examples",
-          responses: { "200": { description: "Catalogue" } },
-        },
-      },
-      "/v1/verify": {
-        post: {
-          summary: "Verify one item",
-          requestBody: { required: true, content: json({ $ref: "#/components/schemas/Item" }) },
-          responses: {
-            "200": { description: "Result", content: json({ $ref: "#/components/schemas/Result" }) },
-            ...errors,
-          },
-        },
-      },
-      "/v1/verify/batch": {
-        post: {
-          summary: "Verify a batch (JSON in request order, or NDJSON in completion order with index)",
-          requestBody: {
-            required: true,
-            content: json({
-              type: "object",
-              required: ["items"],
-              properties: {
-                items: { type: "array", items: { $ref: "#/components/schemas/Item" } },
-                budget_ms: { type: "number", exclusiveMinimum: 0 },
-              },
-            }),
-          },
-          responses: {
-            "200": {
-              description: "Results",
-              content: {
-                ...json({
-                  type: "object",
-                  properties: { results: { type: "array", items: { $ref: "#/components/schemas/Result" } } },
-                }),
-                "application/x-ndjson": { schema: { $ref: "#/components/schemas/Result" } },
-              },
-            },
-            ...errors,
-          },
-        },
-      },
-      "/v1/compat/openrlhf": {
-        post: {
-          summary: "OpenRLHF remote reward model: {query, prompts, labels} → {rewards, scores, extra_logs}",
-          parameters: [
-            { name: "verifier", in: "query", schema: { type: "string" } },
-            {
-              name: "spec",
-              in: "query",
-              schema: { type: "string" },
-              description: "A configured spec's name",
-            },
-            {
-              name: "on_no_verdict",
-              in: "query",
-              schema: { enum: ["group_mean", "zero"], default: "group_mean" },
-            },
-          ],
-          requestBody: {
-            required: true,
-            content: json({
-              type: "object",
-              required: ["query", "prompts", "labels"],
-              properties: {
-                query: {
-                  type: "array",
-                  items: { type: "string" },
-                  description: "prompt followed by response",
-                },
-                prompts: { type: "array", items: { type: "string" } },
-                labels: {
-                  type: "array",
-                  description: "references; a JSON-object string is an object reference",
-                },
-              },
-            }),
-          },
-          responses: { "200": { description: "Rewards (never null)" }, ...errors },
-        },
-      },
-      "/metrics": {
-        get: { summary: "Prometheus metrics", responses: { "200": { description: "Text exposition" } } },
-      },
-    },
+    paths: pathsOf([...routes, OPENAPI]),
   };
 }
 
-/** The OpenAPI route. */
-export function openApiRoutes(engine: Engine): Hono {
+/** `GET /openapi.json`. */
+export const OPENAPI: RouteContract = {
+  method: "get",
+  path: "/openapi.json",
+  summary: "This document",
+  responses: { "200": { description: "OpenAPI 3.1 document" }, ...errorResponses("401") },
+};
+
+/** The routes' contracts as OpenAPI paths (`/runs/:id` becomes `/runs/{id}` with a path parameter). */
+function pathsOf(routes: RouteContract[]): Record<string, Record<string, unknown>> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    const path = route.path.replace(/:([A-Za-z_]\w*)/g, "{$1}");
+    const parameters = [
+      ...[...route.path.matchAll(/:([A-Za-z_]\w*)/g)].map(([, name]) => ({
+        name,
+        in: "path",
+        required: true,
+        schema: { type: "string" },
+      })),
+      ...Object.entries((route.query?.properties ?? {}) as Record<string, Record<string, unknown>>).map((
+        [name, { description, ...schema }],
+      ) => ({ name, in: "query", ...(description ? { description } : {}), schema })),
+    ];
+    (paths[path] ??= {})[route.method] = {
+      summary: route.summary,
+      ...(route.public ? { security: [] } : {}),
+      ...(parameters.length > 0 ? { parameters } : {}),
+      ...(route.body ? { requestBody: { required: true, content: jsonContent(route.body) } } : {}),
+      responses: route.responses,
+    };
+  }
+  return paths;
+}
+
+/** The OpenAPI route over the contracts of the other mounted routes. */
+export function openApiRoutes(engine: Engine, routes: RouteContract[]): Hono {
   const app = new Hono();
-  const document = openApiDocument(engine);
-  app.get("/openapi.json", (c) => c.json(document));
+  const document = openApiDocument(engine, routes);
+  app.get(OPENAPI.path, (c) => c.json(document));
   return app;
 }

@@ -2,43 +2,61 @@
 import { Hono } from "hono";
 import { type Engine, resultJson, type VerifyResult } from "../verifiers/mod.ts";
 import type { DrainTracker } from "./drain.ts";
+import { bodyReader, errorResponses, jsonContent, type RouteContract } from "./contract.ts";
 import { ApiError, readJson } from "./errors.ts";
 
 const JSON_TYPE = { "content-type": "application/json" };
+const itemRef = { $ref: "#/components/schemas/Item" };
+const resultRef = { $ref: "#/components/schemas/Result" };
 
-interface BatchBody {
-  items: unknown[];
-  budget_ms?: number;
-}
+/** `POST /v1/verify`: the item is checked by the engine against its verifier's schemas. */
+export const VERIFY_ONE: RouteContract = {
+  method: "post",
+  path: "/v1/verify",
+  summary: "Verify one item",
+  body: itemRef,
+  responses: {
+    "200": { description: "Result", content: jsonContent(resultRef) },
+    ...errorResponses("400", "401", "413", "429", "503"),
+  },
+};
 
-function readBatchBody(body: unknown): BatchBody {
-  if (body === null || typeof body !== "object" || Array.isArray(body)) {
-    throw new ApiError(400, "invalid_request", "The body must be an object {items: [...], budget_ms?}");
-  }
-  const { items, budget_ms, ...rest } = body as Record<string, unknown>;
-  const unknown = Object.keys(rest);
-  if (unknown.length > 0) {
-    throw new ApiError(400, "invalid_request", `Unknown field "${unknown[0]}" in the batch body`);
-  }
-  if (!Array.isArray(items)) throw new ApiError(400, "invalid_request", "items: must be an array of items");
-  if (
-    budget_ms !== undefined &&
-    (typeof budget_ms !== "number" || !Number.isFinite(budget_ms) || budget_ms <= 0)
-  ) {
-    throw new ApiError(
-      400,
-      "invalid_request",
-      `budget_ms: must be a positive number, got ${JSON.stringify(budget_ms)}`,
-    );
-  }
-  return { items, budget_ms: budget_ms as number | undefined };
-}
+/** `POST /v1/verify/batch`: a bad item gets its own `invalid_request` result, not a 400. */
+export const VERIFY_BATCH: RouteContract = {
+  method: "post",
+  path: "/v1/verify/batch",
+  summary: "Verify a batch (JSON in request order, or NDJSON in completion order with index)",
+  body: {
+    type: "object",
+    required: ["items"],
+    additionalProperties: false,
+    properties: {
+      items: { type: "array", items: itemRef },
+      budget_ms: { type: "number", exclusiveMinimum: 0, description: "Time for the whole batch" },
+    },
+  },
+  responses: {
+    "200": {
+      description: "Results",
+      content: {
+        ...jsonContent({
+          type: "object",
+          properties: { results: { type: "array", items: resultRef } },
+        }),
+        "application/x-ndjson": { schema: resultRef },
+      },
+    },
+    ...errorResponses("400", "401", "413", "429", "503"),
+  },
+};
+
+const readBatchBody = bodyReader<{ items: unknown[]; budget_ms?: number }>(VERIFY_BATCH);
 
 /** Routes that verify items. */
 export function verifyRoutes(engine: Engine, tracker: DrainTracker): Hono {
   const app = new Hono();
 
-  app.post("/v1/verify", async (c) => {
+  app.post(VERIFY_ONE.path, async (c) => {
     const item = await readJson(c);
     const invalid = engine.invalidReason(item);
     if (invalid !== null) {
@@ -47,8 +65,8 @@ export function verifyRoutes(engine: Engine, tracker: DrainTracker): Hono {
     return c.body(resultJson(await engine.verifyOne(item)), 200, JSON_TYPE);
   });
 
-  app.post("/v1/verify/batch", async (c) => {
-    const { items, budget_ms } = readBatchBody(await readJson(c));
+  app.post(VERIFY_BATCH.path, async (c) => {
+    const { items, budget_ms } = await readBatchBody(c);
     const wantsStream = (c.req.header("accept") ?? "").includes("application/x-ndjson");
     if (!wantsStream) {
       const results = await engine.verifyBatch(items, { budgetMs: budget_ms });

@@ -255,13 +255,19 @@ Deno.test("with ARBITER_API_KEYS set, requests need a Bearer key; /healthz stays
   });
 });
 
-Deno.test("a full queue answers 429 with Retry-After", async () => {
-  await withApp({ maxQueueItems: 100, workers: 1 }, async (app) => {
+Deno.test("a full queue answers 429 with Retry-After; a batch that can never fit answers 413", async () => {
+  await withApp({ maxQueueItems: 2500, workers: 1 }, async (app, engine) => {
+    const tooLarge = await postJson(app, "/v1/verify/batch", {
+      items: Array.from({ length: 2501 }, () => recItem("[10,10,110,110]")),
+    });
+    assert.equal(tooLarge.status, 413);
+    assert.match((await tooLarge.json()).error.message, /max_queue_items \(2500\)/);
     // The first batch keeps the single process busy (a deep parse per item), so the second finds the queue full.
     const slow = Array.from({ length: 2000 }, () => recItem("[".repeat(5000) + "[10,10,110,110]"));
     const first = postJson(app, "/v1/verify/batch", { items: slow });
-    await new Promise((r) => setTimeout(r, 20));
-    const res = await postJson(app, "/v1/verify/batch", { items: [recItem("[10,10,110,110]")] });
+    while (engine.stats().pendingItems < 1900) await new Promise((r) => setTimeout(r, 1));
+    const fits = Array.from({ length: 501 }, () => recItem("[10,10,110,110]"));
+    const res = await postJson(app, "/v1/verify/batch", { items: fits });
     assert.equal(res.status, 429);
     assert.ok(Number(res.headers.get("retry-after")) >= 1);
     assert.equal((await res.json()).error.code, "overloaded");
