@@ -10,13 +10,15 @@ Question sets are disjoint: `train` (supervised warm-up pairs), `dev` (stops the
 `dev` and `test`, so it sees questions the warm-up never did, and learns from rewards alone.
 """
 
+import argparse
+import os
 import random
+import sys
 
 ALPHABET = "0123456789+="
 TAGS = ["<think>", "</think>", "<answer>", "</answer>"]
 
-# One item per sample with this spec; train.py falls back to two items (math, format) per sample
-# on a server without specs. Weights and tags live here so the task owns its reward.
+# One item per sample with this inline spec. Weights and tags live here so the task owns its reward.
 MATH_WEIGHT, FORMAT_WEIGHT = 0.9, 0.1
 FORMAT_OPTIONS = {"tags": ["think", "answer"]}
 REWARD_SPEC = {"sum": [{"weight": MATH_WEIGHT, "verifier": "math"},
@@ -66,3 +68,23 @@ class ArithmeticTask:
     @staticmethod
     def targets(pairs) -> list[str]:
         return [target(a, b) for a, b in pairs]
+
+    @classmethod
+    def rows(cls, pairs, instruct=False) -> list[dict]:
+        """The pairs as data rows (see data.py): the same shape as a dataset file's."""
+        return [{"prompt": p, "reference": r, "images": [], "data_source": "arithmetic"}
+                for p, r in zip(cls.prompts(pairs, instruct), cls.references(pairs))]
+
+
+if __name__ == "__main__":  # write the demo as data files, e.g. to train a Hugging Face model on it
+    parser = argparse.ArgumentParser(description="Write the a+b= task as train.jsonl and test.jsonl")
+    parser.add_argument("--write", required=True, help="output folder")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--instruct", action="store_true", help="prepend the one-line instruction for chat models")
+    cli = parser.parse_args()
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from data import write_jsonl
+
+    task = ArithmeticTask(cli.seed)
+    write_jsonl(os.path.join(cli.write, "train.jsonl"), task.rows(task.rl_pool, cli.instruct))
+    write_jsonl(os.path.join(cli.write, "test.jsonl"), task.rows(task.test, cli.instruct))

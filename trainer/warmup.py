@@ -13,17 +13,18 @@ import time
 
 import torch
 
-from policy import completion_logprobs, mask_after_eos
+from policy import completion_logprobs, generate_completions, mask_after_eos
 
 
 @torch.no_grad()
-def greedy_accuracy(policy, prompts, references, rewards, max_new_tokens, batch_size=512):
-    """Greedy-decode every prompt and let Arbiter verify: fraction correct (the accuracy leaf), format, reward."""
-    texts = []
-    for i in range(0, len(prompts), batch_size):
-        batch = policy.encode_prompts(prompts[i:i + batch_size])
-        texts += policy.decode(policy.sample(batch, max_new_tokens, greedy=True))
-    scored = rewards.score(texts, references, groups=list(range(len(texts))))
+def greedy_accuracy(policy, rows, rewards, max_new_tokens, batch_size=256):
+    """Greedy-decode every row's prompt and let Arbiter verify: fraction correct, format, mean reward."""
+    prompts = [policy.encode_prompt(r) for r in rows]
+    completion, _ = generate_completions(policy, prompts, list(range(len(rows))), max_new_tokens, greedy=True,
+                                         micro_batch=batch_size)
+    texts = policy.decode(completion)
+    scored = rewards.score(texts, [r["reference"] for r in rows], groups=list(range(len(rows))),
+                           data_sources=[r.get("data_source") for r in rows])
     fmt = scored.components.get("format", [None])
     return {
         "accuracy": sum(c is True for c in scored.correct) / len(texts),
@@ -41,7 +42,7 @@ def encode_targets(policy, targets):
     ids = torch.full((len(rows), width), tok.pad_id, dtype=torch.long)
     for i, r in enumerate(rows):
         ids[i, :len(r)] = torch.tensor(r)
-    return ids.to(policy.device), mask_after_eos(ids, tok.eos_id).to(policy.device)
+    return ids, mask_after_eos(ids, tok.eos_ids)
 
 
 def supervised_warmup(policy, task, rewards, *, target_accuracy=0.25, lr=1e-3, batch_size=64, max_steps=3000,
@@ -49,20 +50,21 @@ def supervised_warmup(policy, task, rewards, *, target_accuracy=0.25, lr=1e-3, b
     """Teacher-forced training on `task.train` until greedy dev accuracy >= target_accuracy. Returns a summary."""
     rng = random.Random(seed)
     optimizer = torch.optim.Adam(policy.parameters(), lr=lr)
-    dev_prompts, dev_refs = task.prompts(task.dev), task.references(task.dev)
+    dev_rows = task.rows(task.dev)
     started, step, dev = time.monotonic(), 0, {"accuracy": 0.0}
     while step < max_steps:
         pairs = [rng.choice(task.train) for _ in range(batch_size)]
-        batch = policy.encode_prompts(task.prompts(pairs))
+        prompts = [policy.encode_prompt(r) for r in task.rows(pairs)]
         ids, mask = encode_targets(policy, task.targets(pairs))
-        logprobs = completion_logprobs(policy, batch, ids, mask)
+        policy.train()
+        logprobs = completion_logprobs(policy, prompts, list(range(batch_size)), ids, mask, micro_batch=batch_size)
         loss = -(logprobs * mask).sum() / mask.sum()  # mean negative log-likelihood per target token
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
         step += 1
         if step % eval_every == 0:
-            dev = greedy_accuracy(policy, dev_prompts, dev_refs, rewards, max_new_tokens)
+            dev = greedy_accuracy(policy, dev_rows, rewards, max_new_tokens)
             log(f"warmup step {step:4d} | loss {loss.item():.3f} | dev accuracy {dev['accuracy']:.3f} "
                 f"| format {dev['format']} | e.g. {dev['sample']!r}")
             if dev["accuracy"] >= target_accuracy:
