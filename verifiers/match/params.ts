@@ -1,0 +1,213 @@
+/** Resolves a validated `match` reference and options into the kernel's parameters. */
+import { InvalidRequestError } from "../types.ts";
+import type { MatchMode } from "./schemas.ts";
+
+/** A reference element as the kernel reads it: a label, a number, or a tuple of them. */
+export type MatchElement = string | number | (string | number)[];
+
+/** The parameter object the `match` kernel reads. */
+export interface MatchKernelParams {
+  mode: MatchMode;
+  profile: "default";
+  /** Reference elements: aliases (exact, any_of), the set, the sequence, or the ranked items (ndcg). */
+  ref: MatchElement[];
+  /** ndcg: relevance of each `ref` element (1 each for a list reference). */
+  rel?: number[];
+  tag: string;
+  split: "auto" | "json" | "comma" | "newline" | "whitespace";
+  /** Whether `split: "auto"` may split on whitespace (no reference label holds a space). */
+  space_split: boolean;
+  case_sensitive: boolean;
+  punctuation: "keep" | "trim" | "remove";
+  articles: boolean;
+  choice_keys?: string[];
+  choice_texts?: string[];
+  k: number;
+  gain: "linear" | "exponential";
+  /** adjacency: [rows, cols], or [1, n] for a line. */
+  grid: [number, number];
+  directed: boolean;
+  require_permutation: boolean;
+  /** weighted: credits; `partial[i - 1]` for a match of the first i fields, from `partial_min` fields on. */
+  weights: {
+    right: number;
+    partial: number[];
+    partial_min: number;
+    wrong: number;
+    extra: number;
+    missing: number;
+  };
+  threshold: number;
+}
+
+type Scalar = string | number;
+type Reference = Scalar | MatchElement[] | Record<string, number>;
+
+const LIST_MODES: MatchMode[] = [
+  "set_exact",
+  "set_f1",
+  "sequence_exact",
+  "position_accuracy",
+  "adjacency",
+  "kendall_tau",
+  "lcs",
+  "ndcg",
+  "weighted",
+];
+/** Modes that rank or order elements: a reference without elements gives them nothing to score. */
+const NEEDS_ELEMENTS: MatchMode[] = [
+  "any_of",
+  "position_accuracy",
+  "adjacency",
+  "kendall_tau",
+  "lcs",
+  "ndcg",
+];
+
+function hasText(label: Scalar): boolean {
+  return typeof label === "number" || /\S/u.test(label);
+}
+
+function modeOf(ref: Reference, asked: MatchMode | undefined): MatchMode {
+  const isList = Array.isArray(ref);
+  const isObject = !isList && ref !== null && typeof ref === "object";
+  const mode = asked ?? (isObject ? "ndcg" : isList ? undefined : "exact");
+  if (mode === undefined) {
+    throw new InvalidRequestError(
+      `A list reference needs options.mode (one of any_of, ${
+        LIST_MODES.join(", ")
+      }): a set and a sequence are different answers.`,
+    );
+  }
+  if (isObject && mode !== "ndcg") {
+    throw new InvalidRequestError(`An {item: relevance} reference is for mode "ndcg", not "${mode}".`);
+  }
+  if (!isList && !isObject && LIST_MODES.includes(mode)) {
+    throw new InvalidRequestError(`Mode "${mode}" needs a list reference, not a single label.`);
+  }
+  return mode;
+}
+
+/** The reference's elements and, for ndcg, their relevance. */
+function elementsOf(ref: Reference, mode: MatchMode): { ref: MatchElement[]; rel?: number[] } {
+  if (Array.isArray(ref)) {
+    if (mode === "exact" && ref.length !== 1) {
+      throw new InvalidRequestError(
+        `Mode "exact" takes one label; use "any_of" for a list of ${ref.length} aliases.`,
+      );
+    }
+    return mode === "ndcg" ? { ref, rel: ref.map(() => 1) } : { ref };
+  }
+  if (typeof ref === "object") {
+    const keys = Object.keys(ref);
+    return { ref: keys, rel: keys.map((k) => ref[k]) };
+  }
+  return { ref: [ref] };
+}
+
+function checkLabels(elements: MatchElement[]): void {
+  elements.forEach((e, i) => {
+    const parts = Array.isArray(e) ? e : [e];
+    if (parts.length === 0 || !parts.every(hasText)) {
+      throw new InvalidRequestError(`Reference element ${i} (${JSON.stringify(e)}) has an empty label.`);
+    }
+  });
+}
+
+/** Choice letters and texts, from {"A": text} or a list in letter order. */
+function choicesOf(choices: unknown): { keys: string[]; texts: string[] } | undefined {
+  if (choices === undefined) return undefined;
+  if (Array.isArray(choices)) {
+    return { keys: choices.map((_, i) => String.fromCharCode(65 + i)), texts: choices as string[] };
+  }
+  const map = choices as Record<string, string>;
+  const keys = Object.keys(map);
+  for (const key of keys) {
+    if (!/^[A-Za-z0-9]{1,3}$/.test(key)) {
+      throw new InvalidRequestError(`Choice key ${JSON.stringify(key)} is not a letter or a short code.`);
+    }
+  }
+  return { keys, texts: keys.map((k) => map[k]) };
+}
+
+/** Reference labels written as a choice's text become its key; anything else must be a key. */
+function toChoiceKeys(
+  elements: MatchElement[],
+  choices: { keys: string[]; texts: string[] },
+): MatchElement[] {
+  const fold = (s: string) => s.trim().replace(/\s+/gu, " ").toLowerCase();
+  return elements.map((e) => {
+    const label = String(e);
+    if (choices.keys.includes(label)) return label;
+    const byText = choices.keys.filter((_, i) => fold(choices.texts[i]) === fold(label));
+    if (byText.length === 1) return byText[0];
+    const upper = choices.keys.filter((k) => k.toUpperCase() === label.trim().toUpperCase());
+    if (upper.length === 1) return upper[0];
+    throw new InvalidRequestError(
+      `Reference ${JSON.stringify(e)} is neither a choice key nor one choice's text.`,
+    );
+  });
+}
+
+function weightsOf(options: Record<string, unknown>): MatchKernelParams["weights"] {
+  const w = (options.weights ?? {}) as Record<string, unknown>;
+  const keyFields = (options.key_fields ?? 1) as number;
+  const partial = w.partial ?? 0.5;
+  return {
+    right: (w.right ?? 1) as number,
+    partial: Array.isArray(partial) ? partial as number[] : [partial as number],
+    partial_min: Array.isArray(partial) ? 1 : keyFields,
+    wrong: (w.wrong ?? 0) as number,
+    extra: (w.extra ?? -0.5) as number,
+    missing: (w.missing ?? 0) as number,
+  };
+}
+
+/** Builds the kernel parameters; throws `InvalidRequestError` for what the schema cannot rule out. */
+export function matchParams(reference: unknown, options: Record<string, unknown>): MatchKernelParams {
+  const raw = reference as Reference;
+  const mode = modeOf(raw, options.mode as MatchMode | undefined);
+  let { ref, rel } = elementsOf(raw, mode);
+  checkLabels(ref);
+  if (ref.length === 0 && NEEDS_ELEMENTS.includes(mode)) {
+    throw new InvalidRequestError(`Mode "${mode}" needs a reference with at least one element.`);
+  }
+  if (rel && !rel.some((r) => r > 0)) {
+    throw new InvalidRequestError("An ndcg reference needs at least one item with relevance above 0.");
+  }
+  const choices = choicesOf(options.choices);
+  if (choices) ref = toChoiceKeys(ref, choices);
+  const grid = (options.grid ?? [1, ref.length]) as [number, number];
+  if (mode === "adjacency" && grid[0] * grid[1] !== ref.length) {
+    throw new InvalidRequestError(
+      `Grid ${grid[0]}×${grid[1]} does not hold the reference's ${ref.length} elements.`,
+    );
+  }
+  if (options.grid !== undefined && mode !== "adjacency") {
+    throw new InvalidRequestError(`Option grid applies to mode "adjacency" only.`);
+  }
+  const params: MatchKernelParams = {
+    mode,
+    profile: "default",
+    ref,
+    tag: (options.tag ?? "answer") as string,
+    split: (options.split ?? "auto") as MatchKernelParams["split"],
+    space_split: !ref.some((e) => (Array.isArray(e) ? e : [e]).some((p) => /\s/u.test(String(p).trim()))),
+    case_sensitive: (options.case_sensitive ?? false) as boolean,
+    punctuation: (options.punctuation ?? "trim") as MatchKernelParams["punctuation"],
+    articles: (options.articles ?? false) as boolean,
+    k: (options.k ?? ref.length) as number,
+    gain: (options.gain ?? "linear") as MatchKernelParams["gain"],
+    grid,
+    directed: (options.directed ?? true) as boolean,
+    require_permutation: (options.require_permutation ?? false) as boolean,
+    weights: weightsOf(options),
+    threshold: (options.threshold ?? 1) as number,
+  };
+  if (rel) params.rel = rel;
+  if (choices) {
+    params.choice_keys = choices.keys;
+    params.choice_texts = choices.texts;
+  }
+  return params;
+}
