@@ -6,7 +6,7 @@
  * app) must score 0.
  */
 import assert from "node:assert/strict";
-import { compileKernel, KernelInstance, scoreInProcess } from "../wasm/kernel_instance.ts";
+import { compileKernel, KernelInstance, scoreInProcess } from "../wasm/mod.ts";
 import { guiActionVerifier } from "../verifiers/gui_action/mod.ts";
 import { QWEN25_VL_RESIZE, smartResize } from "../verifiers/_coordinates/mod.ts";
 import { conformanceDir } from "./_data.ts";

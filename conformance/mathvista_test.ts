@@ -4,7 +4,7 @@
  * published verdicts is measured per model.
  */
 import assert from "node:assert/strict";
-import { compileKernel, KernelInstance, scoreInProcess } from "../wasm/kernel_instance.ts";
+import { compileKernel, KernelInstance, scoreInProcess } from "../wasm/mod.ts";
 import { mathVerifier } from "../verifiers/math/mod.ts";
 import { readJsonl } from "./_data.ts";
 

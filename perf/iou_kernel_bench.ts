@@ -6,7 +6,7 @@
  * (wasm-dir: where iou.wasm and format.wasm are, default wasm/; e.g. an older build to compare with)
  */
 import { cpuUsage } from "node:process";
-import { compileKernel, encodeItem, KernelInstance } from "../wasm/kernel_instance.ts";
+import { compileKernel, encodeItem, KernelInstance } from "../wasm/mod.ts";
 import { iouVerifier } from "../verifiers/iou/mod.ts";
 import { formatVerifier } from "../verifiers/format/mod.ts";
 import { recItems } from "./rec_items.ts";

@@ -1,6 +1,6 @@
 /** Test helpers for driving a verifier's kernel in-process and checking the verdict contract. */
 import assert from "node:assert/strict";
-import { compileKernel, KernelInstance, type KernelOutput } from "../wasm/kernel_instance.ts";
+import { compileKernel, KernelInstance, type KernelOutput } from "../wasm/mod.ts";
 
 /** The reasons of DESIGN.md §2's registry a WASM verdict may carry (null: correct). */
 export const KNOWN_REASONS = new Set([

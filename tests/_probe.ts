@@ -10,7 +10,7 @@ export const probeVerifier: WasmVerifier = {
   optionsSchema: {
     type: "object",
     additionalProperties: false,
-    properties: { timeout_ms: { type: "integer", minimum: 1 } },
+    properties: {},
   },
   defaultTimeoutMs: 2000,
   params: () => ({}),

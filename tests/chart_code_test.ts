@@ -7,7 +7,7 @@ import { ensureChartDeps } from "../scripts/ensure_deps.ts";
 import type { VerifyResult } from "../verifiers/result.ts";
 import { kernelInput } from "../verifiers/chart_code/kernel_input.ts";
 import { chartParams } from "../verifiers/chart_code/params.ts";
-import { compileKernel, KernelInstance } from "../wasm/kernel_instance.ts";
+import { compileKernel, KernelInstance } from "../wasm/mod.ts";
 import sharp from "sharp";
 
 const installed = await ensureChartDeps();

@@ -1,7 +1,7 @@
 /** Tests of the `gui_action` kernel driven in-process through its host glue (params) and `score()`. */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { type KernelOutput, scoreInProcess } from "../wasm/kernel_instance.ts";
+import { type KernelOutput, scoreInProcess } from "../wasm/mod.ts";
 import { guiActionVerifier } from "../verifiers/gui_action/mod.ts";
 import { InvalidRequestError } from "../verifiers/types.ts";
 import { assertVerdict, loadKernel } from "./_kernel.ts";

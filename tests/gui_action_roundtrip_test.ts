@@ -17,7 +17,7 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { compileKernel, KernelInstance, scoreInProcess } from "../wasm/kernel_instance.ts";
+import { compileKernel, KernelInstance, scoreInProcess } from "../wasm/mod.ts";
 import { guiActionVerifier } from "../verifiers/gui_action/mod.ts";
 import { Choices, type Direction, FINGER, type GuiAct, RENDERERS, SYNTAX_NAMES } from "./_gui_render.ts";
 

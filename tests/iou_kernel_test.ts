@@ -1,7 +1,7 @@
 /** Tests of the `iou` kernel driven in-process through its host glue (params) and `score()`. */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { encodeItem, type KernelOutput, scoreInProcess } from "../wasm/kernel_instance.ts";
+import { encodeItem, type KernelOutput, scoreInProcess } from "../wasm/mod.ts";
 import { iouVerifier } from "../verifiers/iou/mod.ts";
 import { QWEN25_VL_RESIZE, roundHalfEven, smartResize } from "../verifiers/_coordinates/mod.ts";
 import { InvalidRequestError } from "../verifiers/types.ts";

@@ -4,7 +4,7 @@
  * a kernel that kept heap objects in globals would fail here).
  */
 import assert from "node:assert/strict";
-import { compileKernel, encodeItem, KernelInstance } from "../wasm/kernel_instance.ts";
+import { compileKernel, encodeItem, KernelInstance } from "../wasm/mod.ts";
 import { VERIFIERS } from "../verifiers/mod.ts";
 
 const decoder = new TextDecoder();

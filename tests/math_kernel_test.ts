@@ -1,7 +1,7 @@
 /** Tests of the `math` kernel driven in-process through its host glue (params) and `score()`. */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { compileKernel, KernelInstance, type KernelOutput, scoreInProcess } from "../wasm/kernel_instance.ts";
+import { compileKernel, KernelInstance, type KernelOutput, scoreInProcess } from "../wasm/mod.ts";
 import { mathVerifier } from "../verifiers/math/mod.ts";
 
 const kernel = new KernelInstance(

@@ -29,7 +29,7 @@ Deno.test("an item that loops forever in a 4,096-item batch costs one deadline; 
     assert.ok(results[2000].ms >= 500, `the culprit ran ${results[2000].ms} ms`);
     const scored = results.filter((r, i) => i !== 2000 && r.reward === 1 && r.error === null);
     assert.equal(scored.length, 4095);
-    assert.equal(engine.pool.stats.timeouts, 1);
+    assert.equal(engine.stats().pool.timeouts, 1);
     // One deadline (500 ms) plus a process restart, not one deadline per chunk or per item.
     assert.ok(elapsed < 500 + 1500, `the batch took ${elapsed.toFixed(0)} ms`);
   } finally {
@@ -108,7 +108,7 @@ Deno.test("options.timeout_ms is capped by the engine's maximum", async () => {
 });
 
 Deno.test("10 million items through one sandbox process do not drift towards the memory cap", async () => {
-  const engine = await createProbeEngine({ workers: 1, maxChunkItems: 65536 });
+  const engine = await createProbeEngine({ workers: 1, maxChunkItems: 65536, maxQueueItems: 1_000_000 });
   try {
     const [before] = await engine.verifyBatch([item("mem")]);
     const batch = Array.from({ length: 1_000_000 }, () => item("ok"));
@@ -119,8 +119,8 @@ Deno.test("10 million items through one sandbox process do not drift towards the
     }
     const [after] = await engine.verifyBatch([item("mem")]);
     assert.equal(scored, 10_000_000);
-    assert.equal(engine.pool.stats.respawns, 0);
-    assert.equal(engine.pool.stats.faults, 0);
+    assert.equal(engine.stats().pool.respawns, 0);
+    assert.equal(engine.stats().pool.faults, 0);
     // Each "ok" item allocates 4 KiB; without the per-item heap reset 10M items would need 40 GB.
     assert.ok((after.details!.pages as number) <= (before.details!.pages as number) + 1);
   } finally {
@@ -142,7 +142,7 @@ Deno.test("after a deadline stop, earlier results are kept and an earlier trap i
     assert.equal(results[1].reward, 1);
     assert.equal(results[2].details?.reason, "too_complex");
     assert.equal(results[3].reward, 1);
-    assert.equal(engine.pool.stats.respawns, 1);
+    assert.equal(engine.stats().pool.respawns, 1);
   } finally {
     await engine.close();
   }

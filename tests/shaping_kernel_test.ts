@@ -1,7 +1,7 @@
 /** The shaping verifiers `length` and `repetition`, driven in-process through their kernels. */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { compileKernel, KernelInstance, scoreInProcess } from "../wasm/kernel_instance.ts";
+import { compileKernel, KernelInstance, scoreInProcess } from "../wasm/mod.ts";
 import { lengthVerifier } from "../verifiers/length/mod.ts";
 import { repetitionVerifier } from "../verifiers/repetition/mod.ts";
 import type { WasmVerifier } from "../verifiers/types.ts";

@@ -1,6 +1,5 @@
 /** Turns what happened to an item in the sandbox into its result (DESIGN.md §2's three classes). */
-import type { ItemOutcome } from "../wasm/pool.ts";
-import { KERNEL_MAX_BYTES } from "../wasm/limits.ts";
+import { type ItemOutcome, KERNEL_MAX_BYTES } from "../wasm/mod.ts";
 import type { PreparedItem } from "./_prepared.ts";
 import {
   KernelVerdict,

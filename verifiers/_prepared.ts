@@ -1,5 +1,5 @@
 /** An item ready for the sandbox: validated, its parameters built; and how to marshal chunks of them. */
-import type { ChunkRequest } from "../wasm/pool.ts";
+import type { ChunkRequest } from "../wasm/mod.ts";
 import type { ResultHead, VerifyResult } from "./result.ts";
 import type { StageItem } from "./types.ts";
 

@@ -8,15 +8,15 @@
  * ```
  */
 export {
-  type BatchOptions,
   createEngine,
   defaultEngineOptions,
   Engine,
   type EngineOptions,
-  OverloadedError,
-  SandboxUnavailableError,
+  type EngineStats,
   type VerifierDescription,
 } from "./engine.ts";
+export type { BatchOptions } from "./batch_run.ts";
+export { BatchTooLargeError, OverloadedError, SandboxUnavailableError } from "./errors.ts";
 export { VERIFIERS } from "./registry.ts";
 export {
   type ChatEndpoint,
@@ -27,6 +27,25 @@ export {
   type SamplingParams,
   splitReasoning,
 } from "./_openai/mod.ts";
-export { type ErrorCode, KernelVerdict, reasonOf, resultJson, type VerifyResult } from "./result.ts";
-export { InvalidRequestError, type VerifierExample, type WasmVerifier } from "./types.ts";
+export {
+  ERROR_CODES,
+  type ErrorCode,
+  KernelVerdict,
+  type Reason,
+  reasonOf,
+  REASONS,
+  resultJson,
+  type VerifyResult,
+} from "./result.ts";
+export {
+  InvalidRequestError,
+  type JsonSchema,
+  type StageItem,
+  type StageOutcome,
+  type VerifierExample,
+  type WasmVerifier,
+} from "./types.ts";
+export { ON_NO_VERDICT, type OnNoVerdict, substituteNoVerdicts } from "./substitute.ts";
 export { itemSchema } from "./validate.ts";
+export { Histogram, LATENCY_BUCKETS_MS } from "./metrics.ts";
+export { specSchema } from "./spec.ts";

@@ -1,6 +1,37 @@
 /** The result shapes of DESIGN.md §2: verdicts, no-verdicts and caller errors, built in one place. */
 
-export type ErrorCode = "invalid_request" | "internal" | "sandbox_unavailable" | "overloaded";
+/** The error registry (DESIGN.md §2): every `error.code` a result or an HTTP error may carry. */
+export const ERROR_CODES = [
+  "invalid_request",
+  "internal",
+  "sandbox_unavailable",
+  "overloaded",
+  "unauthorized",
+  "upstream_unavailable",
+] as const;
+
+/** One code of the error registry. */
+export type ErrorCode = typeof ERROR_CODES[number];
+
+/** The reason registry (DESIGN.md §2): every `details.reason` a verdict may carry (null when correct). */
+export const REASONS = [
+  "no_answer",
+  "bad_format",
+  "ambiguous",
+  "invalid_geometry",
+  "wrong",
+  "too_complex",
+  "render_failed",
+  "no_data_drawn",
+  "parse_error",
+  "runtime_error",
+  "tests_failed",
+  "judge_unparsable",
+  "judge_injection",
+] as const;
+
+/** One reason of the registry. */
+export type Reason = typeof REASONS[number];
 
 /** One item's result, exactly as the API returns it. */
 export interface VerifyResult {

@@ -126,10 +126,59 @@ export function rangeOf(node: SpecNode): [number, number] {
   const ranges = ("min" in node ? node.min : "max" in node ? node.max : node.product).map(rangeOf);
   if ("min" in node) return [Math.min(...ranges.map((r) => r[0])), Math.min(...ranges.map((r) => r[1]))];
   if ("max" in node) return [Math.max(...ranges.map((r) => r[0])), Math.max(...ranges.map((r) => r[1]))];
-  // product: the extremes are among the products of the endpoints
-  let products = [1];
-  for (const [a, b] of ranges) products = products.flatMap((p) => [p * a, p * b]);
-  return [Math.min(...products) + 0, Math.max(...products) + 0]; // + 0 turns -0 into 0
+  // product: the running interval's extremes times each factor's endpoints bound the product
+  let lo = 1, hi = 1;
+  for (const [a, b] of ranges) {
+    const corners = [lo * a, lo * b, hi * a, hi * b];
+    lo = Math.min(...corners);
+    hi = Math.max(...corners);
+  }
+  return [lo + 0, hi + 0]; // + 0 turns -0 into 0
+}
+
+/** Limits on a spec's size, so that one item cannot make the server do unbounded work. */
+export interface SpecLimits {
+  /** Deepest nesting of operators. */
+  maxDepth: number;
+  /** Most leaves (verifiers and constants). */
+  maxLeaves: number;
+}
+
+/**
+ * Checks a spec's depth and leaf count without recursion (a spec 100,000 levels deep must not
+ * overflow the stack); returns the problem or null. Run before the schema, which recurses.
+ */
+export function specSizeProblem(spec: unknown, limits: SpecLimits): string | null {
+  const stack: [unknown, number][] = [[spec, 1]];
+  let leaves = 0;
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (depth > limits.maxDepth) return `spec: is nested deeper than max_spec_depth (${limits.maxDepth})`;
+    if (node === null || typeof node !== "object") continue;
+    const record = node as Record<string, unknown>;
+    if (Object.hasOwn(record, "verifier") || Object.hasOwn(record, "constant")) {
+      if (++leaves > limits.maxLeaves) {
+        return `spec: has more than max_spec_leaves (${limits.maxLeaves}) leaves`;
+      }
+      continue;
+    }
+    for (const op of ["sum", "min", "max", "product"]) {
+      const children = Object.hasOwn(record, op) ? record[op] : undefined;
+      if (!Array.isArray(children)) continue;
+      if (children.length > limits.maxLeaves) {
+        return `spec: has more than max_spec_leaves (${limits.maxLeaves}) leaves`;
+      }
+      for (const child of children) stack.push([child, depth + 1]);
+    }
+    const gate = Object.hasOwn(record, "gate") ? record.gate : undefined;
+    if (gate !== null && typeof gate === "object") {
+      stack.push([(gate as Record<string, unknown>).if, depth + 1], [
+        (gate as Record<string, unknown>).then,
+        depth + 1,
+      ]);
+    }
+  }
+  return null;
 }
 
 /** The combined outcome of a spec over its leaves' results. */

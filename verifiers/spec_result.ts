@@ -56,6 +56,24 @@ export function specResult(
       components,
     };
   }
+  if (!Number.isFinite(outcome.reward)) {
+    // Weights and constants are finite, but their arithmetic may not be (1e308 + 1e308).
+    return {
+      ...head,
+      spec: name,
+      verifier: null,
+      version: null,
+      reward: null,
+      correct: null,
+      details: null,
+      error: {
+        code: "internal",
+        message: `spec: its arithmetic gave ${outcome.reward}, not a finite reward`,
+      },
+      ms: roundMs(ms),
+      components,
+    };
+  }
   return {
     ...head,
     spec: name,

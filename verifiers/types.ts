@@ -54,6 +54,8 @@ export interface StageItem {
   reference: unknown;
   options: Record<string, unknown>;
   timeoutMs: number;
+  /** Epoch ms when the batch's `budget_ms` runs out (Infinity without a budget): a stage must not run past it. */
+  deadlineAt?: number;
 }
 
 /** What a stage produces: the kernel's input, or the item's final outcome. */

@@ -27,6 +27,19 @@ export const itemSchema: JsonSchema = {
   },
 };
 
+/** `options.timeout_ms`, which every verifier accepts and only the engine reads: declared once, here. */
+export const timeoutOptionSchema: JsonSchema = {
+  type: "integer",
+  minimum: 1,
+  description: "Per-item deadline in milliseconds (capped by the server's max_timeout_ms).",
+};
+
+/** A verifier's options schema with `timeout_ms` merged into its properties. */
+export function withTimeoutOption(optionsSchema: JsonSchema): JsonSchema {
+  const properties = (optionsSchema.properties ?? {}) as Record<string, unknown>;
+  return { ...optionsSchema, properties: { ...properties, timeout_ms: timeoutOptionSchema } };
+}
+
 /** An item that passed validation. */
 export interface ValidItem {
   id?: string;
@@ -57,7 +70,7 @@ export class ItemValidator {
     for (const verifier of Object.values(table)) {
       this.compiled.set(verifier.name, {
         reference: this.ajv.compile(verifier.referenceSchema),
-        options: this.ajv.compile(verifier.optionsSchema),
+        options: this.ajv.compile(withTimeoutOption(verifier.optionsSchema)),
       });
     }
   }
@@ -65,6 +78,11 @@ export class ItemValidator {
   /** Checks what every item has (id, response, no unknown fields); returns the problem or null. */
   checkEnvelope(raw: unknown): { message: string; tooLarge?: boolean } | null {
     if (!this.envelope(raw)) return { message: describe("item", this.envelope.errors) };
+    const fields = raw as Record<string, unknown>;
+    for (const part of ["reference", "options", "spec"]) {
+      const path = Object.hasOwn(fields, part) ? nonFinitePath(fields[part], part) : null;
+      if (path) return { message: `${path}: must be a finite number (JSON numbers beyond ±1.8e308 are not)` };
+    }
     const response = (raw as { response: string }).response;
     if (response.length > this.maxResponseChars) {
       return {
@@ -100,7 +118,7 @@ export class ItemValidator {
         message: "item: must have required property 'verifier' (or 'spec', or a routed 'data_source')",
       };
     }
-    const verifier = this.table[item.verifier];
+    const verifier = Object.hasOwn(this.table, item.verifier) ? this.table[item.verifier] : undefined;
     if (!verifier) {
       const known = Object.keys(this.table).sort().join(", ");
       return { message: `Unknown verifier "${item.verifier}"; known verifiers: ${known}` };
@@ -112,6 +130,25 @@ export class ItemValidator {
     if (!compiled.options(options)) return { message: describe("options", compiled.options.errors) };
     return { item: { id: item.id, verifier, response: item.response, reference, options } };
   }
+}
+
+/**
+ * The path of the first number in `value` that is not finite (`1e309` parses to Infinity), or null.
+ * Iterative, so a deeply nested value cannot overflow the stack.
+ */
+export function nonFinitePath(value: unknown, root: string): string | null {
+  const stack: [unknown, string][] = [[value, root]];
+  while (stack.length > 0) {
+    const [node, path] = stack.pop()!;
+    if (typeof node === "number") {
+      if (!Number.isFinite(node)) return path;
+    } else if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i--) stack.push([node[i], `${path}/${i}`]);
+    } else if (node !== null && typeof node === "object") {
+      for (const [key, child] of Object.entries(node)) stack.push([child, `${path}/${key}`]);
+    }
+  }
+  return null;
 }
 
 /** Formats ajv's first error as "reference/box: must NOT have fewer than 4 items (schema #/…)". */

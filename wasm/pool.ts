@@ -6,8 +6,15 @@
  * starts a new process, and puts the chunk's other unfinished items first in line, so one looping
  * item costs one deadline and nothing else.
  */
-import { asFloat64, asUint32, bytesOf, encodeFrame, type Frame, FrameReader } from "./frames.ts";
+import { asFloat64, asUint32, bytesOf, FrameReader } from "./frames.ts";
 import type { ItemFault } from "./protocol.ts";
+import {
+  type DoneFrame,
+  encodeJobFrame,
+  type OverrunFrame,
+  readSandboxFrame,
+  type SandboxFrame,
+} from "./sandbox_frames.ts";
 
 /** Items of one kernel to score: item i is `bytes[ends[i-1] .. ends[i])`. */
 export interface ChunkRequest {
@@ -36,6 +43,10 @@ export interface PoolStats {
   timeouts: number;
   respawns: number;
   faults: number;
+  /** Sandbox processes that died without being asked to (crash, signal, memory limit). */
+  deaths: number;
+  /** The last reason a sandbox process gave (or was given) for dying, for the log and metrics. */
+  lastDeathReason: string | null;
 }
 
 export interface PoolOptions {
@@ -67,6 +78,8 @@ interface Slot {
   retired: boolean;
   /** Jobs sent to this process, oldest (running) first; the next waits in the process's inbox. */
   jobs: Job[];
+  /** Why the process said it is about to die (a `crashed` frame), if it said so. */
+  crashReason: string | null;
   finished: Promise<void>;
 }
 
@@ -95,13 +108,10 @@ export class WorkerPool {
       timeouts: 0,
       respawns: 0,
       faults: 0,
+      deaths: 0,
+      lastDeathReason: null,
     };
     for (let i = 0; i < options.size; i++) this.slots.push(this.spawn());
-  }
-
-  /** Names of the kernels this pool can run. */
-  kernels(): string[] {
-    return Object.keys(this.options.kernels);
   }
 
   /** Resolves when every process is ready; rejects if a kernel fails to load. */
@@ -181,6 +191,7 @@ export class WorkerPool {
       ready: false,
       retired: false,
       jobs: [],
+      crashReason: null,
       finished: Promise.resolve(),
     };
     slot.finished = Promise.all([this.readFrames(slot), drainStderr(process.stderr), process.status]).then(
@@ -192,13 +203,16 @@ export class WorkerPool {
   private async readFrames(slot: Slot): Promise<void> {
     const reader = new FrameReader();
     for await (const bytes of slot.process.stdout) {
-      for (const frame of reader.push(bytes)) this.onFrame(slot, frame);
+      for (const frame of reader.push(bytes)) this.onFrame(slot, frame.sections, readSandboxFrame(frame));
     }
   }
 
-  private onFrame(slot: Slot, frame: Frame): void {
+  private onFrame(slot: Slot, sections: Uint8Array[], header: SandboxFrame | null): void {
     if (slot.retired) return;
-    const header = frame.header;
+    if (header === null) {
+      slot.crashReason = "the sandbox process sent a malformed frame";
+      return this.retireDead(slot);
+    }
     switch (header.type) {
       case "ready":
         slot.ready = true;
@@ -209,18 +223,20 @@ export class WorkerPool {
         this.startupError = `A sandbox process could not load the kernels: ${header.message}`;
         for (const w of this.readyWaiters.splice(0)) w();
         return;
+      case "crashed":
+        // The process exits right after this frame; onExit settles its jobs with this reason.
+        slot.crashReason = `the kernel thread crashed: ${header.message}`;
+        return;
       case "done":
-        return this.onDone(slot, header as { jobId: number; faults: ItemFault[] }, frame.sections);
+        return this.onDone(slot, header, sections);
       case "overrun":
-        return this.onOverrun(
-          slot,
-          header as { jobId: number; index: number; cause: string; ms: number; recovered: number },
-          frame.sections,
-        );
+        return this.onOverrun(slot, header, sections);
+      default:
+        return assertNever(header);
     }
   }
 
-  private onDone(slot: Slot, header: { jobId: number; faults: ItemFault[] }, sections: Uint8Array[]): void {
+  private onDone(slot: Slot, header: DoneFrame, sections: Uint8Array[]): void {
     const job = this.takeJob(slot, header.jobId);
     if (!job) return;
     const ms = asFloat64(sections[0]);
@@ -242,11 +258,7 @@ export class WorkerPool {
    * The process stopped an item past its deadline and is exiting: the items before it keep the
    * results it recovered, the culprit is settled, the rest go first in line.
    */
-  private onOverrun(
-    slot: Slot,
-    header: { jobId: number; index: number; cause: string; ms: number; recovered: number },
-    sections: Uint8Array[],
-  ): void {
+  private onOverrun(slot: Slot, header: OverrunFrame, sections: Uint8Array[]): void {
     const job = this.takeJob(slot, header.jobId);
     const waiting = slot.jobs.splice(0);
     this.replace(slot);
@@ -274,13 +286,26 @@ export class WorkerPool {
 
   private onExit(slot: Slot, status: Deno.CommandStatus): void {
     if (slot.retired) return;
-    // The process died without being asked to (it should not): its items are faults, not verdicts.
-    const jobs = slot.jobs.splice(0);
-    const reason = this.startupError ?? `Sandbox process exited with code ${status.code}`;
+    const exit = status.signal ? `was killed by ${status.signal}` : `exited with code ${status.code}`;
+    slot.crashReason = slot.crashReason ? `${slot.crashReason} (${exit})` : `the sandbox process ${exit}`;
+    this.retireDead(slot);
+  }
+
+  /**
+   * A process died without being asked to (it should not): the job it was running ends as a fault
+   * (no verdict) with the reason; the job waiting behind it never started and goes back in line.
+   */
+  private retireDead(slot: Slot): void {
+    const [running, ...waiting] = slot.jobs.splice(0);
+    const reason = this.startupError ?? `Sandbox process died: ${slot.crashReason}`;
+    this.stats.deaths++;
+    this.stats.lastDeathReason = reason;
+    console.error(`sandbox: ${reason}`);
     this.replace(slot);
-    for (const job of jobs) {
-      for (const p of job.positions) {
-        this.settle(job.chunk, p, { kind: "fault", fault: faultOf(p, reason), ms: 0 });
+    for (const job of waiting.reverse()) this.requeue(job);
+    if (running) {
+      for (const p of running.positions) {
+        this.settle(running.chunk, p, { kind: "fault", fault: faultOf(p, reason), ms: 0 });
       }
     }
     if (!slot.ready && !this.startupError) {
@@ -358,7 +383,7 @@ export class WorkerPool {
         const { bytes, ends } = sliceItems(request, job.positions);
         const timeouts = Float64Array.from(job.positions, (p) => request.timeoutsMs[p]);
         const deadlineAt = Number.isFinite(request.deadlineAt) ? request.deadlineAt : null;
-        const parts = encodeFrame({ type: "job", jobId: job.id, kernel: request.kernel, deadlineAt }, [
+        const parts = encodeJobFrame({ type: "job", jobId: job.id, kernel: request.kernel, deadlineAt }, [
           bytesOf(ends),
           bytesOf(timeouts),
           bytes,
@@ -369,6 +394,10 @@ export class WorkerPool {
       }
     }
   }
+}
+
+function assertNever(frame: never): void {
+  throw new Error(`Unhandled sandbox frame ${JSON.stringify(frame)}`);
 }
 
 function faultOf(index: number, message: string): ItemFault {

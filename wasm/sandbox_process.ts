@@ -8,7 +8,8 @@
  *
  * Usage (by the pool): deno run --allow-read=… sandbox_process.ts name=/path/name.wasm …
  */
-import { asFloat64, asUint32, bytesOf, encodeFrame, FrameReader } from "./frames.ts";
+import { asFloat64, asUint32, bytesOf, FrameReader } from "./frames.ts";
+import { encodeSandboxFrame, readJobFrame } from "./sandbox_frames.ts";
 import { createSharedCells, type FromWorker, type InitMessage } from "./protocol.ts";
 
 const WATCHDOG_MS = 5;
@@ -52,12 +53,12 @@ const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "modu
 worker.onmessage = (event: MessageEvent<FromWorker>) => {
   const message = event.data;
   if (message.type === "ready") {
-    send(encodeFrame({ type: "ready" }));
+    send(encodeSandboxFrame({ type: "ready" }));
   } else if (message.type === "failed") {
-    send(encodeFrame({ type: "failed", message: message.message })).finally(() => Deno.exit(1));
+    send(encodeSandboxFrame({ type: "failed", message: message.message })).finally(() => Deno.exit(1));
   } else {
     running.delete(message.jobId);
-    send(encodeFrame({ type: "done", jobId: message.jobId, faults: message.faults }, [
+    send(encodeSandboxFrame({ type: "done", jobId: message.jobId, faults: message.faults }, [
       bytesOf(message.ms),
       bytesOf(message.outEnds),
       message.output,
@@ -66,7 +67,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
 };
 worker.onerror = (event: ErrorEvent) => {
   event.preventDefault();
-  send(encodeFrame({ type: "crashed", message: event.message })).finally(() => Deno.exit(1));
+  send(encodeSandboxFrame({ type: "crashed", message: event.message })).finally(() => Deno.exit(1));
 };
 const init: InitMessage = { type: "init", kernels, cells };
 worker.postMessage(init);
@@ -90,17 +91,19 @@ function inspect(): void {
   const outputEnd = recovered > 0 ? sharedEnds[recovered - 1] : 0;
   stopping = true;
   // Everything queued before (finished jobs' results) goes out first, then the overrun, then exit.
-  send(encodeFrame({ type: "overrun", jobId: job.jobId, index, cause, ms: now - startedAt, recovered }, [
-    bytesOf(sharedMs.slice(0, recovered)),
-    bytesOf(sharedEnds.slice(0, recovered)),
-    sharedOutput.slice(0, outputEnd),
-  ])).finally(() => Deno.exit(0));
+  send(
+    encodeSandboxFrame({ type: "overrun", jobId: job.jobId, index, cause, ms: now - startedAt, recovered }, [
+      bytesOf(sharedMs.slice(0, recovered)),
+      bytesOf(sharedEnds.slice(0, recovered)),
+      sharedOutput.slice(0, outputEnd),
+    ]),
+  ).finally(() => Deno.exit(0));
 }
 
 const reader = new FrameReader();
 for await (const chunk of Deno.stdin.readable) {
   for (const frame of reader.push(chunk)) {
-    const header = frame.header as { jobId: number; kernel: string; deadlineAt: number | null };
+    const header = readJobFrame(frame);
     const [ends, timeouts, bytes] = frame.sections;
     running.set(header.jobId, {
       jobId: header.jobId,

@@ -26,11 +26,6 @@ export const chartOptionsSchema: JsonSchema = {
   type: "object",
   additionalProperties: false,
   properties: {
-    timeout_ms: {
-      type: "integer",
-      minimum: 1,
-      description: "Per-item deadline for running the code, in milliseconds (default 10000).",
-    },
     profile: {
       enum: ["default", "chartmimic"],
       description:

@@ -64,11 +64,6 @@ export const formatVerifier: WasmVerifier = {
     type: "object",
     additionalProperties: false,
     properties: {
-      timeout_ms: {
-        type: "integer",
-        minimum: 1,
-        description: "Per-item deadline in milliseconds (default 2000).",
-      },
       profile: { enum: ["default"], description: "The only profile." },
       tags: {
         type: "array",

@@ -85,11 +85,6 @@ export const guiActionOptionsSchema: JsonSchema = {
   type: "object",
   additionalProperties: false,
   properties: {
-    timeout_ms: {
-      type: "integer",
-      minimum: 1,
-      description: "Per-item deadline in milliseconds (default 2000).",
-    },
     profile: {
       enum: [...PROFILES],
       description: "Matching rules: default (strict) or a benchmark's published rules (see the README).",

@@ -61,11 +61,6 @@ export const iouOptionsSchema: JsonSchema = {
   type: "object",
   additionalProperties: false,
   properties: {
-    timeout_ms: {
-      type: "integer",
-      minimum: 1,
-      description: "Per-item deadline in milliseconds (default 2000).",
-    },
     profile: {
       enum: ["default", "vlm_r1"],
       description: '"vlm_r1" reproduces VLM-R1\'s REC (IoU) and detection (AP@0.50) rewards for parity.',

@@ -39,7 +39,6 @@ const optionsSchema = {
       description: "DAPO's L_cache: within `buffer` of `max` the reward falls linearly from 1 to 0.",
     },
     profile: { enum: ["default"], default: "default", description: "Scoring rules (one profile)." },
-    timeout_ms: { type: "integer", minimum: 1, description: "Per-item deadline in ms." },
   },
 };
 

@@ -46,7 +46,6 @@ export const mathOptionsSchema: JsonSchema = {
   type: "object",
   additionalProperties: false,
   properties: {
-    timeout_ms: { type: "integer", minimum: 1, description: "Per-item deadline in milliseconds." },
     profile: {
       type: "string",
       enum: ["default", "mathvista", "mathvista_strict"],

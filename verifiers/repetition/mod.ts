@@ -27,7 +27,6 @@ const optionsSchema = {
       description: "`correct` when the distinct share is at least this.",
     },
     profile: { enum: ["default"], default: "default", description: "Scoring rules (one profile)." },
-    timeout_ms: { type: "integer", minimum: 1, description: "Per-item deadline in ms." },
   },
 };
 

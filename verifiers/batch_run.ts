@@ -1,0 +1,257 @@
+/**
+ * One batch on its way through the engine: items are prepared a window at a time (validated,
+ * parameters built, marshalled) while the sandbox scores the previous windows, results are
+ * delivered as they land, and the batch's budget and the client's cancellation stop what has not
+ * started. Every admitted item is released exactly once, whatever happens.
+ */
+import type { ChunkRequest, WorkerPool } from "../wasm/mod.ts";
+import { encodeChunk, headOf, type PreparedItem } from "./_prepared.ts";
+import { resultOfOutcome } from "./_outcome.ts";
+import { type ItemPreparer, ownValue, verifierOf } from "./item_preparer.ts";
+import { noVerdict, verdict, type VerifyResult } from "./result.ts";
+import type { WasmVerifier } from "./types.ts";
+
+/** Options of one batch. */
+export interface BatchOptions {
+  /** Time for the whole batch; items not verified by then get `overloaded`. */
+  budgetMs?: number;
+  /** Called once per item as soon as its result is known (completion order); never after an abort. */
+  onResult?: (index: number, result: VerifyResult) => void;
+  /**
+   * Aborts the batch (e.g. the client hung up): queued items are dropped, nothing more is delivered,
+   * and the batch resolves with the results known so far (the rest are `overloaded`).
+   */
+  signal?: AbortSignal;
+}
+
+/** What a batch uses of the engine. */
+export interface BatchContext {
+  pool: WorkerPool;
+  preparer: ItemPreparer;
+  table: Record<string, WasmVerifier>;
+  unavailable: Record<string, string>;
+  workers: number;
+  maxChunkItems: number;
+  /** Counts each delivered result (metrics). */
+  record: (result: VerifyResult) => void;
+  /** Gives `count` admitted items back to the queue's accounting. */
+  release: (count: number) => void;
+}
+
+/** Windows of items being prepared or scored at once per batch (each: 2 × workers × maxChunkItems). */
+const WINDOWS_IN_FLIGHT = 2;
+
+/** A batch being verified; `start()` resolves with one result per item in request order. */
+export class BatchRun {
+  private readonly results: VerifyResult[];
+  private delivered = 0;
+  /** Index of the first item not yet prepared. */
+  private nextIndex = 0;
+  private windowsInFlight = 0;
+  /** Chunks in the pool, so the budget or an abort can cancel them. */
+  private readonly requests = new Set<ChunkRequest>();
+  private budgetSpent = false;
+  private aborted = false;
+  private readonly deadlineAt: number;
+  private budgetTimer: ReturnType<typeof setTimeout> | undefined;
+  private finish!: () => void;
+  private readonly done = new Promise<void>((resolve) => this.finish = resolve);
+
+  constructor(
+    private readonly context: BatchContext,
+    private readonly rawItems: unknown[],
+    private readonly options: BatchOptions,
+  ) {
+    this.results = new Array(rawItems.length);
+    const startedAt = performance.timeOrigin + performance.now();
+    this.deadlineAt = options.budgetMs === undefined ? Infinity : startedAt + options.budgetMs;
+  }
+
+  /** Runs the batch. The admitted items are released by the time the promise settles. */
+  async start(): Promise<VerifyResult[]> {
+    const abort = () => this.abort();
+    this.options.signal?.addEventListener("abort", abort, { once: true });
+    try {
+      if (this.options.signal?.aborted) this.abort();
+      if (this.rawItems.length === 0) this.finish();
+      this.pump();
+      if (this.options.budgetMs !== undefined && this.delivered < this.rawItems.length) {
+        this.budgetTimer = setTimeout(() => this.spendBudget(), this.options.budgetMs);
+      }
+      await this.done;
+      return this.results;
+    } finally {
+      clearTimeout(this.budgetTimer);
+      this.options.signal?.removeEventListener("abort", abort);
+      // Whatever was not delivered (an abort) leaves the queue now.
+      this.context.release(this.rawItems.length - this.delivered);
+      this.delivered = this.rawItems.length;
+    }
+  }
+
+  private deliver(index: number, result: VerifyResult): void {
+    if (this.results[index] !== undefined) return;
+    this.results[index] = result;
+    if (this.aborted) return;
+    this.context.record(result);
+    this.context.release(1);
+    this.delivered++;
+    try {
+      this.options.onResult?.(index, result);
+    } catch (error) {
+      // A consumer that cannot take results any more (a closed stream) ends the batch, not the server.
+      console.error(`batch: a result consumer failed, cancelling the batch: ${(error as Error).message}`);
+      this.abort();
+      return;
+    }
+    if (this.delivered === this.rawItems.length) this.finish();
+  }
+
+  /** Stops the batch: queued chunks are cancelled, unprepared items skipped, the batch resolves. */
+  private abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    for (const request of this.requests) this.context.pool.cancel(request);
+    for (let i = 0; i < this.rawItems.length; i++) {
+      this.results[i] ??= noVerdict(headOf(this.rawItems[i]), "overloaded", "The batch was cancelled");
+    }
+    this.finish();
+  }
+
+  private spendBudget(): void {
+    this.budgetSpent = true;
+    for (const request of this.requests) this.context.pool.cancel(request);
+  }
+
+  /** Prepares windows of items while fewer than WINDOWS_IN_FLIGHT are being scored. */
+  private pump(): void {
+    const { workers, maxChunkItems } = this.context;
+    while (
+      !this.aborted && this.windowsInFlight < WINDOWS_IN_FLIGHT && this.nextIndex < this.rawItems.length
+    ) {
+      const end = Math.min(this.rawItems.length, this.nextIndex + 2 * workers * maxChunkItems);
+      const groups = this.prepareWindow(this.nextIndex, end);
+      this.nextIndex = end;
+      const runs: Promise<unknown>[] = [];
+      for (const items of groups.values()) runs.push(this.runGroup(items));
+      this.windowsInFlight++;
+      Promise.all(runs).finally(() => {
+        this.windowsInFlight--;
+        this.pump();
+      });
+    }
+  }
+
+  /** Prepares items [begin, end): caller errors are delivered at once, the rest grouped by verifier. */
+  private prepareWindow(begin: number, end: number): Map<string, PreparedItem[]> {
+    const groups = new Map<string, PreparedItem[]>();
+    for (let index = begin; index < end; index++) {
+      const raw = this.rawItems[index];
+      let prepared;
+      try {
+        prepared = this.context.preparer.prepareAny(raw, (result) => this.deliver(index, result));
+      } catch (error) {
+        // A bug in preparing (not a caller error, which is a result): this item only.
+        this.deliver(
+          index,
+          noVerdict(headOf(raw), "internal", `Preparing the item failed: ${(error as Error).message}`),
+        );
+        continue;
+      }
+      if ("result" in prepared) {
+        this.deliver(index, prepared.result);
+        continue;
+      }
+      for (const item of prepared.items) {
+        const name = item.head.verifier!;
+        let group = groups.get(name);
+        if (!group) groups.set(name, group = []);
+        group.push(item);
+      }
+      prepared.ready?.();
+    }
+    return groups;
+  }
+
+  /** Scores one verifier's items of a window: its host stage first when it has one, then the kernel. */
+  private async runGroup(items: PreparedItem[]): Promise<void> {
+    const verifier = verifierOf(this.context.table, items[0]);
+    if (ownValue(this.context.unavailable, verifier.name) !== undefined) {
+      for (const item of items) {
+        item.sink(noVerdict(item.head, "sandbox_unavailable", `Verifier "${verifier.name}" is unavailable`));
+      }
+      return;
+    }
+    const ready = verifier.stage ? await this.stageItems(verifier, items) : items;
+    await this.runChunks(ready);
+  }
+
+  private runChunks(items: PreparedItem[]): Promise<unknown> {
+    const started: Promise<unknown>[] = [];
+    for (const chunk of this.chunksOf(items)) {
+      if (this.budgetSpent || this.aborted) {
+        for (const item of chunk) {
+          item.sink(resultOfOutcome(item, { kind: "cancelled", ms: 0 }, this.options.budgetMs, true));
+        }
+        continue;
+      }
+      const request = encodeChunk(chunk, this.deadlineAt);
+      this.requests.add(request);
+      started.push(
+        this.context.pool.run(request, (position, outcome) => {
+          const item = chunk[position];
+          item.sink(resultOfOutcome(item, outcome, this.options.budgetMs, this.budgetSpent));
+        }).finally(() => this.requests.delete(request)),
+      );
+    }
+    return Promise.all(started);
+  }
+
+  /**
+   * Runs a verifier's host stage for each item (concurrently; the stage bounds its own work).
+   * Items it settles get their result here; the others continue to the kernel with its input.
+   */
+  private async stageItems(verifier: WasmVerifier, items: PreparedItem[]): Promise<PreparedItem[]> {
+    const outcomes = await Promise.all(items.map(async (item) => {
+      try {
+        return await verifier.stage!({
+          ...item.stageItem!,
+          timeoutMs: item.timeoutMs,
+          deadlineAt: this.deadlineAt,
+        });
+      } catch (error) {
+        return {
+          error: {
+            code: "internal" as const,
+            message: `The ${verifier.name} stage failed: ${(error as Error).message}`,
+          },
+        };
+      }
+    }));
+    const ready: PreparedItem[] = [];
+    outcomes.forEach((outcome, i) => {
+      const item = items[i];
+      if ("input" in outcome) {
+        item.input = outcome.input;
+        ready.push(item);
+      } else if ("verdict" in outcome) {
+        const { reward, correct, details } = outcome.verdict;
+        item.sink(verdict(item.head, reward, correct, details, 0));
+      } else {
+        item.sink(noVerdict(item.head, outcome.error.code, outcome.error.message));
+      }
+    });
+    return ready;
+  }
+
+  /** Splits a verifier's items into chunks small enough to keep every worker busy. */
+  private chunksOf(items: PreparedItem[]): PreparedItem[][] {
+    // Two chunks per process: each process holds two jobs, so it never waits between them.
+    const { workers, maxChunkItems } = this.context;
+    const perWorker = Math.ceil(items.length / (workers * 2));
+    const size = Math.max(16, Math.min(maxChunkItems, perWorker));
+    const chunks: PreparedItem[][] = [];
+    for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+    return chunks;
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * Turns raw items into prepared items for the sandbox: validates them, resolves specs and routes,
+ * builds each verifier's kernel parameters. A caller error becomes the item's `invalid_request`
+ * result here, never an exception: one bad item never fails its batch.
+ */
+import { headOf, type PreparedItem } from "./_prepared.ts";
+import { noVerdict, type VerifyResult } from "./result.ts";
+import { leavesOf, type SpecNode, specSizeProblem } from "./spec.ts";
+import { specError, specResult } from "./spec_result.ts";
+import { InvalidRequestError, type WasmVerifier } from "./types.ts";
+import type { ItemValidator } from "./validate.ts";
+
+/** What the preparer needs to know of the engine's settings. */
+export interface PreparerSettings {
+  maxTimeoutMs: number;
+  specs: Record<string, unknown>;
+  routes: Record<string, unknown>;
+  maxSpecDepth: number;
+  maxSpecLeaves: number;
+  /** Leaves × response length: what one spec item may make the sandbox read. */
+  maxSpecLeafBytes: number;
+}
+
+/** An item's prepared parts, or its result when it needs no sandbox (a caller error). */
+export type Prepared =
+  | { items: PreparedItem[]; ready?: () => void }
+  | { result: VerifyResult; tooLarge?: boolean };
+
+/** Own keys only: `constructor` or `toString` is never a verifier, a spec or a route. */
+export function ownValue<T>(record: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+/** Prepares items for the engine; see the module comment. */
+export class ItemPreparer {
+  constructor(
+    private readonly validator: ItemValidator,
+    private readonly settings: PreparerSettings,
+    /** Called with each spec leaf's result (the spec's own result is counted by the batch). */
+    private readonly onLeafResult: (result: VerifyResult) => void,
+  ) {}
+
+  /**
+   * Prepares an item of any kind: a verifier item becomes one prepared item, a spec item (or one
+   * routed by `data_source`) becomes its leaves, whose results `sink` receives combined. `ready`
+   * must be called once the caller has queued the leaves (a spec without leaves resolves then).
+   */
+  prepareAny(raw: unknown, sink: (result: VerifyResult) => void): Prepared {
+    const item = (raw !== null && typeof raw === "object" && !Array.isArray(raw) ? raw : {}) as Record<
+      string,
+      unknown
+    >;
+    const has = (key: string) => Object.hasOwn(item, key);
+    if (!has("spec") && !has("verifier") && has("data_source")) {
+      const route = ownValue(this.settings.routes, String(item.data_source));
+      if (route === undefined) {
+        return {
+          result: noVerdict(
+            headOf(raw),
+            "invalid_request",
+            `No route for data_source ${JSON.stringify(item.data_source)}; configured: ${
+              Object.keys(this.settings.routes).join(", ") || "none"
+            }`,
+          ),
+        };
+      }
+      const { data_source: _, ...rest } = item;
+      return this.prepareSpec({ ...rest, spec: route }, sink);
+    }
+    if (has("spec")) return this.prepareSpec(item, sink);
+    const prepared = this.prepare(raw, sink);
+    return "result" in prepared ? prepared : { items: [prepared.item] };
+  }
+
+  private prepareSpec(item: Record<string, unknown>, sink: (result: VerifyResult) => void): Prepared {
+    const id = typeof item.id === "string" ? item.id : undefined;
+    const fail = (message: string, tooLarge = false) => ({
+      result: specError(id, "invalid_request", message),
+      tooLarge,
+    });
+    if (Object.hasOwn(item, "verifier")) {
+      return fail("An item names exactly one of verifier or spec, not both");
+    }
+    const envelope = this.validator.checkEnvelope(item);
+    if (envelope) return fail(envelope.message, envelope.tooLarge);
+    const specName = typeof item.spec === "string" ? item.spec : "inline";
+    const node = typeof item.spec === "string" ? ownValue(this.settings.specs, item.spec) : item.spec;
+    if (node === undefined) {
+      return fail(
+        `Unknown spec "${item.spec}"; configured specs: ${
+          Object.keys(this.settings.specs).join(", ") || "none"
+        }`,
+      );
+    }
+    const tooBig = specSizeProblem(node, {
+      maxDepth: this.settings.maxSpecDepth,
+      maxLeaves: this.settings.maxSpecLeaves,
+    });
+    if (tooBig) return fail(tooBig);
+    const invalidSpec = this.validator.checkSpec(node);
+    if (invalidSpec) return fail(invalidSpec);
+    const spec = node as SpecNode;
+    const { spec: _, ...base } = item;
+    const leaves = leavesOf(spec);
+    const responseLength = (base.response as string).length;
+    if (leaves.length * responseLength > this.settings.maxSpecLeafBytes) {
+      return fail(
+        `spec: ${leaves.length} leaves × a response of ${responseLength} characters is more than max_spec_leaf_bytes (${this.settings.maxSpecLeafBytes})`,
+        true,
+      );
+    }
+    const results = new Map<string, VerifyResult>();
+    const items: PreparedItem[] = [];
+    const finish = () => sink(specResult(id, specName, spec, leaves, results));
+    for (const leaf of leaves) {
+      const leafRaw = {
+        verifier: leaf.verifier,
+        response: base.response,
+        reference: leaf.reference === undefined ? base.reference : leaf.reference,
+        options: leaf.options,
+      };
+      const prepared = this.prepare(leafRaw, (result) => {
+        this.onLeafResult(result);
+        results.set(leaf.path, result);
+        if (results.size === leaves.length) finish();
+      });
+      if ("result" in prepared) {
+        return fail(`${leaf.path}: ${prepared.result.error!.message}`, prepared.tooLarge);
+      }
+      items.push(prepared.item);
+    }
+    return { items, ready: () => leaves.length === 0 && finish() };
+  }
+
+  private prepare(
+    raw: unknown,
+    sink: (result: VerifyResult) => void,
+  ): { item: PreparedItem } | { result: VerifyResult; tooLarge?: boolean } {
+    const head = headOf(raw);
+    const checked = this.validator.check(raw);
+    if ("message" in checked) {
+      return { result: noVerdict(head, "invalid_request", checked.message), tooLarge: checked.tooLarge };
+    }
+    const item = checked.item;
+    head.version = item.verifier.version;
+    let params: unknown;
+    try {
+      params = item.verifier.params(item.reference, item.options);
+    } catch (error) {
+      if (error instanceof InvalidRequestError) {
+        return { result: noVerdict(head, "invalid_request", error.message) };
+      }
+      return {
+        result: noVerdict(head, "internal", `Preparing the item failed: ${(error as Error).message}`),
+      };
+    }
+    const requested = typeof item.options.timeout_ms === "number"
+      ? item.options.timeout_ms
+      : item.verifier.defaultTimeoutMs;
+    return {
+      item: {
+        sink,
+        head,
+        stageItem: item.verifier.stage
+          ? { response: item.response, reference: item.reference, options: item.options, timeoutMs: 0 }
+          : undefined,
+        params: JSON.stringify(params),
+        response: item.response,
+        timeoutMs: Math.min(requested, this.settings.maxTimeoutMs),
+      },
+    };
+  }
+}
+
+/** The verifier a prepared item runs (own keys only). */
+export function verifierOf(table: Record<string, WasmVerifier>, item: PreparedItem): WasmVerifier {
+  return ownValue(table, item.head.verifier!)!;
+}

@@ -1,0 +1,20 @@
+/**
+ * The WebAssembly sandbox's one door: a pool of `deno run` sandbox processes that score chunks of
+ * items with the verifier kernels under a memory cap and per-item deadlines, plus the in-process
+ * kernel runner that tests and conformance suites use.
+ *
+ * ```ts
+ * const pool = new WorkerPool({ size: 2, kernels: { iou: "wasm/iou.wasm" } });
+ * await pool.ready();
+ * ```
+ */
+export { type ChunkRequest, type ItemOutcome, type PoolOptions, type PoolStats, WorkerPool } from "./pool.ts";
+export {
+  compileKernel,
+  encodeItem,
+  KernelInstance,
+  type KernelOutput,
+  scoreInProcess,
+} from "./kernel_instance.ts";
+export type { ItemFault } from "./protocol.ts";
+export { KERNEL_MAX_BYTES, KERNEL_MAX_PAGES, PAGE_BYTES } from "./limits.ts";
