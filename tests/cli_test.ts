@@ -1,6 +1,8 @@
 /** `deno task verify` round trip: same results as the server, one line per input line, a summary on stderr. */
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { postJson, withApp } from "./_app.ts";
+import { readLines } from "../cli/lines.ts";
 
 const mainTs = new URL("../main.ts", import.meta.url).pathname;
 
@@ -106,6 +108,90 @@ Deno.test("CLI verify exits non-zero for a missing input file and for bad usage"
     assert.match(new TextDecoder().decode(missing.stderr), /nope\.jsonl/);
     const usage = await runCli(["--bogus"], dir).output();
     assert.equal(usage.code, 2);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+/** A stream that delivers `bytes` in chunks of `size` (the last one shorter). */
+function chunked(bytes: Uint8Array, size: number): ReadableStream<Uint8Array> {
+  let offset = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (offset >= bytes.length) return controller.close();
+      controller.enqueue(bytes.slice(offset, offset += size));
+    },
+  });
+}
+
+async function collect(lines: AsyncGenerator<string>): Promise<string[]> {
+  const out: string[] = [];
+  for await (const line of lines) out.push(line);
+  return out;
+}
+
+Deno.test("readLines() gives the lines of any chunking: LF, CRLF, UTF-8 split across chunks, no final newline", async () => {
+  const cases: [string, string[]][] = [
+    ["a\nb\n", ["a", "b"]],
+    ["a\r\nb", ["a", "b"]],
+    ["\n\nx\r\n\r\n", ["", "", "x", ""]],
+    ["é→😀\n日本", ["é→😀", "日本"]],
+    ["a\rb\n", ["a\rb"]],
+    ["\r", [""]],
+    ["", []],
+  ];
+  for (const [text, expected] of cases) {
+    const bytes = new TextEncoder().encode(text);
+    for (const size of [1, 2, 3, 5, 64]) {
+      assert.deepEqual(
+        await collect(readLines(chunked(bytes, size))),
+        expected,
+        `${JSON.stringify(text)} / ${size}`,
+      );
+    }
+  }
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.string({ unit: "grapheme" }), { maxLength: 8 }),
+      fc.integer({ min: 1, max: 9 }),
+      async (lines, size) => {
+        const clean = lines.map((l) => l.replaceAll("\n", "").replace(/\r$/, ""));
+        const text = clean.map((l) => `${l}\n`).join("");
+        assert.deepEqual(await collect(readLines(chunked(new TextEncoder().encode(text), size))), clean);
+      },
+    ),
+  );
+});
+
+Deno.test("readLines() splits a 50 MB line in linear time (it took minutes when quadratic)", async () => {
+  const long = new Uint8Array(50 * 1024 * 1024 + 2).fill(120);
+  long[long.length - 2] = 10;
+  long[long.length - 1] = 121;
+  const started = performance.now();
+  const lines = await collect(readLines(chunked(long, 64 * 1024)));
+  const seconds = (performance.now() - started) / 1000;
+  assert.deepEqual(lines.map((l) => l.length), [50 * 1024 * 1024, 1]);
+  assert.equal(lines[1], "y");
+  assert.ok(seconds < 10, `took ${seconds.toFixed(1)} s`);
+});
+
+Deno.test("CLI verify answers a 50 MB line as invalid_request and the next line normally, in seconds", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const huge = JSON.stringify({ ...items[0], id: "huge", response: "x".repeat(50 * 1024 * 1024) });
+    await Deno.writeTextFile(`${dir}/items.jsonl`, `${huge}\n${JSON.stringify(items[0])}\n`);
+    const started = performance.now();
+    const out = await runCli(["--in", "items.jsonl", "--out", "results.jsonl"], dir).output();
+    const seconds = (performance.now() - started) / 1000;
+    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    const results = (await Deno.readTextFile(`${dir}/results.jsonl`)).trim().split("\n").map((l) =>
+      JSON.parse(l)
+    );
+    assert.deepEqual(results.map((r) => r.id), ["huge", "a"]);
+    assert.equal(results[0].error.code, "invalid_request");
+    assert.match(results[0].error.message, /^line 1: .*max_response_chars/);
+    assert.equal(results[1].reward, 0.5);
+    assert.ok(seconds < 60, `took ${seconds.toFixed(1)} s`);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
