@@ -1,12 +1,24 @@
 /** JSON Schemas of the `math` verifier's reference and options. */
 import type { JsonSchema } from "../types.ts";
 
-/** The gold answer: a LaTeX/plain string, or an object (MathVista records map onto it directly). */
+/**
+ * The gold answer: a LaTeX/plain string, a number or a one-element list of either (DESIGN.md §2: the
+ * same answer, numbers as their canonical text, `singleAnswer()` in params.ts), or an object
+ * (MathVista records map onto it directly).
+ */
 export const mathReferenceSchema: JsonSchema = {
   oneOf: [
     {
       type: "string",
       description: "The gold answer in LaTeX or plain text; a \\boxed{} inside it is used when present.",
+    },
+    { type: "number", description: 'A numeric gold answer (72 means "72").' },
+    {
+      type: "array",
+      minItems: 1,
+      maxItems: 1,
+      items: { type: ["string", "number"] },
+      description: 'A one-element list holding the gold answer (GSM8K-style data): [72] means "72".',
     },
     {
       type: "object",
