@@ -4,8 +4,16 @@
  */
 const repo = new URL("..", import.meta.url).pathname;
 const python = "/usr/bin/python3";
-/** Debian packages that the venv and the offline build need. */
-const debianPackages = ["python3", "python3-venv", "python3-setuptools", "python3-wheel"];
+/** Debian packages that the venv, the offline build and the adapters' tests (NumPy, Hydra's OmegaConf, PIL) need. */
+const debianPackages = [
+  "python3",
+  "python3-venv",
+  "python3-setuptools",
+  "python3-wheel",
+  "python3-numpy",
+  "python3-omegaconf",
+  "python3-pil",
+];
 
 interface Outcome {
   ok: boolean;
@@ -31,10 +39,10 @@ async function mustRun(cmd: string, args: string[], env: Record<string, string> 
   return outcome.text;
 }
 
-/** Makes a venv that sees Debian's packages; installs python3-venv and friends with apt when missing. */
+/** Makes a venv that sees Debian's packages; installs them with apt when missing. */
 async function makeVenv(dir: string): Promise<void> {
   const tryVenv = async () => {
-    const tools = await run(python, ["-c", "import setuptools, wheel"]);
+    const tools = await run(python, ["-c", "import setuptools, wheel, numpy, omegaconf, PIL"]);
     if (!tools.ok) return tools;
     await Deno.remove(dir, { recursive: true }).catch(() => {});
     return await run(python, ["-m", "venv", "--system-site-packages", dir]);

@@ -29,19 +29,67 @@ def check_target(verifier: Optional[str], spec: Any, allow_routing: bool = False
         raise ValueError("Give a verifier name (e.g. verifier='math') or a spec")
 
 
-def plain(value: Any) -> Any:
-    """Numpy scalars and arrays (verl passes them) as plain Python values; anything else unchanged."""
-    to_list = getattr(value, "tolist", None)
-    return to_list() if callable(to_list) and not isinstance(value, (str, bytes)) else value
+def to_json(value: Any) -> Any:
+    """``value`` as plain JSON data: NumPy scalars and arrays, Hydra/OmegaConf ``DictConfig`` and
+    ``ListConfig``, tuples and mappings become Python numbers, strings, lists and dicts (recursively).
+
+    Trainers hand adapters such values (verl's ground truths are NumPy objects, its reward kwargs
+    come from Hydra); sent as they are, they are not JSON. Neither NumPy nor OmegaConf is imported:
+    values are recognised by their type's module.
+
+    >>> to_json((1, {"a": [2.5]}))
+    [1, {'a': [2.5]}]
+    """
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    module = type(value).__module__ or ""
+    if module.startswith("omegaconf"):
+        from omegaconf import OmegaConf  # present wherever such a value exists
+
+        return to_json(OmegaConf.to_container(value, resolve=True))
+    if module.startswith("numpy"):
+        return to_json(value.tolist())  # a NumPy scalar gives a Python scalar, an array nested lists
+    if isinstance(value, dict) or (hasattr(value, "keys") and hasattr(value, "__getitem__")):
+        return {str(key): to_json(value[key]) for key in value.keys()}
+    if isinstance(value, (list, tuple)):
+        return [to_json(v) for v in value]
+    return value
 
 
-def reference_value(reference: Any) -> Any:
-    """The reference to send: a string that parses as a JSON object is sent as that object.
+#: ``reference_format`` values: how a dataset's reference column is read.
+REFERENCE_FORMATS = ("plain", "gsm8k")
+
+
+def check_reference_format(reference_format: str) -> str:
+    """Returns the format, or raises ``ValueError`` naming the accepted ones."""
+    if reference_format not in REFERENCE_FORMATS:
+        raise ValueError(f"reference_format must be one of {', '.join(REFERENCE_FORMATS)}; got {reference_format!r}")
+    return reference_format
+
+
+def gsm8k_answer(text: str) -> str:
+    """The final answer of a GSM8K solution: what follows its last ``####``, without thousands commas.
+
+    A text without ``####`` is taken to be the answer already.
+
+    >>> gsm8k_answer("She sells 16 - 3 - 4 = <<16-3-4=9>>9 eggs.\n#### 1,018")
+    '1018'
+    """
+    marker = text.rfind("####")
+    answer = text[marker + 4 :] if marker >= 0 else text
+    return answer.strip().replace(",", "")
+
+
+def reference_value(reference: Any, reference_format: str = "plain") -> Any:
+    """The reference to send: plain JSON (``to_json``); a string that parses as a JSON object is
+    sent as that object; with ``reference_format="gsm8k"`` a string is cut to its final answer.
 
     Datasets often store object references (``{"box": [...]}``) as JSON text; the compat endpoint
     reads OpenRLHF's labels the same way.
     """
-    reference = plain(reference)
+    reference = to_json(reference)
+    if reference_format == "gsm8k" and isinstance(reference, str):
+        return gsm8k_answer(reference)
     if isinstance(reference, str) and reference.lstrip().startswith("{"):
         try:
             parsed = json.loads(reference)
@@ -59,20 +107,21 @@ def make_item(
     reference: Any,
     options: Optional[dict[str, Any]],
     data_source: Optional[str] = None,
+    reference_format: str = "plain",
 ) -> dict[str, Any]:
-    """One verification item; ``reference`` and ``options`` are left out when None."""
+    """One verification item, plain JSON; ``reference`` and ``options`` are left out when None."""
     item: dict[str, Any] = {}
     if verifier is not None:
         item["verifier"] = verifier
     elif spec is not None:
-        item["spec"] = spec
+        item["spec"] = to_json(spec)
     elif data_source is not None:
         item["data_source"] = data_source
     item["response"] = response
     if reference is not None:
-        item["reference"] = reference_value(reference)
+        item["reference"] = reference_value(reference, reference_format)
     if options:
-        item["options"] = options
+        item["options"] = to_json(options)
     return item
 
 

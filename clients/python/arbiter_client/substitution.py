@@ -53,13 +53,22 @@ class SubstitutionReport:
 
 
 class SubstitutionCounter:
-    """Running totals over many calls (thread-safe), e.g. for a trainer's logs."""
+    """Running totals over many calls (thread-safe, picklable), e.g. for a trainer's logs."""
 
     def __init__(self) -> None:
         self.total = 0
         self.substituted = 0
         self.group_fallbacks = 0
         self.by_code: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
         self._lock = threading.Lock()
 
     def add(self, report: SubstitutionReport) -> None:
