@@ -22,6 +22,13 @@ export interface Config {
   api_keys: string[];
   /** Where benchmark runs (journal, samples, reports) are kept. */
   runs_dir: string;
+  /**
+   * Folders whose files HTTP callers may name (benchmark suites, datasets, predictions); empty: only
+   * built-in suites. No other absolute path and no `..` is accepted (`verifiers/_access/`).
+   */
+  data_roots: string[];
+  /** Model endpoints HTTP callers may make the server call: `loopback` and/or URL prefixes. */
+  model_url_allow: string[];
   /** Named reward specs (YAML only), used as `{"spec": "name"}`. */
   specs: Record<string, unknown>;
   /** `data_source` → spec name or inline spec (YAML only), for items with neither verifier nor spec. */
@@ -38,6 +45,8 @@ export const defaultConfig: Config = {
   max_timeout_ms: 30_000,
   api_keys: [],
   runs_dir: "runs",
+  data_roots: [],
+  model_url_allow: ["loopback"],
   specs: {},
   routes: {},
 };
@@ -52,6 +61,8 @@ const ENV: Record<string, keyof Config> = {
   ARBITER_MAX_TIMEOUT_MS: "max_timeout_ms",
   ARBITER_API_KEYS: "api_keys",
   ARBITER_RUNS_DIR: "runs_dir",
+  ARBITER_DATA_ROOTS: "data_roots",
+  ARBITER_MODEL_URL_ALLOW: "model_url_allow",
 };
 
 /** A configuration problem, reported to the user before the server starts. */
@@ -89,7 +100,14 @@ export function loadConfig(
     flags?: Partial<Record<keyof Config, unknown>>;
   } = {},
 ): Config {
-  const config: Config = { ...defaultConfig, api_keys: [...defaultConfig.api_keys], specs: {}, routes: {} };
+  const config: Config = {
+    ...defaultConfig,
+    api_keys: [...defaultConfig.api_keys],
+    data_roots: [...defaultConfig.data_roots],
+    model_url_allow: [...defaultConfig.model_url_allow],
+    specs: {},
+    routes: {},
+  };
   const set = (key: string, value: unknown, source: string) => {
     if (!(key in defaultConfig)) throw new ConfigError(`${source}: unknown setting "${key}"`);
     (config as unknown as Record<string, unknown>)[key] = coerce(key as keyof Config, value, source);

@@ -12,12 +12,14 @@
  * ```
  */
 export {
+  checkRunRequest,
   compareRuns,
   findRun,
   ProgressBar,
   type ProgressListener,
   reportRun,
   RUN_ID_PATTERN,
+  type RunAccess,
   type RunComparison,
   type RunPaths,
   runPaths,
@@ -26,7 +28,7 @@ export {
   runSuite,
 } from "./run/mod.ts";
 export { checkPredictions, type Prediction } from "./data/mod.ts";
-export { type GenerationSpec, type RunMeta, type Sample, SuiteError } from "./core/mod.ts";
+export { generationSchema, type GenerationSpec, type RunMeta, type Sample, SuiteError } from "./core/mod.ts";
 export { checkDatasetHash, loadSuite } from "./suite/mod.ts";
 export type { RunSummary } from "./stats/mod.ts";
 export { breakdownTables, interval, percent, pValue, summaryLines } from "./report/mod.ts";

@@ -5,12 +5,14 @@
  */
 import { type Context, Hono } from "hono";
 import type { Engine } from "../verifiers/mod.ts";
+import { DataRoots, UrlAllowList } from "../verifiers/_access/mod.ts";
 import {
-  checkDatasetHash,
   checkPredictions,
-  loadSuite,
+  checkRunRequest,
+  generationSchema,
   type Prediction,
   RUN_ID_PATTERN,
+  type RunAccess,
   runPaths,
   type RunRequest,
   runSuite,
@@ -58,7 +60,7 @@ export const START_RUN: RouteContract = {
         },
       },
       data: { ...nonEmpty, description: "The suite's dataset, where it is not the built-in one" },
-      generation: { type: "object", description: "Generation settings passed to the model" },
+      generation: { ...generationSchema, description: "Generation settings passed to the model" },
       run_id: { type: "string", pattern: RUN_ID_PATTERN.source },
     },
   },
@@ -133,7 +135,11 @@ function invalid(message: string): ApiError {
 }
 
 /** Reads and checks a run request body (the suite and its data are checked before the run starts). */
-async function readRunBody(c: Context, runsDir: string): Promise<{ request: RunRequest; id: string }> {
+async function readRunBody(
+  c: Context,
+  runsDir: string,
+  access: RunAccess,
+): Promise<{ request: RunRequest; id: string }> {
   const body = await readRunJson(c);
   const { suite, model_url: modelUrl, run_id: runId, data: dataPath } = body;
   if ((modelUrl === undefined) === (body.predictions === undefined)) {
@@ -150,12 +156,6 @@ async function readRunBody(c: Context, runsDir: string): Promise<{ request: RunR
     }
     predictions = { rows };
   }
-  try {
-    await checkDatasetHash(loadSuite(suite, dataPath));
-  } catch (error) {
-    if (error instanceof SuiteError) throw invalid(error.message);
-    throw error;
-  }
   const id = runId ??
     `${suite.replace(/^.*\//, "").replace(/\.ya?ml$/, "").replace(/[^A-Za-z0-9._-]/g, "-")}-${
       Date.now().toString(36)
@@ -168,8 +168,14 @@ async function readRunBody(c: Context, runsDir: string): Promise<{ request: RunR
     runsDir,
     runId: id,
     generation: body.generation,
+    access,
   };
-  return { request, id };
+  try {
+    return { request: await checkRunRequest(request), id };
+  } catch (error) {
+    if (error instanceof SuiteError) throw invalid(error.message);
+    throw error;
+  }
 }
 
 async function readResults(runsDir: string, id: string): Promise<unknown | null> {
@@ -180,13 +186,28 @@ async function readResults(runsDir: string, id: string): Promise<unknown | null>
   }
 }
 
-/** The benchmark routes; runs are stored under `runsDir`. */
-export function benchmarkRoutes(engine: Engine, runsDir: string): Hono {
+/** What callers may make the server touch (config `data_roots`, `model_url_allow`). */
+export interface BenchmarkAccessConfig {
+  /** Folders under which suites, datasets and predictions may be named; default none (built-in suites only). */
+  dataRoots?: readonly string[];
+  /** `loopback` and/or URL prefixes of model endpoints; default loopback only. */
+  modelUrlAllow?: readonly string[];
+}
+
+/**
+ * The benchmark routes; runs are stored under `runsDir`. Paths and model URLs in a request are
+ * confined by `config` (see `verifiers/_access/`); without it only built-in suites and loopback models.
+ */
+export function benchmarkRoutes(engine: Engine, runsDir: string, config: BenchmarkAccessConfig = {}): Hono {
+  const access: RunAccess = {
+    dataRoots: new DataRoots(config.dataRoots ?? []),
+    modelUrls: new UrlAllowList(config.modelUrlAllow ?? ["loopback"]),
+  };
   const app = new Hono();
   const runs = new Map<string, RunState>();
 
   app.post(START_RUN.path, async (c) => {
-    const { request, id } = await readRunBody(c, runsDir);
+    const { request, id } = await readRunBody(c, runsDir, access);
     if (runs.get(id)?.status === "running") {
       throw new ApiError(409, "invalid_request", `Run "${id}" is running`);
     }

@@ -29,7 +29,10 @@ Deno.test("parseSuite() names the failing field", () => {
       SUITE.replace("format: jsonl", "format: csv"),
       /dataset\/format: must be equal to one of the allowed values \(json_by_id, jsonl, parquet\)/,
     ],
-    [SUITE + "extra: 1\n", /\(suite\): must NOT have additional properties "extra"/],
+    [
+      SUITE + "extra: 1\n",
+      /\(suite\): has a field the suite schema does not define \(allowed: name, version, /,
+    ],
     [
       SUITE.replace('version: "1", template: "{{q}}"', 'version: "1"'),
       /prompt: must have required property 'template'/,

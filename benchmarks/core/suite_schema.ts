@@ -69,6 +69,24 @@ export interface SuiteSpec {
 const nonEmpty = { type: "string", minLength: 1 };
 const sha256 = { type: "string", pattern: "^[0-9a-f]{64}$" };
 
+/**
+ * JSON Schema of the generation settings: a suite's `generation`, the HTTP body's `generation`,
+ * and the CLI's flags are all checked against it.
+ */
+export const generationSchema = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    max_tokens: { type: "integer", minimum: 1 },
+    temperature: { type: "number", minimum: 0 },
+    top_p: { type: "number", exclusiveMinimum: 0, maximum: 1 },
+    seed: { type: "integer" },
+    timeout_s: { type: "number", exclusiveMinimum: 0 },
+    concurrency: { type: "integer", minimum: 1, maximum: 256 },
+    max_retries: { type: "integer", minimum: 0, maximum: 20 },
+  },
+} as const;
+
 /** JSON Schema of a suite file. */
 export const suiteSchema = {
   type: "object",
@@ -118,19 +136,7 @@ export const suiteSchema = {
         },
       },
     },
-    generation: {
-      type: "object",
-      additionalProperties: false,
-      properties: {
-        max_tokens: { type: "integer", minimum: 1 },
-        temperature: { type: "number", minimum: 0 },
-        top_p: { type: "number", exclusiveMinimum: 0, maximum: 1 },
-        seed: { type: "integer" },
-        timeout_s: { type: "number", exclusiveMinimum: 0 },
-        concurrency: { type: "integer", minimum: 1, maximum: 256 },
-        max_retries: { type: "integer", minimum: 0, maximum: 20 },
-      },
-    },
+    generation: generationSchema,
     scoring: {
       type: "object",
       additionalProperties: false,

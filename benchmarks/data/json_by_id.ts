@@ -1,5 +1,6 @@
 /** Reads a JSON object keyed by id (MathVista's `testmini.json`): one record per key, in key order. */
 import type { DataRecord } from "./record.ts";
+import { jsonSyntaxProblem } from "./jsonl.ts";
 
 /** The records of a JSON object keyed by id; each record gets the key as `idField` when it lacks one. */
 export function readJsonById(text: string, path: string, idField: string): DataRecord[] {
@@ -7,7 +8,7 @@ export function readJsonById(text: string, path: string, idField: string): DataR
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${path}: not valid JSON (${(error as Error).message})`);
+    throw new Error(`${path}: ${jsonSyntaxProblem(error)}`);
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new Error(`${path}: expected a JSON object keyed by id`);

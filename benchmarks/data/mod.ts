@@ -3,4 +3,4 @@ export { imagePathsOf, type PreparedImage, prepareImages } from "./images.ts";
 export { checkPredictions, type Prediction, readPredictionsFile } from "./predictions.ts";
 export { type IdentifiedRecord, readDataset } from "./read_dataset.ts";
 export { type DataRecord, labelsAt, valueAt } from "./record.ts";
-export { readJsonLines } from "./jsonl.ts";
+export { jsonSyntaxProblem, readJsonLines } from "./jsonl.ts";

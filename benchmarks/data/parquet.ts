@@ -11,7 +11,7 @@ export async function readParquet(bytes: Uint8Array, path: string): Promise<Data
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   try {
     return await parquetReadObjects({ file: buffer, utf8: false }) as DataRecord[];
-  } catch (error) {
-    throw new Error(`${path}: not a readable Parquet file (${(error as Error).message})`);
+  } catch {
+    throw new Error(`${path}: not a readable Parquet file`);
   }
 }

@@ -15,30 +15,14 @@ import {
   SuiteError,
 } from "../core/mod.ts";
 import { type GenerationRecord, RunJournal } from "../journal/mod.ts";
-import { type BackoffSettings, generateAll, listModels } from "../model/mod.ts";
+import { generateAll, listModels } from "../model/mod.ts";
 import { buildItems, checkDatasetHash, checkImages, loadSuite } from "../suite/mod.ts";
 import { arbiterVersion, gitState } from "./provenance.ts";
 import { finishRun, type RunResults } from "./finish.ts";
+import type { RunRequest } from "./request.ts";
+import { confineRequest, confineSuite } from "./access.ts";
 import { runPaths, slugOf } from "./run_store.ts";
 import { scoringVersions } from "./scoring.ts";
-
-/** What to run. */
-export interface RunRequest {
-  /** A suite name (under benchmarks/suites/) or path. */
-  suite: string;
-  /** Dataset file replacing the suite's path (its pinned sha256 is still checked). */
-  dataPath?: string;
-  /** The model under test… */
-  endpoint?: { url: string; model?: string; apiKey?: string };
-  /** …or predictions made elsewhere (a JSONL file, or rows given directly). */
-  predictions?: { path?: string; rows?: Map<string, Prediction> };
-  runsDir: string;
-  /** Overrides of the suite's generation settings. */
-  generation?: GenerationSpec;
-  backoff?: BackoffSettings;
-  /** A run id to use instead of the derived one. */
-  runId?: string;
-}
 
 /** Progress of a run: its phase and how many of the phase's items are done. */
 export type ProgressListener = (phase: string, done: number, total: number) => void;
@@ -84,9 +68,10 @@ async function identify(
 /** Runs (or resumes) a suite and returns its results. */
 export async function runSuite(
   engine: Engine,
-  request: RunRequest,
+  asked: RunRequest,
   onProgress: ProgressListener = () => {},
 ): Promise<RunResults> {
+  const request = confineRequest(asked);
   if (!request.endpoint === !request.predictions) {
     throw new SuiteError(
       "Give exactly one of a model endpoint (--model-url) or a predictions file (--predictions)",
@@ -95,6 +80,7 @@ export async function runSuite(
   // 1. The suite and its data, checked before anything is sent anywhere.
   onProgress("checking", 0, 1);
   const suite = loadSuite(request.suite, request.dataPath);
+  confineSuite(suite, request.access);
   const spec = suite.spec;
   if (spec.scoring.verifier && !(spec.scoring.verifier in engine.table)) {
     throw new SuiteError(`scoring.verifier: unknown verifier "${spec.scoring.verifier}"`);

@@ -18,27 +18,44 @@ export interface LoadedSuite {
   dataPath: string;
   /** Absolute folder of the images (relative paths in the image field resolve against it). */
   imagesDir: string | null;
+  /** A suite shipped in `benchmarks/suites/` whose dataset path is its own (no `--data`). */
+  builtIn: boolean;
 }
 
 const SUITES_DIR = new URL("../suites/", import.meta.url).pathname;
-const validateSuite = new Ajv({ allErrors: false, strict: false }).compile(suiteSchema);
+const validateSuite = new Ajv({ allErrors: false, strict: false, verbose: true }).compile(suiteSchema);
+
+/** Whether a suite argument names a built-in suite (`mathvista_testmini`) rather than a file. */
+export function isSuiteName(nameOrPath: string): boolean {
+  return /^[A-Za-z0-9_.-]+$/.test(nameOrPath) && !/\.ya?ml$/.test(nameOrPath) && !nameOrPath.startsWith(".");
+}
 
 /** The suite file for a name (`mathvista_testmini`) or a path (`./my_suite.yaml`). */
 export function suitePathOf(nameOrPath: string, cwd = Deno.cwd()): string {
-  if (/^[A-Za-z0-9_.-]+$/.test(nameOrPath) && !nameOrPath.endsWith(".yaml")) {
-    return `${SUITES_DIR}${nameOrPath}.yaml`;
-  }
+  if (isSuiteName(nameOrPath)) return `${SUITES_DIR}${nameOrPath}.yaml`;
   return isAbsolute(nameOrPath) ? nameOrPath : resolve(cwd, nameOrPath);
 }
 
+/** The failing field and rule; never a value or an unknown key from the file (it may not be a suite). */
 function describeError(error: ErrorObject): string {
   const where = error.instancePath.replace(/^\//, "") || "(suite)";
-  const extra = error.keyword === "additionalProperties"
-    ? ` "${(error.params as { additionalProperty: string }).additionalProperty}"`
-    : error.keyword === "enum"
+  if (error.keyword === "additionalProperties") {
+    const allowed = Object.keys((error.parentSchema as { properties?: object })?.properties ?? {});
+    return `${where}: has a field the suite schema does not define (allowed: ${allowed.join(", ")})`;
+  }
+  const extra = error.keyword === "enum"
     ? ` (${(error.params as { allowedValues: unknown[] }).allowedValues.join(", ")})`
     : "";
   return `${where}: ${error.message}${extra}`;
+}
+
+/** Where YAML parsing failed (line and column), without quoting the text. */
+function yamlProblem(error: unknown): string {
+  const at = (error as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+  const code = (error as { code?: unknown }).code;
+  return `not valid YAML${typeof code === "string" ? ` (${code})` : ""}${
+    at ? ` at line ${at.line}, column ${at.col}` : ""
+  }`;
 }
 
 /** Parses and validates suite text; `file` is only used in messages and to resolve relative paths. */
@@ -47,7 +64,7 @@ export function parseSuite(text: string, file: string, dataPath?: string): Loade
   try {
     raw = parse(text);
   } catch (error) {
-    throw new SuiteError(`Suite ${file} is not valid YAML: ${(error as Error).message}`);
+    throw new SuiteError(`Suite ${file} is ${yamlProblem(error)}`);
   }
   if (!validateSuite(raw)) {
     throw new SuiteError(`Suite ${file} is invalid: ${describeError(validateSuite.errors![0])}`);
@@ -56,7 +73,8 @@ export function parseSuite(text: string, file: string, dataPath?: string): Loade
   const data = dataPath ?? resolve(dirname(file), spec.dataset.path);
   const images = spec.dataset.images;
   const imagesDir = images ? resolve(dirname(data), images.dir ?? ".") : null;
-  return { spec, file, sha256: sha256Hex(text), dataPath: data, imagesDir };
+  const builtIn = dataPath === undefined && dirname(file) === dirname(`${SUITES_DIR}x`);
+  return { spec, file, sha256: sha256Hex(text), dataPath: data, imagesDir, builtIn };
 }
 
 /** Reads a suite by name or path; `dataPath` (absolute) replaces the suite's dataset path. */

@@ -1,0 +1,34 @@
+/** What a run is asked to do: the suite, the model or predictions, where to keep it, and what it may touch. */
+import type { GenerationSpec } from "../core/mod.ts";
+import type { Prediction } from "../data/mod.ts";
+import type { BackoffSettings } from "../model/mod.ts";
+import type { DataRoots, UrlAllowList } from "../../verifiers/_access/mod.ts";
+
+/** What a request from the network may touch: files under `dataRoots`, endpoints on `modelUrls`. */
+export interface RunAccess {
+  dataRoots: DataRoots;
+  modelUrls: UrlAllowList;
+}
+
+/** What to run. */
+export interface RunRequest {
+  /** A suite name (under benchmarks/suites/) or path. */
+  suite: string;
+  /** Dataset file replacing the suite's path (its pinned sha256 is still checked). */
+  dataPath?: string;
+  /** The model under test… */
+  endpoint?: { url: string; model?: string; apiKey?: string };
+  /** …or predictions made elsewhere (a JSONL file, or rows given directly). */
+  predictions?: { path?: string; rows?: Map<string, Prediction> };
+  runsDir: string;
+  /** Overrides of the suite's generation settings. */
+  generation?: GenerationSpec;
+  backoff?: BackoffSettings;
+  /** A run id to use instead of the derived one. */
+  runId?: string;
+  /**
+   * Set for requests from the network (the HTTP routes): every path must lie under the data roots
+   * (built-in suites excepted) and the model URL must be on the allow-list.
+   */
+  access?: RunAccess;
+}
