@@ -4,7 +4,7 @@
  * fixture charts, p50/p99 per chart, and (c) the kernel's image comparison at 800x600.
  */
 import { PythonPool } from "../verifiers/_python/mod.ts";
-import { rendererPath } from "../verifiers/chart_code/mod.ts";
+import { readRecord, rendererPath, renderJob } from "../verifiers/chart_code/mod.ts";
 import { ensureChartDeps } from "../scripts/ensure_deps.ts";
 import { perSecond, quantile } from "./stats.ts";
 
@@ -99,12 +99,14 @@ export async function benchCharts(): Promise<string[]> {
   await ensureChartDeps();
   const concurrency = Math.max(1, navigator.hardwareConcurrency || 2);
   const items = charts();
-  const pool = new PythonPool({ script: rendererPath, size: concurrency });
+  const pool = new PythonPool({ handlers: [rendererPath], size: concurrency });
   await pool.warm();
   const t0 = performance.now();
   const warm = await runAll(items, concurrency, async (code) => {
-    const r = await pool.run({ kind: "code", code, width: 400, height: 300, timeoutMs: 10_000 });
-    if (!("frame" in r) || r.frame.pixels === null) throw new Error("warm render failed");
+    const r = await pool.run(renderJob({ kind: "code", code, width: 400, height: 300, timeoutMs: 10_000 }));
+    if (!("frame" in r) || !readRecord(r.frame.payload, 400, 300)?.pixels) {
+      throw new Error("warm render failed");
+    }
   });
   const a = performance.now() - t0;
   await pool.close();

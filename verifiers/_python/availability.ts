@@ -14,10 +14,10 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-/** What a zygote needs besides the sandbox programs: files that must exist, with the fix when one is missing. */
+/** What a sandbox's handlers need besides the sandbox programs: files that must exist, with the fix when one is missing. */
 export interface SandboxRequirements {
-  /** The zygote script on the host. */
-  script: string;
+  /** The job handler scripts the zygote loads (their imports must load). */
+  handlers: string[];
   /** How to install what is missing (e.g. "as root: apt-get install -y python3-matplotlib bubblewrap"). */
   installHint: string;
   /** Files the zygote's imports need, each with the package that provides it. */
@@ -32,7 +32,7 @@ export async function pythonSandboxAvailability(needs: SandboxRequirements): Pro
     if (!(await exists(path))) return `${path} is missing (package ${pkg}); ${needs.installHint}`;
   }
   try {
-    const process = await PythonProcess.start(needs.script);
+    const process = await PythonProcess.start(needs.handlers);
     process.kill();
     await process.exited();
     return null;

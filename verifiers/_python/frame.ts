@@ -1,82 +1,87 @@
 /**
- * The zygote's answer frame (see chart_code/renderer.py): a fixed binary header, then an error message, the
- * trace and the pixels. Everything in it came out of the sandbox: sizes are checked against caps and
- * against the job's size before anything is read, and the trace stays opaque bytes (the kernel parses it).
+ * The zygote's answer frame (see zygote.py): a fixed 32-byte header, then the handler's payload, the
+ * child's stdout and its stderr. Everything in it came out of the sandbox: each length is checked
+ * against the cap the job asked for before anything is read, and the bytes stay opaque here (the
+ * handler's reader or a kernel parses them).
  */
 import type { ByteReader } from "./byte_reader.ts";
 
 export const FRAME_HEADER_BYTES = 32;
-export const MAX_MESSAGE_BYTES = 2048;
-export const MAX_TRACE_BYTES = 1 << 20;
 
 /** How the zygote saw the job end. */
 export enum Outcome {
-  Ok = 0,
+  /** The child exited (normally or by a signal: see `signal`). */
+  Exited = 0,
+  /** The job's deadline passed; the zygote killed it. */
   Timeout = 1,
-  Crashed = 2,
-  BadOutput = 3,
-}
-
-/** What the child reported (only meaningful when the outcome is Ok). */
-export enum ChildKind {
-  Ok = 0,
-  Error = 1,
-  Memory = 2,
+  /** The payload went past its cap; the zygote killed the job. */
   TooLarge = 3,
-  NoFigure = 4,
-  Syntax = 5,
-  Blocked = 6,
 }
 
-/** One job's answer. `pixels` is width*height*4 RGBA bytes when the render succeeded. */
+/** The zygote's own check of the job (e.g. a unit test), decided outside the job's process. */
+export enum Check {
+  None = 0,
+  Passed = 1,
+  Failed = 2,
+}
+
+/** One job's answer. */
 export interface SandboxFrame {
   id: number;
   outcome: Outcome;
-  kind: ChildKind;
+  /** The signal that ended the child (0: none). */
   signal: number;
-  message: string;
-  trace: Uint8Array;
-  pixels: Uint8Array | null;
+  /** The child's exit status (-1 when a signal ended it). */
+  exitCode: number;
+  check: Check;
+  payload: Uint8Array;
+  stdout: Uint8Array;
+  stderr: Uint8Array;
   /** Processes outlived the job (killed by the zygote); the sandbox is recycled. */
   leftover: boolean;
+  stdoutTruncated: boolean;
+  stderrTruncated: boolean;
+  /** The zygote could not wipe the writable places; the sandbox is recycled. */
+  wipeFailed: boolean;
 }
 
-const decoder = new TextDecoder("utf-8", { fatal: false });
+/** The byte caps a job asked for. */
+export interface FrameCaps {
+  payload: number;
+  stdout: number;
+  stderr: number;
+}
 
-/** Reads one frame for a job of `width` x `height`; null when the stream ended or broke the protocol. */
-export async function readFrame(
-  reader: ByteReader,
-  width: number,
-  height: number,
-): Promise<SandboxFrame | null> {
+/** Reads one frame; null when the stream ended or broke the protocol (a length over its cap). */
+export async function readFrame(reader: ByteReader, caps: FrameCaps): Promise<SandboxFrame | null> {
   const head = await reader.readExact(FRAME_HEADER_BYTES);
   if (head === null) return null;
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const magic = String.fromCharCode(head[0], head[1], head[2], head[3]);
-  const id = view.getUint32(4, true);
   const outcome = view.getUint8(8);
-  const kind = view.getUint8(9);
-  const signal = view.getUint16(10, true);
-  const w = view.getUint32(12, true);
-  const h = view.getUint32(16, true);
-  const messageLen = view.getUint32(20, true);
-  const traceLen = view.getUint32(24, true);
-  const flags = view.getUint32(28, true);
-  const sizeOk = (w === 0 && h === 0) || (w === width && h === height);
+  const flags = view.getUint8(9);
+  const check = view.getUint8(16);
+  const payloadLen = view.getUint32(20, true);
+  const stdoutLen = view.getUint32(24, true);
+  const stderrLen = view.getUint32(28, true);
   if (
-    magic !== "ZYG1" || outcome > Outcome.BadOutput || kind > ChildKind.Blocked || !sizeOk ||
-    messageLen > MAX_MESSAGE_BYTES || traceLen > MAX_TRACE_BYTES
+    magic !== "ZYG2" || !(outcome in Outcome) || check > Check.Failed || payloadLen > caps.payload ||
+    stdoutLen > caps.stdout || stderrLen > caps.stderr
   ) return null;
-  const body = await reader.readExact(messageLen + traceLen + w * h * 4);
+  const body = await reader.readExact(payloadLen + stdoutLen + stderrLen);
   if (body === null) return null;
   return {
-    id,
+    id: view.getUint32(4, true),
     outcome,
-    kind,
-    signal,
-    message: decoder.decode(body.subarray(0, messageLen)),
-    trace: body.subarray(messageLen, messageLen + traceLen),
-    pixels: w > 0 ? body.subarray(messageLen + traceLen) : null,
+    signal: view.getUint16(10, true),
+    exitCode: view.getInt32(12, true),
+    check,
+    payload: body.subarray(0, payloadLen),
+    stdout: body.subarray(payloadLen, payloadLen + stdoutLen),
+    stderr: body.subarray(payloadLen + stdoutLen),
     leftover: (flags & 1) !== 0,
+    stdoutTruncated: (flags & 2) !== 0,
+    stderrTruncated: (flags & 4) !== 0,
+    wipeFailed: (flags & 8) !== 0,
   };
 }

@@ -1,9 +1,11 @@
 /**
  * The Python sandbox that staged verifiers share (chart_code, program): Debian's python3 under
  * setpriv + bubblewrap, a warm zygote that forks a fresh child per job, typed answer frames, and a
- * pool of such sandboxes. A verifier brings its own reviewed zygote script.
+ * pool of such sandboxes. A verifier brings its own reviewed job handler script (chart_code's
+ * renderer.py); `programHandlerPath` runs programs (stdout, stderr, exit status, a variable).
  */
 export { pythonSandboxAvailability, type SandboxRequirements } from "./availability.ts";
-export { ChildKind, Outcome, type SandboxFrame } from "./frame.ts";
+export { Check, Outcome, type SandboxFrame } from "./frame.ts";
 export { PythonPool, type PythonPoolOptions } from "./python_pool.ts";
 export { BACKSTOP_GRACE_MS, type PythonJob, type PythonResult } from "./python_process.ts";
+export { zygotePath } from "./sandbox.ts";

@@ -1,14 +1,25 @@
 /**
  * The Python sandbox pool: warm sandboxes (`PythonProcess`), one job at a time each, sized to the cores,
  * started on first use. A process is replaced after `jobsPerProcess` jobs or after any fault (a
- * deadline, a crash, a broken frame, processes left behind), so one bad job never affects the next.
+ * deadline, a crash, a broken frame, processes left behind, a failed wipe), so one bad job never
+ * affects the next. A job's AbortSignal (e.g. the batch's `budget_ms`) drops it from the queue, or
+ * kills its sandbox when it is already running; either way it ends as the fault `cancelled`.
  */
+import { Outcome } from "./frame.ts";
 import { type PythonJob, PythonProcess, type PythonResult } from "./python_process.ts";
+
+function cancelled(): PythonResult {
+  return {
+    fault: "cancelled",
+    message: "the job was cancelled before it started (the batch's budget ran out)",
+    ms: 0,
+  };
+}
 
 /** Pool settings. */
 export interface PythonPoolOptions {
-  /** The zygote script on the host (mounted read-only in each sandbox). */
-  script: string;
+  /** The job handler scripts on the host (mounted read-only in each sandbox, loaded by the zygote). */
+  handlers: string[];
   /** Sandboxes running at once (default: one per core). */
   size: number;
   /** Jobs a sandbox serves before it is replaced. */
@@ -17,6 +28,7 @@ export interface PythonPoolOptions {
 
 interface Waiting {
   job: PythonJob;
+  signal?: AbortSignal;
   resolve: (result: PythonResult) => void;
   reject: (error: Error) => void;
 }
@@ -32,19 +44,27 @@ export class PythonPool {
   private closed = false;
   private readonly exiting: Promise<void>[] = [];
 
-  constructor(options: Partial<PythonPoolOptions> & { script: string }) {
+  constructor(options: Partial<PythonPoolOptions> & { handlers: string[] }) {
     this.options = {
-      script: options.script,
+      handlers: options.handlers,
       size: options.size ?? Math.max(1, navigator.hardwareConcurrency || 2),
       jobsPerProcess: options.jobsPerProcess ?? 200,
     };
   }
 
   /** Queues a job; resolves with its result (rejects only when no sandbox can be started). */
-  run(job: PythonJob): Promise<PythonResult> {
+  run(job: PythonJob, signal?: AbortSignal): Promise<PythonResult> {
     if (this.closed) return Promise.reject(new Error("The Python sandbox pool is closed"));
+    if (signal?.aborted) return Promise.resolve(cancelled());
     return new Promise((resolve, reject) => {
-      this.queue.push({ job, resolve, reject });
+      const waiting: Waiting = { job, signal, resolve, reject };
+      this.queue.push(waiting);
+      signal?.addEventListener("abort", () => {
+        const at = this.queue.indexOf(waiting);
+        if (at < 0) return; // already running: the process honours the signal
+        this.queue.splice(at, 1);
+        resolve(cancelled());
+      }, { once: true });
       this.pump();
     });
   }
@@ -90,7 +110,7 @@ export class PythonPool {
 
   private spawn(): void {
     this.starting++;
-    PythonProcess.start(this.options.script).then((process) => {
+    PythonProcess.start(this.options.handlers).then((process) => {
       this.starting--;
       this.stats.started++;
       if (this.closed) {
@@ -111,9 +131,10 @@ export class PythonPool {
   }
 
   private async execute(process: PythonProcess, waiting: Waiting): Promise<void> {
-    const result = await process.run(waiting.job);
+    const result = await process.run(waiting.job, waiting.signal);
     this.stats.jobs++;
-    const fault = "fault" in result || result.frame.outcome !== 0 || result.frame.leftover;
+    const fault = "fault" in result || result.frame.outcome !== Outcome.Exited || result.frame.signal !== 0 ||
+      result.frame.leftover || result.frame.wipeFailed;
     if (fault || process.dead || process.jobs >= this.options.jobsPerProcess) {
       this.retire(process);
     } else if (!this.closed) {

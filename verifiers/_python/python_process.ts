@@ -1,32 +1,50 @@
 /**
- * One warm Python sandbox: a zygote script (e.g. chart_code's `renderer.py`) running under bubblewrap,
- * with its modules imported, that forks a child per job. The host keeps a backstop deadline per job (the job's own deadline plus a
- * grace period): past it the whole sandbox is killed (bubblewrap's --die-with-parent and its PID
- * namespace take every process in it along).
+ * One warm Python sandbox: the zygote (zygote.py) with its job handlers loaded, running under
+ * bubblewrap, forking a fresh child per job. The host keeps a backstop deadline per job (the job's
+ * own deadline plus a grace period) and honours a cancellation signal: past either, the whole sandbox
+ * is killed (bubblewrap's --die-with-parent and its PID namespace take every process in it along).
  */
 import { ByteReader } from "./byte_reader.ts";
-import { readFrame, type SandboxFrame } from "./frame.ts";
+import { type FrameCaps, readFrame, type SandboxFrame } from "./frame.ts";
 import { sandboxCommand } from "./sandbox.ts";
+import { seccompFilterFile } from "./seccomp.ts";
 
-/** A job: chart code to run, or a reference PNG to decode, and the size of the pixels wanted. */
+/** A job: the handler's kind and fields, its deadline and the caps on what may come back. */
 export interface PythonJob {
-  kind: "code" | "image";
-  code?: string;
-  pngBase64?: string;
-  width: number;
-  height: number;
+  /** A kind one of the sandbox's handlers serves (e.g. "chart_code", "program"). */
+  kind: string;
+  /** Kind-specific fields, sent as JSON (e.g. `{code, width, height}`). */
+  fields: Record<string, unknown>;
   timeoutMs: number;
+  /** Caps in bytes on the payload, stdout and stderr (stdout and stderr default to 0: discarded). */
+  caps: { payload: number; stdout?: number; stderr?: number };
+  /** Text on the child's stdin (default: /dev/null). */
+  stdin?: string;
+  /** Address-space limit of the child in MiB (default 3072). */
+  memoryMb?: number;
+  /**
+   * Bytes for the handler's check in the zygote (e.g. a test's expected output), sent only after the
+   * child is forked, so the job's own process never holds them.
+   */
+  check?: Uint8Array;
 }
 
 /** A job's end as the host saw it: a frame from the sandbox, or a fault of the sandbox process. */
 export type PythonResult =
   | { frame: SandboxFrame; ms: number }
-  | { fault: "deadline" | "protocol" | "exited"; message: string; ms: number };
+  | { fault: "deadline" | "protocol" | "exited" | "cancelled"; message: string; ms: number };
 
 /** Time after a job's deadline before the host kills the whole sandbox (the zygote kills first). */
 export const BACKSTOP_GRACE_MS = 2000;
 const START_TIMEOUT_MS = 60_000;
 const encoder = new TextEncoder();
+
+function message(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(4 + bytes.length);
+  new DataView(out.buffer).setUint32(0, bytes.length, true);
+  out.set(bytes, 4);
+  return out;
+}
 
 /** A started sandbox with a warm zygote in it. */
 export class PythonProcess {
@@ -44,9 +62,9 @@ export class PythonProcess {
     child.status.then(() => this.dead = true);
   }
 
-  /** Starts `script` in a sandbox and waits until it says it is warm (`RDY1`). */
-  static async start(script: string): Promise<PythonProcess> {
-    const { program, args } = sandboxCommand(script);
+  /** Starts the zygote with `handlers` in a sandbox and waits until it says it is warm (`RDY1`). */
+  static async start(handlers: string[]): Promise<PythonProcess> {
+    const { program, args } = sandboxCommand(handlers, await seccompFilterFile());
     const child = new Deno.Command(program, {
       args,
       stdin: "piped",
@@ -68,35 +86,46 @@ export class PythonProcess {
   }
 
   /** Runs one job; any fault leaves the process dead (the pool replaces it). */
-  async run(job: PythonJob): Promise<PythonResult> {
+  async run(job: PythonJob, signal?: AbortSignal): Promise<PythonResult> {
     const started = performance.now();
     const ms = () => performance.now() - started;
     const id = this.nextId++;
     this.jobs++;
+    const caps: FrameCaps = {
+      payload: job.caps.payload,
+      stdout: job.caps.stdout ?? 0,
+      stderr: job.caps.stderr ?? 0,
+    };
     const body = encoder.encode(JSON.stringify({
+      ...job.fields,
       id,
       kind: job.kind,
-      code: job.code,
-      png_b64: job.pngBase64,
-      width: job.width,
-      height: job.height,
       timeout_ms: job.timeoutMs,
+      payload_cap: caps.payload,
+      stdout_cap: caps.stdout,
+      stderr_cap: caps.stderr,
+      stdin: job.stdin,
+      memory_mb: job.memoryMb,
     }));
-    const head = new Uint8Array(4);
-    new DataView(head.buffer).setUint32(0, body.length, true);
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const backstop = new Promise<"deadline">((resolve) =>
-      timer = setTimeout(() => resolve("deadline"), job.timeoutMs + BACKSTOP_GRACE_MS)
-    );
+    let onAbort: (() => void) | undefined;
+    const stop = new Promise<"deadline" | "cancelled">((resolve) => {
+      timer = setTimeout(() => resolve("deadline"), job.timeoutMs + BACKSTOP_GRACE_MS);
+      onAbort = () => resolve("cancelled");
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
     try {
-      await this.writer.write(head);
-      await this.writer.write(body);
-      const frame = await Promise.race([readFrame(this.reader, job.width, job.height), backstop]);
-      if (frame === "deadline") {
+      if (signal?.aborted) return { fault: "cancelled", message: "cancelled before it started", ms: ms() };
+      await this.writer.write(message(body));
+      await this.writer.write(message(job.check ?? new Uint8Array(0)));
+      const frame = await Promise.race([readFrame(this.reader, caps), stop]);
+      if (frame === "deadline" || frame === "cancelled") {
         this.kill();
         return {
-          fault: "deadline",
-          message: `the sandbox passed the ${job.timeoutMs} ms deadline`,
+          fault: frame,
+          message: frame === "deadline"
+            ? `the sandbox passed the ${job.timeoutMs} ms deadline`
+            : "the job was cancelled (the batch's budget ran out)",
           ms: ms(),
         };
       }
@@ -114,6 +143,7 @@ export class PythonProcess {
       return { fault: "exited", message: `the sandbox failed: ${(error as Error).message}`, ms: ms() };
     } finally {
       clearTimeout(timer);
+      if (onAbort) signal?.removeEventListener("abort", onAbort);
     }
   }
 

@@ -7,7 +7,7 @@ export const rendererPath = new URL("./renderer.py", import.meta.url).pathname;
 /** Null when the chart sandbox works; otherwise why not and how to fix it. */
 export function chartSandboxAvailability(): Promise<string | null> {
   return pythonSandboxAvailability({
-    script: rendererPath,
+    handlers: [rendererPath],
     installHint: "as root: apt-get install -y python3-matplotlib bubblewrap",
     files: [["/usr/share/matplotlib/mpl-data/matplotlibrc", "python3-matplotlib"]],
   });

@@ -12,6 +12,7 @@ import { chartOptionsSchema, chartReferenceSchema } from "./schemas.ts";
 import { createChartStage } from "./stage.ts";
 
 export { rendererPath } from "./availability.ts";
+export { readRecord, renderJob, type RenderRequest } from "./record.ts";
 
 let pool: PythonPool | null = null;
 const cache = new RenderCache();
@@ -29,7 +30,7 @@ export const chartCodeVerifier: WasmVerifier = {
   defaultTimeoutMs: 10_000,
   params: chartParams,
   examples: chartExamples,
-  stage: createChartStage(() => pool ??= new PythonPool({ script: rendererPath }), cache),
+  stage: createChartStage(() => pool ??= new PythonPool({ handlers: [rendererPath] }), cache),
   availability: chartSandboxAvailability,
   async close() {
     const closing = pool;

@@ -1,5 +1,6 @@
 /** Turns a sandbox job's end into a rendering or the item's verdict (DESIGN.md §2 reasons). */
-import { ChildKind, Outcome, type PythonResult } from "../_python/mod.ts";
+import { Outcome, type PythonResult } from "../_python/mod.ts";
+import { ChildKind, readRecord } from "./record.ts";
 import type { CachedRender } from "./render_cache.ts";
 
 /** A verdict that settles the item before the kernel. */
@@ -19,42 +20,57 @@ function verdict(reason: string, problem: string, message?: string): ChartVerdic
   return { reward: 0, correct: false, details };
 }
 
+/** A render the batch's budget cancelled: no verdict (the item gets `overloaded`). */
+export interface RenderCancelled {
+  cancelled: string;
+}
+
 /** The rendering, or the verdict that a failed job of the candidate's code deserves. */
-export function classifyRender(result: PythonResult): CachedRender | ChartVerdict {
+export function classifyRender(
+  result: PythonResult,
+  width: number,
+  height: number,
+): CachedRender | ChartVerdict | RenderCancelled {
   if ("fault" in result) {
+    if (result.fault === "cancelled") return { cancelled: result.message };
     if (result.fault === "deadline") return verdict("too_complex", "deadline", result.message);
     return verdict("render_failed", result.fault === "protocol" ? "malformed_output" : "renderer_exited");
   }
   const frame = result.frame;
-  switch (frame.outcome) {
-    case Outcome.Timeout:
-      return verdict("too_complex", "deadline", "the code ran past its deadline");
-    case Outcome.Crashed:
-      if (frame.signal === SIGXCPU || frame.signal === SIGKILL) {
-        return verdict("too_complex", "cpu_or_memory", `killed by signal ${frame.signal}`);
-      }
-      if (frame.signal === SIGXFSZ) {
-        return verdict("too_complex", "file_size", "wrote past the file size limit");
-      }
-      return verdict("render_failed", "crashed", `killed by signal ${frame.signal}`);
-    case Outcome.BadOutput:
-      return verdict("render_failed", "malformed_output", "the rendering broke the sandbox's protocol");
+  if (frame.outcome === Outcome.Timeout) {
+    return verdict("too_complex", "deadline", "the code ran past its deadline");
   }
-  switch (frame.kind) {
+  if (frame.outcome === Outcome.TooLarge) {
+    return verdict("render_failed", "malformed_output", "the rendering broke the sandbox's protocol");
+  }
+  if (frame.signal !== 0) {
+    if (frame.signal === SIGXCPU || frame.signal === SIGKILL) {
+      return verdict("too_complex", "cpu_or_memory", `killed by signal ${frame.signal}`);
+    }
+    if (frame.signal === SIGXFSZ) {
+      return verdict("too_complex", "file_size", "wrote past the file size limit");
+    }
+    return verdict("render_failed", "crashed", `killed by signal ${frame.signal}`);
+  }
+  const record = readRecord(frame.payload, width, height);
+  if (record === null) {
+    return verdict("render_failed", "malformed_output", "the rendering broke the sandbox's protocol");
+  }
+  switch (record.kind) {
     case ChildKind.Ok:
-      if (frame.pixels === null) return verdict("render_failed", "malformed_output");
-      return { pixels: frame.pixels, trace: frame.trace };
+      if (record.pixels === null) return verdict("render_failed", "malformed_output");
+      return { pixels: record.pixels, trace: record.trace };
     case ChildKind.Memory:
-      return verdict("too_complex", "memory", frame.message);
+      return verdict("too_complex", "memory", record.message);
     case ChildKind.TooLarge:
-      return verdict("too_complex", "figure_too_large", frame.message);
+      return verdict("too_complex", "figure_too_large", record.message);
     case ChildKind.NoFigure:
-      return verdict("no_data_drawn", "no_figure", frame.message);
+      return verdict("no_data_drawn", "no_figure", record.message);
     case ChildKind.Syntax:
-      return verdict("render_failed", "syntax_error", frame.message);
+      return verdict("render_failed", "syntax_error", record.message);
     case ChildKind.Blocked:
-      return verdict("render_failed", "blocked", frame.message);
+      return verdict("render_failed", "blocked", record.message);
     default:
-      return verdict("render_failed", "exception", frame.message);
+      return verdict("render_failed", "exception", record.message);
   }
 }

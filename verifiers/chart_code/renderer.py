@@ -1,28 +1,20 @@
-"""Arbiter's chart renderer: runs untrusted matplotlib code, one forked child per job.
+"""Arbiter's chart renderer: a job handler of the Python sandbox's zygote (verifiers/_python/zygote.py).
 
-Runs inside the bubblewrap sandbox (see verifiers/chart_code/README.md) as a warm "zygote": it
-imports matplotlib once, then for each job read from stdin forks a child that executes the job's code
-under rlimits and an audit hook, captures the final figure and sends back fixed-size raw RGBA pixels
-and a size-capped JSON trace. Everything the child sends is checked for size here and treated as
-untrusted by the server (the kernel parses the trace in WebAssembly). Nothing here evaluates text
-that the child produced.
+The zygote loads this file once and calls `warm_up()` (matplotlib imported and drawn once), then for
+each job of a kind in JOB_KINDS forks a child (its own rlimits, an empty work directory, stdin and
+stdout on /dev/null) that calls `run_child`. The child executes the job's untrusted matplotlib code
+under an audit hook (or decodes the job's reference image), captures the final figure and writes one
+record to the result pipe; the host reads it (verifiers/chart_code/record.ts) and the kernel parses
+the trace in WebAssembly. Nothing here evaluates text that the child produced.
 
-Protocol (little-endian):
-  server -> zygote: u32 length, then a JSON job {"id", "kind": "code"|"image", "code"|"png_b64",
-                    "width", "height", "timeout_ms"}
-  zygote -> server: "RDY1" once warm; per job a frame "ZYG1", u32 id, u8 outcome, u8 kind,
-                    u16 signal, u32 width, u32 height, u32 msg_len, u32 trace_len, u32 flags,
-                    then msg, trace, pixels (width*height*4 bytes, only when outcome is OK).
+Record (little-endian): "CHD1", u8 kind, 3 pad, u32 width, u32 height, u32 msg_len, u32 trace_len,
+then msg, trace, pixels (width*height*4 RGBA bytes, only when kind is OK).
 """
 
 import json
 import os
-import resource
-import select
-import signal
 import struct
 import sys
-import time
 
 # 1. Warm up: everything a job needs is imported once, here, before any job runs.
 os.environ["MPLBACKEND"] = "Agg"
@@ -45,14 +37,13 @@ import numpy as np  # noqa: E402
 import random  # noqa: E402
 from PIL import Image  # noqa: E402
 
-OUTCOME_OK, OUTCOME_TIMEOUT, OUTCOME_CRASHED, OUTCOME_BAD_OUTPUT = 0, 1, 2, 3
+JOB_KINDS = ("chart_code", "chart_image")
 KIND_OK, KIND_ERROR, KIND_MEMORY, KIND_TOO_LARGE, KIND_NO_FIGURE, KIND_SYNTAX, KIND_BLOCKED = range(7)
 MAX_MSG = 2048
 MAX_TRACE = 1 << 20
 MAX_FIGURE_PIXELS = 16_000_000
 MAX_LIST = 512  # entries per trace list
 MAX_TEXT = 200  # characters per text
-LEFTOVER = 1
 
 # Plotting calls recorded as chart types (the ChartMimic-style call log), with reentrancy guard.
 TRACED_CALLS = [
@@ -61,17 +52,6 @@ TRACED_CALLS = [
     "pcolormesh", "contour", "contourf", "boxplot", "violinplot", "step", "stem", "hexbin",
     "axhline", "axvline", "axhspan", "axvspan", "quiver", "arrow", "stairs",
 ]
-
-
-def read_exact(fd, n):
-    chunks = []
-    while n > 0:
-        b = os.read(fd, min(n, 1 << 20))
-        if not b:
-            return None
-        chunks.append(b)
-        n -= len(b)
-    return b"".join(chunks)
 
 
 def write_all(fd, data):
@@ -98,16 +78,6 @@ class Blocked(Exception):
 def audit(event, args):
     if event in BLOCKED_EVENTS or (event == "import" and args and args[0] in ("ctypes", "_ctypes")):
         raise Blocked(f"{event} is not allowed in the chart sandbox")
-
-
-def set_limits(timeout_ms):
-    cpu = max(1, (timeout_ms + 999) // 1000 + 1)
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-    resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (16 << 20, 16 << 20))
-    resource.setrlimit(resource.RLIMIT_NPROC, (24, 24))
-    resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
 class Recorder:
@@ -304,12 +274,12 @@ def artist_kinds(ax, colors):
     return kinds, n
 
 
-def run_child(job, wfd):
-    """Executes the job's code (or decodes its image) and writes one frame to wfd; never returns."""
+def run_child(job, wfd, secret):
+    """Executes the job's code (or decodes its image) and writes one record to wfd; never returns."""
     width, height = job["width"], job["height"]
     kind, msg, trace_bytes, pixels = KIND_ERROR, "", b"", b""
     try:
-        if job["kind"] == "image":
+        if job["kind"] == "chart_image":
             import base64
             import io
             Image.MAX_IMAGE_PIXELS = MAX_FIGURE_PIXELS
@@ -361,90 +331,6 @@ def run_child(job, wfd):
         os._exit(0)
 
 
-# 3. The zygote: one job at a time, each in a fresh forked child, with a wall-clock deadline.
-
-def other_processes():
-    me = os.getpid()
-    out = []
-    for name in os.listdir("/proc"):
-        if name.isdigit() and int(name) not in (1, me):
-            out.append(int(name))
-    return out
-
-
-def run_job(job):
-    rfd, wfd = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            os.close(rfd)
-            os.setpgid(0, 0)
-            null = os.open("/dev/null", os.O_RDWR)
-            for fd in (0, 1, 2):
-                os.dup2(null, fd)
-            os.closerange(3, wfd)
-            os.closerange(wfd + 1, 1024)
-            os.chdir("/tmp/work")
-            set_limits(job["timeout_ms"])
-            run_child(job, wfd)
-        finally:
-            os._exit(70)
-    os.close(wfd)
-    try:
-        os.setpgid(pid, pid)
-    except OSError:
-        pass
-    width, height = job["width"], job["height"]
-    cap = 24 + MAX_MSG + MAX_TRACE + width * height * 4
-    deadline = time.monotonic() + job["timeout_ms"] / 1000
-    data, outcome = bytearray(), OUTCOME_OK
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            outcome = OUTCOME_TIMEOUT
-            break
-        ready, _, _ = select.select([rfd], [], [], left)
-        if not ready:
-            continue
-        chunk = os.read(rfd, 1 << 20)
-        if not chunk:
-            break
-        data += chunk
-        if len(data) > cap:
-            outcome = OUTCOME_BAD_OUTPUT
-            break
-    os.close(rfd)
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except OSError:
-        pass
-    _, status = os.waitpid(pid, 0)
-    sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else 0
-    flags = 0
-    for other in other_processes():
-        flags = LEFTOVER
-        try:
-            os.kill(other, signal.SIGKILL)
-        except OSError:
-            pass
-    kind, w, h, msg, trace, pixels = 0, 0, 0, b"", b"", b""
-    if outcome == OUTCOME_OK:
-        if len(data) < 24:
-            outcome = OUTCOME_CRASHED if sig else OUTCOME_BAD_OUTPUT
-        else:
-            magic, kind, w, h, mlen, tlen = struct.unpack_from("<4sB3xIIII", data)
-            plen = w * h * 4
-            if (magic != b"CHD1" or mlen > MAX_MSG or tlen > MAX_TRACE or (w, h) not in ((0, 0), (width, height))
-                    or len(data) != 24 + mlen + tlen + plen):
-                outcome, kind, w, h = OUTCOME_BAD_OUTPUT, 0, 0, 0
-            else:
-                msg = bytes(data[24:24 + mlen])
-                trace = bytes(data[24 + mlen:24 + mlen + tlen])
-                pixels = bytes(data[24 + mlen + tlen:])
-    head = struct.pack("<4sIBBHIIIII", b"ZYG1", job["id"], outcome, kind, sig, w, h, len(msg), len(trace), flags)
-    write_all(1, head + msg + trace + pixels)
-
-
 def warm_up():
     fig, ax = plt.subplots()
     ax.bar([0, 1], [1, 2], label="a")
@@ -454,32 +340,3 @@ def warm_up():
     ax.legend()
     fig.canvas.draw()
     plt.close("all")
-
-
-def make_undumpable():
-    """PR_SET_DUMPABLE 0: a job (same uid) can then neither ptrace the zygote nor open its /proc fds."""
-    import ctypes
-
-    ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)
-    for name in [m for m in sys.modules if m == "ctypes" or m.startswith("ctypes.") or m == "_ctypes"]:
-        del sys.modules[name]
-
-
-def main():
-    os.makedirs("/tmp/work", exist_ok=True)
-    make_undumpable()
-    warm_up()
-    write_all(1, b"RDY1")
-    while True:
-        head = read_exact(0, 4)
-        if head is None:
-            return
-        (n,) = struct.unpack("<I", head)
-        body = read_exact(0, n)
-        if body is None:
-            return
-        run_job(json.loads(body))
-
-
-if __name__ == "__main__":
-    main()

@@ -3,13 +3,14 @@
  * sandbox pool, and hands both renderings to the kernel; failures of the candidate's code settle the
  * item with a verdict, a sandbox that cannot start gives `sandbox_unavailable`.
  */
-import type { PythonJob, PythonPool } from "../_python/mod.ts";
+import type { PythonPool } from "../_python/mod.ts";
 import type { StageItem, StageOutcome } from "../types.ts";
 import { extractCode } from "./extract.ts";
 import { kernelInput, type RenderingPng } from "./kernel_input.ts";
-import { classifyRender } from "./outcome.ts";
+import { type ChartVerdict, classifyRender, type RenderCancelled } from "./outcome.ts";
 import { compareSize } from "./params.ts";
 import { type CachedRender, RenderCache } from "./render_cache.ts";
+import { renderJob, type RenderRequest } from "./record.ts";
 import { renderingPng } from "./rendering_png.ts";
 import { MAX_CODE_CHARS } from "./schemas.ts";
 
@@ -27,10 +28,36 @@ function settle(reason: string, problem: string, message?: string): StageOutcome
   return { verdict: { reward: 0, correct: false, details } };
 }
 
-/** Renders a job through the cache; a failed job comes back as its classification. */
-async function cachedRender(pool: PythonPool, cache: RenderCache, job: PythonJob) {
-  const key = await RenderCache.key([job.kind, job.code ?? job.pngBase64 ?? "", job.width, job.height]);
-  return cache.get(key, async () => classifyRender(await pool.run(job)));
+/**
+ * Renders a request through the cache; a failed render comes back as its classification. A render
+ * shared with another batch may have been cancelled by that batch's budget: then it is run again,
+ * unless this item's own budget is spent.
+ */
+async function cachedRender(
+  pool: PythonPool,
+  cache: RenderCache,
+  request: RenderRequest,
+  signal: AbortSignal,
+) {
+  const { kind, code, pngBase64, width, height } = request;
+  const key = await RenderCache.key([kind, code ?? pngBase64 ?? "", width, height]);
+  for (let attempt = 0;; attempt++) {
+    const result = await cache.get(
+      key,
+      async () => classifyRender(await pool.run(renderJob(request), signal), width, height),
+    );
+    if (!("cancelled" in result) || signal.aborted || attempt >= 2) return result;
+  }
+}
+
+/** An AbortSignal that fires at `deadlineAt` (epoch ms; Infinity or undefined: never), and its clean-up. */
+function budgetSignal(deadlineAt: number | undefined): { signal: AbortSignal; clear: () => void } {
+  const controller = new AbortController();
+  if (deadlineAt === undefined || !Number.isFinite(deadlineAt)) {
+    return { signal: controller.signal, clear: () => {} };
+  }
+  const timer = setTimeout(() => controller.abort(), Math.max(0, deadlineAt - Date.now()));
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }
 
 /** The stage function over a pool (created on first use by `getPool`) and a cache. */
@@ -51,22 +78,41 @@ export function createChartStage(getPool: () => PythonPool, cache: RenderCache) 
     }
     const refTimeout = Math.max(item.timeoutMs, REFERENCE_MIN_TIMEOUT_MS);
     const size = { width, height };
+    const budget = budgetSignal(item.deadlineAt);
     try {
-      const [candidate, refCode, refImage] = await Promise.all([
-        cachedRender(pool, cache, { kind: "code", code: extracted.code, ...size, timeoutMs: item.timeoutMs }),
+      const renders = await Promise.all([
+        cachedRender(
+          pool,
+          cache,
+          { kind: "code", code: extracted.code, ...size, timeoutMs: item.timeoutMs },
+          budget.signal,
+        ),
         reference.code === undefined ? null : cachedRender(pool, cache, {
           kind: "code",
           code: reference.code,
           ...size,
           timeoutMs: refTimeout,
-        }),
+        }, budget.signal),
         reference.image === undefined ? null : cachedRender(pool, cache, {
           kind: "image",
           pngBase64: reference.image,
           ...size,
           timeoutMs: refTimeout,
-        }),
+        }, budget.signal),
       ]);
+      const cancelled = renders.find((r) => r !== null && "cancelled" in r);
+      if (cancelled) {
+        return {
+          error: {
+            code: "overloaded",
+            message: `The batch's budget_ms ran out before this item was rendered (${
+              (cancelled as RenderCancelled).cancelled
+            })`,
+          },
+        };
+      }
+      const [candidate, refCode, refImage] = renders as (CachedRender | ChartVerdict | null)[];
+      if (candidate === null) throw new Error("the candidate was not rendered");
       for (const [name, ref] of [["code", refCode], ["image", refImage]] as const) {
         if (ref !== null && !("pixels" in ref)) {
           return {
@@ -99,6 +145,8 @@ export function createChartStage(getPool: () => PythonPool, cache: RenderCache) 
           message: `The chart sandbox could not run: ${(error as Error).message}`,
         },
       };
+    } finally {
+      budget.clear();
     }
   };
 }
