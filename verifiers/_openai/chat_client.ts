@@ -132,7 +132,7 @@ export function outcomeOfBody(text: string, latencyMs: number): ChatOutcome {
   } catch {
     return fail(
       "bad_body",
-      `The endpoint answered with non-JSON text: ${JSON.stringify(text.slice(0, 120))}`,
+      `The endpoint answered with non-JSON text (${text.length} characters, not shown)`,
     );
   }
   const choice = Array.isArray(body?.choices) ? body.choices[0] as Record<string, unknown> : undefined;

@@ -1,7 +1,8 @@
 /**
  * One JSON POST to a model server with a per-request timeout and an optional cancel signal, every
  * failure classified: what may be retried (429, 5xx, timeouts, network) and what may not. The body
- * read is capped (a server that streams without end is cut off). Never throws.
+ * read is capped (a server that streams without end is cut off), redirects are refused, and error
+ * messages never quote the answer's body (it may come from an address a caller named). Never throws.
  */
 
 /** Longest answer body read from a model server. */
@@ -67,7 +68,14 @@ export async function postJson(
   const timer = AbortSignal.timeout(timeoutMs);
   const signal = cancel ? AbortSignal.any([timer, cancel]) : timer;
   try {
-    const response = await fetch(url, { method: "POST", headers, body: JSON.stringify(body), signal });
+    // No redirects: an allowed endpoint must not send the server to another address.
+    const response = await fetch(url, {
+      method: "POST",
+      headers,
+      body: JSON.stringify(body),
+      signal,
+      redirect: "error",
+    });
     const text = await cappedText(response);
     if (text === null) {
       return {
@@ -82,7 +90,7 @@ export async function postJson(
       return {
         ok: false,
         code: response.status === 429 ? "rate_limited" : "server_error",
-        message: `HTTP ${response.status}: ${text.slice(0, 200)}`,
+        message: `HTTP ${response.status} (${text.length} characters of body, not shown)`,
         retryable: true,
         retryAfterMs: retryAfterMsOf(response.headers.get("retry-after")),
         latencyMs: elapsed(),
@@ -92,7 +100,7 @@ export async function postJson(
       return {
         ok: false,
         code: "http_error",
-        message: `HTTP ${response.status}: ${text.slice(0, 200)}`,
+        message: `HTTP ${response.status} (${text.length} characters of body, not shown)`,
         retryable: false,
         latencyMs: elapsed(),
       };

@@ -5,7 +5,7 @@
  * sent as a data URL; its digest (of the original bytes) goes into the cache key.
  */
 import { createHash } from "node:crypto";
-import { isAbsolute, resolve, sep } from "node:path";
+import { DataRoots, PathNotAllowedError } from "../_access/mod.ts";
 import type sharpModule from "sharp"; // types only: sharp loads on first use (it needs --allow-ffi)
 
 /** At most this many images per item, each at most this many bytes. */
@@ -50,32 +50,14 @@ function decodeDataUrl(url: string): Uint8Array {
   }
 }
 
-/** The real path of `relative` inside one of `roots`, or an error when it is outside all of them. */
-export async function pathUnderRoots(relative: string, roots: string[]): Promise<string> {
-  if (roots.length === 0) {
-    throw new ImageRequestError("images: paths need a configured data_roots; send data URLs instead");
+/** The file an `images` entry names under the data roots; a caller error when it is outside them. */
+export function pathUnderRoots(path: string, roots: DataRoots, field: string): string {
+  try {
+    return roots.resolve(path, field);
+  } catch (error) {
+    if (error instanceof PathNotAllowedError) throw new ImageRequestError(error.message);
+    throw error;
   }
-  if (isAbsolute(relative) || relative.includes("\0")) {
-    throw new ImageRequestError(`images: ${JSON.stringify(relative)} must be relative to a data root`);
-  }
-  for (const root of roots) {
-    let realRoot: string;
-    try {
-      realRoot = await Deno.realPath(root);
-    } catch {
-      continue;
-    }
-    const candidate = resolve(realRoot, relative);
-    if (!candidate.startsWith(realRoot + sep)) continue;
-    let real: string;
-    try {
-      real = await Deno.realPath(candidate);
-    } catch {
-      continue;
-    }
-    if (real.startsWith(realRoot + sep)) return real;
-  }
-  throw new ImageRequestError(`images: ${JSON.stringify(relative)} is not a file under any data root`);
 }
 
 function mimeOf(bytes: Uint8Array): string {
@@ -114,7 +96,7 @@ async function resized(bytes: Uint8Array, maxSide: number): Promise<Uint8Array> 
 /** Reads, checks and resizes an item's images. Throws `ImageRequestError` for the caller's mistakes. */
 export async function prepareJudgeImages(
   images: unknown,
-  dataRoots: string[],
+  dataRoots: DataRoots,
   maxSide: number,
 ): Promise<JudgeImage[]> {
   if (images === undefined || images === null) return [];
@@ -122,12 +104,13 @@ export async function prepareJudgeImages(
     throw new ImageRequestError("images: must be a list of data URLs or paths under a data root");
   }
   if (images.length > MAX_IMAGES) throw new ImageRequestError(`images: at most ${MAX_IMAGES} per item`);
-  return await Promise.all(images.map(async (reference: string) => {
+  return await Promise.all(images.map(async (reference: string, i: number) => {
     let bytes: Uint8Array;
     if (reference.startsWith("data:")) bytes = decodeDataUrl(reference);
     else {
-      const path = await pathUnderRoots(reference, dataRoots);
-      const info = await Deno.stat(path);
+      const path = pathUnderRoots(reference, dataRoots, `images[${i}]`);
+      const info = await Deno.stat(path).catch(() => null);
+      if (info === null) throw new ImageRequestError(`images[${i}]: no such file under the data roots`);
       if (!info.isFile || info.size > MAX_IMAGE_BYTES) {
         throw new ImageRequestError(
           `images: ${JSON.stringify(reference)} is not a file under the size limit`,

@@ -6,6 +6,7 @@
 import type { WasmVerifier } from "../types.ts";
 import { judgeOptionsSchema, judgeReferenceSchema } from "./schemas.ts";
 import { JUDGE_VERSION } from "./service.ts";
+import { judgeBackend } from "./backend.ts";
 
 export {
   JUDGE_VERSION,
@@ -18,7 +19,10 @@ export {
 export { JudgeConfigError } from "./settings.ts";
 export { SHIPPED_TEMPLATES } from "./templates.ts";
 
-/** The dispatch-table entry; the engine runs it through a `JudgeService` built from the config. */
+/**
+ * The dispatch-table entry; the engine runs its items through a `JudgeService` built from the config.
+ * Its kernel `wasm/judge.wasm` only runs the optional injection pre-check.
+ */
 export const judgeVerifier: WasmVerifier & { kind: "remote" } = {
   kind: "remote",
   name: "judge",
@@ -31,4 +35,5 @@ export const judgeVerifier: WasmVerifier & { kind: "remote" } = {
   defaultTimeoutMs: 30_000,
   params: () => ({}),
   examples: [],
+  remote: judgeBackend,
 };

@@ -116,7 +116,7 @@ export async function requestReward(
     return {
       ok: false,
       code: "bad_body",
-      message: `The reward model answered with non-JSON text: ${JSON.stringify(posted.text.slice(0, 120))}`,
+      message: `The reward model answered with non-JSON text (${posted.text.length} characters, not shown)`,
       retryable: false,
       latencyMs: posted.latencyMs,
     };
@@ -126,7 +126,7 @@ export async function requestReward(
     return {
       ok: false,
       code: "bad_body",
-      message: `The reward model's answer has no score: ${posted.text.slice(0, 160)}`,
+      message: "The reward model's answer has no score where the configured api puts it",
       retryable: false,
       latencyMs: posted.latencyMs,
     };

@@ -5,6 +5,7 @@
  * rate-limiting after retries; a verdict 0 with reason `judge_unparsable` when its answer cannot be
  * parsed after one retry (or a no-verdict, with `on_unparsable: "no_verdict"`).
  */
+import { DataRoots } from "../_access/mod.ts";
 import { type CachedVerdict, cacheKey, JudgeCache } from "./cache.ts";
 import {
   type ChatScoring,
@@ -93,7 +94,7 @@ export class JudgeService {
   private constructor(
     private readonly judges: Map<string, Judge>,
     readonly templates: Record<string, JudgeTemplate>,
-    private readonly dataRoots: string[],
+    private readonly dataRoots: DataRoots,
     private readonly cache: JudgeCache,
   ) {}
 
@@ -111,7 +112,8 @@ export class JudgeService {
     for (const [name, raw] of Object.entries(options.templates ?? {})) {
       templates[name] = templateOf(name, raw);
     }
-    return new JudgeService(judges, templates, options.dataRoots ?? [], new JudgeCache(options.cachePath));
+    const roots = new DataRoots(options.dataRoots ?? []);
+    return new JudgeService(judges, templates, roots, new JudgeCache(options.cachePath));
   }
 
   /** Null when at least one judge is configured, else why the `judge` verifier is unavailable. */

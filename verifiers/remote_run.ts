@@ -1,0 +1,158 @@
+/**
+ * The engine's side of **remote** verifiers (DESIGN.md §4; today `judge`): their items are I/O, so
+ * they run concurrently outside the sandbox pool (the backend's per-endpoint limiter bounds them),
+ * each delivered the moment it is known (NDJSON streams them in completion order). An optional
+ * pre-check runs the verifier's kernel first, in the sandbox, on the response. Spec leaves of a
+ * remote verifier under a gate's `then` are lazy: called only once every enclosing gate's `if`
+ * has passed its threshold (a closed gate costs no call; its leaf is marked `gated_out` anyway).
+ */
+import type { PreparedItem } from "./_prepared.ts";
+import { noVerdict, roundMs, verdict, type VerifyResult } from "./result.ts";
+import { combine, type SpecLeaf, type SpecNode } from "./spec.ts";
+import type { RemoteBackend } from "./types.ts";
+
+/** One gate a leaf sits under: its condition subtree, the subtree's path, and the threshold. */
+interface GateCondition {
+  node: SpecNode;
+  path: string;
+  threshold: number;
+}
+
+function conditionsOf(
+  node: SpecNode,
+  path: string,
+  above: GateCondition[],
+  out: Map<string, GateCondition[]>,
+) {
+  if ("verifier" in node) {
+    if (above.length > 0) out.set(path, above);
+    return;
+  }
+  if ("constant" in node) return;
+  if ("gate" in node) {
+    const ifPath = `${path}.gate.if`;
+    conditionsOf(node.gate.if, ifPath, above, out);
+    const condition = { node: node.gate.if, path: ifPath, threshold: node.gate.threshold ?? 1 };
+    conditionsOf(node.gate.then, `${path}.gate.then`, [...above, condition], out);
+    return;
+  }
+  const [op, children] = Object.entries(node).find(([k]) => k !== "weight") as [string, SpecNode[]];
+  children.forEach((child, i) => conditionsOf(child, `${path}.${op}[${i}]`, above, out));
+}
+
+/** Lazy gates of one spec item: `waitFor(path)` resolves once that leaf's gates are decided. */
+export class LazyGates {
+  private readonly conditions = new Map<string, GateCondition[]>();
+  private readonly waiting: { conditions: GateCondition[]; resolve: (open: boolean) => void }[] = [];
+
+  constructor(
+    spec: SpecNode,
+    private readonly leaves: SpecLeaf[],
+    private readonly results: Map<string, VerifyResult>,
+  ) {
+    conditionsOf(spec, "spec", [], this.conditions);
+  }
+
+  /** For a leaf under at least one gate: a promise of whether all its gates opened; else undefined. */
+  waitFor(path: string): Promise<boolean> | undefined {
+    const conditions = this.conditions.get(path);
+    if (!conditions) return undefined;
+    return new Promise((resolve) => {
+      this.waiting.push({ conditions, resolve });
+      this.notify();
+    });
+  }
+
+  /** Call after each leaf result: resolves the waits whose conditions are now decided. */
+  notify(): void {
+    for (let i = this.waiting.length - 1; i >= 0; i--) {
+      const wait = this.waiting[i];
+      let open = true;
+      let decided = true;
+      for (const condition of wait.conditions) {
+        const value = this.valueOf(condition);
+        if (value === undefined) {
+          decided = false;
+          break;
+        }
+        if (value === null || value < condition.threshold) open = false;
+      }
+      if (!decided && open) continue; // a condition already known to be closed decides it
+      this.waiting.splice(i, 1);
+      wait.resolve(open);
+    }
+  }
+
+  /** The condition's reward (null: no verdict), or undefined while one of its leaves is pending. */
+  private valueOf(condition: GateCondition): number | null | undefined {
+    const local = new Map<string, VerifyResult>();
+    for (const leaf of this.leaves) {
+      if (leaf.path !== condition.path && !leaf.path.startsWith(`${condition.path}.`)) continue;
+      const result = this.results.get(leaf.path);
+      if (result === undefined) return undefined;
+      local.set(`spec${leaf.path.slice(condition.path.length)}`, result);
+    }
+    return combine(condition.node, local).reward;
+  }
+}
+
+/** What the batch lends a remote group. */
+export interface RemoteGroupContext {
+  backend: RemoteBackend;
+  /** Aborts when the batch's budget runs out or the batch is cancelled. */
+  signal: AbortSignal;
+  /** Runs items through the verifier's kernel in the sandbox (the pre-check). */
+  runKernel: (items: PreparedItem[]) => Promise<unknown>;
+}
+
+/** Runs one window's items of a remote verifier; every item gets exactly one result. */
+export async function runRemoteGroup(items: PreparedItem[], context: RemoteGroupContext): Promise<void> {
+  const direct: PreparedItem[] = [];
+  const checked: PreparedItem[] = [];
+  for (const item of items) {
+    (context.backend.prechecks(item.remoteItem!.options) ? checked : direct).push(item);
+  }
+  const calls: Promise<void>[] = direct.map((item) => callRemote(item, context));
+  if (checked.length > 0) {
+    // The pre-check's verdict settles the item unless it passed (reward 1): then the judge is asked.
+    const proxies = checked.map((item) => ({
+      ...item,
+      sink: (result: VerifyResult) => {
+        if (result.error === null && result.reward === 1) calls.push(callRemote(item, context));
+        else item.sink(result);
+      },
+    }));
+    await context.runKernel(proxies);
+  }
+  await Promise.all(calls);
+}
+
+async function callRemote(item: PreparedItem, context: RemoteGroupContext): Promise<void> {
+  if (item.gateOpen && !(await item.gateOpen)) {
+    item.sink(verdict(item.head, 0, false, { reason: null, skipped: "gate_closed" }, 0));
+    return;
+  }
+  if (context.signal.aborted) {
+    item.sink(noVerdict(item.head, "overloaded", "The batch's budget_ms ran out before this item ran"));
+    return;
+  }
+  const started = performance.now();
+  let result: VerifyResult;
+  try {
+    const outcome = await context.backend.run(
+      { ...item.remoteItem!, timeoutMs: item.timeoutMs },
+      context.signal,
+    );
+    const ms = roundMs(performance.now() - started);
+    result = "verdict" in outcome
+      ? verdict(item.head, outcome.verdict.reward, outcome.verdict.correct, outcome.verdict.details, ms)
+      : noVerdict(item.head, outcome.error.code, outcome.error.message, ms);
+  } catch (error) {
+    result = noVerdict(
+      item.head,
+      "internal",
+      `The ${item.head.verifier} call failed: ${(error as Error).message}`,
+    );
+  }
+  item.sink(result);
+}
