@@ -1,7 +1,7 @@
 /** An item ready for the sandbox: validated, its parameters built; and how to marshal chunks of them. */
 import type { ChunkRequest } from "../wasm/mod.ts";
 import type { ResultHead, VerifyResult } from "./result.ts";
-import type { StageItem } from "./types.ts";
+import type { RemoteItem, StageItem } from "./types.ts";
 
 const encoder = new TextEncoder();
 
@@ -14,6 +14,10 @@ export interface PreparedItem {
   stageItem?: StageItem;
   /** The stage's output: the kernel's input instead of the response. */
   input?: Uint8Array;
+  /** For a remote verifier: what its backend needs (prompt and images included). */
+  remoteItem?: RemoteItem;
+  /** A remote spec leaf under a gate's `then`: resolves true when every enclosing gate opened. */
+  gateOpen?: Promise<boolean>;
   params: string;
   response: string;
   timeoutMs: number;

@@ -9,7 +9,8 @@ import { encodeChunk, headOf, type PreparedItem } from "./_prepared.ts";
 import { resultOfOutcome } from "./_outcome.ts";
 import { type ItemPreparer, ownValue, verifierOf } from "./item_preparer.ts";
 import { noVerdict, verdict, type VerifyResult } from "./result.ts";
-import type { WasmVerifier } from "./types.ts";
+import type { RemoteBackend, WasmVerifier } from "./types.ts";
+import { runRemoteGroup } from "./remote_run.ts";
 
 /** Options of one batch. */
 export interface BatchOptions {
@@ -36,6 +37,8 @@ export interface BatchContext {
   record: (result: VerifyResult) => void;
   /** Gives `count` admitted items back to the queue's accounting. */
   release: (count: number) => void;
+  /** Backends of the remote verifiers (e.g. `judge`), by name. */
+  remotes?: Record<string, RemoteBackend>;
 }
 
 /** Windows of items being prepared or scored at once per batch (each: 2 × workers × maxChunkItems). */
@@ -52,6 +55,8 @@ export class BatchRun {
   private readonly requests = new Set<ChunkRequest>();
   private budgetSpent = false;
   private aborted = false;
+  /** Aborts remote calls (judges) when the budget runs out or the batch is cancelled. */
+  private readonly remoteAbort = new AbortController();
   private readonly deadlineAt: number;
   private budgetTimer: ReturnType<typeof setTimeout> | undefined;
   private finish!: () => void;
@@ -111,6 +116,7 @@ export class BatchRun {
   private abort(): void {
     if (this.aborted) return;
     this.aborted = true;
+    this.remoteAbort.abort();
     for (const request of this.requests) this.context.pool.cancel(request);
     for (let i = 0; i < this.rawItems.length; i++) {
       this.results[i] ??= noVerdict(headOf(this.rawItems[i]), "overloaded", "The batch was cancelled");
@@ -120,6 +126,7 @@ export class BatchRun {
 
   private spendBudget(): void {
     this.budgetSpent = true;
+    this.remoteAbort.abort();
     for (const request of this.requests) this.context.pool.cancel(request);
   }
 
@@ -181,6 +188,11 @@ export class BatchRun {
         item.sink(noVerdict(item.head, "sandbox_unavailable", `Verifier "${verifier.name}" is unavailable`));
       }
       return;
+    }
+    const remote = this.context.remotes && ownValue(this.context.remotes, verifier.name);
+    if (remote) {
+      const runKernel = (prechecked: PreparedItem[]) => this.runChunks(prechecked);
+      return runRemoteGroup(items, { backend: remote, signal: this.remoteAbort.signal, runKernel });
     }
     const ready = verifier.stage ? await this.stageItems(verifier, items) : items;
     await this.runChunks(ready);

@@ -8,6 +8,7 @@ import { noVerdict, type VerifyResult } from "./result.ts";
 import { leavesOf, type SpecNode, specSizeProblem } from "./spec.ts";
 import { specError, specResult } from "./spec_result.ts";
 import { InvalidRequestError, type WasmVerifier } from "./types.ts";
+import { LazyGates } from "./remote_run.ts";
 import type { ItemValidator } from "./validate.ts";
 
 /** What the preparer needs to know of the engine's settings. */
@@ -112,21 +113,26 @@ export class ItemPreparer {
     const results = new Map<string, VerifyResult>();
     const items: PreparedItem[] = [];
     const finish = () => sink(specResult(id, specName, spec, leaves, results));
+    const gates = new LazyGates(spec, leaves, results);
     for (const leaf of leaves) {
       const leafRaw = {
         verifier: leaf.verifier,
         response: base.response,
         reference: leaf.reference === undefined ? base.reference : leaf.reference,
         options: leaf.options,
+        ...(base.prompt === undefined ? {} : { prompt: base.prompt }),
+        ...(base.images === undefined ? {} : { images: base.images }),
       };
       const prepared = this.prepare(leafRaw, (result) => {
         this.onLeafResult(result);
         results.set(leaf.path, result);
+        gates.notify();
         if (results.size === leaves.length) finish();
       });
       if ("result" in prepared) {
         return fail(`${leaf.path}: ${prepared.result.error!.message}`, prepared.tooLarge);
       }
+      if (prepared.item.remoteItem) prepared.item.gateOpen = gates.waitFor(leaf.path);
       items.push(prepared.item);
     }
     return { items, ready: () => leaves.length === 0 && finish() };
@@ -163,6 +169,16 @@ export class ItemPreparer {
         head,
         stageItem: item.verifier.stage
           ? { response: item.response, reference: item.reference, options: item.options, timeoutMs: 0 }
+          : undefined,
+        remoteItem: item.verifier.remote
+          ? {
+            response: item.response,
+            reference: item.reference,
+            options: item.options,
+            prompt: item.prompt,
+            images: item.images,
+            timeoutMs: 0,
+          }
           : undefined,
         params: JSON.stringify(params),
         response: item.response,

@@ -46,6 +46,57 @@ export interface WasmVerifier {
   availability?(): Promise<string | null>;
   /** Optional clean-up when the engine closes (e.g. stopping a renderer pool). */
   close?(): Promise<void>;
+  /**
+   * For a **remote** verifier (DESIGN.md §4, e.g. `judge`): builds, from the engine's settings, the
+   * backend that calls the configured endpoints. Its items run outside the sandbox pool (the kernel
+   * `wasm/<name>.wasm` only runs an optional pre-check, see `RemoteBackend.prechecks`).
+   */
+  remote?(settings: RemoteSettings): RemoteBackend;
+}
+
+/** What a remote verifier's backend is built from (the config's judge keys, passed by the engine). */
+export interface RemoteSettings {
+  judges: Record<string, unknown>;
+  judgeTemplates: Record<string, unknown>;
+  /** SQLite file of the verdict cache ("" or ":memory:": in memory). */
+  judgeCache: string;
+  dataRoots: string[];
+}
+
+/** What a remote verifier sees of an item (validated; `timeoutMs` is its own time once it starts). */
+export interface RemoteItem {
+  response: string;
+  reference: unknown;
+  options: Record<string, unknown>;
+  prompt?: unknown;
+  images?: unknown;
+  timeoutMs: number;
+}
+
+/** A remote call's outcome: a verdict, or a no-verdict / caller error. */
+export type RemoteOutcome =
+  | {
+    verdict: {
+      reward: number;
+      correct: boolean;
+      details: Record<string, unknown> & { reason: string | null };
+    };
+  }
+  | {
+    error: { code: "invalid_request" | "internal" | "overloaded" | "upstream_unavailable"; message: string };
+  };
+
+/** The running side of a remote verifier, one per engine. */
+export interface RemoteBackend {
+  /** Null when it can run, else why not (the verifier is then unavailable: 503 for its items). */
+  unavailable(): string | null;
+  /** Whether an item's options ask for the kernel pre-check first (a verdict other than reward 1 settles it). */
+  prechecks(options: Record<string, unknown>): boolean;
+  /** Calls the endpoint for one item; `signal` aborts when the batch's budget runs out. Never throws. */
+  run(item: RemoteItem, signal: AbortSignal): Promise<RemoteOutcome>;
+  /** Prometheus lines for `/metrics` (calls, cache hits and misses, tokens). */
+  metricLines(): string[];
+  close(): Promise<void>;
 }
 
 /** What a stage sees of an item (already validated). */

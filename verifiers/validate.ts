@@ -24,6 +24,17 @@ export const itemSchema: JsonSchema = {
     response: { type: "string", description: "The model's completion (never the prompt)." },
     reference: { description: "Verifier-specific ground truth." },
     options: { type: "object", description: "Verifier-specific options, all optional." },
+    prompt: {
+      description: "The prompt text, or chat messages [{role, content}], for verifiers that need it (judge).",
+      oneOf: [{ type: "string" }, { type: "array", items: { type: "object" } }],
+    },
+    images: {
+      type: "array",
+      items: { type: "string" },
+      description:
+        "Images for verifiers that see them (judge): data URLs, or paths under a configured data root.",
+    },
+    group: { type: "string", description: "The prompt group a sample belongs to (substitution)." },
   },
 };
 
@@ -47,6 +58,9 @@ export interface ValidItem {
   response: string;
   reference: unknown;
   options: Record<string, unknown>;
+  /** The item's prompt and images, when it has them (remote verifiers send them on). */
+  prompt?: unknown;
+  images?: string[];
 }
 
 interface CompiledVerifier {
@@ -112,6 +126,8 @@ export class ItemValidator {
       response: string;
       reference?: unknown;
       options?: object;
+      prompt?: unknown;
+      images?: string[];
     };
     if (item.verifier === undefined) {
       return {
@@ -128,7 +144,17 @@ export class ItemValidator {
     if (!compiled.reference(reference)) return { message: describe("reference", compiled.reference.errors) };
     const options = (item.options ?? {}) as Record<string, unknown>;
     if (!compiled.options(options)) return { message: describe("options", compiled.options.errors) };
-    return { item: { id: item.id, verifier, response: item.response, reference, options } };
+    return {
+      item: {
+        id: item.id,
+        verifier,
+        response: item.response,
+        reference,
+        options,
+        prompt: item.prompt,
+        images: item.images,
+      },
+    };
   }
 }
 
