@@ -7,6 +7,7 @@ import { benchGui } from "./gui_bench.ts";
 import { benchGrpoStep } from "./grpo_step_bench.ts";
 import { benchMath } from "./math_bench.ts";
 import { benchRec } from "./rec_bench.ts";
+import { benchSoak } from "./soak_bench.ts";
 
 const started = new Date().toISOString();
 const rows = [
@@ -19,5 +20,6 @@ const rows = [
   ...(await benchGui()),
   ...(await benchCharts()),
   ...(await benchGrpoStep()),
+  ...(await benchSoak()),
 ];
 console.log(rows.join("\n"));
