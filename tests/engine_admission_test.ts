@@ -225,3 +225,18 @@ Deno.test("readSandboxFrame() types every frame kind and rejects malformed ones"
   assert.equal(readSandboxFrame(frame({ type: "overrun", jobId: "1" })), null);
   assert.equal(readSandboxFrame(frame({ type: "mystery" })), null);
 });
+
+Deno.test("sandbox processes run with RLIMIT_DATA, and as user 65534 when the server is root", async () => {
+  const engine = await createProbeEngine({ workers: 1, sandboxMemoryBytes: 1536 * 1024 * 1024 });
+  try {
+    assert.equal((await engine.verifyBatch([probe("ok")]))[0].reward, 1);
+    const [pid] = sandboxChildren();
+    const limits = Deno.readTextFileSync(`/proc/${pid}/limits`);
+    const dataLine = limits.split("\n").find((line) => line.startsWith("Max data size"))!;
+    assert.match(dataLine, /\s1610612736\s+1610612736\s/);
+    const uid = Deno.readTextFileSync(`/proc/${pid}/status`).split("\n").find((l) => l.startsWith("Uid:"))!;
+    if (Deno.uid() === 0) assert.match(uid, /^Uid:\s+65534\s+65534\s+65534\s+65534$/);
+  } finally {
+    await engine.close();
+  }
+});

@@ -4,7 +4,8 @@
  * kernel runner that tests and conformance suites use.
  *
  * ```ts
- * const pool = new WorkerPool({ size: 2, kernels: { iou: "wasm/iou.wasm" } });
+ * const kernels = { iou: "wasm/iou.wasm" };
+ * const pool = new WorkerPool({ size: 2, kernels, launch: await sandboxLaunch({ kernels, memoryBytes: 1 << 30 }) });
  * await pool.ready();
  * ```
  */
@@ -17,4 +18,5 @@ export {
   scoreInProcess,
 } from "./kernel_instance.ts";
 export type { ItemFault } from "./protocol.ts";
+export { type SandboxLaunch, sandboxLaunch } from "./sandbox_launch.ts";
 export { KERNEL_MAX_BYTES, KERNEL_MAX_PAGES, PAGE_BYTES } from "./limits.ts";

@@ -8,6 +8,7 @@
  */
 import { asFloat64, asUint32, bytesOf, FrameReader } from "./frames.ts";
 import type { ItemFault } from "./protocol.ts";
+import type { SandboxLaunch } from "./sandbox_launch.ts";
 import {
   type DoneFrame,
   encodeJobFrame,
@@ -53,6 +54,8 @@ export interface PoolOptions {
   size: number;
   /** Kernel name → path of its .wasm file. */
   kernels: Record<string, string>;
+  /** How each sandbox process is started (`sandboxLaunch`). */
+  launch: SandboxLaunch;
 }
 
 interface ChunkState {
@@ -87,8 +90,6 @@ const decoder = new TextDecoder();
 
 /** Jobs a sandbox process holds at once: one running, one waiting, so it never idles between them. */
 const JOBS_PER_PROCESS = 2;
-const sandboxScript = new URL("./sandbox_process.ts", import.meta.url);
-const sandboxDir = new URL("./", import.meta.url);
 
 /** Creates the pool; `ready()` resolves once every process has compiled the kernels. */
 export class WorkerPool {
@@ -166,23 +167,14 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    const kernelPaths = Object.values(this.options.kernels);
-    const command = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--no-config",
-        "--no-lock",
-        "--no-prompt",
-        `--allow-read=${[sandboxDir.pathname, ...kernelPaths].join(",")}`,
-        "--v8-flags=--max-old-space-size=256",
-        sandboxScript.pathname,
-        ...Object.entries(this.options.kernels).map(([name, path]) => `${name}=${path}`),
-      ],
+    const launch = this.options.launch;
+    const command = new Deno.Command(launch.command, {
+      args: launch.args,
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",
       clearEnv: true,
-      env: { NO_COLOR: "1" },
+      env: launch.env,
     });
     const process = command.spawn();
     const slot: Slot = {
