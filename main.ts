@@ -6,11 +6,10 @@
  */
 import { parseArgs } from "node:util";
 import { resolve } from "node:path";
-import { runVerify } from "./cli/verify.ts";
+import { runBenchCli, runVerify } from "./cli/mod.ts";
 import { type Config, ConfigError, describeConfig, engineOptions, loadConfig } from "./config.ts";
 import { createApp } from "./routes/mod.ts";
 import { createEngine, InvalidRequestError, VERIFIERS } from "./verifiers/mod.ts";
-import { runBenchCli } from "./cli/bench.ts";
 
 const USAGE = `usage:
   main.ts serve  [--port N] [--host H] [--workers N] [--config FILE]

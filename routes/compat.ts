@@ -12,7 +12,7 @@
  */
 import { type Context, Hono } from "hono";
 import type { Engine, VerifyResult } from "../verifiers/mod.ts";
-import { ON_NO_VERDICT, type OnNoVerdict, substituteNoVerdicts } from "../verifiers/substitute.ts";
+import { ON_NO_VERDICT, type OnNoVerdict, substituteNoVerdicts } from "../verifiers/mod.ts";
 import { bodyReader, errorResponses, jsonContent, queryReader, type RouteContract } from "./contract.ts";
 import { ApiError } from "./errors.ts";
 

@@ -1,7 +1,7 @@
 /** `GET /healthz`: liveness, version, body limit and each verifier's availability. */
 import { Hono } from "hono";
 import type { Engine } from "../verifiers/mod.ts";
-import { ARBITER_VERSION } from "../version.ts";
+import { ARBITER_VERSION } from "../verifiers/mod.ts";
 import { jsonContent, type RouteContract } from "./contract.ts";
 
 /** `GET /healthz`: open without an API key (load balancers and readiness probes call it). */

@@ -3,9 +3,8 @@
  * routes' contracts (routes/contract.ts), so it lists exactly the routes that are mounted.
  */
 import { Hono } from "hono";
-import { type Engine, itemSchema } from "../verifiers/mod.ts";
-import { specSchema } from "../verifiers/mod.ts";
-import { ARBITER_VERSION } from "../version.ts";
+import { type Engine, itemSchema, specSchema } from "../verifiers/mod.ts";
+import { ARBITER_VERSION } from "../verifiers/mod.ts";
 import { errorResponses, jsonContent, type RouteContract } from "./contract.ts";
 
 const errorSchema = {

@@ -18,6 +18,7 @@ export {
 export type { BatchOptions } from "./batch_run.ts";
 export { BatchTooLargeError, OverloadedError, SandboxUnavailableError } from "./errors.ts";
 export { VERIFIERS } from "./registry.ts";
+export { ARBITER_VERSION } from "./version.ts";
 export {
   type ChatEndpoint,
   type ChatOutcome,
@@ -46,6 +47,6 @@ export {
   type WasmVerifier,
 } from "./types.ts";
 export { ON_NO_VERDICT, type OnNoVerdict, substituteNoVerdicts } from "./substitute.ts";
-export { itemSchema } from "./validate.ts";
+export { itemSchema, withTimeoutOption } from "./validate.ts";
 export { Histogram, LATENCY_BUCKETS_MS } from "./metrics.ts";
 export { specSchema } from "./spec.ts";

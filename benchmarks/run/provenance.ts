@@ -1,5 +1,5 @@
 /** Where a run's numbers come from: Arbiter's version and the checkout's commit (the record is `Provenance`). */
-import { ARBITER_VERSION } from "../../version.ts";
+import { ARBITER_VERSION } from "../../verifiers/mod.ts";
 
 /** The checkout's commit and whether it has uncommitted changes (null when git is unavailable). */
 export async function gitState(): Promise<{ commit: string | null; dirty: boolean | null }> {

@@ -8,8 +8,7 @@
  * ```
  */
 import { Ajv } from "ajv";
-import { VERIFIERS } from "../../verifiers/registry.ts";
-import type { WasmVerifier } from "../../verifiers/types.ts";
+import { VERIFIERS, type WasmVerifier, withTimeoutOption } from "../../verifiers/mod.ts";
 import { docComment, type Schema, schemaToType } from "./_schema_to_ts.ts";
 
 /** Where the generated file goes. */
@@ -36,7 +35,7 @@ export function pascalCase(name: string): string {
 function verifierTypes(verifier: WasmVerifier, referenceOptional: boolean): string {
   const name = pascalCase(verifier.name);
   const reference = verifier.referenceSchema as Schema;
-  const options = verifier.optionsSchema as Schema;
+  const options = withTimeoutOption(verifier.optionsSchema) as Schema;
   const q = referenceOptional ? "?" : "";
   return `
 ${

@@ -5,7 +5,7 @@
  * gets the call's mean, or 0), `zero`, or `none` (keep null). Every substitution is counted and
  * logged, never silent.
  */
-import { ON_NO_VERDICT, type OnNoVerdict, substituteNoVerdicts } from "../../verifiers/substitute.ts";
+import { ON_NO_VERDICT, type OnNoVerdict, substituteNoVerdicts } from "../../verifiers/mod.ts";
 import { consoleLogger, type Logger } from "./log.ts";
 import type { VerifyResult } from "./results.ts";
 
