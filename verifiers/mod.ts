@@ -48,5 +48,14 @@ export {
 } from "./types.ts";
 export { ON_NO_VERDICT, type OnNoVerdict, substituteNoVerdicts } from "./substitute.ts";
 export { itemSchema, withTimeoutOption } from "./validate.ts";
+export {
+  ALWAYS_RETURNED,
+  type FieldSelection,
+  fieldsSchema,
+  RESULT_FIELDS,
+  type ResultField,
+  resultJsonWith,
+  selectFields,
+} from "./result_fields.ts";
 export { Histogram, LATENCY_BUCKETS_MS } from "./metrics.ts";
 export { specSchema } from "./spec.ts";
