@@ -3,7 +3,7 @@
  * environment variables, then command-line flags. `describeConfig` prints the effective result.
  */
 import { parse as parseYaml } from "yaml";
-import type { EngineOptions } from "./verifiers/mod.ts";
+import { defaultEngineOptions, type EngineOptions } from "./verifiers/mod.ts";
 
 export interface Config {
   host: string;
@@ -33,22 +33,43 @@ export interface Config {
   specs: Record<string, unknown>;
   /** `data_source` → spec name or inline spec (YAML only), for items with neither verifier nor spec. */
   routes: Record<string, unknown>;
+  /** Judge endpoints by name (YAML only): url, model, api_key_env, kind, limits (verifiers/judge/README.md). */
+  judges: Record<string, unknown>;
+  /** Rubric templates added to the shipped ones (YAML only): {name: {system, user, parse, version}}. */
+  judge_templates: Record<string, unknown>;
+  /** SQLite file of the judge verdict cache; empty: kept in memory. */
+  judge_cache: string;
+  /** Deepest nesting of a spec's operators (deeper specs are caller errors). */
+  max_spec_depth: number;
+  /** Most leaves (verifiers and constants) in one spec. */
+  max_spec_leaves: number;
+  /** Most response characters one spec item may hand the sandbox: leaves × response length. */
+  max_spec_leaf_bytes: number;
+  /** Memory limit (RLIMIT_DATA, bytes) of each WASM sandbox process. */
+  sandbox_memory_bytes: number;
 }
 
 export const defaultConfig: Config = {
   host: "127.0.0.1",
   port: 8787,
-  workers: navigator.hardwareConcurrency || 2,
+  workers: defaultEngineOptions.workers,
   max_body_bytes: 64 * 1024 * 1024,
-  max_response_chars: 8 * 1024 * 1024,
-  max_queue_items: 262_144,
-  max_timeout_ms: 30_000,
+  max_response_chars: defaultEngineOptions.maxResponseChars,
+  max_queue_items: defaultEngineOptions.maxQueueItems,
+  max_timeout_ms: defaultEngineOptions.maxTimeoutMs,
   api_keys: [],
   runs_dir: "runs",
   data_roots: [],
   model_url_allow: ["loopback"],
   specs: {},
   routes: {},
+  judges: {},
+  judge_templates: {},
+  judge_cache: "",
+  max_spec_depth: defaultEngineOptions.maxSpecDepth,
+  max_spec_leaves: defaultEngineOptions.maxSpecLeaves,
+  max_spec_leaf_bytes: defaultEngineOptions.maxSpecLeafBytes,
+  sandbox_memory_bytes: defaultEngineOptions.sandboxMemoryBytes,
 };
 
 const ENV: Record<string, keyof Config> = {
@@ -61,6 +82,7 @@ const ENV: Record<string, keyof Config> = {
   ARBITER_MAX_TIMEOUT_MS: "max_timeout_ms",
   ARBITER_API_KEYS: "api_keys",
   ARBITER_RUNS_DIR: "runs_dir",
+  ARBITER_SANDBOX_MEMORY_BYTES: "sandbox_memory_bytes",
   ARBITER_DATA_ROOTS: "data_roots",
   ARBITER_MODEL_URL_ALLOW: "model_url_allow",
 };
@@ -72,9 +94,9 @@ export class ConfigError extends Error {
 
 function coerce(key: keyof Config, value: unknown, source: string): Config[keyof Config] {
   const expected = defaultConfig[key];
-  if (key === "specs" || key === "routes") {
+  if (key === "specs" || key === "routes" || key === "judges" || key === "judge_templates") {
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
-      throw new ConfigError(`${source}: ${key} must be a mapping of names to specs`);
+      throw new ConfigError(`${source}: ${key} must be a mapping of names to entries`);
     }
     return value as Record<string, unknown>;
   }
@@ -107,6 +129,8 @@ export function loadConfig(
     model_url_allow: [...defaultConfig.model_url_allow],
     specs: {},
     routes: {},
+    judges: {},
+    judge_templates: {},
   };
   const set = (key: string, value: unknown, source: string) => {
     if (!(key in defaultConfig)) throw new ConfigError(`${source}: unknown setting "${key}"`);
@@ -136,6 +160,8 @@ export function describeConfig(config: Config): string {
     api_keys: config.api_keys.map(() => "***"),
     specs: Object.keys(config.specs),
     routes: Object.keys(config.routes),
+    judges: Object.keys(config.judges),
+    judge_templates: Object.keys(config.judge_templates),
   });
 }
 
@@ -151,5 +177,13 @@ export function engineOptions(config: Config, { unboundedQueue = false } = {}): 
     maxResponseChars: config.max_response_chars,
     specs: config.specs,
     routes: config.routes,
+    judges: config.judges,
+    judgeTemplates: config.judge_templates,
+    judgeCache: config.judge_cache,
+    dataRoots: config.data_roots,
+    maxSpecDepth: config.max_spec_depth,
+    maxSpecLeaves: config.max_spec_leaves,
+    maxSpecLeafBytes: config.max_spec_leaf_bytes,
+    sandboxMemoryBytes: config.sandbox_memory_bytes,
   };
 }

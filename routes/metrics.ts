@@ -87,6 +87,7 @@ export function renderMetrics(engine: Engine, http: HttpMetrics): string {
   lines.push("# HELP arbiter_http_request_seconds HTTP request latency.");
   lines.push("# TYPE arbiter_http_request_seconds histogram");
   lines.push(...histogramLines("arbiter_http_request_seconds", "", http.latency));
+  lines.push(...engine.remoteMetricLines()); // judges: calls, cache hits and misses, tokens
   return lines.join("\n") + "\n";
 }
 

@@ -4,10 +4,10 @@
  * counters). The HTTP API, the CLI and the benchmark runner all go through it, so they all give the
  * same result for the same item.
  */
-import { type PoolStats, WorkerPool } from "../wasm/mod.ts";
+import { type PoolStats, sandboxLaunch, WorkerPool } from "../wasm/mod.ts";
 import { EngineMetrics } from "./metrics.ts";
 import type { VerifyResult } from "./result.ts";
-import { InvalidRequestError, type WasmVerifier } from "./types.ts";
+import { InvalidRequestError, type RemoteBackend, type WasmVerifier } from "./types.ts";
 import { ItemValidator, withTimeoutOption } from "./validate.ts";
 import { leavesOf, type SpecNode, specSizeProblem } from "./spec.ts";
 import { BatchTooLargeError, OverloadedError, SandboxUnavailableError } from "./errors.ts";
@@ -38,6 +38,20 @@ export interface EngineOptions {
   maxSpecLeaves: number;
   /** Most response characters one spec item may send to the sandbox (leaves × response length). */
   maxSpecLeafBytes: number;
+  /**
+   * RLIMIT_DATA of each sandbox process, in bytes (0: none). Measured with Deno 2.9.6: under 1 GiB the
+   * kernel Worker cannot start (V8 fails to reserve its CodeRange); at 1.5 GiB it starts and a 1.2 GB
+   * ArrayBuffer is a catchable RangeError. The default, 2 GiB, leaves room for more compiled kernels.
+   */
+  sandboxMemoryBytes: number;
+  /** Judge endpoints by name (config `judges:`), for the remote `judge` verifier. */
+  judges: Record<string, unknown>;
+  /** Rubric templates added to the shipped ones (config `judge_templates:`). */
+  judgeTemplates: Record<string, unknown>;
+  /** SQLite file of the judge verdict cache (config `judge_cache`; "" keeps it in memory). */
+  judgeCache: string;
+  /** Folders whose files items may name (e.g. judge `images`). */
+  dataRoots: string[];
 }
 
 /** The defaults, written once; `config.ts` starts from these. */
@@ -53,6 +67,11 @@ export const defaultEngineOptions: EngineOptions = {
   maxSpecDepth: 32,
   maxSpecLeaves: 256,
   maxSpecLeafBytes: 64 * 1024 * 1024,
+  sandboxMemoryBytes: 2048 * 1024 * 1024,
+  judges: {},
+  judgeTemplates: {},
+  judgeCache: "",
+  dataRoots: [],
 };
 
 /** What `/v1/verifiers` publishes about a verifier. */
@@ -100,9 +119,18 @@ export async function createEngine(
     const reason = await verifier.availability();
     if (reason !== null) unavailable[verifier.name] = reason;
   }
-  const pool = new WorkerPool({ size: settings.workers, kernels });
+  // Remote verifiers (judge): one backend each, built from the settings; it may be unavailable.
+  const remotes: Record<string, RemoteBackend> = {};
+  for (const verifier of Object.values(table)) {
+    if (!verifier.remote) continue;
+    remotes[verifier.name] = verifier.remote(settings);
+    const reason = remotes[verifier.name].unavailable();
+    if (reason !== null && !Object.hasOwn(unavailable, verifier.name)) unavailable[verifier.name] = reason;
+  }
+  const launch = await sandboxLaunch({ kernels, memoryBytes: settings.sandboxMemoryBytes });
+  const pool = new WorkerPool({ size: settings.workers, kernels, launch });
   await pool.ready();
-  return new Engine(table, settings, pool, unavailable);
+  return new Engine(table, settings, pool, unavailable, remotes);
 }
 
 /** Verifies items; see `createEngine`. */
@@ -119,6 +147,7 @@ export class Engine {
     readonly options: EngineOptions,
     private readonly pool: WorkerPool,
     private readonly unavailable: Record<string, string>,
+    private readonly remotes: Record<string, RemoteBackend> = {},
   ) {
     this.validator = new ItemValidator(table, options.maxResponseChars);
     this.metrics = new EngineMetrics(new Set(Object.keys(table)));
@@ -223,6 +252,7 @@ export class Engine {
         maxChunkItems: this.options.maxChunkItems,
         record: (result) => this.metrics.record(result),
         release: (count) => this.pendingItems -= count,
+        remotes: this.remotes,
       },
       rawItems,
       batch,
@@ -262,6 +292,15 @@ export class Engine {
 
   /** Stops the sandbox processes (and any verifier's own, such as a renderer pool). */
   async close(): Promise<void> {
-    await Promise.all([this.pool.close(), ...Object.values(this.table).map((v) => v.close?.())]);
+    await Promise.all([
+      this.pool.close(),
+      ...Object.values(this.table).map((v) => v.close?.()),
+      ...Object.values(this.remotes).map((r) => r.close()),
+    ]);
+  }
+
+  /** Prometheus lines of the remote verifiers (judge calls, cache hits and misses, tokens). */
+  remoteMetricLines(): string[] {
+    return Object.values(this.remotes).flatMap((remote) => remote.metricLines());
   }
 }
