@@ -39,6 +39,8 @@ async function serve(config: Config): Promise<void> {
     maxBodyBytes: config.max_body_bytes,
     apiKeys: config.api_keys,
     runsDir: userPath(config.runs_dir),
+    dataRoots: config.data_roots.map(userPath),
+    modelUrlAllow: config.model_url_allow,
   });
   const server = Deno.serve({
     hostname: config.host,

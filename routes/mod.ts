@@ -19,6 +19,10 @@ export interface AppOptions {
   apiKeys: string[];
   /** Folder of benchmark runs; without it the benchmark routes are not mounted. */
   runsDir?: string;
+  /** Folders (absolute) under which benchmark requests may name files; none: built-in suites only. */
+  dataRoots?: readonly string[];
+  /** Model endpoints benchmark requests may name: `loopback` and/or URL prefixes. */
+  modelUrlAllow?: readonly string[];
 }
 
 /** Builds the Arbiter HTTP app over an engine; `drain` waits for in-flight work (for SIGTERM). */
@@ -50,7 +54,13 @@ export function createApp(engine: Engine, options: AppOptions): Hono & { drain: 
   app.route("/", verifyRoutes(engine, tracker));
   app.route("/", compatRoutes(engine));
   if (options.runsDir) {
-    app.route("/", benchmarkRoutes(engine, options.runsDir));
+    app.route(
+      "/",
+      benchmarkRoutes(engine, options.runsDir, {
+        dataRoots: options.dataRoots,
+        modelUrlAllow: options.modelUrlAllow,
+      }),
+    );
     contracts.push(...BENCHMARK_ROUTES);
   }
   app.route("/", metricsRoutes(engine, http));
