@@ -3,7 +3,7 @@
  * Each case's `config` maps onto our options by one rule (`optionsFor`); the agreement must reach 97%.
  */
 import assert from "node:assert/strict";
-import { compileKernel, KernelInstance, type KernelOutput, scoreInProcess } from "../wasm/kernel_instance.ts";
+import { compileKernel, KernelInstance, type KernelOutput, scoreInProcess } from "../wasm/mod.ts";
 import { mathVerifier } from "../verifiers/math/mod.ts";
 import { readJsonl } from "./_data.ts";
 
@@ -76,9 +76,12 @@ function run(reference: unknown, response: string, options: Record<string, unkno
   return scoreInProcess(kernel, mathVerifier.params(reference, options), response);
 }
 
-/** Our verdict on one case, as a boolean "agrees with Math-Verify". */
-function agrees(c: Case): { ok: boolean; got: unknown } {
-  const options = optionsFor(c.config);
+/**
+ * Our verdict on one case, as a boolean "agrees with Math-Verify": with the case's configuration
+ * mapped onto our options, or (`defaults`) with the options a user who sets none gets.
+ */
+function agrees(c: Case, defaults = false): { ok: boolean; got: unknown } {
+  const options = defaults ? {} : optionsFor(c.config);
   if (typeof c.expected === "boolean") {
     if (c.config.inputs_are_sympy_source) {
       const out = run(fromSympySource(c.gold ?? ""), fromSympySource(c.pred), {
@@ -136,12 +139,28 @@ Deno.test("math agrees with Math-Verify on at least 97% of its test cases", () =
   }
   const ms = performance.now() - started;
   const rate = (cases.length - disagreements.length) / cases.length;
+  const defaultMisses = cases.filter((c) => !agrees(c, true).ok);
+  const withDefaults = cases.length - defaultMisses.length;
   console.log(disagreements.join("\n"));
+  if (Deno.env.get("MATH_VERIFY_DEFAULTS")) {
+    for (const c of defaultMisses) {
+      console.log(
+        `defaults: ${c.source}: gold=${JSON.stringify(c.gold)?.slice(0, 80)} pred=${
+          JSON.stringify(c.pred).slice(-80)
+        } expected=${JSON.stringify(c.expected)} config=${JSON.stringify(c.config)} got=${
+          JSON.stringify(agrees(c, true).got).slice(0, 200)
+        }`,
+      );
+    }
+  }
   console.log(
     `Math-Verify conformance: ${cases.length - disagreements.length}/${cases.length} = ${
       (rate * 100).toFixed(1)
     }% ` +
-      `(${(cases.length / ms * 1000).toFixed(0)} cases/s, worst ${worst.toFixed(2)} ms)`,
+      `(${(cases.length / ms * 1000).toFixed(0)} cases/s, worst ${worst.toFixed(2)} ms); ` +
+      `with default options: ${withDefaults}/${cases.length} = ${
+        (withDefaults / cases.length * 100).toFixed(1)
+      }%`,
   );
   assert.ok(rate >= 0.97, `agreement ${(rate * 100).toFixed(1)}% is below 97%`);
 });

@@ -24,7 +24,7 @@ export enum K {
   Set, // kids
   Union, // kids (ops: Cup, Cap, SetMinus between them)
   Matrix, // kids: rows (each a Tuple), cols
-  List, // top-level answers (kids); hedged: joined by "or"
+  List, // top-level answers (kids); hedged: joined by "or"; ordered: separated by spaces (a sequence)
   Text, // name: normalized text
   Percent, // a%
   Empty,
@@ -56,6 +56,8 @@ export class Node {
   close: i32 = 0;
   cols: i32 = 0;
   hedged: bool = false;
+  // a List written as numbers separated by spaces ("3 4 1 2"): a sequence, compared in order
+  ordered: bool = false;
 
   constructor(kind: K) {
     this.kind = kind;

@@ -8,8 +8,17 @@ import { ratEq } from "./rational";
 import { bigTooComplex, spendWork } from "./bigint";
 import { Tok } from "./lexer";
 
+/** `order: "auto"`: sequences and tuples in order, sets and bare comma lists order-free. */
+export const ORDER_AUTO: i32 = 0;
+/** `order: "ordered"`: every list, set and sequence compared element by element, in order. */
+export const ORDER_ORDERED: i32 = 1;
+/** `order: "unordered"`: lists, sequences and tuples compared as sets. */
+export const ORDER_UNORDERED: i32 = 2;
+
 /** Settings of one comparison. */
 export class CompareOptions {
+  /** ORDER_AUTO, ORDER_ORDERED or ORDER_UNORDERED. */
+  order: i32 = ORDER_AUTO;
   /** Decimal places that must agree when an answer is written as a decimal. */
   precision: i32 = 6;
   /** Relative tolerance for decimal answers. */
@@ -64,6 +73,21 @@ function isCollection(n: Node): bool {
 }
 
 function compareTop(g: Node, p: Node): bool {
+  // inequalities joined by "or" are the union of their intervals
+  const gu = orIntervals(g);
+  const pu = orIntervals(p);
+  if (gu !== null || pu !== null) {
+    setMethod("interval");
+    return compareElem(gu !== null ? gu : g, 0, pu !== null ? pu : p, 0);
+  }
+  if (opts.order == ORDER_UNORDERED) {
+    g = asSet(g);
+    p = asSet(p);
+  } else if (opts.order == ORDER_ORDERED || isSequence(g) || isSequence(p)) {
+    const gk = orderedItems(g);
+    const pk = orderedItems(p);
+    if (gk !== null && pk !== null && countPm(g) == 0 && countPm(p) == 0) return compareInOrder(gk, pk);
+  }
   if (isCollection(g) || isCollection(p) || countPm(g) > 0 || countPm(p) > 0) {
     // sets (order-free): a lone element is a set of one
     if (g.kind == K.Set || p.kind == K.Set || g.kind == K.List || p.kind == K.List || topPm(g) || topPm(p)) {
@@ -71,6 +95,70 @@ function compareTop(g: Node, p: Node): bool {
     }
   }
   return compareElem(g, 0, p, 0);
+}
+
+function isSequence(n: Node): bool {
+  return n.kind == K.List && n.ordered;
+}
+
+/** A tuple of numbers, not an interval: parentheses, or more than two elements. */
+function isVectorTuple(n: Node): bool {
+  return n.kind == K.Tuple && ((n.open == 40 && n.close == 41) || n.kids.length > 2);
+}
+
+/** The elements of a list, set, sequence or vector tuple, in written order; null for other answers. */
+function orderedItems(n: Node): Node[] | null {
+  if (n.kind == K.List || n.kind == K.Set || isVectorTuple(n)) return n.kids;
+  return null;
+}
+
+function compareInOrder(g: Node[], p: Node[]): bool {
+  method = "sequence";
+  if (g.length != p.length) return false;
+  for (let i = 0; i < g.length; i++) {
+    if (!spendWork(50)) return false;
+    if (!compareElem(g[i], 0, p[i], 0)) return false;
+  }
+  method = "sequence";
+  return true;
+}
+
+/** Under `order: "unordered"`: a sequence, a list or a vector tuple as a set of its elements. */
+function asSet(n: Node): Node {
+  if (n.kind != K.List && !isVectorTuple(n)) return n;
+  const s = new Node(K.Set);
+  s.kids = n.kids;
+  return s;
+}
+
+/** "x < 1 or x > 3": the union of the relations' intervals; null for any other answer. */
+function orIntervals(n: Node): Node | null {
+  if (n.kind != K.List || !n.hedged || n.kids.length < 2) return null;
+  const u = new Node(K.Union);
+  for (let i = 0; i < n.kids.length; i++) {
+    const r = n.kids[i];
+    if (r.kind != K.Rel) return null;
+    const iv = relationToIntervals(r);
+    if (iv === null || iv.kind == K.Rel) return null;
+    if (iv.kind == K.Union) {
+      for (let k = 0; k < iv.kids.length; k++) u.kids.push(iv.kids[k]);
+    } else u.kids.push(iv);
+    if (u.kids.length > 64) return null;
+  }
+  for (let i = 1; i < u.kids.length; i++) u.ops.push(<i32>Tok.Cup);
+  return u;
+}
+
+/** Whether a gold answer stands for several values (a set, list, ±, interval or inequality). */
+export function multiValued(gold: Node): bool {
+  const n = unwrapList(gold);
+  if (n.kind == K.List || n.kind == K.Set || n.kind == K.Union || topPm(n)) return true;
+  if (n.kind == K.Tuple && !(n.open == 40 && n.close == 41)) return true;
+  if (n.kind == K.Rel) {
+    for (let i = 0; i < n.ops.length; i++) if (n.ops[i] != RelOp.Eq && n.ops[i] != RelOp.Approx) return true;
+    return topPm(n);
+  }
+  return false;
 }
 
 function topPm(n: Node): bool {
@@ -200,9 +288,10 @@ function compareElem(g: Node, gm: i32, p: Node, pm: i32): bool {
   }
   if (g.kind == K.Tuple && p.kind == K.Tuple) {
     if (g.kids.length != p.kids.length) return false;
-    const interval = g.open != 40 || g.close != 41 || p.open != 40 || p.close != 41;
+    const vector = g.kids.length > 2; // [1, 2, 3] = (1, 2, 3) = ⟨1, 2, 3⟩: not an interval
+    const interval = !vector && (g.open != 40 || g.close != 41 || p.open != 40 || p.close != 41);
     setMethod(interval ? "interval" : "tuple");
-    if (g.open != p.open || g.close != p.close) {
+    if (!vector && (g.open != p.open || g.close != p.close)) {
       // (a, b) and [a, b] lists of numbers with brackets that differ are different intervals
       return false;
     }
@@ -215,6 +304,15 @@ function compareElem(g: Node, gm: i32, p: Node, pm: i32): bool {
   }
   if ((g.kind == K.Set || g.kind == K.List) || (p.kind == K.Set || p.kind == K.List)) return compareSets(g, p);
   if (g.kind == K.Empty || p.kind == K.Empty) return g.kind == p.kind;
+  if ((g.kind == K.Matrix && isVectorTuple(p)) || (isVectorTuple(g) && p.kind == K.Matrix)) {
+    // a column or row vector written as a matrix equals the same vector written as a tuple
+    const gv = g.kind == K.Matrix ? matrixVector(g) : g.kids;
+    const pv = p.kind == K.Matrix ? matrixVector(p) : p.kids;
+    if (gv === null || pv === null || gv.length != pv.length) return false;
+    setMethod("tuple");
+    for (let i = 0; i < gv.length; i++) if (!compareElem(gv[i], gm, pv[i], pm)) return false;
+    return true;
+  }
   if (hasMatrixOperand(g) || hasMatrixOperand(p)) {
     const gm2 = matrixValue(g, 0);
     const pm2 = matrixValue(p, 0);
@@ -235,6 +333,17 @@ function compareElem(g: Node, gm: i32, p: Node, pm: i32): bool {
   }
   if (g.kind == K.Tuple || p.kind == K.Tuple) return false;
   return compareExpr(g, gm, p, pm);
+}
+
+/** The cells of a one-column or one-row matrix, in order; null for any other shape. */
+function matrixVector(m: Node): Node[] | null {
+  if (m.kids.length == 1) return m.kids[0].kids;
+  const out = new Array<Node>();
+  for (let r = 0; r < m.kids.length; r++) {
+    if (m.kids[r].kids.length != 1) return null;
+    out.push(m.kids[r].kids[0]);
+  }
+  return out;
 }
 
 function compareUnions(g: Node, p: Node): bool {

@@ -407,6 +407,30 @@ function leadingBlocks(ptr: usize, len: i32, k: i32, out: Extraction): bool {
   return out.found;
 }
 
+/** Digits in two or more groups separated by spaces (signs and decimal points allowed), not thousands. */
+function isNumberSequence(ptr: usize, len: i32): bool {
+  let groups = 0;
+  let allThree = true;
+  let i = 0;
+  while (i < len && isSpaceByte(at(ptr, len, i))) i++;
+  while (i < len) {
+    if (at(ptr, len, i) == 45) i++;
+    const g = i;
+    while (i < len && (isDigit(at(ptr, len, i)) || at(ptr, len, i) == 46)) i++;
+    if (i == g) return false;
+    if (groups > 0 && i - g != 3) allThree = false;
+    groups++;
+    const s = i;
+    while (i < len && isSpaceByte(at(ptr, len, i))) i++;
+    if (i < len && i == s) return false;
+  }
+  return groups >= 2 && !allThree;
+}
+
+function isSpaceByte(c: i32): bool {
+  return c == 32 || c == 9 || c == 10 || c == 13;
+}
+
 function hasProse(s: string): bool {
   // a run of three or more letters that is not a LaTeX command
   let run = 0;
@@ -421,13 +445,24 @@ function hasProse(s: string): bool {
   return false;
 }
 
-/** The whole response when it is short and looks like a bare LaTeX answer (\frac{10}{9}). */
+/**
+ * The whole response when it is short and looks like a bare LaTeX answer (\frac{10}{9}) or a
+ * sequence of numbers separated by spaces ("3 4 1 2", not the thousands of "12 345").
+ */
 export function extractWhole(ptr: usize, len: i32): Extraction {
   const out = new Extraction();
   if (len == 0 || len > 80) return out;
   let slash = false;
   for (let i = 0; i < len && !slash; i++) slash = load<u8>(ptr + <usize>i) == 92;
-  if (!slash) return out;
+  if (!slash) {
+    if (!isNumberSequence(ptr, len)) return out;
+    out.text = decode(ptr, 0, len).trim();
+    out.rule = "whole";
+    out.found = true;
+    out.start = 0;
+    out.end = len;
+    return out;
+  }
   const s = decode(ptr, 0, len);
   if (hasProse(s.replaceAll("\\text", ""))) return out;
   out.text = stripMath(s);

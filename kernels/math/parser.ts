@@ -2,10 +2,12 @@
 // unexpected token it fails (parse error) instead of guessing. Grammar, loosest first:
 // list (, ; and or) → relation (= < ≤ … \in) → union (\cup \cap \setminus) → sum (+ - \pm) →
 // term (· / : and implicit products) → unary (- + \pm) → power (^) → postfix (! % °) → primary.
+// Two numbers side by side are never a product: "3 4 1 2" is a sequence (a List marked `ordered`),
+// except a whole number before a proper fraction, which is a mixed number ("2 1/2", "2\frac{1}{2}").
 import { K, Node, RelOp, binary, unary } from "./ast";
 import { Tok, Token, tokenize } from "./lexer";
 import { bigFromDigits, bigPow10 } from "./bigint";
-import { Rat, ratMake } from "./rational";
+import { Rat, ratCmp, ratMake } from "./rational";
 
 const MAX_DEPTH: i32 = 120;
 
@@ -105,6 +107,10 @@ class Parser {
         this.tooDeep = true;
         return this.fail();
       }
+      if (this.takeSpaced()) {
+        list.ordered = true;
+        continue;
+      }
       let sawSep = false;
       while (this.isSeparator(this.peek())) {
         if (this.peek().kind == Tok.Word && this.peek().text == "or") list.hedged = true;
@@ -117,6 +123,9 @@ class Parser {
       if (!sawSep) break;
       const t = this.peek();
       if (t.kind == Tok.End || (t.kind == Tok.Other && t.text == ".")) break;
+    }
+    if (list.ordered && list.kids.length > 1 && (list.hedged || semis.length > 0 || commaSeparated(this.toks))) {
+      return this.fail(); // "1, 2 3": neither a list nor a sequence
     }
     if (semis.length > 0) {
       const grouped = labelledGroups(list, semis);
@@ -183,6 +192,31 @@ class Parser {
       t = this.peek().kind;
     }
     return u;
+  }
+
+  // set when a term stopped at a number right after a number: the next item of a sequence follows
+  spaced: bool = false;
+
+  /** Whether a term just stopped before a number that follows a number (then the next item is read). */
+  takeSpaced(): bool {
+    if (!this.spaced) return false;
+    this.spaced = false;
+    return this.peek().kind == Tok.Num;
+  }
+
+  /** "2 1/2" (the whole number already read as `whole`): the mixed number, or null. */
+  mixedFraction(whole: Node): Node | null {
+    if (!isWholeNumber(whole)) return null;
+    const a = this.peekAt(0);
+    const slash = this.peekAt(1);
+    const b = this.peekAt(2);
+    const after = this.peekAt(3).kind;
+    if (a.kind != Tok.Num || slash.kind != Tok.Div || b.kind != Tok.Num || a.exp != 0 || b.exp != 0) return null;
+    if (after == Tok.Num || after == Tok.Pow || after == Tok.Ident || after == Tok.Func || after == Tok.LParen) return null;
+    const frac = binary(K.Div, numberNode(a.text, 0), numberNode(b.text, 0));
+    if (!isProperFraction(frac)) return null;
+    this.pos += 3;
+    return mixedNumber(whole, frac);
   }
 
   enter(): bool {
@@ -322,9 +356,22 @@ class Parser {
         continue;
       }
       if (!this.startsPrimary(t)) break;
+      const afterNumber = this.pos > 0 && unchecked(this.toks[this.pos - 1]).kind == Tok.Num;
+      if (afterNumber && t.kind == Tok.Num) {
+        // a space between two numbers is never a product: a mixed number or the next item of a sequence
+        const mixed = this.mixedFraction(cur!);
+        if (mixed !== null) {
+          cur = mixed;
+          continue;
+        }
+        this.spaced = true;
+        break;
+      }
       const rhs = this.parseUnary();
       if (rhs === null) return this.fail();
-      cur = mul(cur!, rhs);
+      if (afterNumber && t.kind == Tok.Func && t.text == "frac" && isWholeNumber(cur!) && isProperFraction(rhs)) {
+        cur = mixedNumber(cur!, rhs); // 2\frac{1}{2} = 5/2
+      } else cur = mul(cur!, rhs);
     }
     return cur;
   }
@@ -536,6 +583,7 @@ class Parser {
         this.tooDeep = true;
         return null;
       }
+      if (this.takeSpaced()) continue;
       const t = this.next();
       if (t.kind == close1 || t.kind == close2) {
         this.lastClose = t.kind;
@@ -703,6 +751,42 @@ class Parser {
     m.cols = rows.length > 0 ? rows[0].kids.length : 0;
     return m;
   }
+}
+
+/** A whole number literal, or its negation (-2 in "-2 1/2"). */
+function isWholeNumber(n: Node): bool {
+  const v = n.kind == K.Neg && n.a !== null ? n.a! : n;
+  return v.kind == K.Num && !v.decimal && v.rat !== null && v.rat!.isInteger() && v.name != "huge";
+}
+
+/** p/q with whole numbers 0 < p < q. */
+function isProperFraction(n: Node): bool {
+  if (n.kind != K.Div || n.a === null || n.b === null) return false;
+  const a = n.a!;
+  const b = n.b!;
+  if (!isWholeNumber(a) || !isWholeNumber(b) || a.kind != K.Num || b.kind != K.Num) return false;
+  return !a.rat!.isZero() && ratCmp(a.rat!, b.rat!) < 0;
+}
+
+/** w p/q = w + p/q (and -w p/q = -(w + p/q)). */
+function mixedNumber(whole: Node, frac: Node): Node {
+  const neg = whole.kind == K.Neg;
+  const sum = new Node(K.Add);
+  sum.kids.push(neg ? whole.a! : whole);
+  sum.kids.push(frac);
+  return neg ? unary(K.Neg, sum) : sum;
+}
+
+/** Whether the answer's top level has a comma or semicolon outside brackets. */
+function commaSeparated(toks: Token[]): bool {
+  let depth = 0;
+  for (let i = 0; i < toks.length; i++) {
+    const k = unchecked(toks[i]).kind;
+    if (k == Tok.LParen || k == Tok.LBrack || k == Tok.LBrace || k == Tok.SetOpen || k == Tok.Begin) depth++;
+    else if (k == Tok.RParen || k == Tok.RBrack || k == Tok.RBrace || k == Tok.SetClose || k == Tok.EndEnv) depth--;
+    else if (depth <= 0 && (k == Tok.Comma || k == Tok.Semi)) return true;
+  }
+  return false;
 }
 
 function mul(a: Node, b: Node): Node {

@@ -3,7 +3,10 @@ import { JsonKind, JsonValue } from "../_lib/json";
 import { JsonWriter } from "../_lib/writer";
 import { Extraction, extractAnswer, extractBoxed, extractChoiceLetter, stripMath } from "./extract";
 import { ParseStatus, parseAnswer, setShorthand } from "./parser";
-import { CompareOptions, compareAnswers } from "./compare";
+import { CompareOptions, compareAnswers, multiValued, ORDER_ORDERED, ORDER_UNORDERED } from "./compare";
+import { CHOICE_CONFLICT, choiceIndex, letterCount, letterSet, readLetter } from "./choice";
+import { restatesTask } from "./restated";
+import { textKey } from "./text_key";
 import { K, Node } from "./ast";
 import { bigTooComplex } from "./bigint";
 
@@ -52,6 +55,11 @@ export function scoreDefault(params: JsonValue, options: JsonValue | null, ptr: 
     if (t !== null && t.kind == JsonKind.Number) o.tolerance = t.num;
     const p = options.get("precision");
     if (p !== null && p.kind == JsonKind.Number) o.precision = <i32>Math.max(0, Math.min(20, p.num));
+    const ord = options.get("order");
+    if (ord !== null && ord.kind == JsonKind.String) {
+      if (ord.str == "ordered") o.order = ORDER_ORDERED;
+      else if (ord.str == "unordered") o.order = ORDER_UNORDERED;
+    }
     const e = options.get("extracted");
     if (e !== null && e.kind == JsonKind.Bool) extracted = e.bool;
     const r = options.get("extract");
@@ -76,22 +84,38 @@ export function scoreDefault(params: JsonValue, options: JsonValue | null, ptr: 
     ex.rule = "given";
     ex.found = ex.text.length > 0;
   } else ex = extractAnswer(ptr, len, rules);
-  if (choices.length > 0 && (!ex.found || choiceIndex(ex.text, choices) < 0)) {
-    // no rule gave an option: a letter opening the response, else the last one standing alone
-    const letter = extractChoiceLetter(ptr, len, choices.length);
-    if (letter >= 0) {
+  const goldAnswer = referenceAnswer(gold);
+  // multiple choice: with choices, or a reference that is an option letter (or a set of letters)
+  const letters = choices.length > 0 ? choices.length : textKey(goldAnswer) != textKey(ex.text) && isLetterAnswer(goldAnswer) ? 26 : 0;
+  if (letters > 0 && !extracted && (!ex.found || !namesChoice(ex.text, choices, letters))) {
+    // no rule gave an option: the response itself ("(B) A dog barking"), else (with choices) a letter
+    // opening the response or the last one standing alone
+    const whole = stripMath(String.UTF8.decodeUnsafe(ptr, <usize>min(len, 4096), false));
+    if (namesChoice(whole, choices, letters)) {
       ex = new Extraction();
-      ex.text = String.fromCharCode(65 + letter);
-      ex.rule = "choice_letter";
+      ex.text = whole;
+      ex.rule = "choice";
       ex.found = true;
+    } else if (choices.length > 0) {
+      const letter = extractChoiceLetter(ptr, len, choices.length);
+      if (letter >= 0) {
+        ex = new Extraction();
+        ex.text = String.fromCharCode(65 + letter);
+        ex.rule = "choice_letter";
+        ex.found = true;
+      }
     }
   }
   const out = new Outcome();
+  if (ex.found && !extracted && (ex.rule == "last_latex" || ex.rule == "last_number") &&
+    restatesTask(ptr, len, ex.start, ex.end, ex.text)) {
+    ex.found = false; // only the task restated ("Compute $2+3$."): not an answer
+  }
   if (!ex.found) out.reason = "no_answer";
   else if (ex.hedged) out.reason = "ambiguous";
   else if (ex.text.length > MAX_ANSWER_CHARS) out.reason = "too_complex";
-  else if (choices.length > 0) decideChoice(gold, choices, ex.text, out);
-  else decide(referenceAnswer(gold), ex.text, o, out);
+  else if (letters > 0) decideChoice(goldAnswer, choices, letters, ex.text, out);
+  else decide(goldAnswer, ex.text, o, out);
   if (out.reason == "" && !out.correct) out.reason = "wrong";
   return writeResult(out, ex);
 }
@@ -118,80 +142,21 @@ export function referenceAnswer(gold: string): string {
   return stripMath(gold).replaceAll("$", " ");
 }
 
-const TEXT_NOISE: string[] = [
-  "\\textbf", "\\textnormal", "\\textit", "\\text", "\\mathrm", "\\mathbf", "\\mbox", "\\left", "\\right", "\\!",
-  "\\,", "\\;", "\\quad", "\\displaystyle", "\\dfrac", "\\tfrac",
-];
-
-/** A case-, space- and wrapper-insensitive key: two answers with the same key are the same answer. */
-export function textKey(s: string): string {
-  let t = s;
-  const n0 = t.length;
-  let digits = false;
-  let ascii = true;
-  for (let i = 0; i < n0; i++) {
-    const c = t.charCodeAt(i);
-    if (c >= 48 && c <= 57) digits = true;
-    if (c >= 128) ascii = false;
-  }
-  if (!ascii) t = t.toLowerCase();
-  const m = t.length;
-  const buf = new StaticArray<u16>(m + 8);
-  let k = 0;
-  let i = 0;
-  while (i < m) {
-    let c = t.charCodeAt(i);
-    if (c == 36) {
-      i++;
-      continue;
-    }
-    if (c == 92) {
-      // wrappers and spacing commands vanish; \dfrac and \tfrac read as \frac
-      let skipped = false;
-      for (let w = 0; w < TEXT_NOISE.length; w++) {
-        const word = unchecked(TEXT_NOISE[w]);
-        if (startsAt(t, i, word)) {
-          i += word.length;
-          if (word == "\\dfrac" || word == "\\tfrac") {
-            unchecked(buf[k++] = 92);
-            unchecked(buf[k++] = 102);
-            unchecked(buf[k++] = 114);
-            unchecked(buf[k++] = 97);
-            unchecked(buf[k++] = 99);
-          }
-          skipped = true;
-          break;
-        }
-      }
-      if (skipped) continue;
-    }
-    i++;
-    if (c == 32 || c == 9 || c == 10 || c == 13 || c == 123 || c == 125 || c == 126) continue;
-    if (!digits && (c == 40 || c == 41 || c == 46 || c == 58 || c == 44)) continue;
-    if (c >= 65 && c <= 90) c += 32;
-    if (k >= buf.length) break;
-    unchecked(buf[k++] = <u16>c);
-  }
-  while (k > 0 && unchecked(buf[k - 1]) == 46) k--;
-  return String.UTF16.decodeUnsafe(changetype<usize>(buf), <usize>k << 1);
-}
-
-function startsAt(s: string, i: i32, w: string): bool {
-  const n = w.length;
-  if (i + n > s.length) return false;
-  for (let k = 1; k < n; k++) if (s.charCodeAt(i + k) != w.charCodeAt(k)) return false;
-  return true;
-}
-
 function isPlainText(n: Node | null, s: string): bool {
-  // words only (no digits, no operators beyond spaces and punctuation)
-  let letters = 0;
+  // words (a run of two or more letters that is not a command) and no digits
+  let word = false;
+  let run = 0;
+  let command = false;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c >= 48 && c <= 57) return false;
-    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) letters++;
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {
+      if (run == 0) command = i > 0 && s.charCodeAt(i - 1) == 92;
+      run++;
+      if (run >= 2 && !command) word = true;
+    } else run = 0;
   }
-  return letters >= 2 && (n === null || s.indexOf(" ") >= 0);
+  return word && (n === null || s.indexOf(" ") >= 0);
 }
 
 function seedOf(a: string, b: string): u32 {
@@ -221,7 +186,7 @@ function decide(gold: string, pred: string, o: CompareOptions, out: Outcome): vo
     if (p === null && !isPlainText(null, pred)) out.reason = "parse_error";
     return;
   }
-  if (p.kind == K.List && p.hedged && p.kids.length > 1) {
+  if (p.kind == K.List && p.hedged && p.kids.length > 1 && !multiValued(g)) {
     out.reason = "ambiguous";
     return;
   }
@@ -236,38 +201,41 @@ function decide(gold: string, pred: string, o: CompareOptions, out: Outcome): vo
   out.method = v.method;
 }
 
-function letterIndex(s: string, n: i32): i32 {
-  // (B), B, B., B), \text{(B)}, option B
-  let t = s.replaceAll("\\text", "").replaceAll("\\textbf", "").replaceAll("{", "").replaceAll("}", "").trim();
-  const lower = t.toLowerCase();
-  if (lower.startsWith("option ")) t = t.substring(7).trim();
-  else if (lower.startsWith("choice ")) t = t.substring(7).trim();
-  if (t.startsWith("(") && t.length >= 3 && t.charCodeAt(2) == 41) t = t.substring(1, 2);
-  while (t.endsWith(".") || t.endsWith(")") || t.endsWith(":")) t = t.substring(0, t.length - 1);
-  if (t.length != 1) return -1;
-  let c = t.charCodeAt(0);
-  if (c >= 97 && c <= 122) c -= 32;
-  const idx = c - 65;
-  return idx >= 0 && idx < n ? idx : -1;
-}
-
-function choiceIndex(s: string, choices: string[]): i32 {
-  const byLetter = letterIndex(s, choices.length);
-  if (byLetter >= 0) return byLetter;
-  const key = textKey(s);
-  for (let i = 0; i < choices.length; i++) if (textKey(choices[i]) == key) return i;
-  return -1;
-}
-
-function decideChoice(gold: string, choices: string[], pred: string, out: Outcome): void {
+function decideChoice(gold: string, choices: string[], n: i32, pred: string, out: Outcome): void {
   out.method = "choice";
-  const gi = choiceIndex(referenceAnswer(gold), choices);
-  const pi = choiceIndex(pred, choices);
-  if (pi < 0) {
+  const gi = choiceIndex(gold, choices, n);
+  const gmask: u32 = gi >= 0 ? <u32>1 << gi : letterSet(gold, n, choices.length > 0);
+  // several letters ("(A) and (C)") before one letter with its reason ("B. because …")
+  const several = letterSet(pred, n, true);
+  const pi = letterCount(several) > 1 ? -1 : choiceIndex(pred, choices, n);
+  if (pi == CHOICE_CONFLICT) {
+    out.reason = "ambiguous";
+    return;
+  }
+  const pmask: u32 = pi >= 0 ? <u32>1 << pi : several;
+  if (pmask == 0) {
     out.reason = "bad_format";
     return;
   }
-  out.correct = gi == pi;
+  if (letterCount(gmask) > 1) out.method = "choice_set";
+  else if (letterCount(pmask) > 1) {
+    out.reason = "ambiguous"; // several letters where one is asked
+    return;
+  }
+  out.correct = gmask != 0 && gmask == pmask;
+}
+
+/** Whether an answer names an option: a letter, an option's text or a set of letters. */
+function namesChoice(s: string, choices: string[], n: i32): bool {
+  const i = choiceIndex(s, choices, n);
+  return i >= 0 || i == CHOICE_CONFLICT || letterSet(s, n, true) != 0;
+}
+
+/** A reference that is an option letter or a set of letters ("B", "(B)", "\\{A, C\\}") without choices. */
+function isLetterAnswer(gold: string): bool {
+  const r = readLetter(gold, 26);
+  if (r.index >= 0 && r.rest.trim().length == 0) return true;
+  return letterSet(gold, 26, false) != 0;
 }
 
 function writeResult(out: Outcome, ex: Extraction): ArrayBuffer {

@@ -56,6 +56,7 @@ export function mathParams(reference: unknown, options: Record<string, unknown>)
       "precision",
       "strict",
       "latex_shorthand",
+      "order",
     ]
   ) {
     if (options[key] !== undefined) kept[key] = options[key];

@@ -86,6 +86,15 @@ export const mathOptionsSchema: JsonSchema = {
       type: "boolean",
       description: "false: free variables may be renamed consistently (f(x) equals f(y)); default true.",
     },
+    order: {
+      type: "string",
+      enum: ["auto", "ordered", "unordered"],
+      description:
+        "How collections compare. auto (default): tuples, vectors, bracketed lists of more than two " +
+        "elements and space-separated sequences (3 4 1 2) keep their order; sets \\{…\\} and bare comma " +
+        "lists (Math-Verify's 'all solutions separated by commas') do not. ordered: every list, set and " +
+        "sequence element by element, in order. unordered: lists, sequences and tuples as sets.",
+    },
     latex_shorthand: {
       type: "boolean",
       description: "Read \\frac12 / \\sqrt2 shorthand (default true); false refuses it as malformed LaTeX.",
