@@ -182,3 +182,13 @@ function bodyFor(path: string, answer: FakeReply): unknown {
     usage,
   };
 }
+
+/**
+ * As a program (for perf/judge_bench.ts, so the fake's work does not share the measured process):
+ * `deno run --allow-net tests/fake_openai_server.ts LATENCY_MS CONTENT` prints `listening URL`.
+ */
+if (import.meta.main) {
+  const [latency = "0", content = "VERDICT: yes"] = Deno.args;
+  const fake = startFakeJudge(() => ({ content }), Number(latency));
+  console.log(`listening ${fake.url}`);
+}

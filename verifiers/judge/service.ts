@@ -91,6 +91,8 @@ export class JudgeService {
     tokens: {} as Record<string, number>,
   };
 
+  private readonly templateDigests = new Map<JudgeTemplate, string>();
+
   private constructor(
     private readonly judges: Map<string, Judge>,
     readonly templates: Record<string, JudgeTemplate>,
@@ -238,10 +240,7 @@ export class JudgeService {
       JUDGE_VERSION,
       "chat",
       s.model,
-      template.name,
-      template.version,
-      template.system,
-      template.user,
+      this.templateDigest(template),
       samplingOf(s, scoring),
       scoring,
       inputs,
@@ -280,6 +279,16 @@ export class JudgeService {
     details.score = pass.score;
     this.cache.put(key, { score: pass.score, details });
     return this.scored(pass.score, details, threshold);
+  }
+
+  /** The digest of a template's name, version and text (computed once per template). */
+  private templateDigest(template: JudgeTemplate): string {
+    let digest = this.templateDigests.get(template);
+    if (digest === undefined) {
+      digest = cacheKey([template.name, template.version, template.system, template.user, template.parse]);
+      this.templateDigests.set(template, digest);
+    }
+    return digest;
   }
 
   private scored(score: number, details: Record<string, unknown>, threshold: number): JudgeOutcome {
