@@ -5,6 +5,7 @@
 import { benchCharts } from "./chart_bench.ts";
 import { benchGui } from "./gui_bench.ts";
 import { benchGrpoStep } from "./grpo_step_bench.ts";
+import { benchJudge } from "./judge_bench.ts";
 import { benchMath } from "./math_bench.ts";
 import { benchRec } from "./rec_bench.ts";
 import { benchSoak } from "./soak_bench.ts";
@@ -19,6 +20,7 @@ const rows = [
   ...(await benchMath()),
   ...(await benchGui()),
   ...(await benchCharts()),
+  ...(await benchJudge()),
   ...(await benchGrpoStep()),
   ...(await benchSoak()),
 ];
