@@ -1,0 +1,115 @@
+// The `match` verifier kernel: compares an extracted answer (a label, a list, a set, a sequence, a
+// ranking, tuples) with the reference under one of eleven modes. See verifiers/match/README.md.
+
+import { emit } from "./_lib/abi";
+import { badParameters, readItem, readParams } from "./_lib/item";
+import { beginResult, finishResult } from "./_lib/result";
+import { JsonWriter } from "./_lib/writer";
+import { MatchConfig, readConfig } from "./match/config";
+import { extract, Extracted } from "./match/extract";
+import { answerElems, Elem, refElem } from "./match/label";
+import {
+  idsOf,
+  isPermutation,
+  scoreAdjacency,
+  scoreAnyOf,
+  scoreKendall,
+  scoreLcs,
+  scoreNdcg,
+  scorePositions,
+  scoreSequence,
+  scoreSet,
+  scoreWeighted,
+  Verdict,
+} from "./match/scores";
+
+export { input, output_len } from "./_lib/abi";
+
+/** Elements listed in `details.extracted` at most (the count is always given). */
+const SHOWN_ELEMENTS: i32 = 32;
+
+/** Scores the current item (parameters, 0x00, response) and returns a pointer to the result JSON. */
+export function score(): usize {
+  return emit(scoreItem());
+}
+
+function head(w: JsonWriter, c: MatchConfig, x: Extracted): void {
+  w.key("mode").str(c.mode);
+  w.key("extraction").str(x.via);
+}
+
+function problemVerdict(c: MatchConfig, x: Extracted, reason: string, problem: string): ArrayBuffer {
+  const w = beginResult(0, false, reason);
+  head(w, c, x);
+  if (problem.length > 0) w.key("problem").str(problem);
+  if (x.count > 0) w.key("count").int(x.count);
+  return finishResult(w);
+}
+
+function scoreItem(): ArrayBuffer {
+  const item = readItem();
+  if (item === null) return badParameters(null);
+  const p = readParams(item);
+  if (p === null) return badParameters(item);
+  const c = readConfig(p);
+  if (c === null) return badParameters(item);
+  const x = extract(item.ptr, item.start, item.end, c);
+  const problem = x.problem;
+  if (problem !== null) return problemVerdict(c, x, problem, x.detail);
+  const answer = answerElems(x, c);
+  const ref = new Array<Elem>(c.ref.length);
+  for (let i = 0; i < c.ref.length; i++) ref[i] = refElem(c.ref[i], c);
+  const ids = idsOf(answer, ref);
+  if (c.requirePermutation && c.isSequenceMode && !isPermutation(ids)) {
+    const w = beginResult(0, false, "bad_format");
+    head(w, c, x);
+    w.key("problem").str("not_a_permutation");
+    writeExtracted(w, answer);
+    return finishResult(w);
+  }
+  let v: Verdict;
+  const mode = c.mode;
+  if (mode == "set_exact" || mode == "set_f1") v = scoreSet(ids, mode == "set_f1");
+  else if (mode == "sequence_exact") v = scoreSequence(ids);
+  else if (mode == "position_accuracy") v = scorePositions(ids);
+  else if (mode == "adjacency") v = scoreAdjacency(ids, c);
+  else if (mode == "kendall_tau") v = scoreKendall(ids);
+  else if (mode == "lcs") v = scoreLcs(ids);
+  else if (mode == "ndcg") v = scoreNdcg(ids, c);
+  else if (mode == "weighted") v = scoreWeighted(answer, ref, c);
+  else v = scoreAnyOf(ids);
+  const vp = v.problem;
+  if (vp !== null) {
+    const w = beginResult(0, false, vp);
+    head(w, c, x);
+    w.key("problem").str(v.detail);
+    for (let i = 0; i < v.names.length; i++) w.key(v.names[i]).num(v.values[i]);
+    return finishResult(w);
+  }
+  const correct = v.reward >= c.threshold;
+  const w = beginResult(v.reward, correct, correct ? null : "wrong");
+  head(w, c, x);
+  writeExtracted(w, answer);
+  for (let i = 0; i < v.names.length; i++) w.key(v.names[i]).num(v.values[i]);
+  return finishResult(w);
+}
+
+// The answer's keys as compared (tuples as lists of fields), the first SHOWN_ELEMENTS of them.
+function writeExtracted(w: JsonWriter, answer: Elem[]): void {
+  if (answer.length == 1 && answer[0].fields.length == 1) {
+    w.key("extracted").str(answer[0].key);
+    return;
+  }
+  w.key("extracted").beginArray();
+  for (let i = 0; i < min(answer.length, SHOWN_ELEMENTS); i++) {
+    const e = answer[i];
+    if (e.fields.length == 1) w.str(e.key);
+    else {
+      w.beginArray();
+      for (let f = 0; f < e.fields.length; f++) w.str(e.fields[f]);
+      w.endArray();
+    }
+  }
+  w.endArray();
+  w.key("count").int(answer.length);
+}

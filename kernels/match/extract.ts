@@ -1,0 +1,297 @@
+// Extraction for the `match` kernel: the answer's region (a tag, then \boxed{}, then a code fence),
+// then its elements: a JSON or Python list, or text split into lines, commas or whitespace, each
+// piece possibly a tuple "(a, b, c)". Works on code points; never recurses on the input's nesting.
+
+import { JsonKind, JsonReader, JsonValue } from "../_lib/json";
+import { lastBoxed, tagRegion } from "../_lib/tag_region";
+import { lastFence } from "../_lib/text";
+import { appendUtf8, IntList, isSpace } from "../_lib/unicode";
+import { MatchConfig } from "./config";
+
+/** Answer bytes past which an item is `too_complex`. */
+export const MAX_ANSWER_BYTES: i32 = 1 << 20;
+/** Elements past which an item is `too_complex`. */
+export const MAX_ELEMENTS: i32 = 100000;
+
+/** One element as found: a JSON value, or a run of code points, or a tuple of runs (`fields`). */
+export class RawElement {
+  json: JsonValue | null = null;
+  start: i32 = 0;
+  end: i32 = 0;
+  /** For a tuple written as text: (start, end) pairs of its fields. */
+  fields: IntList | null = null;
+}
+
+/** The extraction's outcome: elements, or a problem (no_answer, ambiguous, too_complex, bad_format). */
+export class Extracted {
+  cps: IntList = new IntList(64);
+  elements: RawElement[] = [];
+  via: string = "";
+  problem: string | null = null;
+  detail: string = "";
+  count: i32 = 0;
+}
+
+function failed(x: Extracted, problem: string, detail: string): Extracted {
+  x.problem = problem;
+  x.detail = detail;
+  return x;
+}
+
+@inline function isOpen(c: i32): bool {
+  return c == 0x28 || c == 0x5b || c == 0x7b;
+}
+
+@inline function isClose(c: i32): bool {
+  return c == 0x29 || c == 0x5d || c == 0x7d;
+}
+
+@inline function closerOf(c: i32): i32 {
+  return c == 0x28 ? 0x29 : c == 0x5b ? 0x5d : 0x7d;
+}
+
+// , ; > and their full-width forms, the ideographic comma (a ranking "[2] > [1]" is a list too)
+@inline function isListSeparator(c: i32): bool {
+  return c == 0x2c || c == 0x3b || c == 0x3e || c == 0xff0c || c == 0xff1b || c == 0xff1e || c == 0x3001;
+}
+
+@inline function isQuote(c: i32): bool {
+  return c == 0x22 || c == 0x27 || c == 0x60 || c == 0x201c || c == 0x201d || c == 0x2018 || c == 0x2019;
+}
+
+/** Trims whitespace from both ends of cps[s, e); returns the new pair packed as (s << 32) | e. */
+function trimmed(cps: IntList, s: i32, e: i32): i64 {
+  while (s < e && isSpace(cps.at(s))) s++;
+  while (e > s && isSpace(cps.at(e - 1))) e--;
+  return (<i64>s << 32) | <i64>e;
+}
+
+@inline function lo(pair: i64): i32 {
+  return <i32>(pair & 0xffffffff);
+}
+
+@inline function hi(pair: i64): i32 {
+  return <i32>(pair >> 32);
+}
+
+// True when the bracket at s closes exactly at e - 1 (depth counted over all bracket kinds).
+function enclosed(cps: IntList, s: i32, e: i32): bool {
+  if (e - s < 2) return false;
+  const open = cps.at(s);
+  if (!isOpen(open) || cps.at(e - 1) != closerOf(open)) return false;
+  let depth = 0;
+  for (let i = s; i < e; i++) {
+    const c = cps.at(i);
+    if (isOpen(c)) depth++;
+    else if (isClose(c)) {
+      depth--;
+      if (depth == 0 && i < e - 1) return false;
+    }
+  }
+  return depth == 0;
+}
+
+/** Finds the answer's region and its elements (one element for the single-answer modes). */
+export function extract(ptr: usize, start: i32, end: i32, c: MatchConfig): Extracted {
+  const x = new Extracted();
+  let span = tagRegion(ptr, start, end, c.tag);
+  let via = span.via;
+  const boxed = lastBoxed(ptr, span);
+  if (boxed !== null) {
+    span = boxed;
+    via += "+boxed";
+  }
+  const fence = lastFence(ptr, span);
+  if (fence !== null) {
+    span = fence;
+    via += "+fence";
+  }
+  x.via = via;
+  if (span.end - span.start > MAX_ANSWER_BYTES) return failed(x, "too_complex", "too_long");
+  // the bytes without surrounding ASCII whitespace, for the JSON reader
+  let bs = span.start;
+  let be = span.end;
+  while (bs < be && isSpaceByteAt(ptr, bs)) bs++;
+  while (be > bs && isSpaceByteAt(ptr, be - 1)) be--;
+  appendUtf8(x.cps, ptr, bs, be);
+  const t = trimmed(x.cps, 0, x.cps.len);
+  if (hi(t) >= lo(t)) return failed(x, "no_answer", "");
+  const first = <i32>load<u8>(ptr + <usize>bs);
+  const jsonish = first == 0x5b || first == 0x28 || first == 0x22 || first == 0x27;
+  if (jsonish && c.split != "comma" && c.split != "newline" && c.split != "whitespace") {
+    const v = new JsonReader(ptr + <usize>bs, be - bs, true).parseWhole();
+    if (v !== null) return fromJson(x, v, c);
+  }
+  if (c.split == "json" && c.isListMode) return failed(x, "bad_format", "not_a_json_list");
+  if (!c.isListMode) {
+    const e = new RawElement();
+    e.start = hi(t);
+    e.end = lo(t);
+    x.elements.push(e);
+    x.count = 1;
+    return x;
+  }
+  splitText(x, hi(t), lo(t), c);
+  return x;
+}
+
+function isSpaceByteAt(ptr: usize, i: i32): bool {
+  const b = <i32>load<u8>(ptr + <usize>i);
+  return b == 0x20 || (b >= 0x09 && b <= 0x0d);
+}
+
+function fromJson(x: Extracted, v: JsonValue, c: MatchConfig): Extracted {
+  x.via += "+json";
+  if (v.kind != JsonKind.Array) {
+    const e = new RawElement();
+    e.json = v;
+    x.elements.push(e);
+    x.count = 1;
+    return x;
+  }
+  const n = v.items.length;
+  if (!c.isListMode) {
+    if (n == 0) return failed(x, "no_answer", "empty_list");
+    if (n > 1) {
+      x.count = n;
+      return failed(x, "ambiguous", "several_answers");
+    }
+  }
+  if (n > MAX_ELEMENTS) {
+    x.count = n;
+    return failed(x, "too_complex", "too_many_elements");
+  }
+  for (let i = 0; i < n; i++) {
+    const e = new RawElement();
+    e.json = v.items[i];
+    x.elements.push(e);
+  }
+  x.count = n;
+  return x;
+}
+
+// Splits cps[s, e) of a list answer written as text.
+function splitText(x: Extracted, s: i32, e: i32, c: MatchConfig): void {
+  const cps = x.cps;
+  // outer brackets: [a, b], (a, b), {a, b}, \{a, b\}
+  if (e - s >= 4 && cps.at(s) == 0x5c && cps.at(s + 1) == 0x7b && cps.at(e - 2) == 0x5c && cps.at(e - 1) == 0x7d) {
+    s += 2;
+    e -= 2;
+    x.via += "+braces";
+  } else if (enclosed(cps, s, e)) {
+    s++;
+    e--;
+    x.via += "+brackets";
+  }
+  let lines = 0;
+  let separators = 0;
+  let spaces = 0;
+  let depth = 0;
+  let lineHasText = false;
+  for (let i = s; i < e; i++) {
+    const ch = cps.at(i);
+    if (ch == 0x0a) {
+      if (lineHasText) lines++;
+      lineHasText = false;
+      continue;
+    }
+    if (!isSpace(ch)) lineHasText = true;
+    else spaces++;
+    if (isOpen(ch)) depth++;
+    else if (isClose(ch)) depth = max(0, depth - 1);
+    else if (depth == 0 && isListSeparator(ch)) separators++;
+  }
+  if (lineHasText) lines++;
+  let how = c.split;
+  if (how == "auto") {
+    if (lines >= 2) how = "newline";
+    else if (separators > 0) how = "comma";
+    else if (spaces > 0 && (c.spaceSplit || c.isSequenceMode)) how = "whitespace";
+    else how = "none";
+  }
+  x.via += how == "none" ? "+single" : "+" + how;
+  let pieceStart = s;
+  depth = 0;
+  for (let i = s; i <= e; i++) {
+    const ch = i < e ? cps.at(i) : -1;
+    let cut = i == e;
+    if (!cut) {
+      if (isOpen(ch)) depth++;
+      else if (isClose(ch)) depth = max(0, depth - 1);
+      if (how == "newline") cut = ch == 0x0a;
+      else if (how == "comma") cut = depth == 0 && isListSeparator(ch);
+      else if (how == "whitespace") cut = depth == 0 && isSpace(ch);
+    }
+    if (!cut) continue;
+    if (!addPiece(x, pieceStart, i, how == "newline")) return;
+    pieceStart = i + 1;
+  }
+}
+
+// Adds one piece (trimmed, bullet and quotes removed, a tuple split into fields); false past the cap.
+function addPiece(x: Extracted, s: i32, e: i32, bullets: bool): bool {
+  const cps = x.cps;
+  let t = trimmed(cps, s, e);
+  s = hi(t);
+  e = lo(t);
+  if (bullets) s = afterBullet(cps, s, e);
+  while (e - s >= 2 && isQuote(cps.at(s)) && isQuote(cps.at(e - 1))) {
+    s++;
+    e--;
+  }
+  t = trimmed(cps, s, e);
+  s = hi(t);
+  e = lo(t);
+  if (s >= e) return true;
+  if (x.count >= MAX_ELEMENTS) {
+    x.count++;
+    x.problem = "too_complex";
+    x.detail = "too_many_elements";
+    return false;
+  }
+  const el = new RawElement();
+  el.start = s;
+  el.end = e;
+  if (enclosed(cps, s, e) && cps.at(s) != 0x7b) el.fields = tupleFields(cps, s + 1, e - 1);
+  x.elements.push(el);
+  x.count++;
+  return true;
+}
+
+// "- a", "* a", "• a", "1. a", "1) a": the text after the marker.
+function afterBullet(cps: IntList, s: i32, e: i32): i32 {
+  if (s >= e) return s;
+  const c = cps.at(s);
+  if ((c == 0x2d || c == 0x2a || c == 0x2022) && s + 1 < e && isSpace(cps.at(s + 1))) return s + 2;
+  let i = s;
+  while (i < e && i - s < 4 && cps.at(i) >= 0x30 && cps.at(i) <= 0x39) i++;
+  if (i > s && i + 1 < e && (cps.at(i) == 0x2e || cps.at(i) == 0x29) && isSpace(cps.at(i + 1))) return i + 2;
+  return s;
+}
+
+// The fields of a tuple's inside [s, e): top-level comma-separated runs, trimmed and unquoted.
+function tupleFields(cps: IntList, s: i32, e: i32): IntList {
+  const out = new IntList(8);
+  let depth = 0;
+  let from = s;
+  for (let i = s; i <= e; i++) {
+    const ch = i < e ? cps.at(i) : -1;
+    if (i < e) {
+      if (isOpen(ch)) depth++;
+      else if (isClose(ch)) depth = max(0, depth - 1);
+      if (!(depth == 0 && ch == 0x2c)) continue;
+    }
+    const t = trimmed(cps, from, i);
+    let a = hi(t);
+    let b = lo(t);
+    while (b - a >= 2 && isQuote(cps.at(a)) && isQuote(cps.at(b - 1))) {
+      a++;
+      b--;
+    }
+    out.push(a);
+    out.push(b);
+    from = i + 1;
+  }
+  return out;
+}
+

@@ -1,0 +1,342 @@
+// Labels of the `match` kernel: each element becomes a canonical key (case, whitespace,
+// punctuation and articles normalized as configured; numbers by value; a choice's letter for
+// any way of writing it), so that comparing answers is comparing strings.
+
+import { JsonKind, JsonValue } from "../_lib/json";
+import { appendString, IntList, isPunct, isSpace, lowerCodePoint } from "../_lib/unicode";
+import { MatchConfig } from "./config";
+import { Extracted, RawElement } from "./extract";
+
+/** A compared element: its canonical key and, for a tuple, its fields' keys. */
+export class Elem {
+  key: string;
+  fields: string[];
+
+  constructor(key: string, fields: string[]) {
+    this.key = key;
+    this.fields = fields;
+  }
+}
+
+const FIELD_SEPARATOR = "\u001f";
+
+function tupleOf(fields: string[]): Elem {
+  return new Elem(fields.length == 1 ? fields[0] : fields.join(FIELD_SEPARATOR), fields);
+}
+
+// The string of cps[s, e), built in one allocation (UTF-16, surrogate pairs above U+FFFF).
+function codePointsString(cps: IntList, s: i32, e: i32): string {
+  let units = 0;
+  for (let i = s; i < e; i++) units += cps.at(i) > 0xffff ? 2 : 1;
+  const out = changetype<string>(__new(<usize>units << 1, idof<string>()));
+  const base = changetype<usize>(out);
+  let at: usize = 0;
+  for (let i = s; i < e; i++) {
+    const c = cps.at(i);
+    if (c > 0xffff) {
+      const v = c - 0x10000;
+      store<u16>(base + at, <u16>(0xd800 + (v >> 10)));
+      store<u16>(base + at + 2, <u16>(0xdc00 + (v & 0x3ff)));
+      at += 4;
+    } else {
+      store<u16>(base + at, <u16>c);
+      at += 2;
+    }
+  }
+  return out;
+}
+
+@inline function isDigit(c: i32): bool {
+  return c >= 0x30 && c <= 0x39;
+}
+
+// The value of cps[s, e) when it is a decimal number (a trailing "." allowed), else NaN.
+function numberValue(cps: IntList, s: i32, e: i32): f64 {
+  if (e > s + 1 && cps.at(e - 1) == 0x2e) e--;
+  let i = s;
+  if (i < e && (cps.at(i) == 0x2b || cps.at(i) == 0x2d)) i++;
+  let digits = 0;
+  while (i < e && isDigit(cps.at(i))) {
+    i++;
+    digits++;
+  }
+  if (i < e && cps.at(i) == 0x2e) {
+    i++;
+    while (i < e && isDigit(cps.at(i))) {
+      i++;
+      digits++;
+    }
+  }
+  if (digits == 0 || digits > 40) return NaN;
+  if (i < e && (cps.at(i) == 0x65 || cps.at(i) == 0x45)) {
+    i++;
+    if (i < e && (cps.at(i) == 0x2b || cps.at(i) == 0x2d)) i++;
+    let exp = 0;
+    while (i < e && isDigit(cps.at(i))) {
+      i++;
+      exp++;
+    }
+    if (exp == 0 || exp > 4) return NaN;
+  }
+  if (i != e) return NaN;
+  return parseFloat(codePointsString(cps, s, e));
+}
+
+/** The canonical text of a number (the same for 2, 2.0 and "2.0"). */
+export function numberKey(v: f64): string {
+  if (v == 0) return "0";
+  if (v == Math.floor(v) && Math.abs(v) < 1e15) return (<i64>v).toString();
+  return v.toString();
+}
+
+function isArticle(w: IntList, s: i32, e: i32): bool {
+  const n = e - s;
+  const a = n > 0 ? lowerCodePoint(w.at(s)) : 0;
+  if (n == 1) return a == 0x61;
+  if (n == 2) return a == 0x61 && lowerCodePoint(w.at(s + 1)) == 0x6e;
+  if (n == 3) return a == 0x74 && lowerCodePoint(w.at(s + 1)) == 0x68 && lowerCodePoint(w.at(s + 2)) == 0x65;
+  return false;
+}
+
+/** The canonical key of the label cps[s, e). */
+export function labelKey(cps: IntList, s: i32, e: i32, c: MatchConfig): string {
+  while (s < e && isSpace(cps.at(s))) s++;
+  while (e > s && isSpace(cps.at(e - 1))) e--;
+  const v = numberValue(cps, s, e);
+  if (!isNaN(v)) return numberKey(v);
+  const w = new IntList(e - s + 1);
+  for (let i = s; i < e; i++) {
+    let ch = cps.at(i);
+    if (!c.caseSensitive) ch = ch < 0x80 ? (ch >= 0x41 && ch <= 0x5a ? ch + 32 : ch) : lowerCodePoint(ch);
+    if (c.punctuation == "remove" && isPunct(ch)) continue;
+    w.push(ch);
+  }
+  let a = 0;
+  let b = w.len;
+  if (c.punctuation == "trim") {
+    while (a < b && (isPunct(w.at(a)) || isSpace(w.at(a)))) a++;
+    while (b > a && (isPunct(w.at(b - 1)) || isSpace(w.at(b - 1)))) b--;
+  }
+  // words separated by single spaces, articles dropped when asked
+  const out = new IntList(b - a + 1);
+  let i = a;
+  while (i < b) {
+    while (i < b && isSpace(w.at(i))) i++;
+    let j = i;
+    while (j < b && !isSpace(w.at(j))) j++;
+    if (j > i && !(c.articles && isArticle(w, i, j))) {
+      if (out.len > 0) out.push(0x20);
+      for (let k = i; k < j; k++) out.push(w.at(k));
+    }
+    i = j;
+  }
+  return codePointsString(out, 0, out.len);
+}
+
+/** The key of a JSON value written by the model or the host. */
+export function jsonKey(v: JsonValue, c: MatchConfig): string {
+  if (v.kind == JsonKind.String) {
+    const cps = new IntList(v.str.length + 1);
+    appendString(cps, v.str);
+    return labelKey(cps, 0, cps.len, c);
+  }
+  if (v.kind == JsonKind.Number) return numberKey(v.num);
+  if (v.kind == JsonKind.Bool) return v.bool ? "true" : "false";
+  if (v.kind == JsonKind.Null) return "null";
+  return canonicalJson(v);
+}
+
+// Arrays and objects nested inside an element: their JSON text (the parser bounds the depth).
+function canonicalJson(v: JsonValue): string {
+  if (v.kind == JsonKind.String) return '"' + v.str + '"';
+  if (v.kind == JsonKind.Number) return numberKey(v.num);
+  if (v.kind == JsonKind.Bool) return v.bool ? "true" : "false";
+  if (v.kind == JsonKind.Null) return "null";
+  const parts = new Array<string>();
+  for (let i = 0; i < v.items.length; i++) {
+    const inner = canonicalJson(v.items[i]);
+    parts.push(v.kind == JsonKind.Object ? '"' + v.keys[i] + '":' + inner : inner);
+  }
+  return v.kind == JsonKind.Object ? "{" + parts.join(",") + "}" : "[" + parts.join(",") + "]";
+}
+
+/** A reference element (host-written JSON: a label, a number or a tuple). */
+export function refElem(v: JsonValue, c: MatchConfig): Elem {
+  if (v.kind == JsonKind.Array) {
+    const fields = new Array<string>();
+    for (let i = 0; i < v.items.length; i++) fields.push(jsonKey(v.items[i], c));
+    return tupleOf(fields);
+  }
+  return new Elem(jsonKey(v, c), [jsonKey(v, c)]);
+}
+
+/** The answer's elements as keys; a choice answer is read as its key (several for "AC"). */
+export function answerElems(x: Extracted, c: MatchConfig): Elem[] {
+  const out = new Array<Elem>();
+  for (let i = 0; i < x.elements.length; i++) {
+    const raw = x.elements[i];
+    if (c.choiceKeys.length > 0) {
+      if (choiceElems(raw, x, c, out)) continue;
+    }
+    const e = answerElem(raw, x, c);
+    // a piece with nothing left after normalization ("-", ">", "…") is no element
+    if (e.key.length > 0 || e.fields.length > 1) out.push(e);
+  }
+  return out;
+}
+
+function answerElem(raw: RawElement, x: Extracted, c: MatchConfig): Elem {
+  const json = raw.json;
+  if (json !== null) {
+    if (json.kind == JsonKind.Array) {
+      const fields = new Array<string>();
+      for (let i = 0; i < json.items.length; i++) fields.push(jsonKey(json.items[i], c));
+      return tupleOf(fields);
+    }
+    const key = jsonKey(json, c);
+    return new Elem(key, [key]);
+  }
+  const f = raw.fields;
+  if (f !== null) {
+    const fields = new Array<string>();
+    for (let i = 0; i < f.len; i += 2) fields.push(labelKey(x.cps, f.at(i), f.at(i + 1), c));
+    return tupleOf(fields);
+  }
+  const key = labelKey(x.cps, raw.start, raw.end, c);
+  return new Elem(key, [key]);
+}
+
+// ---- multiple choice ----
+
+function foldedKey(cps: IntList, s: i32, e: i32): string {
+  const plain = new MatchConfig();
+  plain.punctuation = "trim";
+  return labelKey(cps, s, e, plain);
+}
+
+function foldedString(s: string): string {
+  const cps = new IntList(s.length + 1);
+  appendString(cps, s);
+  return foldedKey(cps, 0, cps.len);
+}
+
+// Index of the choice whose key is the word cps[s, e): exact, else the one case-insensitive match.
+function keyIndex(cps: IntList, s: i32, e: i32, c: MatchConfig): i32 {
+  const word = codePointsString(cps, s, e);
+  for (let k = 0; k < c.choiceKeys.length; k++) if (c.choiceKeys[k] == word) return k;
+  let found = -1;
+  const lower = word.toLowerCase();
+  for (let k = 0; k < c.choiceKeys.length; k++) {
+    if (c.choiceKeys[k].toLowerCase() == lower) {
+      if (found >= 0) return -1;
+      found = k;
+    }
+  }
+  return found;
+}
+
+function startsWithWord(cps: IntList, s: i32, e: i32, word: string): bool {
+  if (e - s < word.length) return false;
+  for (let i = 0; i < word.length; i++) if (lowerCodePoint(cps.at(s + i)) != word.charCodeAt(i)) return false;
+  return true;
+}
+
+@inline function isAlnum(ch: i32): bool {
+  return (ch >= 0x30 && ch <= 0x39) || (ch >= 0x41 && ch <= 0x5a) || (ch >= 0x61 && ch <= 0x7a);
+}
+
+/** The choice an answer text names (B, (B), B., B), B:, Option B, \text{(B)}, its text), or -1. */
+export function choiceIndex(cps: IntList, s: i32, e: i32, c: MatchConfig): i32 {
+  // unwrap \text{…}, \textbf{…}, \mathrm{…} and markdown emphasis
+  for (let round = 0; round < 3; round++) {
+    while (s < e && (isSpace(cps.at(s)) || cps.at(s) == 0x2a)) s++;
+    while (e > s && (isSpace(cps.at(e - 1)) || cps.at(e - 1) == 0x2a)) e--;
+    if (e > s && cps.at(s) == 0x5c && cps.at(e - 1) == 0x7d) {
+      let i = s + 1;
+      while (i < e && cps.at(i) != 0x7b) i++;
+      if (i < e - 1) {
+        s = i + 1;
+        e--;
+        continue;
+      }
+    }
+    break;
+  }
+  if (s >= e) return -1;
+  // the text alone, equal to exactly one choice
+  const whole = foldedKey(cps, s, e);
+  let byText = -1;
+  for (let k = 0; k < c.choiceTexts.length; k++) {
+    if (foldedString(c.choiceTexts[k]) == whole) {
+      if (byText >= 0) {
+        byText = -2;
+        break;
+      }
+      byText = k;
+    }
+  }
+  if (byText >= 0) return byText;
+  for (let p = 0; p < 3; p++) {
+    const word = p == 0 ? "option" : p == 1 ? "choice" : "answer";
+    if (startsWithWord(cps, s, e, word) && s + word.length < e && !isAlnum(cps.at(s + word.length))) {
+      s += word.length;
+      while (s < e && (isSpace(cps.at(s)) || cps.at(s) == 0x3a)) s++;
+      break;
+    }
+  }
+  if (s >= e) return -1;
+  if (cps.at(s) == 0x28) {
+    let i = s + 1;
+    while (i < e && isAlnum(cps.at(i))) i++;
+    if (i < e && cps.at(i) == 0x29 && i > s + 1) return keyIndex(cps, s + 1, i, c);
+    return -1;
+  }
+  let i = s;
+  while (i < e && isAlnum(cps.at(i))) i++;
+  if (i == s) return -1;
+  const k = keyIndex(cps, s, i, c);
+  if (k < 0) return -1;
+  if (i == e) return k;
+  const next = cps.at(i);
+  if (next == 0x2e || next == 0x29 || next == 0x3a || next == 0xff0e || next == 0xff1a) return k;
+  // "B A dog barking": the letter, then exactly its own text
+  if (isSpace(next) && foldedKey(cps, i, e) == foldedString(c.choiceTexts[k])) return k;
+  return -1;
+}
+
+// Adds the choice key(s) an element names; false when it names none (it is then compared as text).
+function choiceElems(raw: RawElement, x: Extracted, c: MatchConfig, out: Elem[]): bool {
+  let cps = x.cps;
+  let s = raw.start;
+  let e = raw.end;
+  const json = raw.json;
+  if (json !== null) {
+    if (json.kind != JsonKind.String) return false;
+    cps = new IntList(json.str.length + 1);
+    appendString(cps, json.str);
+    s = 0;
+    e = cps.len;
+  } else if (raw.fields !== null) return false;
+  const k = choiceIndex(cps, s, e, c);
+  if (k >= 0) {
+    const key = jsonKeyOfString(c.choiceKeys[k], c);
+    out.push(new Elem(key, [key]));
+    return true;
+  }
+  // "AC": several letters of a multi-select answer
+  if (!c.isListMode || e - s < 2 || e - s > c.choiceKeys.length) return false;
+  const keys = new Array<string>();
+  for (let i = s; i < e; i++) {
+    const idx = keyIndex(cps, i, i + 1, c);
+    if (idx < 0 || cps.at(i) < 0x41 || cps.at(i) > 0x5a) return false;
+    keys.push(jsonKeyOfString(c.choiceKeys[idx], c));
+  }
+  for (let i = 0; i < keys.length; i++) out.push(new Elem(keys[i], [keys[i]]));
+  return true;
+}
+
+function jsonKeyOfString(s: string, c: MatchConfig): string {
+  const cps = new IntList(s.length + 1);
+  appendString(cps, s);
+  return labelKey(cps, 0, cps.len, c);
+}

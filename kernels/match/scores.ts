@@ -1,0 +1,346 @@
+// The scoring rules of the `match` modes over element keys. Each fills a Verdict: the reward and
+// the numbers that explain it. Definitions: verifiers/match/README.md.
+
+import { IntList } from "../_lib/unicode";
+import { lcsLength, MAX_LCS_CELLS } from "../_lib/sequence_distance";
+import { MatchConfig } from "./config";
+import { Elem } from "./label";
+
+/** A mode's outcome. `problem` set means a verdict of 0 with that reason. */
+export class Verdict {
+  reward: f64 = 0;
+  problem: string | null = null;
+  detail: string = "";
+  names: Array<string> = new Array<string>();
+  values: Array<f64> = new Array<f64>();
+
+  add(name: string, v: f64): Verdict {
+    this.names.push(name);
+    this.values.push(v);
+    return this;
+  }
+}
+
+/** Answer and reference as ids over one alphabet of keys. */
+export class Ids {
+  answer: Int32Array;
+  ref: Int32Array;
+  alphabet: i32;
+
+  constructor(answer: Int32Array, ref: Int32Array, alphabet: i32) {
+    this.answer = answer;
+    this.ref = ref;
+    this.alphabet = alphabet;
+  }
+}
+
+/** Gives equal keys equal ids (reference keys first). */
+export function idsOf(answer: Elem[], ref: Elem[]): Ids {
+  const map = new Map<string, i32>();
+  const r = new Int32Array(ref.length);
+  for (let i = 0; i < ref.length; i++) {
+    const k = ref[i].key;
+    if (!map.has(k)) map.set(k, map.size);
+    r[i] = map.get(k);
+  }
+  const a = new Int32Array(answer.length);
+  for (let i = 0; i < answer.length; i++) {
+    const k = answer[i].key;
+    if (!map.has(k)) map.set(k, map.size);
+    a[i] = map.get(k);
+  }
+  return new Ids(a, r, map.size);
+}
+
+function counts(seq: Int32Array, alphabet: i32): Int32Array {
+  const c = new Int32Array(max(alphabet, 1));
+  for (let i = 0; i < seq.length; i++) c[seq[i]]++;
+  return c;
+}
+
+/** True when the answer holds the reference's elements, each as often, in any order. */
+export function isPermutation(ids: Ids): bool {
+  if (ids.answer.length != ids.ref.length) return false;
+  const a = counts(ids.answer, ids.alphabet);
+  const r = counts(ids.ref, ids.alphabet);
+  for (let i = 0; i < ids.alphabet; i++) if (a[i] != r[i]) return false;
+  return true;
+}
+
+/** exact and any_of: the one answer equals the label or one of the aliases. */
+export function scoreAnyOf(ids: Ids): Verdict {
+  const v = new Verdict();
+  const id = ids.answer[0];
+  for (let i = 0; i < ids.ref.length; i++) {
+    if (ids.ref[i] == id) {
+      v.reward = 1;
+      v.add("matched_index", <f64>i);
+      return v;
+    }
+  }
+  return v;
+}
+
+/** set_exact and set_f1: answer and reference as sets (duplicates count once). */
+export function scoreSet(ids: Ids, f1: bool): Verdict {
+  const v = new Verdict();
+  const inA = new Uint8Array(max(ids.alphabet, 1));
+  const inR = new Uint8Array(max(ids.alphabet, 1));
+  let na = 0, nr = 0, both = 0;
+  for (let i = 0; i < ids.ref.length; i++) {
+    if (inR[ids.ref[i]] == 0) {
+      inR[ids.ref[i]] = 1;
+      nr++;
+    }
+  }
+  for (let i = 0; i < ids.answer.length; i++) {
+    const id = ids.answer[i];
+    if (inA[id] == 0) {
+      inA[id] = 1;
+      na++;
+      if (inR[id] != 0) both++;
+    }
+  }
+  const p = na > 0 ? <f64>both / <f64>na : (nr == 0 ? 1.0 : 0.0);
+  const r = nr > 0 ? <f64>both / <f64>nr : (na == 0 ? 1.0 : 0.0);
+  const exact = both == na && both == nr;
+  v.reward = f1 ? (p + r > 0 ? (2 * p * r) / (p + r) : 0.0) : (exact ? 1.0 : 0.0);
+  v.add("precision", p).add("recall", r).add("matched", <f64>both);
+  v.add("missing", <f64>(nr - both)).add("extra", <f64>(na - both));
+  if (ids.answer.length != na) v.add("duplicates", <f64>(ids.answer.length - na));
+  return v;
+}
+
+/** sequence_exact: the same elements in the same order. */
+export function scoreSequence(ids: Ids): Verdict {
+  const v = new Verdict();
+  let same = ids.answer.length == ids.ref.length;
+  for (let i = 0; same && i < ids.ref.length; i++) same = ids.answer[i] == ids.ref[i];
+  v.reward = same ? 1 : 0;
+  return v;
+}
+
+/** position_accuracy: positions holding the reference's element, over the longer length. */
+export function scorePositions(ids: Ids): Verdict {
+  const v = new Verdict();
+  const n = min(ids.answer.length, ids.ref.length);
+  let right = 0;
+  for (let i = 0; i < n; i++) if (ids.answer[i] == ids.ref[i]) right++;
+  const longer = max(ids.answer.length, ids.ref.length);
+  v.reward = longer == 0 ? 1.0 : <f64>right / <f64>longer;
+  v.add("in_place", <f64>right).add("positions", <f64>longer);
+  return v;
+}
+
+// The neighbour pairs of a sequence laid out row by row in the grid: (a, b, direction) keys.
+function pairs(seq: Int32Array, c: MatchConfig, alphabet: i32): Array<i64> {
+  const out = new Array<i64>();
+  const cells = min(seq.length, c.rows * c.cols);
+  const a64 = <i64>max(alphabet, 1);
+  for (let p = 0; p < cells; p++) {
+    const row = p / c.cols;
+    const col = p % c.cols;
+    if (col + 1 < c.cols && p + 1 < cells) out.push(pairKey(seq[p], seq[p + 1], 0, c.directed, a64));
+    if (row + 1 < c.rows && p + c.cols < cells) out.push(pairKey(seq[p], seq[p + c.cols], 1, c.directed, a64));
+  }
+  return out;
+}
+
+function pairKey(x: i32, y: i32, dir: i32, directed: bool, a: i64): i64 {
+  let p = <i64>x, q = <i64>y;
+  if (!directed && q < p) {
+    const t = p;
+    p = q;
+    q = t;
+  }
+  return (p * a + q) * 2 + <i64>dir;
+}
+
+/** adjacency: neighbour pairs (right of, below) shared by answer and reference, over the larger count. */
+export function scoreAdjacency(ids: Ids, c: MatchConfig): Verdict {
+  const v = new Verdict();
+  const pr = pairs(ids.ref, c, ids.alphabet);
+  const pa = pairs(ids.answer, c, ids.alphabet);
+  const left = new Map<i64, i32>();
+  for (let i = 0; i < pr.length; i++) left.set(pr[i], left.has(pr[i]) ? left.get(pr[i]) + 1 : 1);
+  let shared = 0;
+  for (let i = 0; i < pa.length; i++) {
+    const k = pa[i];
+    if (left.has(k) && left.get(k) > 0) {
+      left.set(k, left.get(k) - 1);
+      shared++;
+    }
+  }
+  const larger = max(pr.length, pa.length);
+  if (larger == 0) v.reward = scoreSequence(ids).reward;
+  else v.reward = <f64>shared / <f64>larger;
+  v.add("shared_pairs", <f64>shared).add("reference_pairs", <f64>pr.length).add("answer_pairs", <f64>pa.length);
+  return v;
+}
+
+// Sorts keys[lo, hi) with merge sort and returns the number of strict inversions.
+function inversions(keys: Int32Array, tmp: Int32Array, n: i32): i64 {
+  let inv: i64 = 0;
+  for (let width = 1; width < n; width <<= 1) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = min(lo + width, n);
+      const hi = min(lo + 2 * width, n);
+      let i = lo, j = mid, k = lo;
+      while (i < mid && j < hi) {
+        if (keys[i] <= keys[j]) tmp[k++] = keys[i++];
+        else {
+          tmp[k++] = keys[j++];
+          inv += <i64>(mid - i);
+        }
+      }
+      while (i < mid) tmp[k++] = keys[i++];
+      while (j < hi) tmp[k++] = keys[j++];
+    }
+    memory.copy(keys.dataStart, tmp.dataStart, <usize>n << 2);
+  }
+  return inv;
+}
+
+/**
+ * kendall_tau: over pairs of reference elements, concordant when the answer orders them the same
+ * way; an element missing from the answer ranks after all present ones, two missing ones are a
+ * discordant pair. reward = (τ + 1) / 2.
+ */
+export function scoreKendall(ids: Ids): Verdict {
+  const v = new Verdict();
+  const n = ids.ref.length;
+  const firstAt = new Int32Array(max(ids.alphabet, 1)).fill(-1);
+  for (let i = 0; i < ids.answer.length; i++) if (firstAt[ids.answer[i]] < 0) firstAt[ids.answer[i]] = i;
+  const keys = new Int32Array(n);
+  let missing = 0;
+  for (let i = 0; i < n; i++) {
+    const at = firstAt[ids.ref[i]];
+    keys[i] = at >= 0 ? at : i32.MAX_VALUE;
+    if (at < 0) missing++;
+  }
+  const total = <i64>n * <i64>(n - 1) / 2;
+  const ties = <i64>missing * <i64>(missing - 1) / 2;
+  const inv = inversions(keys, new Int32Array(n), n);
+  const discordant = inv + ties;
+  const concordant = total - discordant;
+  const tau = total == 0 ? (missing == 0 ? 1.0 : -1.0) : <f64>(concordant - discordant) / <f64>total;
+  v.reward = (tau + 1) / 2;
+  v.add("tau", tau).add("concordant", <f64>concordant).add("discordant", <f64>discordant).add("missing", <f64>missing);
+  return v;
+}
+
+/** lcs: 2·LCS / (|answer| + |reference|), bounded by MAX_LCS_CELLS. */
+export function scoreLcs(ids: Ids): Verdict {
+  const v = new Verdict();
+  const na = ids.answer.length, nr = ids.ref.length;
+  if (<i64>na * <i64>nr > MAX_LCS_CELLS) {
+    v.problem = "too_complex";
+    v.detail = "too_long";
+    v.add("cells", <f64>na * <f64>nr).add("max_cells", <f64>MAX_LCS_CELLS);
+    return v;
+  }
+  const l = lcsLength(ids.answer, na, ids.ref, nr, ids.alphabet);
+  v.reward = na + nr == 0 ? 1.0 : (2.0 * <f64>l) / <f64>(na + nr);
+  v.add("lcs", <f64>l);
+  return v;
+}
+
+function gain(rel: f64, exponential: bool): f64 {
+  return exponential ? Math.pow(2.0, rel) - 1.0 : rel;
+}
+
+/** ndcg: DCG@k of the answer's order over the ideal DCG@k; repeated elements gain nothing. */
+export function scoreNdcg(ids: Ids, c: MatchConfig): Verdict {
+  const v = new Verdict();
+  const relOf = new Float64Array(max(ids.alphabet, 1));
+  for (let i = 0; i < ids.ref.length; i++) relOf[ids.ref[i]] = max(relOf[ids.ref[i]], c.rel[i]);
+  const seen = new Uint8Array(max(ids.alphabet, 1));
+  let dcg = 0.0;
+  const k = c.k;
+  for (let i = 0; i < min(k, ids.answer.length); i++) {
+    const id = ids.answer[i];
+    if (seen[id] != 0) continue;
+    seen[id] = 1;
+    dcg += gain(relOf[id], c.exponentialGain) / (Math.log(<f64>(i + 2)) / Math.LN2);
+  }
+  const sorted = new Float64Array(ids.ref.length);
+  for (let i = 0; i < ids.ref.length; i++) sorted[i] = c.rel[i];
+  sorted.sort((a: f64, b: f64): i32 => (a < b ? 1 : a > b ? -1 : 0));
+  let ideal = 0.0;
+  for (let i = 0; i < min(k, sorted.length); i++) {
+    ideal += gain(sorted[i], c.exponentialGain) / (Math.log(<f64>(i + 2)) / Math.LN2);
+  }
+  v.reward = ideal > 0 ? dcg / ideal : 0.0;
+  v.add("dcg", dcg).add("ideal_dcg", ideal).add("k", <f64>k);
+  return v;
+}
+
+function prefixKey(e: Elem, n: i32): string {
+  const parts = new Array<string>();
+  for (let i = 0; i < n; i++) parts.push(e.fields[i]);
+  return parts.join("\u001f");
+}
+
+function partialCredit(c: MatchConfig, fields: i32): f64 {
+  if (c.partial.length == 0) return 0;
+  return c.partial[min(fields, c.partial.length) - 1];
+}
+
+/**
+ * weighted: each answer element is matched once, longest match first (all fields, then the first
+ * n − 1 fields, …, down to partial_min); credits right / partial / wrong / extra / missing as
+ * configured, summed and divided by right × |reference|, clipped to [0, 1].
+ */
+export function scoreWeighted(answer: Elem[], ref: Elem[], c: MatchConfig): Verdict {
+  const v = new Verdict();
+  const usedA = new Uint8Array(answer.length);
+  const usedR = new Uint8Array(ref.length);
+  let maxFields = 1;
+  for (let i = 0; i < ref.length; i++) maxFields = max(maxFields, ref[i].fields.length);
+  let total = 0.0;
+  let right = 0, partial = 0;
+  for (let n = maxFields; n >= 1; n--) {
+    const full = n == maxFields;
+    if (!full && n < c.partialMin) break;
+    const free = new Map<string, IntList>();
+    for (let i = ref.length - 1; i >= 0; i--) {
+      if (usedR[i] != 0 || (!full && ref[i].fields.length < n)) continue;
+      const k = full ? ref[i].key : prefixKey(ref[i], n);
+      if (!free.has(k)) free.set(k, new IntList(4));
+      free.get(k).push(i);
+    }
+    for (let i = 0; i < answer.length; i++) {
+      if (usedA[i] != 0) continue;
+      const a = answer[i];
+      if (!full && a.fields.length < n) continue;
+      const k = full ? a.key : prefixKey(a, n);
+      if (!free.has(k)) continue;
+      const list = free.get(k);
+      if (list.len == 0) continue;
+      const r = list.at(--list.len);
+      usedA[i] = 1;
+      usedR[r] = 1;
+      if (full) {
+        right++;
+        total += c.right;
+      } else {
+        partial++;
+        total += partialCredit(c, n);
+      }
+    }
+  }
+  const unmatchedA = answer.length - right - partial;
+  const unmatchedR = ref.length - right - partial;
+  const wrong = min(unmatchedA, unmatchedR);
+  const extra = unmatchedA - wrong;
+  const missing = unmatchedR - wrong;
+  total += <f64>wrong * c.wrong + <f64>extra * c.extra + <f64>missing * c.missing;
+  const scale = c.right * <f64>max(ref.length, 1);
+  let reward = ref.length == 0 && answer.length == 0 ? 1.0 : total / scale;
+  if (reward < 0) reward = 0;
+  if (reward > 1) reward = 1;
+  v.reward = reward;
+  v.add("right", <f64>right).add("partial", <f64>partial).add("wrong", <f64>wrong);
+  v.add("extra", <f64>extra).add("missing", <f64>missing).add("credit", total);
+  return v;
+}

@@ -1,0 +1,153 @@
+// The `text` verifier kernel: similarity of a free-form answer to reference texts (ROUGE-1/2/L,
+// BLEU, chrF, SQuAD token F1, exact match, WER, CER, edit similarity). See verifiers/text/README.md.
+
+import { emit } from "./_lib/abi";
+import { badParameters, readItem, readParams } from "./_lib/item";
+import { JsonKind } from "./_lib/json";
+import { boolAt, numberAt, stringAt } from "./_lib/param_values";
+import { beginResult, finishResult } from "./_lib/result";
+import { tagRegion } from "./_lib/tag_region";
+import { isBlank } from "./_lib/text";
+import { appendString, appendUtf8, IntList, isSpace, lowerCodePoint } from "./_lib/unicode";
+import { bleu, chrf, exactMatch, rougeL, rougeN, Score, tokenF1 } from "./text/metrics";
+import { editSimilarity, errorRate } from "./text/rates";
+import { bleuTokens } from "./text/sacrebleu";
+import { Texts, internTokens, TokenIds } from "./text/texts";
+import { charSequence, tokenize, tokenizerOf, withoutPunct } from "./text/tokenize";
+
+export { input, output_len } from "./_lib/abi";
+
+/** Bytes of answer past which an item is `too_complex` (bounded memory and time). */
+const MAX_ANSWER_BYTES: i32 = 1 << 20;
+/** Tokens of all texts together past which an item is `too_complex`. */
+const MAX_TOKENS: i32 = 250000;
+
+// How charSeqs treats whitespace.
+const STRIPPED: i32 = 0;
+const CHRF_DROP_SPACE: i32 = 1;
+const CHRF_KEEP_SPACE: i32 = 2;
+
+/** Scores the current item (parameters, 0x00, response) and returns a pointer to the result JSON. */
+export function score(): usize {
+  return emit(scoreItem());
+}
+
+function tooComplex(problem: string, metric: string, s: Score | null, size: f64, limit: f64): ArrayBuffer {
+  const w = beginResult(0, false, "too_complex");
+  w.key("metric").str(metric);
+  w.key("problem").str(problem);
+  if (s !== null) {
+    for (let i = 0; i < s.names.length; i++) w.key(s.names[i]).num(s.values[i]);
+  } else {
+    w.key("size").num(size);
+    w.key("limit").num(limit);
+  }
+  return finishResult(w);
+}
+
+function scoreItem(): ArrayBuffer {
+  const item = readItem();
+  if (item === null) return badParameters(null);
+  const p = readParams(item);
+  if (p === null) return badParameters(item);
+  const refsValue = p.get("refs");
+  if (refsValue === null || refsValue.kind != JsonKind.Array || refsValue.items.length == 0) return badParameters(item);
+  const metric = stringAt(p, "metric", "rougeL");
+  const region = tagRegion(item.ptr, item.start, item.end, stringAt(p, "tag", "answer"));
+  if (region.end - region.start > MAX_ANSWER_BYTES) {
+    return tooComplex("too_long", metric, null, <f64>(region.end - region.start), <f64>MAX_ANSWER_BYTES);
+  }
+  if (isBlank(item.ptr, region.start, region.end)) {
+    const w = beginResult(0, false, "no_answer");
+    w.key("metric").str(metric);
+    w.key("extraction").str(region.via);
+    return finishResult(w);
+  }
+  const texts = new Texts();
+  texts.begin();
+  appendUtf8(texts.cps, item.ptr, region.start, region.end);
+  texts.end();
+  for (let r = 0; r < refsValue.items.length; r++) {
+    texts.begin();
+    appendString(texts.cps, refsValue.items[r].str);
+    texts.end();
+  }
+  const lower = boolAt(p, "lowercase", false);
+  const tokenizeName = stringAt(p, "tokenize", "unicode");
+  let s: Score;
+  if (metric == "chrf") {
+    const spaces = boolAt(p, "whitespace", false) ? CHRF_KEEP_SPACE : CHRF_DROP_SPACE;
+    s = chrf(charSeqs(texts, lower, false, spaces), <i32>numberAt(p, "char_order", 6), numberAt(p, "beta", 2));
+  } else if (metric == "cer" || metric == "edit_similarity") {
+    const seqs = charSeqs(texts, lower, stringAt(p, "punctuation", "keep") == "remove", STRIPPED);
+    s = metric == "cer" ? errorRate(seqs, "cer", stringAt(p, "wer_reward", "linear")) : editSimilarity(seqs);
+  } else {
+    const tok = tokens(texts, metric, tokenizeName, lower, stringAt(p, "punctuation", "keep") == "remove");
+    if (tok === null) return tooComplex("too_many_tokens", metric, null, 0, <f64>MAX_TOKENS);
+    if (metric == "rouge1") s = rougeN(tok, 1);
+    else if (metric == "rouge2") s = rougeN(tok, 2);
+    else if (metric == "bleu") s = bleu(tok, <i32>numberAt(p, "max_order", 4), stringAt(p, "smooth", "exp"), numberAt(p, "smooth_value", 1));
+    else if (metric == "token_f1") s = tokenF1(tok);
+    else if (metric == "exact") s = exactMatch(tok);
+    else if (metric == "wer") s = errorRate(tok.ids, "wer", stringAt(p, "wer_reward", "linear"));
+    else s = rougeL(tok);
+  }
+  if (s.tooComplex) return tooComplex("too_long", metric, s, 0, 0);
+  const threshold = numberAt(p, "threshold", 1);
+  const correct = s.reward >= threshold;
+  const w = beginResult(s.reward, correct, correct ? null : "wrong");
+  w.key("metric").str(metric);
+  w.key("extraction").str(region.via);
+  if (refsValue.items.length > 1) w.key("reference_index").int(s.best);
+  for (let i = 0; i < s.names.length; i++) w.key(s.names[i]).num(s.values[i]);
+  return finishResult(w);
+}
+
+// Per text, its code points for the character metrics: chrF's (all of them, whitespace dropped
+// unless kept, as sacreBLEU) or cer's and edit_similarity's (stripped, as jiwer's Strip()).
+function charSeqs(texts: Texts, lower: bool, removePunct: bool, chrfSpaces: i32): Array<Int32Array> {
+  const out = new Array<Int32Array>();
+  for (let t = 0; t < texts.count; t++) {
+    const s = texts.starts.at(t);
+    const e = texts.ends.at(t);
+    const seq = new IntList(e - s + 1);
+    if (chrfSpaces == CHRF_DROP_SPACE || chrfSpaces == CHRF_KEEP_SPACE) {
+      for (let i = s; i < e; i++) {
+        let c = texts.cps.at(i);
+        if (chrfSpaces == CHRF_DROP_SPACE && isSpace(c)) continue;
+        if (lower) c = lowerCodePoint(c);
+        seq.push(c);
+      }
+    } else {
+      charSequence(texts.cps, s, e, lower, removePunct, seq);
+    }
+    out.push(seq.data.subarray(0, seq.len));
+  }
+  return out;
+}
+
+// Every text as token ids, tokenized as the metric and options say; null past MAX_TOKENS.
+function tokens(texts: Texts, metric: string, name: string, lower: bool, removePunct: bool): TokenIds | null {
+  const norm = new IntList(texts.cps.len + 16);
+  const spans = new Array<IntList>();
+  let total = 0;
+  const kind = tokenizerOf(name);
+  for (let t = 0; t < texts.count; t++) {
+    const sp = new IntList(64);
+    let src = texts.cps;
+    let s = texts.starts.at(t);
+    let e = texts.ends.at(t);
+    if (removePunct && metric == "wer") {
+      src = new IntList(e - s + 1);
+      withoutPunct(texts.cps, s, e, src);
+      s = 0;
+      e = src.len;
+    }
+    if (metric == "bleu") bleuTokens(name, src, s, e, lower, norm, sp);
+    else tokenize(kind, src, s, e, lower, norm, sp);
+    total += sp.len >> 1;
+    if (total > MAX_TOKENS) return null;
+    spans.push(sp);
+  }
+  return internTokens(norm, spans);
+}

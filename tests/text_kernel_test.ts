@@ -1,0 +1,175 @@
+/**
+ * The `text` kernel against the reference implementations' published vectors (rouge-score, jiwer;
+ * see tests/text_reference_vectors.json for sources), the SQuAD v1.1 definitions, its bounds and
+ * hostile input. BLEU and chrF against the real sacreBLEU: tests/text_sacrebleu_test.ts.
+ */
+import assert from "node:assert/strict";
+import { encodeItem, type KernelOutput, scoreInProcess } from "../wasm/mod.ts";
+import { textVerifier } from "../verifiers/text/mod.ts";
+import { InvalidRequestError } from "../verifiers/types.ts";
+import { assertVerdict, loadKernel } from "./_kernel.ts";
+
+const kernel = loadKernel("text");
+const vectors = JSON.parse(Deno.readTextFileSync(new URL("./text_reference_vectors.json", import.meta.url)));
+
+function score(response: string, reference: unknown, options: Record<string, unknown> = {}): KernelOutput {
+  const out = scoreInProcess(kernel, textVerifier.params(reference, { tag: "", ...options }), response);
+  assertVerdict(out);
+  return out;
+}
+
+function near(actual: unknown, expected: number, places: number, what: string): void {
+  assert.equal(typeof actual, "number", what);
+  assert.ok(
+    Math.abs((actual as number) - expected) < 0.5 * 10 ** -places,
+    `${what}: ${actual} is not ${expected}`,
+  );
+}
+
+Deno.test("`text` gives every published example its expected result", () => {
+  assert.ok(textVerifier.examples.length >= 6);
+  for (const ex of textVerifier.examples) {
+    const out = scoreInProcess(
+      kernel,
+      textVerifier.params(ex.item.reference, ex.item.options ?? {}),
+      ex.item.response,
+    );
+    near(out.reward, ex.expected.reward, 12, ex.title);
+    assert.equal(out.correct, ex.expected.correct, ex.title);
+    for (const [k, v] of Object.entries(ex.expected.details ?? {})) {
+      if (typeof v === "number") near(out.details[k], v, 12, `${ex.title}: ${k}`);
+      else assert.deepEqual(out.details[k], v, `${ex.title}: ${k}`);
+    }
+  }
+});
+
+Deno.test("ROUGE-1/2/L agree with rouge-score's published vectors (ROUGE-1.5.5 to 5 places)", () => {
+  for (const c of vectors.rouge_score.cases) {
+    const out = score(c.prediction, c.target, { metric: c.metric });
+    const what = `${c.metric} on ${c.prediction.slice(0, 20)}`;
+    near(out.details.precision, c.precision, c.places, `${what} precision`);
+    near(out.details.recall, c.recall, c.places, `${what} recall`);
+    near(out.reward, c.fmeasure, c.places, `${what} F`);
+  }
+});
+
+Deno.test("ROUGE of an answer with no tokens is 0 (rouge-score testRougeEmpty), never an error", () => {
+  for (const metric of ["rouge1", "rouge2", "rougeL"]) {
+    const out = score("<answer>?!</answer>", "testing one two", { metric, tag: "answer" });
+    assert.equal(out.reward, 0, metric);
+    assert.equal(out.details.reason, "wrong");
+    assert.equal(score("", "testing one two", { metric }).details.reason, "no_answer");
+  }
+});
+
+Deno.test("WER and CER agree with jiwer's published vectors", () => {
+  for (const [truth, hypothesis, rate] of vectors.jiwer.wer) {
+    const out = score(hypothesis, truth, { metric: "wer" });
+    if (hypothesis === "") {
+      assert.equal(out.details.reason, "no_answer");
+      assert.equal(out.reward, 0);
+    } else near(out.details.wer, rate, 12, `wer ${hypothesis}`);
+  }
+  for (const [truth, hypothesis, rate] of vectors.jiwer.cer) {
+    const out = score(hypothesis, truth, { metric: "cer" });
+    if (hypothesis === "") assert.equal(out.details.reason, "no_answer");
+    else {
+      near(out.details.cer, rate, 12, `cer ${hypothesis}`);
+      near(out.reward, Math.max(0, 1 - rate), 12, `cer reward ${hypothesis}`);
+    }
+  }
+});
+
+Deno.test("WER rewards: linear is max(0, 1 - wer), exp is exp(-wer); the best reference counts", () => {
+  const table: [string, string[], string, number][] = [
+    ["a b c d e", ["a x c"], "linear", 0],
+    ["a b c d e", ["a x c"], "exp", Math.exp(-1)],
+    ["a b", ["a b c d"], "linear", 0.5],
+    ["a b", ["z z z z", "a b c d"], "linear", 0.5],
+  ];
+  for (const [hyp, refs, kind, reward] of table) {
+    near(score(hyp, refs, { metric: "wer", wer_reward: kind }).reward, reward, 12, `${hyp} ${kind}`);
+  }
+  assert.equal(score("a b", ["z z z z", "a b c d"], { metric: "wer" }).details.reference_index, 1);
+});
+
+Deno.test("token F1 and exact match follow SQuAD v1.1's normalize_answer (lower, punctuation, articles, spaces)", () => {
+  const table: [string, string, number, number][] = [
+    // prediction, ground truth, F1, EM
+    ["The Eiffel Tower", "eiffel tower", 1, 1],
+    ["an apple a day", "Apple day!", 1, 1],
+    ["Denver Broncos", "Broncos", 2 / 3, 0],
+    ["the", "a", 0, 1], // both normalize to nothing: v1.1 F1 is 0, EM 1
+    ["Paris, France", "Paris France", 1, 1],
+    ["théâtre", "THÉÂTRE", 1, 1],
+    ["x_y", "xy", 1, 1], // "_" is in string.punctuation
+    ["cats", "dogs", 0, 0],
+  ];
+  for (const [pred, truth, f1, em] of table) {
+    near(score(pred, truth, { metric: "token_f1" }).reward, f1, 12, `F1 ${pred}`);
+    assert.equal(score(pred, truth, { metric: "exact" }).reward, em, `EM ${pred}`);
+  }
+});
+
+Deno.test("the unicode tokenizer splits CJK per character and keeps accented words whole", () => {
+  near(score("猫在垫子上", "猫坐在垫子上", { metric: "rouge1" }).reward, 10 / 11, 12, "CJK");
+  near(score("naïve café", "café naïve", { metric: "rouge1" }).reward, 1, 12, "accents");
+  near(score("naïve café", "café naïve", { metric: "rougeL" }).reward, 0.5, 12, "order");
+  // whitespace tokens keep punctuation attached
+  near(score("a b.", "a b", { metric: "rouge1", tokenize: "whitespace" }).reward, 0.5, 12, "whitespace");
+  near(score("ab", "ba", { metric: "rouge1", tokenize: "char" }).reward, 1, 12, "char");
+});
+
+Deno.test("the quadratic metrics are bounded: past the cap the verdict is too_complex", () => {
+  const long = Array.from({ length: 8000 }, (_, i) => `w${i}`).join(" ");
+  const wer = score(long, long, { metric: "wer" });
+  assert.equal(wer.details.reason, "too_complex");
+  assert.equal(wer.reward, 0);
+  const cer = score("x".repeat(5000), "y".repeat(5000), { metric: "cer" });
+  assert.equal(cer.details.reason, "too_complex");
+  // ROUGE-L is bit-parallel: the same 8,000 tokens (6.4e7 cells) are within its bound
+  assert.equal(score(long, long, { metric: "rougeL" }).reward, 1);
+});
+
+Deno.test("hostile input: invalid UTF-8, NUL bytes, huge answers give verdicts, never traps", () => {
+  const params = textVerifier.params("hello world", { tag: "", metric: "rougeL" });
+  const head = encodeItem(params, "");
+  const junk = new Uint8Array([
+    0xff,
+    0xfe,
+    0xc3,
+    0x28,
+    0xe2,
+    0x82,
+    0x00,
+    0x68,
+    0x65,
+    0x6c,
+    0x6c,
+    0x6f,
+    0xf0,
+    0x9f,
+  ]);
+  const item = new Uint8Array(head.length + junk.length);
+  item.set(head);
+  item.set(junk, head.length);
+  const out = JSON.parse(new TextDecoder().decode(kernel.scoreBytes(item)));
+  assertVerdict(out);
+  assert.ok(out.reward > 0 && out.reward < 1, `reward ${out.reward}`);
+  const huge = score("word ".repeat(300_000), "word", { metric: "rouge1" });
+  assert.equal(huge.details.reason, "too_complex");
+  for (const metric of ["bleu", "chrf", "token_f1", "exact", "edit_similarity"]) {
+    assertVerdict(score("\u0000\uFFFD\uD800 \u{1F600}", "ok", { metric }));
+  }
+});
+
+Deno.test("references without a letter or digit, and options of another metric, are invalid requests", () => {
+  assert.throws(() => textVerifier.params("  ", { metric: "wer" }), InvalidRequestError);
+  assert.throws(() => textVerifier.params(["ok", "..."], {}), InvalidRequestError);
+  assert.throws(() => textVerifier.params("ok", { metric: "cer", tokenize: "unicode" }), InvalidRequestError);
+  assert.throws(() => textVerifier.params("ok", { metric: "rougeL", tokenize: "13a" }), InvalidRequestError);
+  assert.throws(
+    () => textVerifier.params("ok", { metric: "bleu", smooth: "add1", smooth_value: 2 }),
+    InvalidRequestError,
+  );
+});
