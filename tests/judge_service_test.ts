@@ -273,3 +273,18 @@ Deno.test("a batch budget that runs out cancels a waiting judge call (overloaded
   });
   assert.match(JudgeService.create({}).unavailableReason()!, /no judges configured/);
 });
+
+Deno.test("an item's timeout starts when its call is admitted: waiting for the judge's limits is queueing", async () => {
+  await withFake(() => ({ content: "VERDICT: 4" }), async (fake) => {
+    const service = serviceFor(fake.url, { max_concurrency: 1, retries: 0 });
+    const outcomes = await Promise.all(
+      Array.from(
+        { length: 4 },
+        (_, i) => service.judge({ ...item({}, { response: `r${i}` }), timeoutMs: 250 }),
+      ),
+    );
+    assert.ok(outcomes.every((o) => "verdict" in o && o.verdict.reward === 0.4), JSON.stringify(outcomes));
+    assert.equal(fake.maxInFlight(), 1);
+    service.close();
+  }, 150);
+});

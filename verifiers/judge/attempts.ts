@@ -22,10 +22,31 @@ export interface CallLimits {
   retries: number;
   /** One attempt's own deadline. */
   attemptTimeoutMs: number;
-  /** The item's deadline (epoch ms, `performance.timeOrigin + performance.now()` clock). */
-  deadlineAt: number;
+  /**
+   * The item's clock, shared by all its calls: it starts when its first call is admitted (time spent
+   * waiting for the judge's limits is queueing, not the item's time; DESIGN.md §2) and ends
+   * `timeoutMs` later.
+   */
+  clock: ItemClock;
   estimatedTokens: number;
   signal?: AbortSignal;
+}
+
+/** An item's deadline, set when its first call is admitted. */
+export class ItemClock {
+  private at: number | null = null;
+
+  constructor(readonly timeoutMs: number) {}
+
+  /** Starts the clock (once). */
+  start(): void {
+    this.at ??= now() + this.timeoutMs;
+  }
+
+  /** Epoch ms of the deadline (Infinity before the clock starts). */
+  get deadlineAt(): number {
+    return this.at ?? Infinity;
+  }
 }
 
 /** Base of the exponential backoff between attempts (doubled per attempt, with jitter). */
@@ -56,7 +77,7 @@ export async function callWithRetries<T>(
   let last: { code: string; message: string } = { code: "timeout", message: "No attempt could start" };
   const cancelled = () => limits.signal?.aborted === true;
   while (attempts <= limits.retries) {
-    const left = limits.deadlineAt - now();
+    const left = limits.clock.deadlineAt - now();
     if (left <= 0 || cancelled()) break;
     try {
       await limits.limiter.acquire(limits.estimatedTokens, limits.signal);
@@ -64,11 +85,12 @@ export async function callWithRetries<T>(
       if (error instanceof AdmissionAborted) break;
       throw error;
     }
+    limits.clock.start();
     attempts++;
     let outcome: AttemptOutcome<T>;
     let used: number | undefined;
     try {
-      const budget = Math.max(1, Math.min(limits.attemptTimeoutMs, limits.deadlineAt - now()));
+      const budget = Math.max(1, Math.min(limits.attemptTimeoutMs, limits.clock.deadlineAt - now()));
       outcome = await attempt(budget, limits.signal);
       if (outcome.ok && outcome.tokens !== null) used = outcome.tokens;
     } finally {
@@ -80,13 +102,13 @@ export async function callWithRetries<T>(
     const backoff = outcome.retryAfterMs ??
       BACKOFF_BASE_MS * 2 ** (attempts - 1) * (0.5 + Math.random() / 2);
     if (outcome.retryAfterMs !== undefined) limits.limiter.pause(outcome.retryAfterMs);
-    if (attempts > limits.retries || now() + backoff >= limits.deadlineAt) break;
+    if (attempts > limits.retries || now() + backoff >= limits.clock.deadlineAt) break;
     await sleep(backoff, limits.signal);
   }
   if (cancelled()) {
     return { ok: false, code: "cancelled", message: "The batch's budget ran out", attempts, cancelled: true };
   }
-  if (attempts === 0 || (last.code === "timeout" && now() >= limits.deadlineAt)) {
+  if (attempts === 0 || (last.code === "timeout" && now() >= limits.clock.deadlineAt)) {
     return {
       ok: false,
       code: "timeout",

@@ -18,7 +18,7 @@ import { promptText, referenceText } from "./fill.ts";
 import { ImageRequestError, type JudgeImage, prepareJudgeImages } from "./images.ts";
 import { JudgeLimiter } from "./limiter.ts";
 import { requestReward, transformScore } from "./reward_model.ts";
-import { type CallLimits, callWithRetries } from "./attempts.ts";
+import { type CallLimits, callWithRetries, ItemClock } from "./attempts.ts";
 import {
   JudgeConfigError,
   type JudgeSettings,
@@ -173,12 +173,11 @@ export class JudgeService {
       response: item.response,
       reference: referenceText(item.reference),
     };
-    const deadlineAt = performance.timeOrigin + performance.now() + item.timeoutMs;
     const limits: Omit<CallLimits, "estimatedTokens"> = {
       limiter: judge.limiter,
       retries: s.retries,
       attemptTimeoutMs: s.timeoutMs,
-      deadlineAt,
+      clock: new ItemClock(item.timeoutMs),
       signal,
     };
     const threshold = typeof item.options.threshold === "number" ? item.options.threshold : 0.5;
