@@ -27,12 +27,15 @@ export const HEALTH: RouteContract = {
   },
 };
 
-/** The health route; `status` is "ok" when every verifier is available, else "degraded". */
+/**
+ * The health route; `status` is "degraded" when a verifier the server runs itself is unavailable
+ * (a missing kernel or sandbox); a remote verifier (judge) only reports its reason in `verifiers`.
+ */
 export function healthRoutes(engine: Engine, maxBodyBytes: number): Hono {
   const app = new Hono();
   app.get(HEALTH.path, (c) => {
     const verifiers = engine.health();
-    const status = Object.values(verifiers).every((v) => v === "ok") ? "ok" : "degraded";
+    const status = engine.isDegraded() ? "degraded" : "ok";
     return c.json({ status, version: ARBITER_VERSION, max_body_bytes: maxBodyBytes, verifiers });
   });
   return app;

@@ -74,14 +74,24 @@ export function verifyRoutes(engine: Engine, tracker: DrainTracker): Hono {
     }
     const encoder = new TextEncoder();
     let controller!: ReadableStreamDefaultController<Uint8Array>;
-    const stream = new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) });
+    // A client that hangs up cancels the stream, and the cancellation flows into the batch: its
+    // queued items are dropped and its queue slots released.
+    const hangUp = new AbortController();
+    const stream = new ReadableStream<Uint8Array>({
+      start: (c) => void (controller = c),
+      cancel: () => hangUp.abort(),
+    });
     const onResult = (index: number, result: VerifyResult) => {
       controller.enqueue(encoder.encode(`{"index":${index},${resultJson(result).slice(1)}\n`));
     };
     // Throws a full queue or a missing kernel synchronously, before the stream starts (429/503).
-    const done = engine.startBatch(items, { budgetMs: budget_ms, onResult });
+    const done = engine.startBatch(items, { budgetMs: budget_ms, onResult, signal: hangUp.signal });
     tracker.track(done);
-    done.then(() => controller.close(), (error) => controller.error(error));
+    done.then(() => {
+      if (!hangUp.signal.aborted) controller.close();
+    }, (error) => {
+      if (!hangUp.signal.aborted) controller.error(error);
+    }).catch(() => {/* the client is gone: nothing left to tell it */});
     return new Response(stream, { headers: { "content-type": "application/x-ndjson" } });
   });
 

@@ -104,12 +104,12 @@ export async function createEngine(
   const kernels: Record<string, string> = {};
   const unavailable: Record<string, string> = {};
   for (const name of Object.keys(table)) {
-    const path = new URL(`${name}.wasm`, settings.wasmDir).pathname;
+    const path = new URL(`${table[name].kernel ?? name}.wasm`, settings.wasmDir).pathname;
     try {
       await Deno.stat(path);
       kernels[name] = path;
     } catch (error) {
-      unavailable[name] = `kernel wasm/${name}.wasm could not be read (${
+      unavailable[name] = `kernel wasm/${table[name].kernel ?? name}.wasm could not be read (${
         (error as Error).message
       }); run deno task build`;
     }
@@ -187,6 +187,15 @@ export class Engine {
     const out: Record<string, string> = {};
     for (const name of Object.keys(this.table).sort()) out[name] = ownValue(this.unavailable, name) ?? "ok";
     return out;
+  }
+
+  /**
+   * True when a verifier this server runs itself (kernel or staged) is unavailable. A remote
+   * verifier (a judge) depends on configuration and on endpoints elsewhere, so it never makes the
+   * server itself degraded (a readiness probe must not fail because a judge is down or unconfigured).
+   */
+  isDegraded(): boolean {
+    return Object.values(this.table).some((v) => !v.remote && Object.hasOwn(this.unavailable, v.name));
   }
 
   /** The engine's counters (pool, queue, refused batches), for `/metrics`. */
