@@ -20,6 +20,7 @@ export async function startServer(
       "run",
       "--allow-net",
       "--allow-read",
+      "--allow-write",
       "--allow-env",
       "--allow-sys",
       "--allow-run",

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { postJson, withApp } from "./_app.ts";
 import { probeVerifier } from "./_probe.ts";
 import { createApp } from "../routes/mod.ts";
-import { createEngine } from "../verifiers/mod.ts";
+import { createEngine, VERIFIERS } from "../verifiers/mod.ts";
 
 const recItem = (response: string, id?: string) => ({
   ...(id === undefined ? {} : { id }),
@@ -18,18 +18,13 @@ Deno.test("HTTP API", async (t) => {
       const res = await app.request("/healthz");
       assert.equal(res.status, 200);
       const body = await res.json();
+      // "ok": every verifier the server runs itself is available (a remote judge only reports its reason).
       assert.equal(body.status, "ok");
       assert.equal(body.max_body_bytes, 64 * 1024 * 1024);
-      assert.deepEqual(Object.keys(body.verifiers).sort(), [
-        "chart_code",
-        "format",
-        "gui_action",
-        "iou",
-        "length",
-        "math",
-        "repetition",
-      ]);
-      assert.ok(Object.values(body.verifiers).every((v) => v === "ok"));
+      assert.deepEqual(Object.keys(body.verifiers).sort(), Object.keys(VERIFIERS).sort());
+      for (const name of ["chart_code", "format", "gui_action", "iou", "length", "math", "repetition"]) {
+        assert.equal(body.verifiers[name], "ok", name);
+      }
     });
 
     await t.step("GET /v1/verifiers publishes schemas and examples with expected results", async () => {
@@ -38,7 +33,8 @@ Deno.test("HTTP API", async (t) => {
         assert.equal(typeof v.version, "string");
         assert.equal(typeof v.schemas.reference, "object");
         assert.equal(v.schemas.options.type, "object");
-        assert.ok(v.examples.length > 0, `${v.name} has examples`);
+        // Examples carry expected results, so every verifier that can run here has some.
+        if (v.available) assert.ok(v.examples.length > 0, `${v.name} has examples`);
       }
     });
 
@@ -192,17 +188,7 @@ Deno.test("HTTP API", async (t) => {
         assert.ok(doc.paths[path], path);
       }
       const variants = doc.components.schemas.Item.oneOf.map((v: { title: string }) => v.title).sort();
-      assert.deepEqual(variants, [
-        "chart_code",
-        "format",
-        "gui_action",
-        "iou",
-        "length",
-        "math",
-        "repetition",
-        "routed",
-        "spec",
-      ]);
+      assert.deepEqual(variants, [...Object.keys(VERIFIERS), "routed", "spec"].sort());
       assert.ok(doc.paths["/v1/compat/openrlhf"]);
       assert.ok(doc.components.schemas.Spec.oneOf.length >= 6);
     });
