@@ -245,6 +245,7 @@ export class BatchRun {
       const item = items[i];
       if ("input" in outcome) {
         item.input = outcome.input;
+        if (outcome.details) item.sink = withStageDetails(item.sink, outcome.details);
         ready.push(item);
       } else if ("verdict" in outcome) {
         const { reward, correct, details } = outcome.verdict;
@@ -266,4 +267,16 @@ export class BatchRun {
     for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
     return chunks;
   }
+}
+
+/** A sink that adds a stage's details to the kernel's verdict (no-verdicts pass unchanged). */
+function withStageDetails(
+  sink: (result: VerifyResult) => void,
+  extra: Record<string, unknown>,
+): (result: VerifyResult) => void {
+  return (result) => {
+    if (result.error !== null || result.reward === null || result.correct === null) return sink(result);
+    const head = { id: result.id, verifier: result.verifier, version: result.version };
+    sink(verdict(head, result.reward, result.correct, { ...result.details, ...extra }, result.ms));
+  };
 }

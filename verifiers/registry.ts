@@ -7,6 +7,7 @@ import { judgeVerifier } from "./judge/mod.ts";
 import { lengthVerifier } from "./length/mod.ts";
 import { matchVerifier } from "./match/mod.ts";
 import { mathVerifier } from "./math/mod.ts";
+import { programVerifier } from "./program/mod.ts";
 import { repetitionVerifier } from "./repetition/mod.ts";
 import { textVerifier } from "./text/mod.ts";
 import type { WasmVerifier } from "./types.ts";
@@ -20,6 +21,7 @@ export const VERIFIERS: Record<string, WasmVerifier> = {
   [lengthVerifier.name]: lengthVerifier,
   [matchVerifier.name]: matchVerifier,
   [mathVerifier.name]: mathVerifier,
+  [programVerifier.name]: programVerifier,
   [repetitionVerifier.name]: repetitionVerifier,
   [textVerifier.name]: textVerifier,
 };

@@ -17,6 +17,11 @@ export interface VerifierExample {
  */
 export interface WasmVerifier {
   name: string;
+  /**
+   * The kernel its items run in (`wasm/<kernel>.wasm`) when it is not the verifier's own name: a staged
+   * verifier may grade with another verifier's kernel (`program` grades printed output with `math`'s).
+   */
+  kernel?: string;
   /** Semantic version; changes whenever scoring changes (results are cached under it). */
   version: string;
   description: string;
@@ -111,7 +116,8 @@ export interface StageItem {
 
 /** What a stage produces: the kernel's input, or the item's final outcome. */
 export type StageOutcome =
-  | { input: Uint8Array }
+  /** `details` (optional) are added to the kernel's verdict details (e.g. a program's output). */
+  | { input: Uint8Array; details?: Record<string, unknown> }
   | {
     verdict: {
       reward: number;

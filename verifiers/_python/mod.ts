@@ -9,3 +9,13 @@ export { Check, Outcome, type SandboxFrame } from "./frame.ts";
 export { PythonPool, type PythonPoolOptions } from "./python_pool.ts";
 export { BACKSTOP_GRACE_MS, type PythonJob, type PythonResult } from "./python_process.ts";
 export { zygotePath } from "./sandbox.ts";
+export {
+  programHandlerPath,
+  type ProgramRequest,
+  type ProgramRun,
+  ProgramStatus,
+  type ProgramTest,
+  runProgram,
+} from "./program.ts";
+export { extractCode, type ExtractedCode } from "./extract.ts";
+export { budgetSignal } from "./budget.ts";

@@ -3,9 +3,8 @@
  * sandbox pool, and hands both renderings to the kernel; failures of the candidate's code settle the
  * item with a verdict, a sandbox that cannot start gives `sandbox_unavailable`.
  */
-import type { PythonPool } from "../_python/mod.ts";
 import type { StageItem, StageOutcome } from "../types.ts";
-import { extractCode } from "./extract.ts";
+import { budgetSignal, extractCode, type PythonPool } from "../_python/mod.ts";
 import { kernelInput, type RenderingPng } from "./kernel_input.ts";
 import { type ChartVerdict, classifyRender, type RenderCancelled } from "./outcome.ts";
 import { compareSize } from "./params.ts";
@@ -48,16 +47,6 @@ async function cachedRender(
     );
     if (!("cancelled" in result) || signal.aborted || attempt >= 2) return result;
   }
-}
-
-/** An AbortSignal that fires at `deadlineAt` (epoch ms; Infinity or undefined: never), and its clean-up. */
-function budgetSignal(deadlineAt: number | undefined): { signal: AbortSignal; clear: () => void } {
-  const controller = new AbortController();
-  if (deadlineAt === undefined || !Number.isFinite(deadlineAt)) {
-    return { signal: controller.signal, clear: () => {} };
-  }
-  const timer = setTimeout(() => controller.abort(), Math.max(0, deadlineAt - Date.now()));
-  return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }
 
 /** The stage function over a pool (created on first use by `getPool`) and a cache. */
