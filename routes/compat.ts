@@ -274,13 +274,17 @@ export function compatRoutes(engine: Engine): Hono {
       target.fallbackValue,
     );
     const cuts = truncated.reduce((a, b) => a + b, 0);
-    if (filled.count > 0 || cuts > 0) {
+    if (filled.count > 0) {
       const fallback = filled.callFallback
-        ? `, the request had no verdict: fallback ${target.fallbackValue}`
+        ? ` (no verdict in the request: fallback ${target.fallbackValue})`
         : "";
       console.error(
-        `openrlhf: ${filled.count} of ${results.length} samples had no verdict, filled in by ${mode}${fallback}; ` +
-          `${cuts} prompts were truncated in their query`,
+        `openrlhf: ${filled.count} of ${results.length} samples had no verdict; filled in by ${mode}${fallback}`,
+      );
+    }
+    if (cuts > 0) {
+      console.error(
+        `openrlhf: ${cuts} of ${results.length} queries held a left-truncated prompt; cut at its tail`,
       );
     }
     const rewards = filled.rewards as number[];
