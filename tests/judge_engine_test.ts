@@ -109,6 +109,20 @@ Deno.test("the injection pre-check runs in the kernel: a flagged response is jud
   });
 });
 
+Deno.test("an unknown judge or template is a caller error before anything runs (400 for POST /v1/verify)", async () => {
+  await withEngine(() => ({ content: "VERDICT: 1" }), async (engine, fake) => {
+    assert.match(engine.invalidReason(judged("4", { judge: "nope" }))!.message, /unknown judge "nope"/);
+    assert.match(engine.invalidReason(judged("4", { template: "nope" }))!.message, /unknown template "nope"/);
+    assert.equal(engine.invalidReason(judged("4", { template: "pairwise" })), null);
+    const [result] = await engine.verifyBatch([{
+      spec: { verifier: "judge", options: { judge: "nope" } },
+      response: "4",
+    }]);
+    assert.equal(result.error?.code, "invalid_request");
+    assert.equal(fake.requests.length, 0);
+  });
+});
+
 Deno.test("budget_ms cancels judge calls that are still running (overloaded)", async () => {
   await withEngine(() => ({ hang: true }), async (engine) => {
     const started = performance.now();

@@ -121,16 +121,28 @@ export async function createEngine(
   }
   // Remote verifiers (judge): one backend each, built from the settings; it may be unavailable.
   const remotes: Record<string, RemoteBackend> = {};
+  const effective = { ...table };
   for (const verifier of Object.values(table)) {
     if (!verifier.remote) continue;
-    remotes[verifier.name] = verifier.remote(settings);
-    const reason = remotes[verifier.name].unavailable();
+    const backend = remotes[verifier.name] = verifier.remote(settings);
+    const reason = backend.unavailable();
     if (reason !== null && !Object.hasOwn(unavailable, verifier.name)) unavailable[verifier.name] = reason;
+    // Options that name what is not configured (an unknown judge) are caller errors before anything runs.
+    if (reason === null) effective[verifier.name] = { ...verifier, params: remoteParams(verifier, backend) };
   }
   const launch = await sandboxLaunch({ kernels, memoryBytes: settings.sandboxMemoryBytes });
   const pool = new WorkerPool({ size: settings.workers, kernels, launch });
   await pool.ready();
-  return new Engine(table, settings, pool, unavailable, remotes);
+  return new Engine(effective, settings, pool, unavailable, remotes);
+}
+
+/** A remote verifier's `params` that also asks its backend whether the options fit the config. */
+function remoteParams(verifier: WasmVerifier, backend: RemoteBackend): WasmVerifier["params"] {
+  return (reference, options) => {
+    const problem = backend.optionsProblem(options);
+    if (problem !== null) throw new InvalidRequestError(problem);
+    return verifier.params(reference, options);
+  };
 }
 
 /** Verifies items; see `createEngine`. */

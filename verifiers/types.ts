@@ -95,6 +95,8 @@ export type RemoteOutcome =
 export interface RemoteBackend {
   /** Null when it can run, else why not (the verifier is then unavailable: 503 for its items). */
   unavailable(): string | null;
+  /** A caller error in an item's options against the config (e.g. an unknown judge), or null. */
+  optionsProblem(options: Record<string, unknown>): string | null;
   /** Whether an item's options ask for the kernel pre-check first (a verdict other than reward 1 settles it). */
   prechecks(options: Record<string, unknown>): boolean;
   /** Calls the endpoint for one item; `signal` aborts when the batch's budget runs out. Never throws. */

@@ -48,6 +48,7 @@ export function judgeBackend(settings: RemoteSettings): RemoteBackend {
   });
   return {
     unavailable: () => service.unavailableReason(),
+    optionsProblem: (options) => service.optionsProblem(options),
     prechecks: (options) => options.precheck === true,
     run: (item, signal) => service.judge(item, signal),
     metricLines: () => judgeMetricLines(service),
