@@ -1,5 +1,9 @@
-/** Optional API keys: when any are configured, every request but `GET /healthz` needs `Authorization: Bearer <key>`. */
+/**
+ * Optional API keys: when any are configured, every request needs `Authorization: Bearer <key>`
+ * except those to the routes whose contract is `public` (`GET /healthz`).
+ */
 import type { MiddlewareHandler } from "hono";
+import type { RouteContract } from "./contract.ts";
 import { ApiError } from "./errors.ts";
 
 const encoder = new TextEncoder();
@@ -13,10 +17,11 @@ function sameKey(a: string, b: string): boolean {
   return diff === 0;
 }
 
-/** The API-key middleware; a no-op when `keys` is empty. */
-export function apiKeyAuth(keys: string[]): MiddlewareHandler {
+/** The API-key middleware; a no-op when `keys` is empty. `open` are the public routes (fixed paths). */
+export function apiKeyAuth(keys: string[], open: readonly RouteContract[]): MiddlewareHandler {
+  const openRoutes = new Set(open.map((route) => `${route.method.toUpperCase()} ${route.path}`));
   return function requireApiKey(c, next) {
-    if (keys.length === 0 || (c.req.method === "GET" && c.req.path === "/healthz")) return next();
+    if (keys.length === 0 || openRoutes.has(`${c.req.method} ${c.req.path}`)) return next();
     const header = c.req.header("authorization") ?? "";
     const match = /^Bearer\s+(.+)$/i.exec(header);
     const token = match?.[1].trim() ?? "";

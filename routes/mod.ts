@@ -32,7 +32,11 @@ export function createApp(engine: Engine, options: AppOptions): Hono & { drain: 
   const tracker = new DrainTracker();
   app.use("*", http.middleware());
   app.use("*", tracker.middleware());
-  app.use("*", apiKeyAuth(options.apiKeys));
+  // The routes' contracts, which /openapi.json lists (tests/openapi_test.ts checks that every
+  // mounted route is there) and which say the routes open without an API key.
+  const contracts: RouteContract[] = [HEALTH, VERIFIERS_LIST, VERIFY_ONE, VERIFY_BATCH, OPENRLHF, METRICS];
+  if (options.runsDir) contracts.push(...BENCHMARK_ROUTES);
+  app.use("*", apiKeyAuth(options.apiKeys, contracts.filter((c) => c.public)));
   app.use(
     "*",
     bodyLimit({
@@ -46,9 +50,6 @@ export function createApp(engine: Engine, options: AppOptions): Hono & { drain: 
       },
     }),
   );
-  // Each group with its routes' contracts, which /openapi.json lists (tests/openapi_test.ts checks
-  // that every mounted route is there).
-  const contracts: RouteContract[] = [HEALTH, VERIFIERS_LIST, VERIFY_ONE, VERIFY_BATCH, OPENRLHF, METRICS];
   app.route("/", healthRoutes(engine, options.maxBodyBytes));
   app.route("/", verifierRoutes(engine));
   app.route("/", verifyRoutes(engine, tracker));
@@ -61,7 +62,6 @@ export function createApp(engine: Engine, options: AppOptions): Hono & { drain: 
         modelUrlAllow: options.modelUrlAllow,
       }),
     );
-    contracts.push(...BENCHMARK_ROUTES);
   }
   app.route("/", metricsRoutes(engine, http));
   app.route("/", openApiRoutes(engine, contracts));

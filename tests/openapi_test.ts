@@ -11,11 +11,14 @@ import { createApp } from "../routes/mod.ts";
 type Doc = { paths: Record<string, Record<string, Record<string, unknown>>>; components: unknown };
 
 /** Runs `body` over an app on the probe engine, with the benchmark routes mounted. */
-async function withProbeApp(body: (app: ReturnType<typeof createApp>) => Promise<void>): Promise<void> {
+async function withProbeApp(
+  body: (app: ReturnType<typeof createApp>) => Promise<void>,
+  apiKeys: string[] = [],
+): Promise<void> {
   const engine = await createProbeEngine({ workers: 1 });
   const runsDir = await Deno.makeTempDir({ prefix: "arbiter-openapi-" });
   try {
-    await body(createApp(engine, { maxBodyBytes: 1 << 20, apiKeys: [], runsDir }));
+    await body(createApp(engine, { maxBodyBytes: 1 << 20, apiKeys, runsDir }));
   } finally {
     await engine.close();
     await Deno.remove(runsDir, { recursive: true });
@@ -121,4 +124,22 @@ Deno.test("the document's request schemas compile, and the bodies they reject ar
     assert.equal(res.status, 200);
     assert.equal((await res.json()).results[0].reward, 1);
   });
+});
+
+Deno.test("with API keys, exactly the routes documented without security answer without a key", async () => {
+  await withProbeApp(async (app) => {
+    const doc: Doc = await (await app.request("/openapi.json", { headers: { authorization: "Bearer k" } }))
+      .json();
+    let open = 0;
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        const res = await app.request(path.replace(/\{\w+\}/g, "x"), { method: method.toUpperCase() });
+        await res.body?.cancel();
+        const isOpen = Array.isArray(operation.security) && operation.security.length === 0;
+        if (isOpen) open++;
+        assert.equal(res.status === 401, !isOpen, `${method} ${path}: ${res.status}`);
+      }
+    }
+    assert.equal(open, 1, "only GET /healthz is open");
+  }, ["k"]);
 });
