@@ -288,3 +288,23 @@ Deno.test("an item's timeout starts when its call is admitted: waiting for the j
     service.close();
   }, 150);
 });
+
+Deno.test("a judge that refuses the input (HTTP 400/413/422, e.g. past its context) gives a verdict 0 too_complex; 401/404 are upstream_unavailable", async () => {
+  for (
+    const [status, expected] of [[400, "too_complex"], [413, "too_complex"], [401, "upstream_unavailable"], [
+      404,
+      "upstream_unavailable",
+    ]] as const
+  ) {
+    await withFake(() => ({ status }), async (fake) => {
+      const service = serviceFor(fake.url);
+      const outcome = await service.judge(item({}, { response: "x".repeat(10_000) }));
+      if (expected === "too_complex") {
+        assert.ok("verdict" in outcome && outcome.verdict.reward === 0, `${status}`);
+        assert.equal(outcome.verdict.details.reason, "too_complex");
+      } else assert.ok("error" in outcome && outcome.error.code === expected, `${status}`);
+      assert.equal(fake.requests.length, 1, "not retried");
+      service.close();
+    });
+  }
+});

@@ -13,7 +13,15 @@ export type PostOutcome =
   | { ok: true; text: string; latencyMs: number }
   | {
     ok: false;
-    code: "rate_limited" | "server_error" | "http_error" | "timeout" | "network" | "cancelled" | "too_large";
+    code:
+      | "rate_limited"
+      | "server_error"
+      | "rejected_input"
+      | "http_error"
+      | "timeout"
+      | "network"
+      | "cancelled"
+      | "too_large";
     message: string;
     retryable: boolean;
     retryAfterMs?: number;
@@ -97,9 +105,12 @@ export async function postJson(
       };
     }
     if (!response.ok) {
+      // 400, 413, 422: the server refused this input (e.g. longer than the model's context);
+      // other statuses (401, 403, 404, …) are about the endpoint or its configuration.
+      const rejected = response.status === 400 || response.status === 413 || response.status === 422;
       return {
         ok: false,
-        code: "http_error",
+        code: rejected ? "rejected_input" : "http_error",
         message: `HTTP ${response.status} (${text.length} characters of body, not shown)`,
         retryable: false,
         latencyMs: elapsed(),

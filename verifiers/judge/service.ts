@@ -333,6 +333,22 @@ export class JudgeService {
         error: { code: "overloaded", message: "The batch's budget_ms ran out while the judge was called" },
       };
     }
+    if (code === "rejected_input") {
+      // Caused by what the judge was given (typically a response longer than its context): a verdict,
+      // so that a policy never learns that an oversized answer escapes a low reward (DESIGN.md §2).
+      return {
+        verdict: {
+          reward: 0,
+          correct: false,
+          details: {
+            reason: "too_complex",
+            judge: s.name,
+            model: s.model,
+            message: `Judge "${s.name}" refused the input: ${message}`,
+          },
+        },
+      };
+    }
     if (code === "http_error" || code === "bad_body" || code === "too_large") {
       return {
         error: {
