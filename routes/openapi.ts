@@ -3,8 +3,14 @@
  * routes' contracts (routes/contract.ts), so it lists exactly the routes that are mounted.
  */
 import { Hono } from "hono";
-import { type Engine, itemSchema, specSchema } from "../verifiers/mod.ts";
-import { ARBITER_VERSION } from "../verifiers/mod.ts";
+import {
+  ARBITER_VERSION,
+  type Engine,
+  ERROR_CODES,
+  itemSchema,
+  REASONS,
+  specSchema,
+} from "../verifiers/mod.ts";
 import { errorResponses, jsonContent, type RouteContract } from "./contract.ts";
 
 const errorSchema = {
@@ -14,7 +20,7 @@ const errorSchema = {
     error: {
       type: "object",
       required: ["code", "message"],
-      properties: { code: { type: "string" }, message: { type: "string" } },
+      properties: { code: { enum: [...ERROR_CODES] }, message: { type: "string" } },
     },
   },
 };
@@ -34,6 +40,7 @@ const resultSchema = {
     details: {
       type: ["object", "null"],
       description: "Explains the verdict; `reason` is null or one of the reason registry.",
+      properties: { reason: { enum: [null, ...REASONS] } },
     },
     error: {
       oneOf: [{ type: "null" }, errorSchema.properties.error],

@@ -1,18 +1,10 @@
 /** Test helpers for driving a verifier's kernel in-process and checking the verdict contract. */
 import assert from "node:assert/strict";
 import { compileKernel, KernelInstance, type KernelOutput } from "../wasm/mod.ts";
+import { REASONS } from "../verifiers/mod.ts";
 
-/** The reasons of DESIGN.md §2's registry a WASM verdict may carry (null: correct). */
-export const KNOWN_REASONS = new Set([
-  null,
-  "no_answer",
-  "bad_format",
-  "ambiguous",
-  "invalid_geometry",
-  "wrong",
-  "too_complex",
-  "parse_error",
-]);
+/** The reasons of DESIGN.md §2's registry a verdict may carry (null: correct). */
+export const KNOWN_REASONS = new Set<string | null>([null, ...REASONS]);
 
 /** A fresh instance of the built kernel `wasm/<name>.wasm`. */
 export function loadKernel(name: string): KernelInstance {
