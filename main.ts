@@ -76,7 +76,12 @@ async function verify(config: Config, values: Record<string, string | boolean | 
 
 async function main(): Promise<number> {
   // The benchmark commands have flags of their own.
-  if (Deno.args[0] === "bench") return await runBenchCli(Deno.args.slice(1));
+  if (Deno.args[0] === "bench") {
+    return await runBenchCli(Deno.args.slice(1), (flags) => {
+      const config = configFrom(flags);
+      return { engine: engineOptions(config, { unboundedQueue: true }), runsDir: config.runs_dir };
+    });
+  }
   let parsed;
   try {
     parsed = parseArgs({

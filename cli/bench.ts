@@ -5,8 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { resolve } from "node:path";
-import { createEngine, type Engine, VERIFIERS } from "../verifiers/mod.ts";
-import { type Config, ConfigError, engineOptions, loadConfig } from "../config.ts";
+import { createEngine, type Engine, type EngineOptions, VERIFIERS } from "../verifiers/mod.ts";
 import {
   breakdownTables,
   compareRuns,
@@ -52,17 +51,27 @@ function printResults(results: RunResults): void {
   console.log(`\nreport: ${results.paths.report}`);
 }
 
-/** The effective configuration: `--config FILE`, then the environment, then `--workers`/`--runs-dir`. */
-function benchConfig(values: { config?: string; workers?: string; "runs-dir"?: string }): Config {
-  return loadConfig({
-    yamlText: values.config === undefined ? undefined : Deno.readTextFileSync(userPath(values.config)),
-    env: Deno.env.toObject(),
-    flags: { workers: values.workers, runs_dir: values["runs-dir"] },
-  });
+/** What the effective configuration gives a bench command: the engine's options and the runs folder. */
+export interface BenchSettings {
+  engine: Partial<EngineOptions>;
+  runsDir: string;
 }
 
-async function withEngine<T>(config: Config, body: (engine: Engine) => Promise<T>): Promise<T> {
-  const engine = await createEngine(VERIFIERS, engineOptions(config, { unboundedQueue: true }));
+/**
+ * Builds the settings from the flags `--config FILE` and `--workers N` (main.ts passes its one
+ * config loader, so `bench` reads `--config` exactly as `serve` and `verify` do); may throw a
+ * configuration error.
+ */
+export type BenchSettingsLoader = (flags: { config?: string; workers?: string }) => BenchSettings;
+
+/** Without main.ts's loader (this file run directly): defaults, one worker per core. */
+const defaultSettings: BenchSettingsLoader = () => ({
+  engine: { maxQueueItems: Number.MAX_SAFE_INTEGER },
+  runsDir: Deno.env.get("ARBITER_RUNS_DIR") ?? "runs",
+});
+
+async function withEngine<T>(settings: BenchSettings, body: (engine: Engine) => Promise<T>): Promise<T> {
+  const engine = await createEngine(VERIFIERS, settings.engine);
   try {
     return await body(engine);
   } finally {
@@ -84,7 +93,10 @@ function progressPrinter(): (phase: string, done: number, total: number) => void
 }
 
 /** Runs the bench CLI with `args` (after `bench`); returns the exit code. */
-export async function runBenchCli(args: string[]): Promise<number> {
+export async function runBenchCli(
+  args: string[],
+  loadSettings: BenchSettingsLoader = defaultSettings,
+): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -117,8 +129,8 @@ export async function runBenchCli(args: string[]): Promise<number> {
     return 0;
   }
   try {
-    const config = benchConfig(values);
-    const runsDir = userPath(config.runs_dir);
+    const settings = loadSettings({ config: values.config, workers: values.workers });
+    const runsDir = userPath(values["runs-dir"] ?? settings.runsDir);
     if (command === "run" && rest.length === 1) {
       const generation: GenerationSpec = {};
       const concurrency = numberFlag(values.concurrency, "concurrency");
@@ -131,7 +143,7 @@ export async function runBenchCli(args: string[]): Promise<number> {
       if (maxTokens !== undefined) generation.max_tokens = Math.floor(maxTokens);
       const suite = /[/\\]|\.ya?ml$/.test(rest[0]) ? userPath(rest[0]) : rest[0];
       const apiKey = Deno.env.get("ARBITER_MODEL_API_KEY") ?? Deno.env.get("OPENAI_API_KEY");
-      const results = await withEngine(config, (engine) =>
+      const results = await withEngine(settings, (engine) =>
         runSuite(engine, {
           suite,
           dataPath: values.data ? userPath(values.data) : undefined,
@@ -148,7 +160,7 @@ export async function runBenchCli(args: string[]): Promise<number> {
     }
     if (command === "report" && rest.length === 1) {
       const paths = findRun(runsDir, rest[0].includes("/") ? userPath(rest[0]) : rest[0]);
-      printResults(await withEngine(config, (engine) => reportRun(engine, paths)));
+      printResults(await withEngine(settings, (engine) => reportRun(engine, paths)));
       return 0;
     }
     if (command === "compare" && rest.length === 2) {
@@ -172,7 +184,8 @@ export async function runBenchCli(args: string[]): Promise<number> {
     return 2;
   } catch (error) {
     if (
-      error instanceof SuiteError || error instanceof ConfigError || error instanceof Deno.errors.NotFound
+      error instanceof SuiteError || (error as Error)?.name === "ConfigError" ||
+      error instanceof Deno.errors.NotFound
     ) {
       console.error(`error: ${(error as Error).message}`);
       return 1;

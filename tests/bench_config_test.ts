@@ -1,10 +1,11 @@
 /**
- * `bench` honours `--config` through the same `engineOptions(config)` as `serve` and `verify`: a
+ * `deno task bench` (main.ts) honours `--config` through the same `engineOptions(config)` as `serve` and `verify`: a
  * suite that scores with a named spec (defined only in the config file) gets verdicts when the
  * config is given, and a no-verdict error per item (never a silent 0) when it is not.
  */
 import assert from "node:assert/strict";
-import { runBenchCli } from "../cli/bench.ts";
+
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
 const FIXTURES = new URL("../fixtures/bench/", import.meta.url).pathname;
 const SUITE = new URL("../benchmarks/suites/format_mini.yaml", import.meta.url);
@@ -13,16 +14,15 @@ interface ResultsFile {
   summary: { items: number; verdicts: number; overall: { correct: number }; errors: Record<string, number> };
 }
 
-async function quietly<T>(body: () => Promise<T>): Promise<T> {
-  const [log, error] = [console.log, console.error];
-  console.log = () => {};
-  console.error = () => {};
-  try {
-    return await body();
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
+/** `deno task bench …` as a user runs it: main.ts in a subprocess; returns the exit code. */
+async function bench(args: string[]): Promise<number> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN, "bench", ...args],
+    env: { NO_COLOR: "1" },
+    stdout: "null",
+    stderr: "null",
+  }).output();
+  return out.code;
 }
 
 Deno.test("bench run --config: a named spec from the config file scores the suite", async () => {
@@ -49,21 +49,19 @@ Deno.test("bench run --config: a named spec from the config file scores the suit
       Object.entries(responses).map(([id, response]) => JSON.stringify({ id, response })).join("\n") + "\n",
     );
     const run = (runsDir: string, extra: string[]) =>
-      quietly(() =>
-        runBenchCli([
-          "run",
-          `${dir}/suite.yaml`,
-          "--predictions",
-          `${dir}/preds.jsonl`,
-          "--runs-dir",
-          `${dir}/${runsDir}`,
-          "--run-id",
-          "r",
-          "--workers",
-          "1",
-          ...extra,
-        ])
-      );
+      bench([
+        "run",
+        `${dir}/suite.yaml`,
+        "--predictions",
+        `${dir}/preds.jsonl`,
+        "--runs-dir",
+        `${dir}/${runsDir}`,
+        "--run-id",
+        "r",
+        "--workers",
+        "1",
+        ...extra,
+      ]);
     const results = async (runsDir: string) =>
       JSON.parse(await Deno.readTextFile(`${dir}/${runsDir}/r/results.json`)) as ResultsFile;
 

@@ -64,6 +64,19 @@ Deno.test("bench run: retries pushback, records faults as errors, keeps <think> 
       assert.deepEqual(s.errors, { empty_body: 1, length: 1, timeout: 1 });
       assert.equal(s.verdicts, 9);
       assert.equal(s.overall.correct, 8); // only "Answer: B" (item 10) is wrong among the verdicts
+      // The headline counts the 3 failed generations as wrong; "of answered" is beside it.
+      assert.equal(s.overall.n, 12);
+      assert.equal(s.overall.mean, 8 / 12);
+      assert.equal(s.answered.n, 9);
+      assert.equal(s.answered.mean, 8 / 9);
+      assert.equal(s.complete, false);
+      assert.equal(s.unanswered, 3);
+      const firstResults = JSON.parse(await Deno.readTextFile(first.paths.results));
+      assert.equal(firstResults.status, "incomplete");
+      assert.match(
+        await Deno.readTextFile(first.paths.report),
+        /id="incomplete-banner"[^>]*>INCOMPLETE: 3 of 12/,
+      );
       const thinking = first.samples.find((x) => x.id === "11")!;
       assert.equal(thinking.response, "The mean is 5");
       assert.equal(thinking.reasoning, "First I read the question.\n\nLet me look at the image.");

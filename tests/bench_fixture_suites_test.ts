@@ -7,13 +7,13 @@ const fixtures = new URL("../fixtures/bench/", import.meta.url).pathname;
 
 /** Suite → the accuracy line its predictions fixture must give (the fixtures mix right and wrong answers). */
 const expected: Record<string, string> = {
-  chart_code_mini: "accuracy: 98.0% (mean reward over 6; 6 correct)",
+  chart_code_mini: "mean score: 98.0% over 6 items (6 correct)",
   format_mini: "accuracy: 60.0% (3/5)",
   gui_action_mini: "accuracy: 66.7% (4/6)",
-  iou_mini: "accuracy: 61.5% (mean reward over 6; 4 correct)",
-  length_mini: "accuracy: 60.0% (mean reward over 4; 2 correct)",
+  iou_mini: "mean score: 61.5% over 6 items (4 correct)",
+  length_mini: "mean score: 60.0% over 4 items (2 correct)",
   math_mini: "accuracy: 75.0% (9/12)",
-  repetition_mini: "accuracy: 74.0% (mean reward over 4; 3 correct)",
+  repetition_mini: "mean score: 74.0% over 4 items (3 correct)",
 };
 
 Deno.test("deno task bench run <suite> --predictions scores each per-verifier fixture suite", async () => {

@@ -66,11 +66,13 @@ Deno.test("the HTML report shows its tables, charts with error bars, a histogram
     assert.deepEqual(failures, []);
 
     const summary = await page.locator("#summary-table").innerText();
-    assert.match(summary, /accuracy\s+75\.0% \(9\/12\)/);
+    assert.match(summary, /accuracy \(every item; no verdict = wrong\)\s+75\.0% \(9\/12\)/);
+    assert.match(summary, /of answered\s+75\.0% \(9\/12\)/);
+    assert.match(summary, /status\s+complete/);
     assert.match(summary, /Wilson 95% CI\s+\[46\.8%, 91\.1%\]/);
     assert.equal(await page.locator("table.breakdown-table").count(), 3);
     const skills = await page.locator("section.breakdown[data-key='metadata.skills'] table").innerText();
-    assert.match(skills, /algebraic reasoning\s+3\s+3\s+100\.0%/);
+    assert.match(skills, /algebraic reasoning \(small\)\s+3\s+3\s+100\.0%/);
 
     // Charts: three breakdown bar charts with error bars, and the histogram.
     const charts = await page.evaluate(() => {

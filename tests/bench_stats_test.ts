@@ -100,19 +100,27 @@ Deno.test("summarizeRun(): multi-label items count in every bucket; errors are n
     sample("3", 1, ["geometry"], "s2"),
     sample("4", null, ["geometry"], "s2"),
   ];
-  const s = summarizeRun(samples, ["skills"], true);
+  const s = summarizeRun(samples, { breakdownKeys: ["skills"], withClusters: true });
   assert.equal(s.items, 4);
   assert.equal(s.verdicts, 3);
   assert.deepEqual(s.errors, { timeout: 1 });
-  close(s.overall.mean, 2 / 3);
+  // The headline counts every item (the timeout counts as wrong); "of answered" the verdicts only.
+  close(s.overall.mean, 2 / 4);
+  assert.equal(s.overall.n, 4);
   assert.equal(s.overall.correct, 2);
+  close(s.answered.mean, 2 / 3);
+  assert.equal(s.answered.n, 3);
+  assert.equal(s.complete, false);
+  assert.equal(s.unanswered, 1);
   assert.equal(s.unextractable.count, 1);
   const rows = Object.fromEntries(s.breakdowns[0].rows.map((r) => [r.label, r]));
+  assert.deepEqual(s.breakdowns[0].rows.map((r) => r.label), ["geometry", "algebra"], "largest bucket first");
   assert.equal(rows.algebra.n, 2);
   close(rows.algebra.mean, 0.5);
   assert.equal(rows.geometry.items, 3);
-  assert.equal(rows.geometry.n, 2);
-  close(rows.geometry.mean, 1);
+  assert.equal(rows.geometry.verdicts, 2);
+  assert.equal(rows.geometry.n, 3);
+  close(rows.geometry.mean, 2 / 3);
   assert.equal(s.histogram[0].count, 1);
   assert.equal(s.histogram[9].count, 2);
 });

@@ -20,4 +20,6 @@ export interface RunMeta {
   id: string;
   suite: SuiteSpec;
   provenance: Provenance;
+  /** Items in the suite; the run holds fewer when limited (`--limit`, `--ids`). */
+  suite_items?: number;
 }

@@ -51,6 +51,8 @@ export interface ScoringSpec {
   options_from?: Record<string, string>;
   /** Options added when a prediction carries an `extraction` that is scored instead of the response. */
   extracted_options?: Record<string, unknown>;
+  /** Acc@threshold for continuous scores (0.5 for grounding's Acc@0.5): the share of items reaching it. */
+  threshold?: number;
 }
 
 /** A parsed, validated suite. */
@@ -149,6 +151,7 @@ export const suiteSchema = {
         options: { type: "object" },
         options_from: { type: "object", additionalProperties: nonEmpty },
         extracted_options: { type: "object" },
+        threshold: { type: "number", exclusiveMinimum: 0, maximum: 1 },
       },
       oneOf: [{ required: ["verifier"] }, { required: ["spec"] }],
     },

@@ -1,13 +1,14 @@
 /**
  * The HTML report of a run: one self-contained file with the summary, a table and a bar chart (with
- * Wilson 95% error bars) per breakdown, a reward histogram, a browsable table of samples with their
+ * 95% error bars: Wilson for 0/1 scores, bootstrap for continuous ones) per breakdown, a reward histogram, a browsable table of samples with their
  * explanations, and the provenance. Tables are rendered here (readable without scripts); the charts
  * and the sample browser are drawn in the page by Chart.js from the embedded data.
  */
 import type { RunMeta, Sample } from "../core/mod.ts";
 import type { RunSummary } from "../stats/mod.ts";
 import { CHART_LIBRARY_VERSIONS, chartLibrarySources } from "./chart_library.ts";
-import { accuracyText, interval, percent } from "./format.ts";
+import { accuracyText, headlineName, interval, intervalName, percent } from "./format.ts";
+import { errorBreakdown, SMALL_BUCKET, statusText } from "./text_tables.ts";
 import { REPORT_PAGE_SCRIPT, REPORT_STYLE } from "./page_assets.ts";
 
 /** Escapes text for HTML element content and attribute values. */
@@ -35,34 +36,47 @@ function row(cells: string[], tag = "td"): string {
 
 function summaryTable(meta: RunMeta, summary: RunSummary): string {
   const o = summary.overall;
+  const a = summary.answered;
   const p = meta.provenance;
-  const errors = Object.entries(summary.errors).map(([c, n]) => `${c} ${n}`).join(", ") || "none";
+  const t = summary.threshold;
   const rows: [string, string][] = [
+    ["status", statusText(summary)],
     ["suite", `${meta.suite.name} (version ${meta.suite.version}, prompt ${meta.suite.prompt.version})`],
     ["model", p.model.id],
-    ["items", String(summary.items)],
+    ["items", `${summary.items}${summary.items < summary.suite_items ? ` of ${summary.suite_items}` : ""}`],
     ["verdicts", String(summary.verdicts)],
-    ["accuracy", accuracyText(o.mean, o.correct, o.n, o.binary)],
+    [
+      `${headlineName(o.binary)} (every item; no verdict = wrong)`,
+      accuracyText(o.mean, o.correct, o.n, o.binary),
+    ],
+    ["of answered", accuracyText(a.mean, a.correct, a.n, a.binary)],
     ["standard error", percent(o.se)],
-    ["Wilson 95% CI", interval(o.wilson95)],
+    [intervalName(o.binary), interval(o.ci95)],
+    ...(t
+      ? [[
+        `Acc@${t.threshold}`,
+        `${percent(t.rate)} (${t.hits}/${t.n}); Wilson 95% CI ${interval(t.wilson95)}`,
+      ]] as [
+        string,
+        string,
+      ][]
+      : []),
     ...(o.clusterSe !== null
-      ? [
-        [
-          "cluster-robust SE",
-          `${percent(o.clusterSe)} (${o.clusters} clusters of ${meta.suite.cluster})`,
-        ] as [
-          string,
-          string,
-        ],
-      ]
+      ? [[
+        "cluster-robust SE",
+        `${percent(o.clusterSe)} (${o.clusters} clusters of ${meta.suite.cluster})`,
+      ]] as [
+        string,
+        string,
+      ][]
       : []),
     [
       "unextractable",
       `${percent(summary.unextractable.rate)} (${summary.unextractable.count}/${summary.verdicts})`,
     ],
-    ["errors (no verdict)", errors],
+    ["errors (no verdict)", errorBreakdown(summary.errors)],
   ];
-  return `<table id="summary-table" class="summary"><tbody>${
+  return `<table id="summary-table" class="summary${summary.complete ? "" : " incomplete"}"><tbody>${
     rows.map(([k, v]) => row([escapeHtml(k), escapeHtml(v)])).join("")
   }</tbody></table>`;
 }
@@ -71,18 +85,18 @@ function breakdownSection(summary: RunSummary): string {
   return summary.breakdowns.map(({ key, rows }, i) => {
     const body = rows.map((r) =>
       row([
-        escapeHtml(r.label),
+        escapeHtml(r.label) + (r.items < SMALL_BUCKET ? ' <span class="small">(small)</span>' : ""),
         String(r.items),
-        String(r.n),
+        String(r.verdicts),
         percent(r.mean),
         percent(r.se),
-        interval(r.wilson95),
+        interval(r.ci95),
       ])
     ).join("");
     return `<section class="breakdown" data-key="${escapeHtml(key)}"><h3>${escapeHtml(key)}</h3>
 <div class="chart"><canvas id="breakdown-chart-${i}" class="breakdown-chart"></canvas></div>
 <table class="breakdown-table"><thead>${
-      row(["bucket", "items", "verdicts", "accuracy", "SE", "Wilson 95% CI"], "th")
+      row(["bucket", "items", "verdicts", "score", "SE", "95% CI"], "th")
     }</thead><tbody>${body}</tbody></table></section>`;
   }).join("\n");
 }
@@ -117,8 +131,8 @@ export function renderReport(meta: RunMeta, summary: RunSummary, samples: Sample
       rows: rows.map((r) => ({
         label: r.label,
         mean: r.mean,
-        low: r.wilson95[0],
-        high: r.wilson95[1],
+        low: r.ci95[0],
+        high: r.ci95[1],
         n: r.n,
       })),
     })),
@@ -133,7 +147,11 @@ export function renderReport(meta: RunMeta, summary: RunSummary, samples: Sample
 <title>${escapeHtml(title)}</title><style>${REPORT_STYLE}</style>
 ${libraries}
 </head><body>
-<h1>${escapeHtml(title)}</h1>
+<h1>${escapeHtml(title)}</h1>${
+    summary.complete
+      ? ""
+      : `<p id="incomplete-banner" class="incomplete">${escapeHtml(statusText(summary))}</p>`
+  }
 <section id="summary"><h2>Summary</h2>${summaryTable(meta, summary)}</section>
 <section id="breakdowns"><h2>Breakdowns</h2>${
     breakdownSection(summary) || "<p>The suite defines no breakdowns.</p>"
@@ -151,7 +169,7 @@ ${libraries}
 <section id="provenance"><h2>Provenance</h2><pre>${escapeHtml(JSON.stringify(meta.provenance, null, 2))}</pre>
 <p class="footer">Charts: ${
     escapeHtml(Object.entries(CHART_LIBRARY_VERSIONS).map(([k, v]) => `${k} ${v}`).join(", "))
-  }. Error bars: Wilson 95% intervals.</p></section>
+  }. Error bars: ${escapeHtml(intervalName(summary.overall.binary))}.</p></section>
 <script type="application/json" id="report-data">${scriptJson(data)}</script>
 <script>${REPORT_PAGE_SCRIPT}</script>
 </body></html>

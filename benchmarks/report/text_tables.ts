@@ -1,6 +1,6 @@
 /** The run summary and breakdown tables as plain text for stdout. */
 import type { RunSummary } from "../stats/mod.ts";
-import { accuracyText, interval, percent } from "./format.ts";
+import { accuracyText, headlineName, interval, intervalName, percent } from "./format.ts";
 
 /** Pads columns into an aligned text table (first column left, the others right). */
 export function textTable(header: string[], rows: string[][]): string {
@@ -10,35 +10,78 @@ export function textTable(header: string[], rows: string[][]): string {
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
-/** The summary lines: `accuracy: 29.2% (292/1000)`, its uncertainty, unextractable rate, errors. */
+/** `length 1, timeout 2` (codes sorted), or "none". */
+export function errorBreakdown(errors: Record<string, number>): string {
+  const entries = Object.entries(errors).sort(([a], [b]) => a.localeCompare(b));
+  return entries.length ? entries.map(([code, n]) => `${code} ${n}`).join(", ") : "none";
+}
+
+/** Whether the run is complete, and if not why, in one line. */
+export function statusText(summary: RunSummary): string {
+  if (summary.complete) return "complete";
+  const parts: string[] = [];
+  if (summary.unanswered > 0) {
+    parts.push(`${summary.unanswered} of ${summary.items} items have no answer (counted as wrong)`);
+  }
+  if (summary.items < summary.suite_items) {
+    parts.push(`a subset: ${summary.items} of ${summary.suite_items} items`);
+  }
+  return `INCOMPLETE: ${parts.join("; ")}`;
+}
+
+/**
+ * The summary lines: the headline over every item (`accuracy: 66.7% (8/12)`), "of answered", the
+ * uncertainty, Acc@threshold, the unextractable rate, the errors and whether the run is complete.
+ */
 export function summaryLines(summary: RunSummary): string[] {
   const o = summary.overall;
+  const a = summary.answered;
+  const missing = summary.items - summary.verdicts;
   const lines = [
-    `accuracy: ${accuracyText(o.mean, o.correct, o.n, o.binary)}`,
-    `standard error: ${percent(o.se)}; Wilson 95% CI ${interval(o.wilson95)}` +
+    `${headlineName(o.binary)}: ${accuracyText(o.mean, o.correct, o.n, o.binary)}` +
+    (missing > 0 ? `; the ${missing} items without a verdict count as wrong` : ""),
+    `of answered: ${accuracyText(a.mean, a.correct, a.n, a.binary)}`,
+    `standard error: ${percent(o.se)}; ${intervalName(o.binary)} ${interval(o.ci95)}` +
     (o.clusterSe !== null ? `; cluster-robust SE ${percent(o.clusterSe)} (${o.clusters} clusters)` : ""),
+  ];
+  const t = summary.threshold;
+  if (t) {
+    lines.push(
+      `Acc@${t.threshold}: ${percent(t.rate)} (${t.hits}/${t.n}); Wilson 95% CI ${interval(t.wilson95)}`,
+    );
+  }
+  lines.push(
     `unextractable: ${
       percent(summary.unextractable.rate)
     } (${summary.unextractable.count}/${summary.verdicts})`,
-  ];
-  const errors = Object.entries(summary.errors).sort(([a], [b]) => a.localeCompare(b));
-  const errorCount = errors.reduce((sum, [, n]) => sum + n, 0);
-  lines.push(
-    `errors: ${errorCount}${
-      errors.length ? ` (${errors.map(([code, n]) => `${code} ${n}`).join(", ")})` : ""
-    }`,
   );
+  const errorCount = Object.values(summary.errors).reduce((sum, n) => sum + n, 0);
+  lines.push(`errors: ${errorCount}${errorCount ? ` (${errorBreakdown(summary.errors)})` : ""}`);
+  lines.push(`status: ${statusText(summary)}`);
   return lines;
 }
 
-/** One table per breakdown key. */
+/** One table per breakdown key, largest buckets first; buckets under 30 items are marked `*`. */
 export function breakdownTables(summary: RunSummary): string[] {
-  return summary.breakdowns.map(({ key, rows }) =>
-    `${key}\n` + textTable(
-      ["bucket", "items", "verdicts", "accuracy", "SE", "Wilson 95% CI"],
-      rows.map((
-        r,
-      ) => [r.label, String(r.items), String(r.n), percent(r.mean), percent(r.se), interval(r.wilson95)]),
-    )
-  );
+  const name = headlineName(summary.overall.binary);
+  return summary.breakdowns.map(({ key, rows }) => {
+    const table = textTable(
+      ["bucket", "items", "verdicts", name, "SE", intervalName(summary.overall.binary)],
+      rows.map((r) => [
+        `${r.label}${r.items < SMALL_BUCKET ? " *" : ""}`,
+        String(r.items),
+        String(r.verdicts),
+        percent(r.mean),
+        percent(r.se),
+        interval(r.ci95),
+      ]),
+    );
+    const small = rows.some((r) => r.items < SMALL_BUCKET)
+      ? `\n* fewer than ${SMALL_BUCKET} items: wide interval`
+      : "";
+    return `${key}\n${table}${small}`;
+  });
 }
+
+/** Buckets with fewer items than this are marked small. */
+export const SMALL_BUCKET = 30;

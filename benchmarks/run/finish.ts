@@ -38,11 +38,25 @@ export async function finishRun(
     (done, total) => onProgress("scoring", done, total),
   );
   onProgress("reporting", 0, 1);
-  const summary = summarizeRun(samples, meta.suite.breakdowns ?? [], meta.suite.cluster !== undefined);
+  const summary = summarizeRun(samples, {
+    breakdownKeys: meta.suite.breakdowns ?? [],
+    withClusters: meta.suite.cluster !== undefined,
+    suiteItems: meta.suite_items ?? samples.length,
+    threshold: meta.suite.scoring.threshold,
+  });
   await Deno.writeTextFile(paths.samples, samples.map((s) => JSON.stringify(s)).join("\n") + "\n");
   await Deno.writeTextFile(
     paths.results,
-    JSON.stringify({ id: meta.id, summary, provenance: scored.provenance }, null, 2) + "\n",
+    JSON.stringify(
+      {
+        id: meta.id,
+        status: summary.complete ? "complete" : "incomplete",
+        summary,
+        provenance: scored.provenance,
+      },
+      null,
+      2,
+    ) + "\n",
   );
   await Deno.writeTextFile(paths.report, renderReport(scored, summary, samples));
   onProgress("reporting", 1, 1);

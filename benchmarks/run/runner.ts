@@ -101,6 +101,7 @@ export async function runSuite(
     datasetSha256,
   };
   const { runId, model, predictions } = await identify(request, spec.name, keyParts);
+  if (predictions) refuseUnknownIds(predictions, items);
   const paths = runPaths(request.runsDir, runId);
   await Deno.mkdir(paths.dir, { recursive: true });
   const journal = new RunJournal(paths.journal);
@@ -223,4 +224,17 @@ function predictionRecord(
     errorCode: null,
     errorMessage: null,
   };
+}
+
+/** Predictions for ids the suite does not have are an error (a wrong file or a wrong suite), not ignored. */
+function refuseUnknownIds(predictions: Map<string, Prediction>, items: { id: string }[]): void {
+  const known = new Set(items.map((item) => item.id));
+  const unknown = [...predictions.keys()].filter((id) => !known.has(id));
+  if (unknown.length === 0) return;
+  const shown = unknown.slice(0, 3).map((id) => JSON.stringify(id.slice(0, 64))).join(", ");
+  throw new SuiteError(
+    `predictions: ${unknown.length} of ${predictions.size} ids are not items of the suite (${shown}${
+      unknown.length > 3 ? ", …" : ""
+    }); check the suite and the file`,
+  );
 }

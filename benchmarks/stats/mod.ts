@@ -8,3 +8,9 @@ export {
 } from "./run_summary.ts";
 export { comparePaired, type PairedComparison, type PairedSample } from "./paired.ts";
 export { binomialTwoSidedHalf, chiSquare1Tail, erfc } from "./distributions.ts";
+export {
+  bootstrapMeanInterval,
+  type BootstrapSettings,
+  DEFAULT_BOOTSTRAP,
+  seededRandom,
+} from "./bootstrap.ts";

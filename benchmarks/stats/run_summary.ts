@@ -1,61 +1,125 @@
 /**
- * The numbers of a run: accuracy (mean reward) with SE, Wilson 95% interval and cluster-robust SE,
- * the same per breakdown bucket (a multi-label item counts in each of its buckets), error counts,
- * the unextractable rate and a reward histogram.
+ * The numbers of a run. The headline counts every item of the run: an item without a verdict
+ * (failed or missing generation, verifier error) scores 0, as lmms-eval, VLMEvalKit and the
+ * leaderboards count it; "of answered" (verdicts only) and the error breakdown stand beside it.
+ * Binary scores get a Wilson interval; continuous ones (IoU, chart similarity) the mean with a
+ * seeded bootstrap interval and, where the suite sets `scoring.threshold`, Acc@threshold.
  */
 import { type Sample, UNEXTRACTABLE_REASONS } from "../core/mod.ts";
+import { bootstrapMeanInterval, type BootstrapSettings, DEFAULT_BOOTSTRAP } from "./bootstrap.ts";
 import { clusterRobustStandardError, mean, standardError, wilsonInterval } from "./descriptive.ts";
 
-/** A mean reward over some verdicts, with its uncertainty. */
+/** A mean score over some items, with its uncertainty. */
 export interface MeanEstimate {
-  /** Verdicts counted. */
+  /** Items counted. */
   n: number;
   /** Items with `correct: true`. */
   correct: number;
   mean: number;
   se: number;
-  /** Wilson 95% interval of the mean reward (exact for 0/1 rewards, approximate otherwise). */
+  /** Wilson 95% interval of the mean (exact-coverage style for 0/1 scores; approximate otherwise). */
   wilson95: [number, number];
+  /** Seeded bootstrap 95% interval of the mean; null for binary scores. */
+  bootstrap95: [number, number] | null;
+  /** The interval to show: Wilson for binary scores, the bootstrap for continuous ones. */
+  ci95: [number, number];
   /** Cluster-robust SE when a cluster key is set (null otherwise or with < 2 clusters). */
   clusterSe: number | null;
   clusters: number | null;
-  /** Every reward is 0 or 1. */
+  /** Every score is 0 or 1. */
   binary: boolean;
 }
 
-/** One row of a breakdown table. */
+/** Acc@threshold: the share of items whose score reaches the suite's threshold (no verdict: not reached). */
+export interface ThresholdMetric {
+  threshold: number;
+  hits: number;
+  n: number;
+  rate: number;
+  wilson95: [number, number];
+}
+
+/** One row of a breakdown table (its numbers count every item of the bucket, like the headline). */
 export interface BreakdownRow extends MeanEstimate {
   label: string;
-  /** Items in the bucket, verdicts or not. */
+  /** Items in the bucket. */
   items: number;
+  /** Items of the bucket with a verdict. */
+  verdicts: number;
 }
 
 /** Everything the summary, the tables and the charts need. */
 export interface RunSummary {
+  /** Items in this run (all of the suite's, unless the run was limited to a subset). */
   items: number;
+  /** Items in the suite. */
+  suite_items: number;
   verdicts: number;
+  /** False when some items have no answer yet (failed or missing generations) or the run is a subset. */
+  complete: boolean;
+  /** Items whose generation failed or is missing (a resumed run retries them). */
+  unanswered: number;
+  /** "binary" when every verdict is 0 or 1, else "continuous". */
+  scale: "binary" | "continuous";
   errors: Record<string, number>;
   unextractable: { count: number; rate: number };
+  /** The headline: every item, no verdict = 0. */
   overall: MeanEstimate;
+  /** Verdicts only ("of answered"). */
+  answered: MeanEstimate;
+  /** Acc@threshold where the suite defines one. */
+  threshold: ThresholdMetric | null;
   breakdowns: { key: string; rows: BreakdownRow[] }[];
-  /** Reward histogram: 10 bins over [0, 1] (the last includes 1). */
+  /** Score histogram of the verdicts: 10 bins over [0, 1] (the last includes 1). */
   histogram: { from: number; to: number; count: number }[];
+  bootstrap: BootstrapSettings;
 }
 
-/** Mean and uncertainty of a set of verdict samples. */
-export function estimate(samples: Sample[], withClusters: boolean): MeanEstimate {
-  const rewards = samples.map((s) => s.reward as number);
-  const m = rewards.length === 0 ? 0 : mean(rewards);
+/** How to summarize. */
+export interface SummaryOptions {
+  breakdownKeys?: string[];
+  withClusters?: boolean;
+  /** Items in the suite (default: the samples given). */
+  suiteItems?: number;
+  /** The suite's Acc@threshold, if any. */
+  threshold?: number;
+  bootstrap?: BootstrapSettings;
+}
+
+function hasVerdict(s: Sample): boolean {
+  return s.error === null && s.reward !== null;
+}
+
+/** The score an item counts with in the headline: its reward, or 0 without a verdict. */
+export function headlineScore(s: Sample): number {
+  return hasVerdict(s) ? s.reward as number : 0;
+}
+
+/** Mean and uncertainty of `samples`, each counting `scoreOf(sample)`. */
+export function estimate(
+  samples: Sample[],
+  withClusters: boolean,
+  scoreOf: (s: Sample) => number = headlineScore,
+  bootstrap: BootstrapSettings = DEFAULT_BOOTSTRAP,
+  binaryScale?: boolean,
+): MeanEstimate {
+  const scores = samples.map(scoreOf);
+  const m = scores.length === 0 ? 0 : mean(scores);
   const clusters = withClusters ? samples.map((s) => s.cluster ?? "(none)") : null;
+  const binary = binaryScale ?? scores.every((r) => r === 0 || r === 1);
+  const wilson95 = wilsonInterval(Math.min(1, Math.max(0, m)), scores.length);
+  const bootstrap95 = binary ? null : bootstrapMeanInterval(scores, bootstrap);
   return {
-    n: rewards.length,
-    correct: samples.filter((s) => s.correct === true).length,
+    n: scores.length,
+    correct: samples.filter((s) => hasVerdict(s) && s.correct === true).length,
     mean: m,
-    se: standardError(rewards),
-    wilson95: wilsonInterval(Math.min(1, Math.max(0, m)), rewards.length),
-    clusterSe: clusters ? clusterRobustStandardError(rewards, clusters) : null,
+    se: standardError(scores),
+    wilson95,
+    bootstrap95,
+    ci95: bootstrap95 ?? wilson95,
+    clusterSe: clusters ? clusterRobustStandardError(scores, clusters) : null,
     clusters: clusters ? new Set(clusters).size : null,
-    binary: rewards.every((r) => r === 0 || r === 1),
+    binary,
   };
 }
 
@@ -68,14 +132,25 @@ function histogramOf(samples: Sample[]): RunSummary["histogram"] {
   return bins;
 }
 
-/** Summarizes a run's samples; `breakdownKeys` in the suite's order. */
-export function summarizeRun(samples: Sample[], breakdownKeys: string[], withClusters: boolean): RunSummary {
-  const verdicts = samples.filter((s) => s.error === null && s.reward !== null);
+function thresholdOf(samples: Sample[], threshold: number): ThresholdMetric {
+  const hits = samples.filter((s) => hasVerdict(s) && (s.reward as number) >= threshold).length;
+  const rate = samples.length === 0 ? 0 : hits / samples.length;
+  return { threshold, hits, n: samples.length, rate, wilson95: wilsonInterval(rate, samples.length) };
+}
+
+/** Summarizes a run's samples (breakdowns in the suite's order). */
+export function summarizeRun(samples: Sample[], options: SummaryOptions = {}): RunSummary {
+  const withClusters = options.withClusters ?? false;
+  const bootstrap = options.bootstrap ?? DEFAULT_BOOTSTRAP;
+  const verdicts = samples.filter(hasVerdict);
+  const binary = verdicts.every((s) => s.reward === 0 || s.reward === 1);
   const errors: Record<string, number> = {};
   for (const s of samples) if (s.error) errors[s.error.code] = (errors[s.error.code] ?? 0) + 1;
+  const unanswered = samples.filter((s) => s.error?.stage === "generation").length;
+  const suiteItems = options.suiteItems ?? samples.length;
   const unextractable =
     verdicts.filter((s) => s.reason !== null && UNEXTRACTABLE_REASONS.has(s.reason)).length;
-  const breakdowns = breakdownKeys.map((key) => {
+  const breakdowns = (options.breakdownKeys ?? []).map((key) => {
     const buckets = new Map<string, Sample[]>();
     for (const s of samples) {
       for (const label of s.breakdown[key] ?? ["(none)"]) {
@@ -83,25 +158,34 @@ export function summarizeRun(samples: Sample[], breakdownKeys: string[], withClu
         buckets.get(label)!.push(s);
       }
     }
+    // Largest buckets first (a small bucket's number moves with every item).
     const rows = [...buckets.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
+      .sort(([a, x], [b, y]) => y.length - x.length || a.localeCompare(b))
       .map(([label, members]) => ({
         label,
         items: members.length,
-        ...estimate(members.filter((s) => s.error === null && s.reward !== null), withClusters),
+        verdicts: members.filter(hasVerdict).length,
+        ...estimate(members, withClusters, headlineScore, bootstrap, binary),
       }));
     return { key, rows };
   });
   return {
     items: samples.length,
+    suite_items: suiteItems,
     verdicts: verdicts.length,
+    complete: unanswered === 0 && samples.length >= suiteItems,
+    unanswered,
+    scale: binary ? "binary" : "continuous",
     errors,
     unextractable: {
       count: unextractable,
       rate: verdicts.length === 0 ? 0 : unextractable / verdicts.length,
     },
-    overall: estimate(verdicts, withClusters),
+    overall: estimate(samples, withClusters, headlineScore, bootstrap, binary),
+    answered: estimate(verdicts, withClusters, (s) => s.reward as number, bootstrap, binary),
+    threshold: options.threshold === undefined ? null : thresholdOf(samples, options.threshold),
     breakdowns,
     histogram: histogramOf(verdicts),
+    bootstrap,
   };
 }
