@@ -14,6 +14,8 @@ import {
 } from "../verifiers/judge/parse.ts";
 import { delimit, fillTemplate, promptText, randomBoundary, referenceText } from "../verifiers/judge/fill.ts";
 import { SHIPPED_TEMPLATES } from "../verifiers/judge/templates.ts";
+import { genericScore, poolingScore, transformScore } from "../verifiers/judge/reward_model.ts";
+import { logprobsOf, MAX_LOGPROB_TOKENS, outcomeOfBody } from "../verifiers/_openai/chat_client.ts";
 import type { TemplateParse } from "../verifiers/judge/settings.ts";
 
 const SCALE: TemplateParse = { kind: "scale", min: 0, max: 10 };
@@ -179,4 +181,60 @@ Deno.test("promptText() and referenceText() render chat messages and JSON", () =
   assert.equal(promptText(undefined), "(no prompt given)");
   assert.equal(referenceText({ answer: 3 }), '{"answer":3}');
   assert.equal(referenceText(null), "(none)");
+});
+
+Deno.test("reward-model answers: pooled vectors and rows, generic shapes, transforms into [0, 1]", () => {
+  assert.equal(poolingScore({ data: [{ data: 1.5 }] }, 0), 1.5);
+  assert.equal(poolingScore({ data: [{ data: [0.2, 0.8] }] }, 1), 0.8);
+  assert.equal(poolingScore({ data: [{ data: [[0.1], [0.4], [-2]] }] }, 0), -2);
+  assert.equal(poolingScore({ data: [] }, 0), null);
+  assert.equal(poolingScore({ data: [{ data: ["x"] }] }, 0), null);
+  assert.equal(genericScore(3), 3);
+  assert.equal(genericScore({ reward: 0.25 }), 0.25);
+  assert.equal(genericScore({ scores: [7, 8] }), 7);
+  assert.equal(genericScore({ data: [{ score: -1 }] }), -1);
+  assert.equal(genericScore({ score: "7" }), null);
+  assert.equal(transformScore(0, { kind: "sigmoid", scale: 1, shift: 0 }), 0.5);
+  assert.equal(transformScore(15, { kind: "minmax", min: 0, max: 10 }), 1);
+  assert.equal(transformScore(-3, { kind: "identity" }), 0);
+});
+
+Deno.test("reward-model answer readers never throw on any JSON and give finite scores (property)", () => {
+  const transforms = fc.constantFrom(
+    { kind: "sigmoid" as const, scale: 2, shift: 1 },
+    { kind: "minmax" as const, min: -5, max: 5 },
+    { kind: "identity" as const },
+  );
+  fc.assert(
+    fc.property(fc.jsonValue(), fc.nat(4), transforms, (body, index, transform) => {
+      for (
+        const score of [
+          poolingScore(body, index),
+          genericScore(body),
+          poolingScore({ data: [{ data: body }] }, index),
+        ]
+      ) {
+        if (score === null) continue;
+        assert.ok(Number.isFinite(score));
+        const reward = transformScore(score, transform);
+        assert.ok(reward >= 0 && reward <= 1);
+      }
+    }),
+    { numRuns: 2000 },
+  );
+});
+
+Deno.test("chat answers: logprobsOf and outcomeOfBody never throw on any JSON, and logprobs stay bounded (property)", () => {
+  fc.assert(
+    fc.property(fc.jsonValue(), (value) => {
+      const choice = { logprobs: { content: value }, message: { content: "VERDICT: 1" } };
+      const tokens = logprobsOf(choice as Record<string, unknown>);
+      if (tokens !== null) assert.ok(tokens.length <= MAX_LOGPROB_TOKENS);
+      outcomeOfBody(JSON.stringify({ choices: [choice] }), 1);
+      outcomeOfBody(JSON.stringify(value), 1);
+    }),
+    { numRuns: 2000 },
+  );
+  const many = Array.from({ length: 500 }, () => ({ token: "a", logprob: -1, top_logprobs: [] }));
+  assert.equal(logprobsOf({ logprobs: { content: many } })!.length, MAX_LOGPROB_TOKENS);
 });
