@@ -18,8 +18,13 @@ export function cacheKey(parts: unknown[]): string {
   return createHash("sha256").update(JSON.stringify(parts)).digest("hex");
 }
 
+/** Verdicts also kept in process memory (most recently used), in front of SQLite. */
+export const MEMORY_ENTRIES = 65_536;
+
 /** The verdict cache; `path` ":memory:" keeps it in memory for the process's life. */
 export class JudgeCache {
+  /** Recently used verdicts (a Map in use order), so hot hits skip SQLite and JSON parsing. */
+  private readonly recent = new Map<string, CachedVerdict>();
   private readonly db: DatabaseSync;
   private readonly getStatement: StatementSync;
   private readonly putStatement: StatementSync;
@@ -43,18 +48,34 @@ export class JudgeCache {
 
   /** The cached verdict for `key` (counted as a hit), or null (counted as a miss). */
   get(key: string): CachedVerdict | null {
+    const known = this.recent.get(key);
+    if (known !== undefined) {
+      this.recent.delete(key);
+      this.recent.set(key, known);
+      this.hits++;
+      return known;
+    }
     const row = this.getStatement.get(key) as { verdict: string } | undefined;
     if (!row) {
       this.misses++;
       return null;
     }
     this.hits++;
-    return JSON.parse(row.verdict) as CachedVerdict;
+    const verdict = JSON.parse(row.verdict) as CachedVerdict;
+    this.remember(key, verdict);
+    return verdict;
   }
 
   /** Stores a verdict. */
   put(key: string, verdict: CachedVerdict): void {
     this.putStatement.run(key, JSON.stringify(verdict), Date.now());
+    this.remember(key, verdict);
+  }
+
+  private remember(key: string, verdict: CachedVerdict): void {
+    this.recent.delete(key);
+    this.recent.set(key, verdict);
+    if (this.recent.size > MEMORY_ENTRIES) this.recent.delete(this.recent.keys().next().value!);
   }
 
   /** Closes the database. */
