@@ -14,18 +14,28 @@ VENV="${ARBITER_VENV:-${HOME:-/root}/.cache/arbiter/venv}"
 PY="$VENV/bin/python"
 mkdir -p "$(dirname "$VENV")"
 
-# Plain, readable check: which of the named distributions are not installed in the venv.
+# Which of the named distributions are not installed in the venv itself (Debian's copies do not count).
 need() {
   [ -x "$PY" ] || { echo "$@"; return 0; }
   "$PY" -c '
-import importlib.metadata as m, sys
+import importlib.metadata as m, os, sys
 out = []
 for name in sys.argv[1:]:
     try:
-        m.version(name)
+        local = str(m.distribution(name).locate_file("")).startswith(sys.prefix + os.sep)
     except m.PackageNotFoundError:
+        local = False
+    if not local:
         out.append(name)
 print(" ".join(out))' "$@"
+}
+
+# Debian's scipy and matplotlib are built against numpy 1; once a package pulls numpy 2 into the venv
+# (trl, pandas do), they must be shadowed by the venv's own, or `import transformers` fails in scipy.
+numpy1_dependents() {
+  "$PY" -c 'import numpy, sys; sys.exit(0 if int(numpy.__version__.split(".")[0]) >= 2 else 1)' 2>/dev/null &&
+    need scipy matplotlib
+  return 0
 }
 
 (
@@ -37,6 +47,12 @@ print(" ".join(out))' "$@"
   if [ -n "$todo" ]; then
     echo "python_venv: installing $todo into $VENV" >&2
     # shellcheck disable=SC2086 # the list is distribution names, split on purpose
+    "$PY" -m pip install --quiet --timeout 5 --retries 0 $todo >&2
+  fi
+  todo="$(numpy1_dependents)"
+  if [ -n "$todo" ]; then
+    echo "python_venv: numpy 2 in the venv: installing $todo into $VENV" >&2
+    # shellcheck disable=SC2086
     "$PY" -m pip install --quiet --timeout 5 --retries 0 $todo >&2
   fi
 ) 9>"$VENV.lock"

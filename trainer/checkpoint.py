@@ -37,11 +37,17 @@ def save_checkpoint(out_dir, policy, optimizer, step, history, rng, pending, ini
     os.replace(tmp, final)
 
 
-def load_checkpoint(out_dir, policy):
-    """Loads the weights into `policy` and returns the rest of the state; exits when there is none."""
+def require_checkpoint(out_dir):
+    """Exits with a message when `out_dir` holds no checkpoint to resume from; returns its folder."""
     ckpt = os.path.join(out_dir, "ckpt")
     if not os.path.exists(os.path.join(ckpt, "state.pt")):
         raise SystemExit(f"--resume: no checkpoint in {ckpt} (nothing to resume; drop --resume to start afresh)")
+    return ckpt
+
+
+def load_checkpoint(out_dir, policy):
+    """Loads the weights into `policy` and returns the rest of the state; exits when there is none."""
+    ckpt = require_checkpoint(out_dir)
     state = torch.load(os.path.join(ckpt, "state.pt"), map_location="cpu", weights_only=False)
     policy.load(os.path.join(ckpt, "policy"))
     return state

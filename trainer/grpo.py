@@ -21,11 +21,13 @@ def group_advantages(rewards, group_size, scale_std=True, device="cpu"):
 
     Returns the advantages on `device` and the fraction of groups whose rewards are all equal.
     """
-    r = torch.as_tensor(rewards, dtype=torch.float32, device=device).view(-1, group_size)
+    cpu = torch.as_tensor(rewards, dtype=torch.float32).view(-1, group_size)
+    zero_var = (cpu.std(dim=1) < 1e-8).float().mean().item()
+    r = cpu.to(device)
     centered = r - r.mean(dim=1, keepdim=True)
     if scale_std:
         centered = centered / (r.std(dim=1, keepdim=True) + 1e-4)
-    return centered.view(-1), (r.std(dim=1) < 1e-8).float().mean().item()
+    return centered.view(-1), zero_var
 
 
 def clipped_loss_terms(logprobs, old_logprobs, advantages, clip_low, clip_high, ref_logprobs=None, kl_coef=0.0):
@@ -44,14 +46,34 @@ def clipped_loss_terms(logprobs, old_logprobs, advantages, clip_low, clip_high, 
     return per_token, clipped.detach(), kl
 
 
+def micro_batch_loss(policy, rollout, rows, advantages, norm, args, ref_logprobs=None):
+    """The loss of samples `rows` (a tensor of indices), normalised by its minibatch's `norm`, with grad.
+
+    Returns (loss, clipped tokens, KL sum), all tensors on the policy's device. Everything the rollout
+    holds on the CPU is moved there first; `advantages` and `ref_logprobs` are already on it.
+    """
+    device = policy.device
+    mask = rollout["mask"][rows].to(device).float()
+    on_device = rows.to(device)
+    logprobs = completion_logprobs(policy, rollout["prompts"], rollout["row_prompt"], rollout["completion"],
+                                   rollout["mask"], rows, args.temperature, args.micro_batch)
+    per_token, clipped, kl = clipped_loss_terms(
+        logprobs, rollout["old_logprobs"][rows].to(device), advantages[on_device], 1 - args.clip_eps,
+        1 + args.clip_eps_high, None if ref_logprobs is None else ref_logprobs[on_device], args.kl_coef)
+    if args.loss_agg == "token":  # long completions weigh by their length (DAPO)
+        loss = (per_token * mask).sum() / norm
+    else:  # each completion weighs the same (the original GRPO)
+        loss = ((per_token * mask).sum(1) / mask.sum(1).clamp(min=1)).sum() / norm
+    kl_sum = (kl.detach() * mask).sum() if kl is not None else torch.zeros((), device=device)
+    return loss, (clipped * mask).sum(), kl_sum
+
+
 def grpo_update(policy, optimizer, rollout, advantages, args, reference=None):
     """`args.ppo_epochs` passes over the rollout, each `args.minibatches` optimizer steps. Returns stats.
 
     `rollout`: prompts, row_prompt, completion, mask, old_logprobs (CPU); `advantages`: [N] on the
     policy's device. Clip fraction and KL are token-weighted means over every minibatch and epoch.
     """
-    device = policy.device
-    clip_low, clip_high = 1 - args.clip_eps, 1 + args.clip_eps_high
     n = rollout["completion"].size(0)
     totals = {"tokens": 0.0, "clipped": 0.0, "kl": 0.0, "loss": 0.0, "grad_norm": 0.0, "updates": 0}
     ref_logprobs = None
@@ -60,34 +82,22 @@ def grpo_update(policy, optimizer, rollout, advantages, args, reference=None):
         with torch.no_grad():
             ref_logprobs = completion_logprobs(reference, rollout["prompts"], rollout["row_prompt"],
                                                rollout["completion"], rollout["mask"], None, args.temperature,
-                                               args.micro_batch)
-    policy.train()
+                                               args.micro_batch).to(policy.device)
+    policy.train()  # train mode: what makes gradient checkpointing engage
     for _ in range(args.ppo_epochs):
         for rows in torch.arange(n).chunk(args.minibatches):
-            mask = rollout["mask"][rows].to(device).float()
-            norm = mask.sum() if args.loss_agg == "token" else torch.tensor(float(len(rows)), device=device)
+            tokens = rollout["mask"][rows].sum().item()
+            norm = float(tokens if args.loss_agg == "token" else len(rows))
             optimizer.zero_grad(set_to_none=True)
-            for part in range(0, len(rows), args.micro_batch):
-                micro = rows[part:part + args.micro_batch]
-                m = mask[part:part + args.micro_batch]
-                logprobs = completion_logprobs(policy, rollout["prompts"], rollout["row_prompt"], rollout["completion"],
-                                               rollout["mask"], micro, args.temperature, args.micro_batch)
-                per_token, clipped, kl = clipped_loss_terms(
-                    logprobs, rollout["old_logprobs"][micro].to(device), advantages[micro.to(device)],
-                    clip_low, clip_high, None if ref_logprobs is None else ref_logprobs[micro.to(device)],
-                    args.kl_coef)
-                if args.loss_agg == "token":  # long completions weigh by their length (DAPO)
-                    loss = (per_token * m).sum() / norm
-                else:  # each completion weighs the same (the original GRPO)
-                    loss = ((per_token * m).sum(1) / m.sum(1).clamp(min=1)).sum() / norm
+            for micro in rows.split(args.micro_batch):  # gradient accumulation over micro-batches
+                loss, clipped, kl = micro_batch_loss(policy, rollout, micro, advantages, norm, args, ref_logprobs)
                 loss.backward()
                 totals["loss"] += loss.item()
-                totals["tokens"] += m.sum().item()
-                totals["clipped"] += (clipped * m).sum().item()
-                if kl is not None:
-                    totals["kl"] += (kl.detach() * m).sum().item()
+                totals["clipped"] += clipped.item()
+                totals["kl"] += kl.item()
             grad_norm = torch.nn.utils.clip_grad_norm_(policy.parameters(), args.grad_clip)
             optimizer.step()
+            totals["tokens"] += tokens
             totals["grad_norm"] += float(grad_norm)
             totals["updates"] += 1
     policy.eval()

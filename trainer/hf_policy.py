@@ -12,6 +12,7 @@
   images are paths, opened here and given to the processor with their prompt.
 """
 
+import contextlib
 import os
 
 import torch
@@ -68,8 +69,9 @@ class HFPolicy(Policy):
         return transformers.AutoModelForImageTextToText if self.vlm else transformers.AutoModelForCausalLM
 
     def _autocast(self):
-        enabled = self.autocast_dtype is not None
-        return torch.autocast(self.device.type, dtype=self.autocast_dtype or torch.bfloat16, enabled=enabled)
+        if self.autocast_dtype is None:
+            return contextlib.nullcontext()
+        return torch.autocast(self.device.type, dtype=self.autocast_dtype)
 
     def _messages(self, row):
         prompt, images = row["prompt"], row.get("images") or []

@@ -28,7 +28,7 @@ import torch
 sys.dont_write_bytecode = True  # no __pycache__ folders in the checkout
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from arbiter_rewards import ArbiterRewards  # noqa: E402
-from checkpoint import load_checkpoint, restore_rng, save_checkpoint, trim_log  # noqa: E402
+from checkpoint import load_checkpoint, require_checkpoint, restore_rng, save_checkpoint, trim_log  # noqa: E402
 from data import read_rows  # noqa: E402
 from grpo import group_advantages, grpo_update  # noqa: E402
 from policy import completion_logprobs, generate_completions  # noqa: E402
@@ -181,6 +181,8 @@ def plot_curve(out_dir, history, title):
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.resume:
+        require_checkpoint(args.out_dir)  # before minutes of loading: --resume with nothing to resume is an error
 
     # 1. Determinism and threads. One thread: on 2 shared cores a second thread only adds contention.
     torch.set_num_threads(args.threads)
@@ -232,6 +234,8 @@ def main(argv=None):
             reference.load(init_dir)
         for p in reference.parameters():
             p.requires_grad_(False)
+        if getattr(reference, "autocast_dtype", None) is not None:  # never trained: half the memory is enough
+            reference.model.to(reference.autocast_dtype)
 
     # 5. Optimizer (over the float32 weights), and the state to pick up when resuming.
     optimizer = torch.optim.Adam(policy.parameters(), lr=args.lr)

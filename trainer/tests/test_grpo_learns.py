@@ -2,9 +2,9 @@
 
 Runs train.py as a user would (subprocesses, fixed seeds, one torch thread) against a real Arbiter:
 $ARBITER_URL when set (tests/trainer_test.ts starts one), else a server started here with `deno`.
-Needs Debian's python3-torch, so run it with /usr/bin/python3:
+Needs torch: run it with the venv of scripts/python_venv.sh (tests/trainer_test.ts does):
 
-    /usr/bin/python3 trainer/tests/test_grpo_learns.py
+    $(scripts/python_venv.sh torch transformers) trainer/tests/test_grpo_learns.py
 
 Budget: under 5 minutes on 2 shared CPU cores (warm-up, two GRPO runs, a resume check).
 """
@@ -29,12 +29,12 @@ MARGIN = 0.12  # GRPO must beat the warm-up's held-out accuracy by this much (ab
 CONTROL_SLACK = 0.03  # shuffled rewards may not beat the warm-up by more than this
 
 
-def start_arbiter():
-    """`main.ts serve --port 0` as a subprocess; returns (process, url) once it prints its address."""
+def start_arbiter(extra=()):
+    """`main.ts serve --port 0 [extra]` as a subprocess; returns (process, url) once it prints its address."""
     deno = os.environ.get("DENO", shutil.which("deno") or "deno")
     proc = subprocess.Popen(
-        [deno, "run", "--allow-net", "--allow-read", "--allow-env", "--allow-sys", "--allow-run",
-         os.path.join(REPO, "main.ts"), "serve", "--port", "0"],
+        [deno, "run", "--allow-net", "--allow-read", "--allow-env", "--allow-sys", "--allow-run", "--allow-ffi",
+         os.path.join(REPO, "main.ts"), "serve", "--port", "0", *extra],
         stdout=subprocess.PIPE, text=True, env={**os.environ, "NO_COLOR": "1"})
     seen = []
     for line in proc.stdout:
@@ -43,6 +43,18 @@ def start_arbiter():
         if match:
             return proc, match.group(1)
     raise RuntimeError("Arbiter exited before listening:\n" + "".join(seen))
+
+
+def arbiter(extra=()):
+    """(process or None, url): $ARBITER_URL when set, else a server started here."""
+    url = os.environ.get("ARBITER_URL")
+    return (None, url) if url else start_arbiter(extra)
+
+
+def stop(server):
+    if server is not None:
+        server.terminate()  # SIGTERM: the server drains and exits
+        server.wait(timeout=30)
 
 
 def train(url, out_dir, *args):
@@ -65,10 +77,7 @@ def summary(records):
 class GRPOLearns(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = None
-        cls.url = os.environ.get("ARBITER_URL")
-        if not cls.url:
-            cls.server, cls.url = start_arbiter()
+        cls.server, cls.url = arbiter()
         cls.tmp = tempfile.mkdtemp(prefix="grpo-test-")
         # One warm-up shared by the treatment and the control: the same starting policy for both.
         records = train(cls.url, os.path.join(cls.tmp, "warm"), "--warmup_only")
@@ -78,9 +87,7 @@ class GRPOLearns(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         shutil.rmtree(cls.tmp, ignore_errors=True)
-        if cls.server is not None:
-            cls.server.terminate()  # SIGTERM: the server drains and exits
-            cls.server.wait(timeout=30)
+        stop(cls.server)
 
     def test_warmup_stops_at_the_target_accuracy(self):
         self.assertGreaterEqual(self.warmup["dev_accuracy"], 0.25)
