@@ -1,7 +1,7 @@
 /**
  * Arbiter's entry point.
  *   deno task start [--port N] [--host H] [--workers N] [--config arbiter.yaml]   the HTTP server
- *   deno task verify [--in items.jsonl] [--out results.jsonl]                       the CLI verifier
+ *   deno task verify [--in items.jsonl] [--out results.jsonl] [--fields …]           the CLI verifier
  *   deno task bench run|report|compare …                                            benchmark suites
  */
 import { parseArgs } from "node:util";
@@ -9,11 +9,18 @@ import { resolve } from "node:path";
 import { runBenchCli, runVerify } from "./cli/mod.ts";
 import { type Config, ConfigError, describeConfig, engineOptions, loadConfig } from "./config.ts";
 import { createApp } from "./routes/mod.ts";
-import { createEngine, InvalidRequestError, VERIFIERS } from "./verifiers/mod.ts";
+import {
+  createEngine,
+  type FieldSelection,
+  InvalidRequestError,
+  RESULT_FIELDS,
+  selectFields,
+  VERIFIERS,
+} from "./verifiers/mod.ts";
 
 const USAGE = `usage:
   main.ts serve  [--port N] [--host H] [--workers N] [--config FILE]
-  main.ts verify [--in items.jsonl] [--out results.jsonl] [--workers N] [--config FILE]
+  main.ts verify [--in items.jsonl] [--out results.jsonl] [--fields reward,correct,reason] [--workers N] [--config FILE]
   main.ts bench  run <suite> --model-url URL | --predictions FILE [--data PATH]; bench report <run>; bench compare <a> <b>`;
 
 /** Paths on the command line are relative to where the user ran the task, not to this folder. */
@@ -63,12 +70,25 @@ async function serve(config: Config): Promise<void> {
   await stopped;
 }
 
+/** `--fields reward,correct,reason`: the result fields the CLI writes (all when absent). */
+function fieldsFlag(value: string | boolean | undefined): FieldSelection {
+  if (typeof value !== "string") return null;
+  const names = value.split(",").map((name) => name.trim()).filter((name) => name.length > 0);
+  const unknown = names.filter((name) => !(RESULT_FIELDS as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      `--fields: unknown field ${JSON.stringify(unknown[0])}; known: ${RESULT_FIELDS.join(", ")}`,
+    );
+  }
+  return selectFields(names);
+}
+
 async function verify(config: Config, values: Record<string, string | boolean | undefined>): Promise<void> {
   const engine = await createEngine(VERIFIERS, engineOptions(config, { unboundedQueue: true }));
   try {
     const inPath = typeof values.in === "string" ? userPath(values.in) : null;
     const outPath = typeof values.out === "string" ? userPath(values.out) : null;
-    await runVerify(engine, inPath, outPath);
+    await runVerify(engine, inPath, outPath, fieldsFlag(values.fields));
   } finally {
     await engine.close();
   }
@@ -94,6 +114,7 @@ async function main(): Promise<number> {
         config: { type: "string" },
         in: { type: "string" },
         out: { type: "string" },
+        fields: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });

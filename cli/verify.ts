@@ -1,9 +1,10 @@
 /**
- * `deno task verify [--in items.jsonl] [--out results.jsonl]`: one result line per input line, in
+ * `deno task verify [--in items.jsonl] [--out results.jsonl] [--fields reward,correct,reason]`: one
+ * result line per input line (with only the named fields, plus id, reward and error), in
  * order, through the same engine as the server. A malformed line gets an `invalid_request` result
  * that names its line number; blank lines are skipped. Progress (on a terminal) and the summary go to stderr.
  */
-import { type Engine, resultJson, type VerifyResult } from "../verifiers/mod.ts";
+import { type Engine, type FieldSelection, resultJsonWith, type VerifyResult } from "../verifiers/mod.ts";
 import { readLines } from "./lines.ts";
 
 /** Lines verified per engine batch: large enough to keep every sandbox process busy. */
@@ -131,6 +132,7 @@ export async function runVerify(
   engine: Engine,
   inPath: string | null,
   outPath: string | null,
+  selection: FieldSelection = null,
 ): Promise<VerifySummary> {
   const input = inPath ? await Deno.open(inPath, { read: true }) : Deno.stdin;
   const totalBytes = inPath ? (await Deno.stat(inPath)).size : null;
@@ -152,7 +154,7 @@ export async function runVerify(
     let text = "";
     for (const result of results) {
       summary.add(result);
-      text += resultJson(result) + "\n";
+      text += resultJsonWith(result, selection) + "\n";
     }
     await writer.write(encoder.encode(text));
     progress.draw(summary.count, counter.bytes, (performance.now() - started) / 1000);

@@ -3,7 +3,9 @@
  * Run on an otherwise idle machine; numbers vary by a few percent between runs.
  */
 import { benchCharts } from "./chart_bench.ts";
+import { benchCli } from "./cli_bench.ts";
 import { benchGui } from "./gui_bench.ts";
+import { benchHttpExternal } from "./http_external_bench.ts";
 import { benchGrpoStep } from "./grpo_step_bench.ts";
 import { benchJudge } from "./judge_bench.ts";
 import { benchMath } from "./math_bench.ts";
@@ -21,7 +23,9 @@ const rows = [
   ...(await benchGui()),
   ...(await benchCharts()),
   ...(await benchJudge()),
+  ...(await benchHttpExternal()),
   ...(await benchGrpoStep()),
+  ...(await benchCli()),
   ...(await benchSoak()),
 ];
 console.log(rows.join("\n"));

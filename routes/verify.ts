@@ -1,6 +1,13 @@
 /** `POST /v1/verify` (one item) and `POST /v1/verify/batch` (JSON, or NDJSON in completion order). */
 import { Hono } from "hono";
-import { type Engine, resultJson, type VerifyResult } from "../verifiers/mod.ts";
+import {
+  type Engine,
+  fieldsSchema,
+  resultJson,
+  resultJsonWith,
+  selectFields,
+  type VerifyResult,
+} from "../verifiers/mod.ts";
 import type { DrainTracker } from "./drain.ts";
 import { bodyReader, errorResponses, jsonContent, type RouteContract } from "./contract.ts";
 import { ApiError, readJson } from "./errors.ts";
@@ -33,6 +40,7 @@ export const VERIFY_BATCH: RouteContract = {
     properties: {
       items: { type: "array", items: itemRef },
       budget_ms: { type: "number", exclusiveMinimum: 0, description: "Time for the whole batch" },
+      fields: fieldsSchema,
     },
   },
   responses: {
@@ -50,7 +58,7 @@ export const VERIFY_BATCH: RouteContract = {
   },
 };
 
-const readBatchBody = bodyReader<{ items: unknown[]; budget_ms?: number }>(VERIFY_BATCH);
+const readBatchBody = bodyReader<{ items: unknown[]; budget_ms?: number; fields?: string[] }>(VERIFY_BATCH);
 
 /** Routes that verify items. */
 export function verifyRoutes(engine: Engine, tracker: DrainTracker): Hono {
@@ -66,11 +74,13 @@ export function verifyRoutes(engine: Engine, tracker: DrainTracker): Hono {
   });
 
   app.post(VERIFY_BATCH.path, async (c) => {
-    const { items, budget_ms } = await readBatchBody(c);
+    const { items, budget_ms, fields } = await readBatchBody(c);
+    const selection = selectFields(fields);
     const wantsStream = (c.req.header("accept") ?? "").includes("application/x-ndjson");
     if (!wantsStream) {
       const results = await engine.verifyBatch(items, { budgetMs: budget_ms });
-      return c.body(`{"results":[${results.map(resultJson).join(",")}]}`, 200, JSON_TYPE);
+      const texts = results.map((result) => resultJsonWith(result, selection));
+      return c.body(`{"results":[${texts.join(",")}]}`, 200, JSON_TYPE);
     }
     const encoder = new TextEncoder();
     let controller!: ReadableStreamDefaultController<Uint8Array>;
@@ -82,7 +92,7 @@ export function verifyRoutes(engine: Engine, tracker: DrainTracker): Hono {
       cancel: () => hangUp.abort(),
     });
     const onResult = (index: number, result: VerifyResult) => {
-      controller.enqueue(encoder.encode(`{"index":${index},${resultJson(result).slice(1)}\n`));
+      controller.enqueue(encoder.encode(`${resultJsonWith(result, selection, index)}\n`));
     };
     // Throws a full queue or a missing kernel synchronously, before the stream starts (429/503).
     const done = engine.startBatch(items, { budgetMs: budget_ms, onResult, signal: hangUp.signal });

@@ -48,3 +48,55 @@ Deno.test("compact results carry the same rewards, errors and reasons bit for bi
     await engine.close();
   }
 });
+
+Deno.test("fields over HTTP (JSON and NDJSON) and in the CLI; an unknown field is a caller error", async () => {
+  const { withApp, postJson } = await import("./_app.ts");
+  const items = [
+    { id: "a", verifier: "math", response: "\\boxed{2}", reference: "2" },
+    { verifier: "math", response: "no", reference: "2" },
+    { verifier: "nope", response: "x" },
+  ];
+  await withApp({ workers: 1 }, async (app) => {
+    const full = await (await postJson(app, "/v1/verify/batch", { items })).json();
+    const compact = await (await postJson(app, "/v1/verify/batch", { items, fields: ["reward", "reason"] }))
+      .json();
+    assert.deepEqual(compact.results[0], { id: "a", reward: 1, reason: null, error: null });
+    assert.deepEqual(compact.results[1], { reward: 0, reason: full.results[1].details.reason, error: null });
+    assert.equal(compact.results[2].error.code, "invalid_request");
+    const stream = await postJson(app, "/v1/verify/batch", { items, fields: ["correct"] }, {
+      accept: "application/x-ndjson",
+    });
+    const lines = (await stream.text()).trim().split("\n").map((l) => JSON.parse(l));
+    assert.equal(lines.length, 3);
+    for (const line of lines) {
+      assert.deepEqual(
+        Object.keys(line).filter((k) => !["id", "index", "reward", "correct", "error"].includes(k)),
+        [],
+      );
+      assert.equal(line.reward, full.results[line.index].reward);
+    }
+    const bad = await postJson(app, "/v1/verify/batch", { items, fields: ["score"] });
+    assert.equal(bad.status, 400);
+  });
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/in.jsonl`, items.map((i) => JSON.stringify(i)).join("\n") + "\n");
+    const main = new URL("../main.ts", import.meta.url).pathname;
+    const run = (fields: string) =>
+      new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", main, "verify", "--workers", "1", "--in", `${dir}/in.jsonl`, "--fields", fields],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+    const out = await run("reward,correct");
+    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    const rows = new TextDecoder().decode(out.stdout).trim().split("\n").map((l) => JSON.parse(l));
+    assert.deepEqual(rows[0], { id: "a", reward: 1, correct: true, error: null });
+    assert.equal(rows[2].error.code, "invalid_request");
+    const unknown = await run("reward,score");
+    assert.notEqual(unknown.code, 0);
+    assert.match(new TextDecoder().decode(unknown.stderr), /--fields: unknown field "score"/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
