@@ -6,7 +6,7 @@ import { postJson, withApp } from "./_app.ts";
 import { floatJson, floatText, promptOverlap } from "../routes/compat.ts";
 import { createProbeEngine } from "./_probe.ts";
 import { createApp } from "../routes/mod.ts";
-import { type OnNoVerdict, substituteNoVerdicts } from "../verifiers/substitute.ts";
+import { type OnNoVerdict, substituteNoVerdicts } from "../verifiers/mod.ts";
 
 interface SubstitutionCase {
   name: string;

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { startServer } from "./_server.ts";
 import {
   ArbiterAuthError,
+  ArbiterCallerError,
   ArbiterClient,
   ArbiterHTTPError,
   type ArbiterItem,
@@ -434,6 +435,29 @@ Deno.test("substituteRewards() applies the server's on_no_verdict rule and count
   assert.ok(lines[0].startsWith("warn: Arbiter: 3 of 5 results had no verdict (internal=3)"), lines[0]);
   assert.deepEqual(substituteRewards([ok(1)], { log }).report.substituted, 0);
   assert.deepEqual(lines.length, 3, "nothing substituted, nothing logged");
+  assert.deepEqual(substituteRewards([down], { log, fallback: 0.5 }).rewards, [0.5]);
+});
+
+Deno.test("substituteRewards() throws ArbiterCallerError on invalid_request instead of substituting", () => {
+  const rejected = {
+    reward: null,
+    error: { code: "invalid_request", message: "reference: must be a string" },
+  };
+  for (const onNoVerdict of ["group_mean", "zero", "none"] as const) {
+    assert.throws(
+      () =>
+        substituteRewards([{ reward: 1, error: null }, rejected], {
+          onNoVerdict,
+          context: "ctx",
+          log: () => {},
+        }),
+      (error: unknown) =>
+        error instanceof ArbiterCallerError && error.index === 1 &&
+        error.message ===
+          "ctx: 1 of 2 items are invalid_request (a caller error, not a reward to substitute); " +
+            "item 1: reference: must be a string",
+    );
+  }
 });
 
 Deno.test("clients/ts/types.ts is what generate_types.ts makes from the current schemas", async () => {

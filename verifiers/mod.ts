@@ -46,7 +46,7 @@ export {
   type VerifierExample,
   type WasmVerifier,
 } from "./types.ts";
-export { ON_NO_VERDICT, type OnNoVerdict, substituteNoVerdicts } from "./substitute.ts";
+export { ON_NO_VERDICT, type OnNoVerdict, substituteNoVerdicts } from "./_substitute/mod.ts";
 export { itemSchema, withTimeoutOption } from "./validate.ts";
 export {
   ALWAYS_RETURNED,

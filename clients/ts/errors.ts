@@ -47,6 +47,26 @@ export class ArbiterProtocolError extends ArbiterError {
   override name = "ArbiterProtocolError";
 }
 
+/**
+ * Results came back `invalid_request`: the items are wrong (a reference the verifier rejects, an
+ * unknown option or spec). `substituteRewards` throws it rather than fill in a reward nobody computed.
+ */
+export class ArbiterCallerError extends ArbiterError {
+  override name = "ArbiterCallerError";
+  constructor(
+    context: string,
+    readonly index: number,
+    readonly serverMessage: string,
+    readonly count: number,
+    total: number,
+  ) {
+    super(
+      `${context}: ${count} of ${total} items are invalid_request (a caller error, not a reward to ` +
+        `substitute); item ${index}: ${serverMessage}`,
+    );
+  }
+}
+
 /** The error for a non-retryable status, with the server's error code and message when it sent them. */
 export function httpErrorOf(status: number, body: string, url: string): ArbiterHTTPError {
   let code = `http_${status}`;

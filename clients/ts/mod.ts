@@ -17,6 +17,7 @@
 export { ArbiterClient, type ArbiterClientOptions, type BatchCallOptions, RETRY_STATUSES } from "./client.ts";
 export {
   ArbiterAuthError,
+  ArbiterCallerError,
   ArbiterError,
   ArbiterHTTPError,
   ArbiterPayloadTooLarge,

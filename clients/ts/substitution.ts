@@ -1,11 +1,14 @@
 /**
  * What a result without a verdict becomes for a trainer (`on_no_verdict`, DESIGN.md §2), by the
- * server's own rule (`verifiers/substitute.ts`, imported, not copied): `group_mean` (the mean of
+ * server's own rule (`verifiers/_substitute/mod.ts`, imported, not copied: that folder imports
+ * nothing, so the client stays free of the engine and runs in browsers): `group_mean` (the mean of
  * the verdicts of the same prompt's samples, so zero advantage; a group with no verdict at all
- * gets the call's mean, or 0), `zero`, or `none` (keep null). Every substitution is counted and
- * logged, never silent.
+ * gets the call's mean, or `fallback` when the call has none), `zero`, or `none` (keep null). Every
+ * substitution is counted and logged, never silent; a caller error (`invalid_request`) is never
+ * substituted: it throws `ArbiterCallerError` with the server's message.
  */
-import { ON_NO_VERDICT, type OnNoVerdict, substituteNoVerdicts } from "../../verifiers/mod.ts";
+import { ON_NO_VERDICT, type OnNoVerdict, substituteNoVerdicts } from "../../verifiers/_substitute/mod.ts";
+import { ArbiterCallerError } from "./errors.ts";
 import { consoleLogger, type Logger } from "./log.ts";
 import type { VerifyResult } from "./results.ts";
 
@@ -59,6 +62,7 @@ export interface SubstituteOptions {
 
 /**
  * One reward per result, in order, with no-verdicts substituted per `onNoVerdict`, and a report.
+ * Throws `ArbiterCallerError` when a result is `invalid_request`.
  *
  * ```ts
  * const ok = { reward: 1, error: null }, down = { reward: null, error: { code: "internal", message: "trap" } };
@@ -73,6 +77,14 @@ export function substituteRewards(
   const groups = options.groups;
   if (groups !== undefined && groups.length !== results.length) {
     throw new RangeError(`groups has ${groups.length} keys for ${results.length} results`);
+  }
+  const context = options.context ?? "Arbiter";
+  const rejected = results.flatMap((r, i) =>
+    verdictOf(r) === null && errorCodeOf(r) === "invalid_request" ? [i] : []
+  );
+  if (rejected.length > 0) {
+    const message = (results[rejected[0]] as { error?: { message?: unknown } }).error?.message;
+    throw new ArbiterCallerError(context, rejected[0], String(message), rejected.length, results.length);
   }
   const keys = results.map((_, i) => groups === undefined ? `#${i}` : `${typeof groups[i]}:${groups[i]}`);
   const verdicts = results.map(verdictOf);
@@ -92,7 +104,7 @@ export function substituteRewards(
     const code = errorCodeOf(results[i]);
     report.byCode[code] = (report.byCode[code] ?? 0) + 1;
   }
-  logReport(report, results, options.context ?? "Arbiter", options.log ?? consoleLogger);
+  logReport(report, results, context, options.log ?? consoleLogger);
   return { rewards, report };
 }
 
@@ -104,7 +116,7 @@ function logReport(report: SubstitutionReport, results: readonly unknown[], cont
     ? ` (${report.groupFallbacks} groups without any verdict got the call's mean)`
     : "";
   log(
-    "invalid_request" in report.byCode ? "error" : "warn",
+    "warn",
     `${context}: ${report.substituted} of ${report.total} results had no verdict (${codes}); ` +
       `substituted by on_no_verdict=${report.policy}${fallbacks}; first: ${first}`,
   );

@@ -1,7 +1,7 @@
 """Turning results into rewards for a trainer: what a result without a verdict becomes (``on_no_verdict``).
 
 The rule is DESIGN.md §2 ("Fields added since the first release"); the server's
-``verifiers/substitute.ts`` is its TypeScript twin, and both pass ``clients/substitution_cases.json``.
+``verifiers/_substitute/mod.ts`` is its TypeScript twin, and both pass ``clients/substitution_cases.json``.
 
 A result has a verdict when its ``reward`` is a number. A no-verdict (``error.code`` ``internal``,
 ``sandbox_unavailable``, ``overloaded``, ``upstream_unavailable``) gets a substituted reward, per the

@@ -14,10 +14,11 @@ HOWTO = HERE.parent / "openrlhf.md"
 
 
 def table_rows(text: str, heading: str) -> list[str]:
-    """The table rows (``| … |`` lines) of the section that starts at ``heading``."""
+    """The cells of the table rows (``| … |`` lines) of the section that starts at ``heading``."""
     section = text[text.index(heading):]
     section = section[: section.find("\n#", 1)]
-    return [line for line in section.splitlines() if line.startswith("| ") and "---" not in line]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "---" not in line]
+    return [[cell.strip() for cell in row.strip("|").split("|")] for row in rows]
 
 
 class DocsContractTest(unittest.TestCase):

@@ -10,7 +10,7 @@ from _support import REPO
 from arbiter_client import ArbiterCallerError
 from arbiter_client.substitution import SubstitutionCounter, substitute_rewards
 
-#: The rule as cases, shared with the server's ``verifiers/substitute.ts`` (tests/compat_test.ts).
+#: The rule as cases, shared with the server's ``verifiers/_substitute/mod.ts`` (tests/compat_test.ts).
 CASES = json.loads((REPO / "clients" / "substitution_cases.json").read_text())["cases"]
 
 
