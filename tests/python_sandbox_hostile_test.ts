@@ -7,7 +7,8 @@
  * the zygote's per-job wipe and sweep) stand between it and the host.
  */
 import assert from "node:assert/strict";
-import { PythonPool } from "../verifiers/_python/mod.ts";
+import { programHandlerPath, PythonPool, runProgram } from "../verifiers/_python/mod.ts";
+import { failureOf } from "../verifiers/program/mod.ts";
 import { chartCodeVerifier, rendererPath, renderJob } from "../verifiers/chart_code/mod.ts";
 import { classifyRender } from "../verifiers/chart_code/outcome.ts";
 import { createEngine } from "../verifiers/engine.ts";
@@ -56,7 +57,7 @@ interface JobEnd {
   message: string;
 }
 
-async function runJob(pool: PythonPool, code: string, timeoutMs = 5000): Promise<JobEnd> {
+async function runChart(pool: PythonPool, code: string, timeoutMs: number): Promise<JobEnd> {
   const result = await pool.run(renderJob({ kind: "code", code, width: W, height: H, timeoutMs }));
   const end = classifyRender(result, W, H);
   if ("cancelled" in end) throw new Error("cancelled");
@@ -68,11 +69,25 @@ async function runJob(pool: PythonPool, code: string, timeoutMs = 5000): Promise
   };
 }
 
+async function runProgramJob(pool: PythonPool, code: string, timeoutMs: number): Promise<JobEnd> {
+  const run = await runProgram(pool, { code, timeoutMs });
+  const failure = failureOf(run);
+  if (failure === null) return { reason: null, problem: "ok", message: "" };
+  return { reason: failure[0], problem: failure[1], message: failure[2] };
+}
+
+/** The two job kinds the sandbox serves; `crash` is the reason each gives a job that raised. */
+const sandboxes = [
+  { name: "chart_code", handlers: [rendererPath], run: runChart, crash: "render_failed" },
+  { name: "program", handlers: [programHandlerPath], run: runProgramJob, crash: "runtime_error" },
+];
+
 /** One hostile case: its job, the outcome class and message it must get, then a clean next job. */
 interface Case {
   title: string;
   code: string;
-  reason: string;
+  /** "crash": the job raised (render_failed for charts, runtime_error for programs). */
+  reason: "crash" | "too_complex";
   message?: RegExp;
   /** The sandbox must have been replaced (a fault) or kept (the zygote survived unharmed). */
   recycled?: boolean;
@@ -93,7 +108,7 @@ os.chmod("/tmp/d", 0)
 for i in range(5):
     open(f"/tmp/big{i}", "wb").write(b"x" * (8 << 20))
 raise RuntimeError("RESULT wrote")`,
-    reason: "render_failed",
+    reason: "crash",
     message: /RESULT wrote/,
     recycled: false,
   },
@@ -110,7 +125,7 @@ try:
 except OSError as e:
     raise RuntimeError(f"RESULT {n} {e}")
 raise RuntimeError("RESULT no limit")`,
-    reason: "render_failed",
+    reason: "crash",
     message: /RESULT [0-8] .*No space left on device/,
     recycled: false,
   },
@@ -128,7 +143,7 @@ for p in ["/x", "/usr/x", "/dev/x", "/opt/arbiter/handlers/renderer.py", "/opt/a
 print("wrote", ok)
 """)
 raise RuntimeError("RESULT " + out)`,
-    reason: "render_failed",
+    reason: "crash",
     message: /RESULT wrote \[\]/,
     recycled: false,
   },
@@ -136,7 +151,7 @@ raise RuntimeError("RESULT " + out)`,
     title: "unshare -r (a nested user namespace, uid 0 inside) is refused",
     code: ESCAPE_KIT + `
 raise RuntimeError("RESULT " + run(["/usr/bin/unshare", "-r", "id"]) + run(["/usr/bin/unshare", "-U", "id"]))`,
-    reason: "render_failed",
+    reason: "crash",
     message:
       /RESULT unshare: unshare failed: Operation not permitted\s+unshare: unshare failed: Operation not permitted/,
     recycled: false,
@@ -154,7 +169,7 @@ for fam in (socket.AF_INET, socket.AF_INET6, socket.AF_NETLINK, socket.AF_PACKET
         print("refused", e.errno)
 """)
 raise RuntimeError("RESULT " + " ".join(out.split()))`,
-    reason: "render_failed",
+    reason: "crash",
     message: /RESULT refused 97 refused 97 refused 97 refused 97$/,
     recycled: false,
   },
@@ -180,7 +195,7 @@ except OSError as e:
 print(res)
 """)
 raise RuntimeError("RESULT " + out)`,
-    reason: "render_failed",
+    reason: "crash",
     message: /RESULT \[1, 1, 1, 1, -1, 13\]/,
     recycled: false,
   },
@@ -196,7 +211,7 @@ run(["/usr/bin/python3", "-c", "import os\\nwhile True:\\n    try:\\n        os.
     title: "a 10 GB allocation outside the audit hook fails (RLIMIT_AS is inherited across exec)",
     code: ESCAPE_KIT + `
 raise RuntimeError("RESULT " + py("x = bytearray(10 * 1024 ** 3)").strip().splitlines()[-1])`,
-    reason: "render_failed",
+    reason: "crash",
     message: /RESULT MemoryError/,
     recycled: false,
   },
@@ -207,42 +222,72 @@ r, w = os.pipe()
 pid = _posixsubprocess.fork_exec(["/usr/bin/sleep", "600"], [b"/usr/bin/sleep"], True, (), None, None,
     -1, -1, -1, -1, -1, -1, r, w, True, True, -1, None, None, None, -1, None, False)
 raise RuntimeError("RESULT daemon started")`,
-    reason: "render_failed",
+    reason: "crash",
     message: /RESULT daemon started/,
     recycled: true,
   },
 ];
 
-Deno.test(
-  "Python sandbox: hostile jobs get their outcome class and leave a clean sandbox",
-  opts,
-  async (t) => {
-    const pool = new PythonPool({ handlers: [rendererPath], size: 1 });
-    try {
-      const first = await runJob(pool, CLEAN_CHECK);
-      assert.equal(first.message, CLEAN, "a fresh sandbox is clean");
-      for (const c of cases) {
-        await t.step(c.title, async () => {
-          const recycledBefore = pool.stats.recycled;
-          const end = await runJob(pool, c.code, c.timeoutMs);
-          assert.equal(end.reason, c.reason, JSON.stringify(end));
-          if (c.message) assert.match(end.message, c.message);
-          if (c.recycled !== undefined) {
-            assert.equal(
-              pool.stats.recycled > recycledBefore,
-              c.recycled,
-              `recycled: ${JSON.stringify(end)}`,
-            );
-          }
-          const next = await runJob(pool, CLEAN_CHECK);
-          assert.equal(next.message, CLEAN, "the next job finds a clean sandbox");
-        });
-      }
-    } finally {
-      await pool.close();
-    }
+/** Program-only cases: the job's own process exhausting its limits. */
+const programCases: Case[] = [
+  {
+    title: "an endless loop",
+    code: "while True:\n    pass",
+    reason: "too_complex",
+    timeoutMs: 1500,
+    recycled: true,
   },
-);
+  { title: "a 10 GB allocation in the job", code: "x = bytearray(10 * 1024 ** 3)", reason: "too_complex" },
+  {
+    title: "printing 1 GB (stdout is capped)",
+    code: "import sys\nfor i in range(1024):\n    sys.stdout.write('x' * (1 << 20))",
+    reason: "too_complex",
+  },
+  {
+    title: "a fork bomb in the job (audit hook, then RLIMIT_NPROC)",
+    code: "import os\nwhile True:\n    os.fork()",
+    reason: "crash",
+  },
+  {
+    title: "reading /etc/shadow",
+    code: `print(open("/etc/shadow").read())`,
+    reason: "crash",
+    message: /No such file/,
+  },
+];
+
+for (const sandbox of sandboxes) {
+  Deno.test(
+    `Python sandbox (${sandbox.name}): hostile jobs get their outcome class and leave a clean sandbox`,
+    opts,
+    async (t) => {
+      const pool = new PythonPool({ handlers: sandbox.handlers, size: 1 });
+      try {
+        const first = await sandbox.run(pool, CLEAN_CHECK, 5000);
+        assert.equal(first.message, CLEAN, "a fresh sandbox is clean");
+        for (const c of [...cases, ...(sandbox.name === "program" ? programCases : [])]) {
+          await t.step(c.title, async () => {
+            const recycledBefore = pool.stats.recycled;
+            const end = await sandbox.run(pool, c.code, c.timeoutMs ?? 5000);
+            assert.equal(end.reason, c.reason === "crash" ? sandbox.crash : c.reason, JSON.stringify(end));
+            if (c.message) assert.match(end.message, c.message);
+            if (c.recycled !== undefined) {
+              assert.equal(
+                pool.stats.recycled > recycledBefore,
+                c.recycled,
+                `recycled: ${JSON.stringify(end)}`,
+              );
+            }
+            const next = await sandbox.run(pool, CLEAN_CHECK, 5000);
+            assert.equal(next.message, CLEAN, "the next job finds a clean sandbox");
+          });
+        }
+      } finally {
+        await pool.close();
+      }
+    },
+  );
+}
 
 Deno.test(
   "chart_code: budget_ms cancels queued renders (overloaded) and answers at the budget",

@@ -172,7 +172,8 @@ def collect(pid, pipes, job):
         if left <= 0:
             outcome = OUTCOME_TIMEOUT
             break
-        ready, _, _ = select.select([*fds, pidfd], [], [], 0 if exited else left)
+        watched = [*fds] if exited else [*fds, pidfd]
+        ready, _, _ = select.select(watched, [], [], 0 if exited else left)
         if not ready and exited:
             break  # the child is gone and nothing more is buffered (a leftover may hold a pipe)
         for fd in ready:
@@ -192,6 +193,8 @@ def collect(pid, pipes, job):
                 truncated.add(name)
                 chunk = chunk[:max(0, room)]
             data[name] += chunk
+        if "stdout" in truncated:
+            break  # past its stdout cap the job has failed: it is stopped now, not at its deadline
     os.close(pidfd)
     for name in caps:
         os.close(pipes[name][0])

@@ -11,6 +11,8 @@ import { createProgramStage } from "./stage.ts";
 
 let pool: PythonPool | null = null;
 
+export { failureOf } from "./outcome.ts";
+
 export const programVerifier: WasmVerifier = {
   name: "program",
   kernel: "math",

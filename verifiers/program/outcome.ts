@@ -37,6 +37,7 @@ export function failureOf(run: ProgramRun): [string, string, string] | null {
     if (run.ended === "too_large") return ["runtime_error", "malformed_output", run.message];
     return ["runtime_error", run.ended, run.message];
   }
+  if (run.stdoutTruncated) return ["too_complex", "output_too_large", "printed more than its output cap"];
   if (run.signal === SIGXCPU || run.signal === SIGKILL) {
     return ["too_complex", "cpu_or_memory", `killed by signal ${run.signal}`];
   }

@@ -51,7 +51,11 @@ export async function runTests(
   const signal = AbortSignal.any([budget, stop.signal]);
   const runs = await Promise.all(reference.tests.map(async (_, index) => {
     const { test, stdin } = testOf(reference, index);
-    const run = await runProgram(pool, { code: program.code, stdin, test, timeoutMs }, signal);
+    // Room for the expected output and then some: a longer output is a failure, stopped at the cap.
+    const stdoutBytes = test.mode === "stdout"
+      ? Math.max(64 << 10, 2 * test.stdout.length + 1024)
+      : undefined;
+    const run = await runProgram(pool, { code: program.code, stdin, test, timeoutMs, stdoutBytes }, signal);
     if (allOrNothing && !(run.ended === "finished" && run.passed === true)) stop.abort();
     return { run, mode: test.mode };
   }));
