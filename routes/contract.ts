@@ -103,7 +103,9 @@ function describe(where: string, schema: Schema, error: ErrorObject): string {
   const field = missing ? params.missingProperty : segments[0];
   const properties = (schema.properties ?? {}) as Record<string, unknown>;
   const phrase = field === undefined ? undefined : expected(properties[field]);
-  if (phrase !== undefined && (missing || segments.length <= 2)) {
+  // The field itself, or an element of the wrong type in a list field: say what the field must be.
+  const aboutField = missing || segments.length === 1 || (segments.length === 2 && error.keyword === "type");
+  if (phrase !== undefined && aboutField) {
     return `${field}: must be ${phrase}${missing ? " (missing)" : ""}`;
   }
   const path = segments.map((p, i) => /^\d+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`).join("");
