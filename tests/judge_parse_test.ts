@@ -110,6 +110,15 @@ Deno.test("scoreFromLogprobs() weighs the verdict token's alternatives", () => {
   const direct = scoreFromLogprobs([token("8", [["8", Math.log(0.5)], ["6", Math.log(0.5)]])], SCALE);
   assert.ok(direct.ok && Math.abs(direct.score - 0.7) < 1e-9);
   assert.equal(scoreFromLogprobs([token("hmm", [["hmm", -0.1], ["well", -2]])], YES_NO).ok, false);
+  const reasoning = scoreFromLogprobs([
+    token("<think>VERDICT", []),
+    token(": no?", []),
+    token("</think>\nVERD", []),
+    token("ICT:", []),
+    token(" ", []),
+    token("yes", [["yes", Math.log(0.9)], ["no", Math.log(0.1)]]),
+  ], YES_NO);
+  assert.ok(reasoning.ok && Math.abs(reasoning.score - 0.9) < 1e-9, "the last VERDICT: counts");
   assert.equal(scoreFromLogprobs([], YES_NO).ok, false);
 });
 

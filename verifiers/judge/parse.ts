@@ -112,7 +112,7 @@ export function parseVerdict(answer: string, parse: TemplateParse): ParsedVerdic
 }
 
 /**
- * Logprob scoring: at the verdict token (the first non-blank token after `VERDICT:`, or the first
+ * Logprob scoring: at the verdict token (the first non-blank token after the last `VERDICT:`, or the first
  * non-blank token when the judge wrote no such prefix), the probability-weighted score over the
  * alternatives that are valid verdicts. Needs single-token verdicts (yes/no, A/B, 0–10).
  */
@@ -139,16 +139,20 @@ export function scoreFromLogprobs(tokens: TokenLogprob[], parse: TemplateParse):
 }
 
 function verdictPosition(tokens: TokenLogprob[]): number {
+  // The last "verdict:" in the tokens' text (a reasoning judge may mention it earlier), then the
+  // first token that ends after it.
+  const ends: number[] = [];
   let text = "";
-  let after = -1;
-  for (let i = 0; i < tokens.length; i++) {
-    text += tokens[i].token;
-    if (after < 0 && text.toLowerCase().includes("verdict:")) {
-      after = i + 1;
-      break;
-    }
+  for (const token of tokens) {
+    text += token.token;
+    ends.push(text.length);
   }
-  const start = after < 0 ? 0 : after;
+  const at = text.toLowerCase().lastIndexOf("verdict:");
+  let start = 0;
+  if (at >= 0) {
+    const end = at + "verdict:".length;
+    start = ends.findIndex((e) => e >= end) + 1;
+  }
   for (let i = start; i < tokens.length; i++) {
     if (trimMarks(tokens[i].token) !== "") return i;
   }
