@@ -96,17 +96,17 @@ function scoreItem(): ArrayBuffer {
 
 // The answer's keys as compared (tuples as lists of fields), the first SHOWN_ELEMENTS of them.
 function writeExtracted(w: JsonWriter, answer: Elem[]): void {
-  if (answer.length == 1 && answer[0].fields.length == 1) {
+  if (answer.length == 1 && answer[0].arity == 1) {
     w.key("extracted").str(answer[0].key);
     return;
   }
   w.key("extracted").beginArray();
   for (let i = 0; i < min(answer.length, SHOWN_ELEMENTS); i++) {
     const e = answer[i];
-    if (e.fields.length == 1) w.str(e.key);
+    if (e.arity == 1) w.str(e.key);
     else {
       w.beginArray();
-      for (let f = 0; f < e.fields.length; f++) w.str(e.fields[f]);
+      for (let f = 0; f < e.arity; f++) w.str(e.field(f));
       w.endArray();
     }
   }

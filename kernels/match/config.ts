@@ -2,6 +2,7 @@
 
 import { JsonKind, JsonValue } from "../_lib/json";
 import { boolAt, numberAt, stringAt } from "../_lib/param_values";
+import { IntList } from "../_lib/unicode";
 
 /** What the host resolved from the reference and options. */
 export class MatchConfig {
@@ -29,6 +30,20 @@ export class MatchConfig {
   extra: f64 = -0.5;
   missing: f64 = 0;
   threshold: f64 = 1;
+  /** Scratch code point lists for normalizing labels (one item's lifetime, reused per label). */
+  scratchA: IntList = new IntList(64);
+  scratchB: IntList = new IntList(64);
+  private foldingConfig: MatchConfig | null = null;
+
+  /** The default normalization (for reading choices), whatever this item's options. */
+  get folding(): MatchConfig {
+    let f = this.foldingConfig;
+    if (f === null) {
+      f = new MatchConfig();
+      this.foldingConfig = f;
+    }
+    return f;
+  }
 
   get isListMode(): bool {
     return this.mode != "exact" && this.mode != "any_of";

@@ -10,8 +10,11 @@ import { MatchConfig } from "./config";
 
 /** Answer bytes past which an item is `too_complex`. */
 export const MAX_ANSWER_BYTES: i32 = 1 << 20;
-/** Elements past which an item is `too_complex`. */
-export const MAX_ELEMENTS: i32 = 100000;
+/**
+ * Elements past which an item is `too_complex` (the reference schema allows as many). A JSON list
+ * is refused before parsing when it has more commas than this.
+ */
+export const MAX_ELEMENTS: i32 = 10000;
 
 /** One element as found: a JSON value, or a run of code points, or a tuple of runs (`fields`). */
 export class RawElement {
@@ -119,6 +122,13 @@ export function extract(ptr: usize, start: i32, end: i32, c: MatchConfig): Extra
   const first = <i32>load<u8>(ptr + <usize>bs);
   const jsonish = first == 0x5b || first == 0x28 || first == 0x22 || first == 0x27;
   if (jsonish && c.split != "comma" && c.split != "newline" && c.split != "whitespace") {
+    // bound the parser's work before it starts: elements (commas at the list's own level) and
+    // values at any depth (all commas)
+    const commas = countCommas(ptr, bs, be);
+    if (hi(commas) >= MAX_ELEMENTS || lo(commas) >= 3 * MAX_ELEMENTS) {
+      x.count = hi(commas) + 1;
+      return failed(x, "too_complex", "too_many_elements");
+    }
     const v = new JsonReader(ptr + <usize>bs, be - bs, true).parseWhole();
     if (v !== null) return fromJson(x, v, c);
   }
@@ -133,6 +143,22 @@ export function extract(ptr: usize, start: i32, end: i32, c: MatchConfig): Extra
   }
   splitText(x, hi(t), lo(t), c);
   return x;
+}
+
+// Commas of bytes [s, e): (at bracket depth 1) << 32 | (at any depth).
+function countCommas(ptr: usize, s: i32, e: i32): i64 {
+  let top = 0;
+  let all = 0;
+  let depth = 0;
+  for (let i = s; i < e; i++) {
+    const b = <i32>load<u8>(ptr + <usize>i);
+    if (b == 0x2c) {
+      all++;
+      if (depth == 1) top++;
+    } else if (b == 0x5b || b == 0x28 || b == 0x7b) depth++;
+    else if (b == 0x5d || b == 0x29 || b == 0x7d) depth--;
+  }
+  return (<i64>top << 32) | <i64>all;
 }
 
 function isSpaceByteAt(ptr: usize, i: i32): bool {

@@ -7,21 +7,33 @@ import { appendString, IntList, isPunct, isSpace, lowerCodePoint } from "../_lib
 import { MatchConfig } from "./config";
 import { Extracted, RawElement } from "./extract";
 
-/** A compared element: its canonical key and, for a tuple, its fields' keys. */
+/** A compared element: its canonical key and, for a tuple, its fields' keys (null for a label). */
 export class Elem {
   key: string;
-  fields: string[];
+  tuple: string[] | null;
 
-  constructor(key: string, fields: string[]) {
+  constructor(key: string, tuple: string[] | null) {
     this.key = key;
-    this.fields = fields;
+    this.tuple = tuple;
+  }
+
+  /** How many fields: 1 for a label. */
+  get arity(): i32 {
+    const t = this.tuple;
+    return t === null ? 1 : t.length;
+  }
+
+  /** The i-th field's key (the key itself for a label). */
+  field(i: i32): string {
+    const t = this.tuple;
+    return t === null ? this.key : t[i];
   }
 }
 
 const FIELD_SEPARATOR = "\u001f";
 
 function tupleOf(fields: string[]): Elem {
-  return new Elem(fields.length == 1 ? fields[0] : fields.join(FIELD_SEPARATOR), fields);
+  return fields.length == 1 ? new Elem(fields[0], null) : new Elem(fields.join(FIELD_SEPARATOR), fields);
 }
 
 // The string of cps[s, e), built in one allocation (UTF-16, surrogate pairs above U+FFFF).
@@ -79,6 +91,23 @@ function numberValue(cps: IntList, s: i32, e: i32): f64 {
     if (exp == 0 || exp > 4) return NaN;
   }
   if (i != e) return NaN;
+  // plain integers of up to 15 digits: exact without building a string
+  if (digits <= 15) {
+    let plain = true;
+    let value = 0.0;
+    let k = s;
+    const sign = cps.at(k) == 0x2d ? -1.0 : 1.0;
+    if (cps.at(k) == 0x2b || cps.at(k) == 0x2d) k++;
+    for (; k < e; k++) {
+      const d = cps.at(k);
+      if (!isDigit(d)) {
+        plain = false;
+        break;
+      }
+      value = value * 10 + <f64>(d - 0x30);
+    }
+    if (plain) return sign * value;
+  }
   return parseFloat(codePointsString(cps, s, e));
 }
 
@@ -104,7 +133,8 @@ export function labelKey(cps: IntList, s: i32, e: i32, c: MatchConfig): string {
   while (e > s && isSpace(cps.at(e - 1))) e--;
   const v = numberValue(cps, s, e);
   if (!isNaN(v)) return numberKey(v);
-  const w = new IntList(e - s + 1);
+  const w = c.scratchA;
+  w.len = 0;
   for (let i = s; i < e; i++) {
     let ch = cps.at(i);
     if (!c.caseSensitive) ch = ch < 0x80 ? (ch >= 0x41 && ch <= 0x5a ? ch + 32 : ch) : lowerCodePoint(ch);
@@ -118,7 +148,8 @@ export function labelKey(cps: IntList, s: i32, e: i32, c: MatchConfig): string {
     while (b > a && (isPunct(w.at(b - 1)) || isSpace(w.at(b - 1)))) b--;
   }
   // words separated by single spaces, articles dropped when asked
-  const out = new IntList(b - a + 1);
+  const out = c.scratchB;
+  out.len = 0;
   let i = a;
   while (i < b) {
     while (i < b && isSpace(w.at(i))) i++;
@@ -167,7 +198,7 @@ export function refElem(v: JsonValue, c: MatchConfig): Elem {
     for (let i = 0; i < v.items.length; i++) fields.push(jsonKey(v.items[i], c));
     return tupleOf(fields);
   }
-  return new Elem(jsonKey(v, c), [jsonKey(v, c)]);
+  return new Elem(jsonKey(v, c), null);
 }
 
 /** The answer's elements as keys; a choice answer is read as its key (several for "AC"). */
@@ -180,7 +211,7 @@ export function answerElems(x: Extracted, c: MatchConfig): Elem[] {
     }
     const e = answerElem(raw, x, c);
     // a piece with nothing left after normalization ("-", ">", "…") is no element
-    if (e.key.length > 0 || e.fields.length > 1) out.push(e);
+    if (e.key.length > 0 || e.arity > 1) out.push(e);
   }
   return out;
 }
@@ -194,7 +225,7 @@ function answerElem(raw: RawElement, x: Extracted, c: MatchConfig): Elem {
       return tupleOf(fields);
     }
     const key = jsonKey(json, c);
-    return new Elem(key, [key]);
+    return new Elem(key, null);
   }
   const f = raw.fields;
   if (f !== null) {
@@ -203,21 +234,20 @@ function answerElem(raw: RawElement, x: Extracted, c: MatchConfig): Elem {
     return tupleOf(fields);
   }
   const key = labelKey(x.cps, raw.start, raw.end, c);
-  return new Elem(key, [key]);
+  return new Elem(key, null);
 }
 
 // ---- multiple choice ----
 
-function foldedKey(cps: IntList, s: i32, e: i32): string {
-  const plain = new MatchConfig();
-  plain.punctuation = "trim";
-  return labelKey(cps, s, e, plain);
+// The key under the default normalization (case, spaces, end punctuation), whatever the options.
+function foldedKey(cps: IntList, s: i32, e: i32, c: MatchConfig): string {
+  return labelKey(cps, s, e, c.folding);
 }
 
-function foldedString(s: string): string {
+function foldedString(s: string, c: MatchConfig): string {
   const cps = new IntList(s.length + 1);
   appendString(cps, s);
-  return foldedKey(cps, 0, cps.len);
+  return foldedKey(cps, 0, cps.len, c);
 }
 
 // Index of the choice whose key is the word cps[s, e): exact, else the one case-insensitive match.
@@ -264,10 +294,10 @@ export function choiceIndex(cps: IntList, s: i32, e: i32, c: MatchConfig): i32 {
   }
   if (s >= e) return -1;
   // the text alone, equal to exactly one choice
-  const whole = foldedKey(cps, s, e);
+  const whole = foldedKey(cps, s, e, c);
   let byText = -1;
   for (let k = 0; k < c.choiceTexts.length; k++) {
-    if (foldedString(c.choiceTexts[k]) == whole) {
+    if (foldedString(c.choiceTexts[k], c) == whole) {
       if (byText >= 0) {
         byText = -2;
         break;
@@ -300,7 +330,7 @@ export function choiceIndex(cps: IntList, s: i32, e: i32, c: MatchConfig): i32 {
   const next = cps.at(i);
   if (next == 0x2e || next == 0x29 || next == 0x3a || next == 0xff0e || next == 0xff1a) return k;
   // "B A dog barking": the letter, then exactly its own text
-  if (isSpace(next) && foldedKey(cps, i, e) == foldedString(c.choiceTexts[k])) return k;
+  if (isSpace(next) && foldedKey(cps, i, e, c) == foldedString(c.choiceTexts[k], c)) return k;
   return -1;
 }
 
@@ -320,7 +350,7 @@ function choiceElems(raw: RawElement, x: Extracted, c: MatchConfig, out: Elem[])
   const k = choiceIndex(cps, s, e, c);
   if (k >= 0) {
     const key = jsonKeyOfString(c.choiceKeys[k], c);
-    out.push(new Elem(key, [key]));
+    out.push(new Elem(key, null));
     return true;
   }
   // "AC": several letters of a multi-select answer
@@ -331,7 +361,7 @@ function choiceElems(raw: RawElement, x: Extracted, c: MatchConfig, out: Elem[])
     if (idx < 0 || cps.at(i) < 0x41 || cps.at(i) > 0x5a) return false;
     keys.push(jsonKeyOfString(c.choiceKeys[idx], c));
   }
-  for (let i = 0; i < keys.length; i++) out.push(new Elem(keys[i], [keys[i]]));
+  for (let i = 0; i < keys.length; i++) out.push(new Elem(keys[i], null));
   return true;
 }
 

@@ -277,7 +277,7 @@ export function scoreNdcg(ids: Ids, c: MatchConfig): Verdict {
 
 function prefixKey(e: Elem, n: i32): string {
   const parts = new Array<string>();
-  for (let i = 0; i < n; i++) parts.push(e.fields[i]);
+  for (let i = 0; i < n; i++) parts.push(e.field(i));
   return parts.join("\u001f");
 }
 
@@ -296,7 +296,7 @@ export function scoreWeighted(answer: Elem[], ref: Elem[], c: MatchConfig): Verd
   const usedA = new Uint8Array(answer.length);
   const usedR = new Uint8Array(ref.length);
   let maxFields = 1;
-  for (let i = 0; i < ref.length; i++) maxFields = max(maxFields, ref[i].fields.length);
+  for (let i = 0; i < ref.length; i++) maxFields = max(maxFields, ref[i].arity);
   let total = 0.0;
   let right = 0, partial = 0;
   for (let n = maxFields; n >= 1; n--) {
@@ -304,7 +304,7 @@ export function scoreWeighted(answer: Elem[], ref: Elem[], c: MatchConfig): Verd
     if (!full && n < c.partialMin) break;
     const free = new Map<string, IntList>();
     for (let i = ref.length - 1; i >= 0; i--) {
-      if (usedR[i] != 0 || (!full && ref[i].fields.length < n)) continue;
+      if (usedR[i] != 0 || (!full && ref[i].arity < n)) continue;
       const k = full ? ref[i].key : prefixKey(ref[i], n);
       if (!free.has(k)) free.set(k, new IntList(4));
       free.get(k).push(i);
@@ -312,7 +312,7 @@ export function scoreWeighted(answer: Elem[], ref: Elem[], c: MatchConfig): Verd
     for (let i = 0; i < answer.length; i++) {
       if (usedA[i] != 0) continue;
       const a = answer[i];
-      if (!full && a.fields.length < n) continue;
+      if (!full && a.arity < n) continue;
       const k = full ? a.key : prefixKey(a, n);
       if (!free.has(k)) continue;
       const list = free.get(k);

@@ -105,7 +105,16 @@ function elementsOf(ref: Reference, mode: MatchMode): { ref: MatchElement[]; rel
   return { ref: [ref] };
 }
 
+/** Fields of all tuple elements together that a reference may hold (the kernel's memory bound). */
+const MAX_REFERENCE_FIELDS = 30_000;
+
 function checkLabels(elements: MatchElement[]): void {
+  const fields = elements.reduce((n: number, e) => n + (Array.isArray(e) ? e.length : 1), 0);
+  if (fields > MAX_REFERENCE_FIELDS) {
+    throw new InvalidRequestError(
+      `The reference has ${fields} fields in all; at most ${MAX_REFERENCE_FIELDS}.`,
+    );
+  }
   elements.forEach((e, i) => {
     const parts = Array.isArray(e) ? e : [e];
     if (parts.length === 0 || !parts.every(hasText)) {

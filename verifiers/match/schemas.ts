@@ -22,7 +22,7 @@ export type MatchMode = typeof MATCH_MODES[number];
 const scalar: JsonSchema = { type: ["string", "number"] };
 const element: JsonSchema = {
   description: "A label, a number, or a tuple of labels and numbers (for `weighted`).",
-  anyOf: [scalar, { type: "array", items: scalar, maxItems: 64 }],
+  anyOf: [scalar, { type: "array", items: scalar, minItems: 1, maxItems: 16 }],
 };
 
 /** The reference: a label, a list (aliases, a set or a sequence, as the mode reads it), or graded relevance. */
@@ -32,11 +32,11 @@ export const matchReferenceSchema: JsonSchema = {
     "the order for sequence modes, the elements for weighted); or {item: relevance} for ndcg.",
   anyOf: [
     scalar,
-    { type: "array", items: element, maxItems: 100000 },
+    { type: "array", items: element, maxItems: 10000 },
     {
       type: "object",
       additionalProperties: { type: "number", minimum: 0, maximum: 1000 },
-      maxProperties: 100000,
+      maxProperties: 10000,
       description: "Graded relevance for ndcg: {item: relevance >= 0}; items not listed have relevance 0.",
     },
   ],
@@ -122,7 +122,7 @@ export const matchOptionsSchema: JsonSchema = {
     k: {
       type: "integer",
       minimum: 1,
-      maximum: 100000,
+      maximum: 10000,
       description: "ndcg: the cut-off (default: the reference's size).",
     },
     gain: {
