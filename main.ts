@@ -28,15 +28,26 @@ function userPath(path: string): string {
   return resolve(Deno.env.get("INIT_CWD") ?? Deno.cwd(), path);
 }
 
+/**
+ * The effective configuration, with its paths (runs, data roots, the judge cache) made absolute
+ * against the user's directory once, so the engine, the routes and the CLI all see the same files.
+ */
 function configFrom(values: Record<string, string | boolean | undefined>): Config {
   const yamlText = typeof values.config === "string"
     ? Deno.readTextFileSync(userPath(values.config))
     : undefined;
-  return loadConfig({
+  const config = loadConfig({
     yamlText,
     env: Deno.env.toObject(),
     flags: { host: values.host, port: values.port, workers: values.workers },
   });
+  const inMemory = config.judge_cache === "" || config.judge_cache === ":memory:";
+  return {
+    ...config,
+    runs_dir: userPath(config.runs_dir),
+    data_roots: config.data_roots.map(userPath),
+    judge_cache: inMemory ? config.judge_cache : userPath(config.judge_cache),
+  };
 }
 
 async function serve(config: Config): Promise<void> {
@@ -45,8 +56,8 @@ async function serve(config: Config): Promise<void> {
   const app = createApp(engine, {
     maxBodyBytes: config.max_body_bytes,
     apiKeys: config.api_keys,
-    runsDir: userPath(config.runs_dir),
-    dataRoots: config.data_roots.map(userPath),
+    runsDir: config.runs_dir,
+    dataRoots: config.data_roots,
     modelUrlAllow: config.model_url_allow,
   });
   const server = Deno.serve({

@@ -1,5 +1,5 @@
 /** What the server answers: results (the server's own type), health and the verifier catalogue. */
-export type { ErrorCode, VerifyResult } from "../../verifiers/mod.ts";
+export type { ErrorCode, VerifyResult } from "../../verifiers/_contract/mod.ts";
 
 /** `GET /healthz`. */
 export interface Health {
