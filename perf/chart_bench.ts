@@ -22,7 +22,8 @@ function charts(): string[] {
   return out;
 }
 
-async function runAll<T>(
+/** Runs `run` over the items, `concurrency` at a time; the latency of each (ms). */
+export async function runAll<T>(
   items: T[],
   concurrency: number,
   run: (item: T) => Promise<void>,

@@ -9,6 +9,7 @@ import { benchHttpExternal } from "./http_external_bench.ts";
 import { benchGrpoStep } from "./grpo_step_bench.ts";
 import { benchJudge } from "./judge_bench.ts";
 import { benchMath } from "./math_bench.ts";
+import { benchPrograms } from "./program_bench.ts";
 import { benchRec } from "./rec_bench.ts";
 import { benchSoak } from "./soak_bench.ts";
 
@@ -22,6 +23,7 @@ const rows = [
   ...(await benchMath()),
   ...(await benchGui()),
   ...(await benchCharts()),
+  ...(await benchPrograms()),
   ...(await benchJudge()),
   ...(await benchHttpExternal()),
   ...(await benchGrpoStep()),

@@ -8,7 +8,8 @@ export { pythonSandboxAvailability, type SandboxRequirements } from "./availabil
 export { Check, Outcome, type SandboxFrame } from "./frame.ts";
 export { PythonPool, type PythonPoolOptions } from "./python_pool.ts";
 export { BACKSTOP_GRACE_MS, type PythonJob, type PythonResult } from "./python_process.ts";
-export { zygotePath } from "./sandbox.ts";
+export { sandboxCommand, zygotePath } from "./sandbox.ts";
+export { seccompFilterFile } from "./seccomp.ts";
 export {
   programHandlerPath,
   type ProgramRequest,

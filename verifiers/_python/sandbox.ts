@@ -41,10 +41,15 @@ function inSandbox(handler: string): string {
 /**
  * Program and arguments that start the zygote with `handlers` (reviewed Python files on the host) in
  * its sandbox. `seccomp` is the filter file (null: none). The pool's processes and the availability
- * probe both use this one command line. With a filter, `/bin/sh` opens it on descriptor 9 and execs
+ * probe both use this one command line; `pythonArgs` replaces the zygote only for the cold baseline of
+ * perf/program_bench.ts (one python3 per program in the same sandbox). With a filter, `/bin/sh` opens it on descriptor 9 and execs
  * setpriv (arguments are passed as "$@", never parsed by the shell).
  */
-export function sandboxCommand(handlers: string[], seccomp: string | null): SandboxCommand {
+export function sandboxCommand(
+  handlers: string[],
+  seccomp: string | null,
+  pythonArgs: string[] = [ZYGOTE_IN_SANDBOX, ...handlers.map(inSandbox)],
+): SandboxCommand {
   const mounts = handlers.flatMap((h) => ["--ro-bind", h, inSandbox(h)]);
   const args = [
     "--reuid=65534",
@@ -134,8 +139,7 @@ export function sandboxCommand(handlers: string[], seccomp: string | null): Sand
     "OMP_NUM_THREADS",
     "1",
     PYTHON,
-    ZYGOTE_IN_SANDBOX,
-    ...handlers.map(inSandbox),
+    ...pythonArgs,
   ];
   if (seccomp === null) return { program: SETPRIV, args };
   return { program: SH, args: ["-c", `exec "$@" ${SECCOMP_FD}<"$0"`, seccomp, SETPRIV, ...args] };

@@ -137,14 +137,9 @@ def run_child(job, handler, pipes, secret):
         # A stream the job's caller does not want (cap 0) goes to /dev/null, not through the zygote.
         os.dup2(pipes["stdout"][1] if int(job.get("stdout_cap", 0)) > 0 else null, 1)
         os.dup2(pipes["stderr"][1] if int(job.get("stderr_cap", 0)) > 0 else null, 2)
-        wfd = os.dup(pipes["result"][1])
-        keep = {0, 1, 2, wfd}
-        for fd in range(3, 1024):
-            if fd not in keep:
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
+        wfd = os.dup(pipes["result"][1])  # >= 3: 0, 1 and 2 are taken
+        os.closerange(3, wfd)
+        os.closerange(wfd + 1, 1024)
         os.chdir(WORK)
         child_limits(job)
         handler.run_child(job, wfd, secret)
