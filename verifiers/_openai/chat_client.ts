@@ -48,7 +48,7 @@ export type ChatOutcome =
     reasoning: string | null;
     finishReason: string | null;
     usage: Record<string, unknown> | null;
-    /** Per generated token (first `MAX_LOGPROB_TOKENS`), when `logprobs` was asked and sent. */
+    /** Per generated token (the last `MAX_LOGPROB_TOKENS`), when `logprobs` was asked and sent. */
     logprobs?: TokenLogprob[] | null;
     latencyMs: number;
   }
@@ -92,7 +92,7 @@ function textOf(content: unknown): string | null {
   return null;
 }
 
-/** Tokens of `logprobs.content` kept (a judge's verdict sits in its first few tokens). */
+/** Tokens of `logprobs.content` kept, the last ones (a judge ends with its verdict line). */
 export const MAX_LOGPROB_TOKENS = 64;
 
 /** Reads `choices[0].logprobs.content` (bounded; malformed entries are skipped), or null. */
@@ -100,7 +100,7 @@ export function logprobsOf(choice: Record<string, unknown> | undefined): TokenLo
   const content = (choice?.logprobs as { content?: unknown } | null | undefined)?.content;
   if (!Array.isArray(content)) return null;
   const out: TokenLogprob[] = [];
-  for (const entry of content.slice(0, MAX_LOGPROB_TOKENS)) {
+  for (const entry of content.slice(-MAX_LOGPROB_TOKENS)) {
     if (!entry || typeof entry !== "object") continue;
     const { token, logprob, top_logprobs } = entry as Record<string, unknown>;
     if (typeof token !== "string" || typeof logprob !== "number") continue;
