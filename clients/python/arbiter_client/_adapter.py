@@ -10,11 +10,17 @@ from .client import ArbiterClient
 from .errors import ArbiterConfigurationError
 
 
+#: Retries of the clients that adapters make: a server that is down mid-step (restarting, replaced)
+#: makes the step wait, with backoff up to 30 s between rounds (several minutes in all), before
+#: ``ArbiterUnavailableError`` stops the run.
+ADAPTER_MAX_RETRIES = 20
+
+
 def client_of(url_or_client: Union[str, list[str], ArbiterClient]) -> ArbiterClient:
-    """An ``ArbiterClient`` for a URL (or list of URLs); a client is used as it is."""
+    """An ``ArbiterClient`` for a URL (or list of URLs), patient as a trainer needs; a client is used as it is."""
     if isinstance(url_or_client, ArbiterClient):
         return url_or_client
-    return ArbiterClient(url_or_client)
+    return ArbiterClient(url_or_client, max_retries=ADAPTER_MAX_RETRIES)
 
 
 def check_target(verifier: Optional[str], spec: Any, allow_routing: bool = False) -> None:

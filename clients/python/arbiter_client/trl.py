@@ -31,7 +31,14 @@ import json
 import threading
 from typing import Any, Hashable, Optional, Sequence, Union
 
-from ._adapter import VerifierCheck, check_reference_format, check_target, client_of, make_item
+from ._adapter import (
+    ADAPTER_MAX_RETRIES,
+    VerifierCheck,
+    check_reference_format,
+    check_target,
+    client_of,
+    make_item,
+)
 from .client import ArbiterClient
 from .substitution import SubstitutionCounter, check_policy, substitute_rewards
 
@@ -190,6 +197,7 @@ class RewardFunction:
         client: Optional[ArbiterClient] = None,
     ) -> None:
         self.urls, self.api_key = urls, api_key
+        self.max_retries = client.policy.max_retries if client is not None else ADAPTER_MAX_RETRIES
         self.verifier, self.spec, self.options = verifier, spec, options
         self.reference_column, self.on_no_verdict = reference_column, on_no_verdict
         self.budget_ms, self.join_reasoning, self.reference_format = budget_ms, join_reasoning, reference_format
@@ -215,7 +223,7 @@ class RewardFunction:
     def _ready_client(self) -> ArbiterClient:
         with self._lock:
             if self._client is None:
-                self._client = ArbiterClient(self.urls, api_key=self.api_key)
+                self._client = ArbiterClient(self.urls, api_key=self.api_key, max_retries=self.max_retries)
             if self._check is None:
                 self._check = VerifierCheck(self._client, self.verifier)
         self._check()

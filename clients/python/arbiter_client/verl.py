@@ -38,7 +38,14 @@ import threading
 import weakref
 from typing import Any, Hashable, Optional, Sequence, Union
 
-from ._adapter import VerifierCheck, check_reference_format, check_target, make_item, to_json
+from ._adapter import (
+    ADAPTER_MAX_RETRIES,
+    VerifierCheck,
+    check_reference_format,
+    check_target,
+    make_item,
+    to_json,
+)
 from .client import ArbiterClient
 from .substitution import SubstitutionCounter, check_policy, substitute_rewards
 
@@ -59,7 +66,7 @@ def _client_for(url: Union[str, list[str], None], verifier: Optional[str]) -> Ar
     urls = tuple(u.strip() for u in url.split(",") if u.strip()) if isinstance(url, str) else tuple(url)
     with _clients_lock:
         if urls not in _clients:
-            _clients[urls] = (ArbiterClient(list(urls)), {})
+            _clients[urls] = (ArbiterClient(list(urls), max_retries=ADAPTER_MAX_RETRIES), {})
         client, checks = _clients[urls]
         check = checks.setdefault(verifier, VerifierCheck(client, verifier))
     check()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import unittest
@@ -43,7 +44,9 @@ class DocsContractTest(unittest.TestCase):
         with urllib.request.urlopen(request, timeout=30) as answer:
             text = answer.read().decode()
         printed = re.search(r"```json\n(.*?)\n```", howto[start:], re.S).group(1)
-        self.assertEqual(text, printed)
+        self.assertEqual(json.loads(text), json.loads(printed))
+        for raw in (text, printed):  # floats on the wire and on the page
+            self.assertRegex(raw, r'"rewards": ?\[1\.0, ?0\.0\]')
 
 
 if __name__ == "__main__":

@@ -49,7 +49,9 @@ class ArbiterProcess:
         if not deno:
             raise RuntimeError("deno is needed to start the Arbiter server (set ARBITER_DENO or put it on PATH)")
         command = [
-            deno, "run", "--allow-net", "--allow-read", "--allow-env", "--allow-sys", "--allow-run",
+            # The permissions of `deno task start` (deno.json).
+            deno, "run", "--allow-net", "--allow-read", "--allow-write", "--allow-env", "--allow-sys",
+            "--allow-run", "--allow-ffi",
             str(MAIN_TS), "serve", "--port", "0", "--workers", "1", *(args or []),
         ]
         clean_env = {k: v for k, v in os.environ.items() if not k.startswith("ARBITER_")}

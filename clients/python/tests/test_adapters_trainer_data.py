@@ -167,6 +167,18 @@ class TrlWithTrainerDataTest(unittest.TestCase):
         self.assertEqual(copy(["q", "q"], ["\\boxed{72}", "\\boxed{7}"], solution=["#### 72", "#### 72"]),
                          [1.0, 0.0])
 
+    def test_a_server_down_mid_step_makes_the_step_wait_not_fail(self) -> None:
+        down = [("status", 503, {})] * 6  # more failures than a default client's 5 retries
+        with StubServer(down, upstream=arbiter(), script_path="/v1/verify/batch") as stub:
+            fn = reward_function(stub.url, verifier="math")
+            copy = pickle.loads(pickle.dumps(fn))
+            self.assertEqual(fn(["q"], ["\\boxed{72}"], solution=[72]), [1.0])
+        with StubServer(down, upstream=arbiter(), script_path="/v1/verify/batch") as stub:
+            copy.urls = [stub.url]
+            self.assertEqual(copy(["q"], ["\\boxed{72}"], solution=[72]), [1.0])
+        with StubServer(down, upstream=arbiter(), script_path="/v1/verify/batch") as stub:
+            self.assertEqual(verl.compute_score("d", "\\boxed{72}", 72, url=stub.url, verifier="math"), 1.0)
+
     def test_a_caller_error_raises_instead_of_a_substituted_reward(self) -> None:
         fn = reward_function(arbiter(), verifier="iou")
         with self.assertRaises(ArbiterCallerError) as raised:
