@@ -1,9 +1,10 @@
 /**
  * Scale-out on real components: 3 replicas (`main.ts serve`) behind Debian's nginx with the shipped
  * `deploy/nginx/arbiter.conf`, all on 127.0.0.1. The Python client streams batches through nginx
- * from 3 threads; one replica is killed (SIGKILL) mid-run. Every item must come back exactly once
- * with the right reward. Then the client is pointed at the replicas directly, the dead one
- * included, and fails over by itself. Bounded: every wait has a deadline.
+ * from 3 threads; one replica is killed (SIGKILL) a third of the way through and another stopped
+ * (SIGTERM, a drain) at two thirds. Every item must come back exactly once with the right reward.
+ * Then the client is pointed at the replicas directly, the gone ones included, and fails over by
+ * itself. Bounded: every wait has a deadline.
  */
 import assert from "node:assert/strict";
 import {
@@ -95,7 +96,7 @@ function assertAnswered(answers: Record<string, [string, number, unknown][]>, co
 
 Deno.test({
   name:
-    "3 replicas behind nginx: a replica killed mid-run loses no item; the client also fails over by itself",
+    "3 replicas behind nginx: a replica killed and one drained mid-run lose no item; the client also fails over",
   // Child processes' pipes are closed by stop(); the sanitizers see them settle.
   sanitizeResources: false,
   sanitizeOps: false,
@@ -129,26 +130,36 @@ Deno.test({
       assert.equal(tooLarge.status, 413);
       assert.equal((await tooLarge.json()).error.code, "invalid_request");
 
-      // 120 batches of 250 items from 3 threads; replica 2 is killed once a third are done.
+      // 120 batches of 250 items from 3 threads. Once a third are done, replica 2 is killed
+      // (SIGKILL: a crash); once two thirds are, replica 3 is stopped (SIGTERM: a drain, as in a
+      // rolling update). Replica 1 serves the rest.
       const batches = 120;
       const size = 250;
       let killedAt = -1;
+      let stoppedAt = -1;
       const answers = await runClient([base], `${dir}/through_nginx.json`, batches, size, 180_000, (done) => {
         if (killedAt < 0 && done >= batches / 3) {
           killedAt = done;
           replicas[1].child.kill("SIGKILL");
         }
+        if (stoppedAt < 0 && done >= (2 * batches) / 3) {
+          stoppedAt = done;
+          replicas[2].child.kill("SIGTERM");
+        }
       });
       assert.ok(
-        killedAt > 0 && killedAt < batches,
-        `the replica was killed mid-run (after ${killedAt} batches)`,
+        killedAt > 0 && stoppedAt > killedAt && stoppedAt < batches,
+        `mid-run: ${killedAt}, ${stoppedAt}`,
       );
       assertAnswered(answers, batches * size);
+      const drained = await replicas[2].child.status;
+      assert.equal(drained.code, 0, "the drained replica exited cleanly");
+      assert.match(replicas[2].text(), /SIGTERM: finishing in-flight requests[\s\S]*stopped/);
       const log = await Deno.readTextFile(`${dir}/error.log`);
       assert.match(log, new RegExp(`127\\.0\\.0\\.1:${ports[1]}`), "nginx met the dead replica and moved on");
 
-      // Client-side failover: the replicas' own URLs, the dead one first in the ring.
-      const direct = [ports[1], ports[0], ports[2]].map((p) => `http://127.0.0.1:${p}`);
+      // Client-side failover: the replicas' own URLs, the two gone ones first in the ring.
+      const direct = [ports[1], ports[2], ports[0]].map((p) => `http://127.0.0.1:${p}`);
       assertAnswered(await runClient(direct, `${dir}/direct.json`, 12, 250, 60_000), 12 * 250);
     } finally {
       if (balancer) await stop(balancer, "SIGQUIT");
