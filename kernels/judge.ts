@@ -4,7 +4,7 @@
 // response gets reward 1 (the host then asks the judge). See verifiers/judge/README.md.
 
 import { emit } from "./_lib/abi";
-import { badParameters, readItem } from "./_lib/item";
+import { badParameters, readItem, readParams } from "./_lib/item";
 import { beginResult, finishResult } from "./_lib/result";
 import { indexOfAscii } from "./_lib/text";
 import { foldResponse } from "./judge/fold";
@@ -20,6 +20,8 @@ export function score(): usize {
 function scoreItem(): ArrayBuffer {
   const item = readItem();
   if (item === null) return badParameters(null);
+  const params = readParams(item); // none are read, but the block must be one JSON object
+  if (params === null) return badParameters(item);
   const folded = foldResponse(item.ptr, item.start, item.end);
   const ptr = folded.bytes.dataStart;
   let first = -1;
