@@ -65,3 +65,35 @@ Deno.test("a verifier whose availability check fails is unavailable: 503-class e
     await engine.close();
   }
 });
+
+Deno.test("a stage's details join the kernel's verdict; `kernel` names another verifier's kernel", async () => {
+  // Named "staged" but graded by the probe kernel (as `program` is graded by `math`'s).
+  const borrowing: WasmVerifier = {
+    ...probeVerifier,
+    name: "staged",
+    kernel: "probe",
+    stage(item: StageItem): Promise<StageOutcome> {
+      return Promise.resolve({
+        input: new TextEncoder().encode(item.response),
+        details: { program: { stdout: "printed", exit_code: 0 } },
+      });
+    },
+  };
+  const engine = await createEngine({ staged: borrowing }, {
+    workers: 1,
+    wasmDir: new URL("../wasm/test/", import.meta.url),
+  });
+  try {
+    assert.deepEqual(engine.health(), { staged: "ok" });
+    const [ok, trap] = await engine.verifyBatch(
+      ["ok", "trap"].map((response) => ({ verifier: "staged", response })),
+    );
+    assert.equal(ok.reward, 1);
+    assert.equal(ok.details?.command, "ok", "the kernel's own details stay");
+    assert.deepEqual(ok.details?.program, { stdout: "printed", exit_code: 0 });
+    assert.equal(trap.error?.code, "internal", "a no-verdict passes unchanged");
+    assert.equal(trap.details, null);
+  } finally {
+    await engine.close();
+  }
+});
