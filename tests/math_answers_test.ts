@@ -176,6 +176,23 @@ Deno.test("an answer is taken from the model's own statement, not from the task 
   ]);
 });
 
+Deno.test("references: a whole solution gives its stated answer; a plain-text decimal comma is a decimal", () => {
+  const solution = "The stock keeps 90% and then 80% of its value, 72% in all. " +
+    "The final answer is $28\\%$. I hope it is correct.";
+  table([
+    ["\\boxed{28\\%}", solution, true],
+    ["\\boxed{72\\%}", solution, false, "wrong"],
+    ["\\boxed{12}", "We count the pairs one by one and find twelve of them in all. Answer: 12", true],
+    ["\\boxed{28}", solution, false, "wrong", { extract_reference: false }], // told: the reference is the answer
+    ["1.22", "1,22", true],
+    ["\\boxed{1.22}", "1,22", true],
+    ["\\boxed{-2,1}", "$-2,1$", true], // in LaTeX a comma separates a list
+    ["\\boxed{1,22}", "$1,22$", true],
+    ["\\boxed{1.22}", "$1,22$", false, "wrong"],
+    ["1000", "1,000", true],
+  ]);
+});
+
 Deno.test("the math verifier's version moved with its scoring", () => {
   assert.equal(mathVerifier.version, "1.1.0");
 });

@@ -43,10 +43,14 @@ export function scoreDefault(params: JsonValue, options: JsonValue | null, ptr: 
   let rules = defaultGroups();
   let extracted = false;
   let extractReference = false;
+  let referenceRule = false;
   setShorthand(true);
   if (options !== null) {
     const er = options.get("extract_reference");
-    if (er !== null && er.kind == JsonKind.Bool) extractReference = er.bool;
+    if (er !== null && er.kind == JsonKind.Bool) {
+      extractReference = er.bool;
+      referenceRule = true;
+    }
     const st = options.get("strict");
     if (st !== null && st.kind == JsonKind.Bool) o.strict = st.bool;
     const sh = options.get("latex_shorthand");
@@ -76,7 +80,10 @@ export function scoreDefault(params: JsonValue, options: JsonValue | null, ptr: 
       }
     }
   }
+  // a decimal comma ("1,22") only in a reference given as plain text: "$-2,1$" in LaTeX is a list
+  const plainGold = gold.indexOf("$") < 0 && gold.indexOf("\\") < 0;
   if (extractReference && gold.length > 0) gold = solutionAnswer(gold, rules);
+  else if (!referenceRule && gold.length > MIN_SOLUTION_CHARS) gold = statedAnswer(gold);
   let ex: Extraction;
   if (extracted) {
     ex = new Extraction();
@@ -84,9 +91,9 @@ export function scoreDefault(params: JsonValue, options: JsonValue | null, ptr: 
     ex.rule = "given";
     ex.found = ex.text.length > 0;
   } else ex = extractAnswer(ptr, len, rules);
-  const goldAnswer = referenceAnswer(gold);
+  const goldAnswer = referenceAnswer(gold, plainGold);
   // multiple choice: with choices, or a reference that is an option letter (or a set of letters)
-  const letters = choices.length > 0 ? choices.length : textKey(goldAnswer) != textKey(ex.text) && isLetterAnswer(goldAnswer) ? 26 : 0;
+  const letters = choices.length > 0 ? choices.length : isLetterAnswer(goldAnswer) && textKey(goldAnswer) != textKey(ex.text) ? 26 : 0;
   if (letters > 0 && !extracted && (!ex.found || !namesChoice(ex.text, choices, letters))) {
     // no rule gave an option: the response itself ("(B) A dog barking"), else (with choices) a letter
     // opening the response or the last one standing alone
@@ -132,14 +139,47 @@ function solutionAnswer(gold: string, rules: string[][]): string {
   return gold;
 }
 
+/** A reference longer than this may be a whole solution (see `statedAnswer`). */
+const MIN_SOLUTION_CHARS: i32 = 60;
+
+/**
+ * Without `extract_reference`: a reference that is a whole solution stating its answer ("… The final
+ * answer is $28\\%$.", "Answer: 12") gives that answer; any other reference is unchanged.
+ */
+function statedAnswer(gold: string): string {
+  if (gold.indexOf("\\boxed") >= 0 || gold.indexOf("\\fbox") >= 0) return gold;
+  const buf = String.UTF8.encode(gold);
+  const e = extractAnswer(changetype<usize>(buf), buf.byteLength, [["final_answer"], ["answer_is"]]);
+  return e.found && !e.hedged ? e.text : gold;
+}
+
 /** The gold answer inside a reference string: its boxed answer, else the text without $ signs. */
-export function referenceAnswer(gold: string): string {
+export function referenceAnswer(gold: string, plainText: bool = false): string {
   if (gold.indexOf("\\boxed") >= 0 || gold.indexOf("\\fbox") >= 0) {
     const buf = String.UTF8.encode(gold);
     const b = extractBoxed(changetype<usize>(buf), buf.byteLength);
     if (b.found) return b.text;
   }
-  return stripMath(gold).replaceAll("$", " ");
+  const plain = stripMath(gold).replaceAll("$", " ");
+  return plainText ? decimalComma(plain) : plain;
+}
+
+/**
+ * "1,22" or "-0,5" written as plain text (one comma, digits around it, not three after it: not
+ * thousands) is a decimal comma, as the last-number rule reads predictions; any other text is unchanged.
+ */
+function decimalComma(s: string): string {
+  const comma = s.indexOf(",");
+  if (comma < 0 || s.lastIndexOf(",") != comma) return s;
+  const start = s.startsWith("-") ? 1 : 0;
+  if (comma == start) return s;
+  for (let i = start; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (i != comma && !(c >= 48 && c <= 57)) return s;
+  }
+  const after = s.length - comma - 1;
+  if (after == 0 || (after == 3 && !(comma == start + 1 && s.charCodeAt(start) == 48))) return s;
+  return s.substring(0, comma) + "." + s.substring(comma + 1);
 }
 
 function isPlainText(n: Node | null, s: string): bool {
