@@ -57,6 +57,8 @@ function scoreItem(): ArrayBuffer {
   const problem = x.problem;
   if (problem !== null) return problemVerdict(c, x, problem, x.detail);
   const answer = answerElems(x, c);
+  // a single answer that normalizes to nothing ("[", "...") names no label
+  if (!c.isListMode && answer.length == 0) return problemVerdict(c, x, "no_answer", "empty_label");
   const ref = new Array<Elem>(c.ref.length);
   for (let i = 0; i < c.ref.length; i++) ref[i] = refElem(c.ref[i], c);
   const ids = idsOf(answer, ref);

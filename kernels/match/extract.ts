@@ -228,6 +228,8 @@ function splitText(x: Extracted, s: i32, e: i32, c: MatchConfig): void {
     else if (depth == 0 && isListSeparator(ch)) separators++;
   }
   if (lineHasText) lines++;
+  // a one-line numbered or bulleted answer ("1. a") is a list of one
+  if (lines == 1) s = afterBullet(cps, s, e);
   let how = c.split;
   if (how == "auto") {
     if (lines >= 2) how = "newline";
