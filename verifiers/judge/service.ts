@@ -191,6 +191,7 @@ export class JudgeService {
         s.api,
         s.transform,
         s.scoreIndex,
+        s.maxImageSide,
         inputs,
         images.map((i) => i.sha256),
       ]);
@@ -210,7 +211,7 @@ export class JudgeService {
       });
       this.count(
         s.name,
-        call.ok ? "scored" : call.cancelled ? "cancelled" : "upstream_unavailable",
+        call.ok ? "scored" : failureLabel(call.code, call.cancelled),
         call.attempts,
         call.ok ? call.tokens ?? 0 : 0,
       );
@@ -242,6 +243,7 @@ export class JudgeService {
       this.templateDigest(template),
       samplingOf(s, scoring),
       scoring,
+      s.maxImageSide,
       inputs,
       images.map((i) => i.sha256),
     ]);
@@ -250,9 +252,7 @@ export class JudgeService {
     const started = performance.now();
     const verdict = await chatVerdict(s, template, inputs, images.map((i) => i.dataUrl), scoring, limits);
     const pass = verdict.pass;
-    const outcomeLabel = pass.kind === "failed"
-      ? (pass.cancelled ? "cancelled" : "upstream_unavailable")
-      : pass.kind;
+    const outcomeLabel = pass.kind === "failed" ? failureLabel(pass.code, pass.cancelled) : pass.kind;
     this.count(s.name, outcomeLabel, pass.attempts, pass.kind === "failed" ? 0 : pass.tokens);
     if (pass.kind === "failed") {
       return this.failure(s, pass.code, pass.message, pass.attempts, pass.cancelled);
@@ -390,3 +390,8 @@ export class JudgeService {
 }
 
 export { JudgeConfigError };
+
+/** The `/metrics` outcome label of a failed call. */
+function failureLabel(code: string, cancelled: boolean): string {
+  return cancelled ? "cancelled" : code === "rejected_input" ? "rejected_input" : "upstream_unavailable";
+}
