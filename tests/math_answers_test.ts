@@ -193,6 +193,29 @@ Deno.test("references: a whole solution gives its stated answer; a plain-text de
   ]);
 });
 
+Deno.test("bad input in the new families gets a verdict, never a trap", () => {
+  const long = Array.from({ length: 30000 }, (_, i) => String(i % 97)).join(" ");
+  for (
+    const [response, reference] of [
+      [`\\boxed{${long}}`, "1 2 3"],
+      [long, long],
+      [`\\boxed{${"A, ".repeat(5000)}B}`, { answer: "A, B", choices: ["x", "y"] }],
+      [`<answer>${"(B) ".repeat(3000)}</answer>`, "B"],
+      [`${"What is $1$? ".repeat(2000)}`, "1"],
+      [`\\boxed{${"2\\frac{1}{2} ".repeat(3000)}}`, "\\frac52"],
+      [`\\boxed{${"x<1 \\text{ or } ".repeat(500)}x>3}`, "(-\\infty,1)\\cup(3,\\infty)"],
+    ] as [string, unknown][]
+  ) {
+    const out = score(response, reference);
+    assert.ok(
+      ["wrong", "too_complex", "bad_format", "ambiguous", "no_answer", "parse_error"].includes(
+        out.details.reason as string,
+      ) || out.correct,
+      JSON.stringify(out.details).slice(0, 200),
+    );
+  }
+});
+
 Deno.test("the math verifier's version moved with its scoring", () => {
   assert.equal(mathVerifier.version, "1.1.0");
 });

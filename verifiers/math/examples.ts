@@ -98,4 +98,33 @@ export const mathExamples: VerifierExample[] = [
     },
     expected: { reward: 1, correct: true, details: { prediction: "6" } },
   },
+  {
+    title:
+      "A permutation in the wrong order scores 0 (space-separated numbers are a sequence, not a product)",
+    item: { response: "<answer>3 4 1 2</answer>", reference: "2 1 4 3" },
+    expected: { reward: 0, correct: false, details: { reason: "wrong", method: "sequence" } },
+  },
+  {
+    title: "A ranking written with commas is compared in order with order: ordered",
+    item: { response: "\\boxed{1, 2, 4, 3}", reference: "2, 1, 4, 3", options: { order: "ordered" } },
+    expected: { reward: 0, correct: false, details: { reason: "wrong", method: "sequence" } },
+  },
+  {
+    title: "An option letter followed by the option's text",
+    item: {
+      response: "<answer>B. A dog barking</answer>",
+      reference: { answer: "B", choices: ["A cat meowing", "A dog barking", "A bird singing"] },
+    },
+    expected: { reward: 1, correct: true, details: { method: "choice" } },
+  },
+  {
+    title: "Multi-select letters compare as a set",
+    item: { response: "\\boxed{\\{C, A\\}}", reference: "\\{A, C\\}" },
+    expected: { reward: 1, correct: true, details: { method: "choice_set" } },
+  },
+  {
+    title: "A mixed number equals its improper fraction",
+    item: { response: "\\boxed{2\\frac{1}{2}}", reference: "\\frac{5}{2}" },
+    expected: { reward: 1, correct: true, details: { method: "rational" } },
+  },
 ];
