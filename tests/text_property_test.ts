@@ -1,0 +1,125 @@
+/** Property tests (fast-check) of the `text` kernel: totality, identities, and the quadratic metrics against plain DP. */
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { type KernelOutput, scoreInProcess } from "../wasm/mod.ts";
+import { TEXT_METRICS, textVerifier } from "../verifiers/text/mod.ts";
+import { assertVerdict, loadKernel } from "./_kernel.ts";
+
+const kernel = loadKernel("text");
+
+function score(response: string, reference: unknown, options: Record<string, unknown> = {}): KernelOutput {
+  const out = scoreInProcess(kernel, textVerifier.params(reference, { tag: "", ...options }), response);
+  assertVerdict(out);
+  return out;
+}
+
+function lcs(a: string[], b: string[]): number {
+  const row = new Array(b.length + 1).fill(0);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = 0;
+    for (let j = 1; j <= b.length; j++) {
+      const up = row[j];
+      row[j] = a[i - 1] === b[j - 1] ? diag + 1 : Math.max(row[j], row[j - 1]);
+      diag = up;
+    }
+  }
+  return row[b.length];
+}
+
+function levenshtein(a: string[], b: string[]): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1), prev[j] + 1, cur[j - 1] + 1);
+    }
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+// Few distinct words, long sentences: many matches, LCS over several 64-bit words.
+const words = fc.array(fc.constantFrom("a", "b", "c", "d", "e", "x1", "y2"), {
+  minLength: 1,
+  maxLength: 200,
+});
+
+Deno.test("property: ROUGE-L equals F of a plain dynamic-programme LCS (bit-parallel across 64-bit words)", () => {
+  fc.assert(
+    fc.property(words, words, (h, r) => {
+      const l = lcs(h, r);
+      const p = l / h.length, rec = l / r.length;
+      const f = p + rec > 0 ? 2 * p * rec / (p + rec) : 0;
+      const out = score(h.join(" "), r.join(" "), { metric: "rougeL" });
+      assert.equal(out.details.lcs, l);
+      assert.ok(Math.abs(out.reward - f) < 1e-12);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+Deno.test("property: WER and CER equal a plain Levenshtein over words and characters", () => {
+  fc.assert(
+    fc.property(words, words, (h, r) => {
+      const wer = levenshtein(h, r) / r.length;
+      assert.ok(
+        Math.abs(score(h.join(" "), r.join(" "), { metric: "wer" }).details.wer as number - wer) < 1e-12,
+      );
+      const hs = [...h.join(" ")], rs = [...r.join(" ")];
+      const cer = levenshtein(hs, rs) / rs.length;
+      assert.ok(
+        Math.abs(score(h.join(" "), r.join(" "), { metric: "cer" }).details.cer as number - cer) < 1e-12,
+      );
+    }),
+    { numRuns: 200 },
+  );
+});
+
+Deno.test("property: an answer equal to its reference scores 1 on every metric", () => {
+  const sentence = fc.array(fc.constantFrom("the", "Cat", "sat", "猫", "naïve", "42", "on", "mat."), {
+    minLength: 4,
+    maxLength: 30,
+  }).map((w) => `zebra ${w.join(" ")}`);
+  fc.assert(
+    fc.property(sentence, fc.constantFrom(...TEXT_METRICS), (s, metric) => {
+      const out = score(s, s, { metric });
+      assert.ok(Math.abs(out.reward - 1) < 1e-12, `${metric}: ${out.reward}`);
+      assert.equal(out.correct, true);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+Deno.test("property: any text under any metric is a verdict in [0, 1], never a trap", () => {
+  const tricky = fc.constantFrom(
+    " ",
+    "\n",
+    "&quot;",
+    "<skipped>",
+    "-\n",
+    "1,000",
+    "3.5",
+    "猫",
+    "\u3000",
+    "\uD800",
+    "😀",
+    "\u0000",
+    "Ⅻ",
+    "İ",
+    "ß",
+    "'",
+    "\u200b",
+    "<answer>",
+  );
+  const text = fc.oneof(
+    fc.string(),
+    fc.string({ unit: "binary" }),
+    fc.array(tricky, { maxLength: 50 }).map((p) => p.join("")),
+  );
+  fc.assert(
+    fc.property(text, fc.constantFrom(...TEXT_METRICS), fc.boolean(), (response, metric, lower) => {
+      score(response, ["a reference, with 2 parts", "另一个参考"], { metric, lowercase: lower });
+    }),
+    { numRuns: 2000 },
+  );
+});
