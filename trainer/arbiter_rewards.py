@@ -10,8 +10,9 @@ the server's config or an inline spec; without a spec, the item carries the row'
 server's `routes` pick the spec. A null reward (no verdict: `internal`, `sandbox_unavailable`,
 `overloaded`, or a caller error) is replaced per `on_no_verdict` (`group_mean`: the mean of the verdicts
 of the same prompt's samples, so its advantage is 0; a group without any verdict gets the call's mean;
-or `zero`), and every replacement is counted in the log. A call whose every result is a caller error
-(`invalid_request`: an unknown spec name, a bad reference) stops the run: that is a set-up bug.
+or `zero`), and every replacement is counted in the log. A caller error (`invalid_request`: an unknown
+spec name, a reference the verifier rejects) is never substituted: the client raises
+`ArbiterCallerError` and the run stops, as does an HTTP error that retrying cannot fix (400, 401, 413).
 """
 
 import os
@@ -25,7 +26,7 @@ try:  # the project's client, installed or straight from the checkout
     import arbiter_client  # noqa: F401
 except ImportError:
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "clients", "python"))
-from arbiter_client import ArbiterClient  # noqa: E402
+from arbiter_client import ArbiterClient, ArbiterHTTPError  # noqa: E402
 from arbiter_client.substitution import substitute_rewards  # noqa: E402
 
 
@@ -91,7 +92,9 @@ class ArbiterRewards:
         while True:
             try:
                 return self.client.verify_batch(items)
-            except Exception as error:  # refused, timed out, 5xx after the client's own retries, bad JSON
+            except ArbiterHTTPError:  # 400, 401, 413: the request is wrong; waiting will not fix it
+                raise
+            except Exception as error:  # refused, timed out, 429/5xx after the client's own retries, bad JSON
                 paused = time.monotonic() - started
                 if paused > self.max_pause_s:
                     raise RuntimeError(f"Arbiter unreachable for {paused:.0f} s: {error}") from error
@@ -106,8 +109,6 @@ class ArbiterRewards:
         started = time.monotonic()
         results = self._call(self.items(responses, references, data_sources))
         codes = [(r.get("error") or {}).get("code") for r in results]
-        if results and all(code == "invalid_request" for code in codes):
-            raise RuntimeError(f"Arbiter refused every item as a caller error: {results[0]['error']['message']}")
         rewards, report = substitute_rewards(results, groups, self.on_no_verdict, context="trainer")
         leaves = [components_of(r) for r in results]
         names = list(dict.fromkeys(name for leaf in leaves for name in leaf))

@@ -57,7 +57,7 @@ def parse_args(argv=None):
     a("--policy", default="char", choices=["char", "hf"])
     a("--model_path", help="local Hugging Face model folder (--policy hf)")
     a("--vlm", action="store_true", help="load --model_path as a vision-language model")
-    a("--dtype", choices=["bfloat16", "float16", "float32"], help="autocast dtype (default bfloat16 on CUDA)")
+    a("--dtype", choices=["bfloat16", "float32"], help="autocast dtype over float32 weights (default bfloat16 on CUDA)")
     a("--no_chat_template", action="store_true", help="send prompt strings as they are")
     a("--init_from", help="start from a saved policy folder (e.g. another run's warmup/) instead of warming up")
     # arithmetic task and the char model's warm-up

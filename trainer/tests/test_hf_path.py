@@ -34,7 +34,8 @@ sys.path[:0] = [TRAINER, TESTS]
 import torch  # noqa: E402
 
 import tiny_models  # noqa: E402
-from arbiter_rewards import ArbiterRewards  # noqa: E402
+from arbiter_rewards import ArbiterRewards  # noqa: E402  (first: it puts clients/python on the path)
+from arbiter_client import ArbiterCallerError  # noqa: E402
 from checkpoint import trim_log  # noqa: E402
 from data import write_jsonl  # noqa: E402
 from grpo import group_advantages, grpo_update, micro_batch_loss  # noqa: E402
@@ -300,7 +301,7 @@ class ResumeLog(unittest.TestCase):
 
 
 class RewardsByDataSource(unittest.TestCase):
-    def test_without_a_spec_the_servers_routes_pick_it_by_data_source(self):
+    def test_routes_by_data_source_and_caller_errors_stop(self):
         server, url = arbiter(CONFIG)
         try:
             rewards = ArbiterRewards(url, None, log=lambda *_: None)
@@ -310,6 +311,10 @@ class RewardsByDataSource(unittest.TestCase):
             with self.assertRaises(ValueError):
                 rewards.score(["x"], ["3"], [0], [None])
             rewards.close()
+            unknown = ArbiterRewards(url, "no_such_spec", log=lambda *_: None)
+            with self.assertRaises(ArbiterCallerError):  # a caller error stops the run, it is never a reward
+                unknown.score(["<answer>3</answer>"], ["3"], [0])
+            unknown.close()
         finally:
             stop(server)
 
