@@ -12,15 +12,19 @@
  * ```
  */
 export {
+  checkGeneration,
   checkRunRequest,
   compareRuns,
   findRun,
+  listRuns,
   ProgressBar,
   type ProgressListener,
   reportRun,
   RUN_ID_PATTERN,
   type RunAccess,
   type RunComparison,
+  type RunListing,
+  type RunOutcome,
   type RunPaths,
   runPaths,
   type RunRequest,
@@ -29,6 +33,6 @@ export {
 } from "./run/mod.ts";
 export { checkPredictions, type Prediction } from "./data/mod.ts";
 export { generationSchema, type GenerationSpec, type RunMeta, type Sample, SuiteError } from "./core/mod.ts";
-export { checkDatasetHash, loadSuite } from "./suite/mod.ts";
+export { checkDatasetHash, listSuites, loadSuite } from "./suite/mod.ts";
 export type { RunSummary } from "./stats/mod.ts";
 export { breakdownTables, interval, percent, pValue, summaryLines } from "./report/mod.ts";

@@ -91,7 +91,19 @@ Deno.test("bench run: retries pushback, records faults as errors, keeps <think> 
       const before = new Map(model.requests);
       const healed = startFakeModel(behaviors({ 10: { think: true } }));
       try {
-        const second = await runSuite(engine, { ...request, endpoint: { url: healed.url } });
+        // The healed server listens elsewhere: another endpoint under the same model name is refused…
+        await assert.rejects(
+          runSuite(engine, { ...request, endpoint: { url: healed.url } }),
+          /was generated under a different identity, refusing to resume it:\n {2}model\.url: "http:\/\/127\.0\.0\.1:\d+\/v1" → "http:\/\/127\.0\.0\.1:\d+\/v1"\n.*--allow-identity-change/s,
+        );
+        assert.equal(healed.requests.size, 0, "nothing was sent to the other endpoint");
+        // …unless allowed explicitly (here: it is the same model, restarted on another port).
+        const second = await runSuite(engine, {
+          ...request,
+          endpoint: { url: healed.url },
+          allowIdentityChange: true,
+        });
+        assert.deepEqual(second.identityChanges.map((c) => c.split(":")[0]), ["model.url"]);
         assert.equal(second.id, first.id);
         assert.deepEqual([...healed.requests.keys()].sort(), [q(2), q(5), q(7)].sort());
         assert.equal(second.summary.verdicts, 12);

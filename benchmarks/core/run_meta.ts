@@ -9,7 +9,15 @@ export interface Provenance {
   deno: string;
   suite: { name: string; version: string; file: string; sha256: string; prompt_version: string };
   dataset: { path: string; sha256: string; images_sha256: string | null; images_checked: boolean };
-  model: { kind: "endpoint" | "predictions"; id: string; url?: string; predictions_sha256?: string };
+  model: {
+    kind: "endpoint" | "predictions";
+    id: string;
+    url?: string;
+    predictions_sha256?: string;
+    /** The checkpoint fingerprint: a hash of the endpoint's stable `/models` fields, and the fields. */
+    fingerprint?: string;
+    models_entry?: Record<string, unknown>;
+  };
   parameters: Record<string, unknown>;
   verifiers: Record<string, string>;
   created_at: string;
@@ -22,4 +30,8 @@ export interface RunMeta {
   provenance: Provenance;
   /** Items in the suite; the run holds fewer when limited (`--limit`, `--ids`). */
   suite_items?: number;
+  /** The items of a limited run (absent: every item of the suite). */
+  item_ids?: string[];
+  /** Generations per item (absent: 1). */
+  samples?: number;
 }

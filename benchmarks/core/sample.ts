@@ -4,6 +4,8 @@
 export interface Sample {
   id: string;
   index: number;
+  /** Which generation of the item this is (0-based; runs with `--samples N` have N per item). */
+  sample: number;
   prompt: { user: string; system?: string };
   image_hashes: string[];
   response: string | null;

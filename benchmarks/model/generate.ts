@@ -9,11 +9,13 @@ import type { BenchItem } from "../suite/mod.ts";
 import { AdaptiveConcurrency, type BackoffSettings } from "./adaptive_concurrency.ts";
 import { type ChatEndpoint, requestCompletion, type SamplingParams } from "../../verifiers/mod.ts";
 
-/** One item to generate. */
+/** One generation to make: an item (one of its samples, with that sample's parameters). */
 export interface GenerationTask {
   item: BenchItem;
   genKey: string;
   record: DataRecord;
+  /** Overrides `settings.params` (a sample's own seed). */
+  params?: SamplingParams;
 }
 
 /** How to generate. */
@@ -25,13 +27,25 @@ export interface GenerationSettings {
   maxRetries: number;
   images: { field: string; dir: string } | null;
   backoff?: BackoffSettings;
+  /** Aborting stops new requests and cancels those in flight (they are not journaled). */
+  signal?: AbortSignal;
+  /** Stop after this many consecutive items failed for a reason that says the endpoint is down. */
+  maxConsecutiveFailures?: number;
+}
+
+/** Failures that say the endpoint (not the item) is in trouble: they trip the circuit breaker. */
+const ENDPOINT_FAILURES = new Set(["server_error", "rate_limited", "timeout", "network", "http_error"]);
+
+/** Why generation stopped early (null: every task ran). */
+export interface GenerationEnd {
+  stopped: null | { reason: "interrupted" | "circuit_breaker"; message: string };
 }
 
 async function generateOne(
   task: GenerationTask,
   settings: GenerationSettings,
   gate: AdaptiveConcurrency,
-): Promise<GenerationRecord> {
+): Promise<GenerationRecord | null> {
   const base = { genKey: task.genKey, itemId: task.item.id, extraction: null };
   let images: { dataUrl: string; sha256: string }[] = [];
   if (settings.images) {
@@ -56,7 +70,21 @@ async function generateOne(
   const imageHashes = images.map((i) => i.sha256);
   for (let attempts = 1;; attempts++) {
     await gate.acquire();
-    const outcome = await requestCompletion(settings.endpoint, settings.params, prompt, settings.timeoutMs);
+    if (settings.signal?.aborted) {
+      gate.releaseNeutral();
+      return null;
+    }
+    const outcome = await requestCompletion(
+      settings.endpoint,
+      task.params ?? settings.params,
+      prompt,
+      settings.timeoutMs,
+      settings.signal,
+    );
+    if (!outcome.ok && outcome.code === "cancelled") {
+      gate.releaseNeutral();
+      return null;
+    }
     if (outcome.ok) {
       gate.releaseOk();
       return {
@@ -90,17 +118,39 @@ async function generateOne(
   }
 }
 
-/** Generates every task; `onFinished` sees each journaled record (for progress). */
+/**
+ * Generates every task; `onFinished` sees each journaled record (for progress). Stops early, with
+ * the reason, when `settings.signal` aborts or the circuit breaker trips; unstarted tasks stay
+ * ungenerated (a resumed run does them).
+ */
 export async function generateAll(
   tasks: GenerationTask[],
   settings: GenerationSettings,
   journal: RunJournal,
   onFinished: (record: GenerationRecord) => void,
-): Promise<void> {
+): Promise<GenerationEnd> {
   const gate = new AdaptiveConcurrency(settings.concurrency, settings.backoff);
+  const limit = settings.maxConsecutiveFailures ?? 10;
+  const breaker = new AbortController();
+  const signal = settings.signal ? AbortSignal.any([settings.signal, breaker.signal]) : breaker.signal;
+  let consecutive = 0;
+  let tripped: string | null = null;
   await Promise.all(tasks.map(async (task) => {
-    const record = await generateOne(task, settings, gate);
+    if (signal.aborted) return;
+    const record = await generateOne(task, { ...settings, signal }, gate);
+    if (record === null) return;
     journal.appendGeneration(record);
     onFinished(record);
+    if (record.errorCode !== null && ENDPOINT_FAILURES.has(record.errorCode)) {
+      if (++consecutive >= limit && tripped === null) {
+        tripped = `${consecutive} items in a row failed (last: ${record.errorCode}: ${record.errorMessage})`;
+        breaker.abort();
+      }
+    } else if (record.errorCode === null) consecutive = 0;
   }));
+  if (tripped !== null) {
+    return { stopped: { reason: "circuit_breaker", message: `Stopped: ${tripped}; is the endpoint up?` } };
+  }
+  if (settings.signal?.aborted) return { stopped: { reason: "interrupted", message: "Interrupted" } };
+  return { stopped: null };
 }

@@ -57,6 +57,21 @@ export function summaryLines(summary: RunSummary): string[] {
   );
   const errorCount = Object.values(summary.errors).reduce((sum, n) => sum + n, 0);
   lines.push(`errors: ${errorCount}${errorCount ? ` (${errorBreakdown(summary.errors)})` : ""}`);
+  const sampling = summary.sampling;
+  if (sampling) {
+    lines.push(
+      `samples: ${sampling.n} per item (headline: mean@${sampling.n}); mean per-item variance ${
+        sampling.meanItemVariance.toFixed(4)
+      }`,
+    );
+    for (const r of sampling.rows) {
+      lines.push(
+        `  k=${r.k}: pass@${r.k} ${percent(r.pass)}  maj@${r.k} ${percent(r.maj)}  mean@${r.k} ${
+          percent(r.mean)
+        }`,
+      );
+    }
+  }
   lines.push(`status: ${statusText(summary)}`);
   return lines;
 }

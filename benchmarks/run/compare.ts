@@ -1,15 +1,18 @@
 /** `bench compare`: two finished runs paired on the items both scored. */
 import { readJsonLines } from "../data/mod.ts";
-import { comparePaired, type PairedComparison } from "../stats/mod.ts";
+import { comparePaired, headlineScore, type PairedComparison } from "../stats/mod.ts";
 import { type Sample, SuiteError } from "../core/mod.ts";
 import type { RunPaths } from "./run_store.ts";
 
-/** The comparison and how many items could not be paired. */
+/** The comparison, and which items could not be paired. */
 export interface RunComparison extends PairedComparison {
   idA: string;
   idB: string;
-  /** Items with a verdict in only one of the runs (or in neither). */
-  unpaired: number;
+  /** Items only run A has, and only run B has (not compared). */
+  onlyInA: number;
+  onlyInB: number;
+  /** Paired items without a verdict in one run or both (they count as wrong there, as in the headline). */
+  withoutVerdict: number;
 }
 
 async function samplesOf(paths: RunPaths): Promise<Sample[]> {
@@ -19,30 +22,48 @@ async function samplesOf(paths: RunPaths): Promise<Sample[]> {
   } catch {
     throw new SuiteError(`Run ${paths.dir} has no samples.jsonl yet: finish it, or run "bench report" on it`);
   }
-  return readJsonLines<Sample>(text, paths.samples);
+  return readJsonLines<Sample>(text, paths.samples).filter((s) => (s.sample ?? 0) === 0);
 }
 
 function runIdOf(paths: RunPaths): string {
   return paths.dir.slice(paths.dir.lastIndexOf("/") + 1);
 }
 
-/** Pairs run B with run A by item id (B minus A). */
+/**
+ * Pairs run B with run A on the items both hold (B minus A); an item without a verdict counts as
+ * wrong (score 0), as in the headline. Refuses runs with no item in common.
+ */
 export async function compareRuns(a: RunPaths, b: RunPaths): Promise<RunComparison> {
   const samplesA = await samplesOf(a);
   const byId = new Map((await samplesOf(b)).map((s) => [s.id, s]));
   const pairs = [];
-  let unpaired = 0;
-  const all = new Set([...samplesA.map((s) => s.id), ...byId.keys()]);
+  let withoutVerdict = 0;
   for (const sa of samplesA) {
     const sb = byId.get(sa.id);
-    if (!sb || sa.reward === null || sb.reward === null || sa.error || sb.error) continue;
+    if (!sb) continue;
+    if (headlineScore(sa) !== sa.reward || headlineScore(sb) !== sb.reward || sa.error || sb.error) {
+      withoutVerdict++;
+    }
     pairs.push({
-      rewardA: sa.reward,
-      rewardB: sb.reward,
-      correctA: sa.correct === true,
-      correctB: sb.correct === true,
+      rewardA: headlineScore(sa),
+      rewardB: headlineScore(sb),
+      correctA: sa.error === null && sa.correct === true,
+      correctB: sb.error === null && sb.correct === true,
     });
   }
-  unpaired = all.size - pairs.length;
-  return { idA: runIdOf(a), idB: runIdOf(b), unpaired, ...comparePaired(pairs) };
+  if (pairs.length === 0) {
+    throw new SuiteError(
+      `Runs ${runIdOf(a)} and ${
+        runIdOf(b)
+      } have no item in common: nothing to compare (are they of the same suite?)`,
+    );
+  }
+  return {
+    idA: runIdOf(a),
+    idB: runIdOf(b),
+    onlyInA: samplesA.length - pairs.length,
+    onlyInB: byId.size - pairs.length,
+    withoutVerdict,
+    ...comparePaired(pairs),
+  };
 }

@@ -6,7 +6,7 @@ import type { Engine } from "../../verifiers/mod.ts";
 import { RunJournal } from "../journal/mod.ts";
 import { renderReport } from "../report/mod.ts";
 import { type RunMeta, type Sample, SuiteError } from "../core/mod.ts";
-import { type RunSummary, summarizeRun } from "../stats/mod.ts";
+import { collapseSamples, type RunSummary, summarizeRun, summarizeSampling } from "../stats/mod.ts";
 import type { RunPaths } from "./run_store.ts";
 import { scoreRun, scoringVersions } from "./scoring.ts";
 
@@ -36,14 +36,17 @@ export async function finishRun(
     journal,
     meta.suite.scoring,
     (done, total) => onProgress("scoring", done, total),
+    meta.item_ids,
   );
+  const n = meta.samples ?? 1;
   onProgress("reporting", 0, 1);
-  const summary = summarizeRun(samples, {
+  const summary = summarizeRun(n > 1 ? collapseSamples(samples) : samples, {
     breakdownKeys: meta.suite.breakdowns ?? [],
     withClusters: meta.suite.cluster !== undefined,
     suiteItems: meta.suite_items ?? samples.length,
     threshold: meta.suite.scoring.threshold,
   });
+  if (n > 1) summary.sampling = summarizeSampling(samples, n);
   await Deno.writeTextFile(paths.samples, samples.map((s) => JSON.stringify(s)).join("\n") + "\n");
   await Deno.writeTextFile(
     paths.results,

@@ -31,4 +31,16 @@ export interface RunRequest {
    * (built-in suites excepted) and the model URL must be on the allow-list.
    */
   access?: RunAccess;
+  /** Generations per item (default 1); sample j is sent with seed `generation.seed + j`. */
+  samples?: number;
+  /** Only the first `limit` items of the suite (in dataset order). */
+  limit?: number;
+  /** Only these item ids (each must be an item of the suite). */
+  ids?: string[];
+  /** Continue a journaled run even if it was generated under a different identity. */
+  allowIdentityChange?: boolean;
+  /** Aborting stops new requests; what is journaled stays, and the run resumes later. */
+  signal?: AbortSignal;
+  /** Stop generating after this many consecutive failed items (endpoint down); default 10. */
+  maxConsecutiveFailures?: number;
 }

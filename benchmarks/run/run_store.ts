@@ -47,3 +47,56 @@ export function findRun(runsDir: string, idOrPath: string): RunPaths {
 export function slugOf(text: string): string {
   return text.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 48) || "model";
 }
+
+/** One run in a runs folder, as `bench list` shows it. */
+export interface RunListing {
+  id: string;
+  /** `complete`, `incomplete`, or `unfinished` (a journal without results: killed, or still running). */
+  status: "complete" | "incomplete" | "unfinished";
+  suite: string | null;
+  model: string | null;
+  /** The headline (mean over every item) and its item count, when results exist. */
+  mean: number | null;
+  items: number | null;
+  modified: string | null;
+}
+
+/** The runs under `runsDir` (newest first); an absent folder has none. */
+export function listRuns(runsDir: string): RunListing[] {
+  const out: RunListing[] = [];
+  let entries: Deno.DirEntry[];
+  try {
+    entries = [...Deno.readDirSync(runsDir)];
+  } catch {
+    return [];
+  }
+  for (const entry of entries) {
+    if (!entry.isDirectory || !RUN_ID_PATTERN.test(entry.name)) continue;
+    const paths = runPaths(runsDir, entry.name);
+    let modified: string | null = null;
+    try {
+      modified = Deno.statSync(paths.journal).mtime?.toISOString() ?? null;
+    } catch {
+      continue; // not a run folder
+    }
+    const listing: RunListing = {
+      id: entry.name,
+      status: "unfinished",
+      suite: null,
+      model: null,
+      mean: null,
+      items: null,
+      modified,
+    };
+    try {
+      const results = JSON.parse(Deno.readTextFileSync(paths.results));
+      listing.status = results.status === "incomplete" ? "incomplete" : "complete";
+      listing.suite = results.provenance?.suite?.name ?? null;
+      listing.model = results.provenance?.model?.id ?? null;
+      listing.mean = results.summary?.overall?.mean ?? null;
+      listing.items = results.summary?.overall?.n ?? null;
+    } catch { /* unfinished */ }
+    out.push(listing);
+  }
+  return out.sort((a, b) => (b.modified ?? "").localeCompare(a.modified ?? ""));
+}

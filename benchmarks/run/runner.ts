@@ -1,26 +1,22 @@
 /**
- * Runs a suite: check the suite and its data (before any request), build the items, generate what
- * the journal lacks (model endpoint) or take a predictions file, score through the engine, and write
- * the sample log, the results and the HTML report. Running the same command again resumes the run.
+ * Runs a suite: check the suite and its data (before any request), pre-flight the endpoint, fix
+ * the run's identity (refusing to resume under another), generate what the journal lacks (model
+ * endpoint, one or more samples per item) or take a predictions file, score through the engine,
+ * and write the sample log, the results and the HTML report. The same command again resumes.
  */
 import type { ChatEndpoint, Engine, SamplingParams } from "../../verifiers/mod.ts";
-import { type Prediction, readDataset, readPredictionsFile } from "../data/mod.ts";
-import {
-  contentKey,
-  type GenerationSpec,
-  type Provenance,
-  type RunMeta,
-  sha256File,
-  sha256Hex,
-  SuiteError,
-} from "../core/mod.ts";
-import { type GenerationRecord, RunJournal } from "../journal/mod.ts";
-import { generateAll, listModels } from "../model/mod.ts";
-import { buildItems, checkDatasetHash, checkImages, loadSuite } from "../suite/mod.ts";
-import { arbiterVersion, gitState } from "./provenance.ts";
+import { contentKey, type GenerationSpec, type Provenance, type RunMeta, SuiteError } from "../core/mod.ts";
+import type { Prediction } from "../data/mod.ts";
+import { RunJournal } from "../journal/mod.ts";
+import { generateAll, type GenerationEnd, servedModel } from "../model/mod.ts";
+import type { BenchItem } from "../suite/mod.ts";
+import { confineRequest } from "./access.ts";
 import { finishRun, type RunResults } from "./finish.ts";
+import { checkIdentity, type RunIdentity } from "./identity.ts";
+import { predictionRecord, readPredictions, refuseUnknownIds } from "./predictions_run.ts";
+import { type PreparedRun, prepareRun } from "./prepare.ts";
+import { arbiterVersion, gitState } from "./provenance.ts";
 import type { RunRequest } from "./request.ts";
-import { confineRequest, confineSuite } from "./access.ts";
 import { runPaths, slugOf } from "./run_store.ts";
 import { scoringVersions } from "./scoring.ts";
 
@@ -35,34 +31,91 @@ function samplingOf(generation: GenerationSpec): SamplingParams {
   return params;
 }
 
-/** The run id a request maps to, and its model identity (the same request always maps to the same id). */
-async function identify(
-  request: RunRequest,
-  suiteName: string,
-  keyParts: Record<string, unknown>,
-): Promise<{ runId: string; model: Provenance["model"]; predictions?: Map<string, Prediction> }> {
+/** Sample j's parameters: with several samples each gets its own seed (base seed + j). */
+function sampleParams(params: SamplingParams, samples: number, j: number): SamplingParams {
+  return samples === 1 ? params : { ...params, seed: (params.seed ?? 0) + j };
+}
+
+interface ModelSide {
+  model: Provenance["model"];
+  identity: RunIdentity["model"];
+  predictions?: Map<string, Prediction>;
+}
+
+/** The model side of a run: predictions read and checked, or the endpoint's pre-flight check. */
+async function modelSide(request: RunRequest, items: BenchItem[]): Promise<ModelSide> {
   if (request.predictions) {
-    const predictions = request.predictions.rows ??
-      await readPredictionsFile(request.predictions.path!).catch((error) => {
-        throw new SuiteError(`predictions: ${(error as Error).message}`);
-      });
-    const digest = request.predictions.path
-      ? await sha256File(request.predictions.path)
-      : sha256Hex(JSON.stringify([...predictions.values()]));
-    const model = {
-      kind: "predictions" as const,
-      id: `predictions:${digest.slice(0, 12)}`,
-      predictions_sha256: digest,
+    const { predictions, sha256 } = await readPredictions(request);
+    refuseUnknownIds(predictions, items);
+    return {
+      model: { kind: "predictions", id: `predictions:${sha256.slice(0, 12)}`, predictions_sha256: sha256 },
+      identity: { kind: "predictions", sha256 },
+      predictions,
     };
-    const runId = request.runId ??
-      `${suiteName}-predictions-${contentKey({ ...keyParts, digest }).slice(0, 12)}`;
-    return { runId, model, predictions };
   }
   const endpoint = request.endpoint!;
-  const id = endpoint.model ?? await listModels(endpoint.url, endpoint.apiKey);
-  const model = { kind: "endpoint" as const, id, url: endpoint.url };
-  const runId = request.runId ?? `${suiteName}-${slugOf(id)}-${contentKey({ ...keyParts, id }).slice(0, 12)}`;
-  return { runId, model };
+  const served = await servedModel(endpoint.url, endpoint.apiKey, endpoint.model);
+  return {
+    model: {
+      kind: "endpoint",
+      id: served.id,
+      url: endpoint.url,
+      fingerprint: served.fingerprint,
+      models_entry: served.entry,
+    },
+    identity: {
+      kind: "endpoint",
+      url: endpoint.url,
+      name: served.id,
+      fingerprint: served.fingerprint,
+      entry: served.entry,
+    },
+  };
+}
+
+async function provenanceOf(
+  engine: Engine,
+  prepared: PreparedRun,
+  model: Provenance["model"],
+  params: SamplingParams,
+): Promise<Provenance> {
+  const { suite, generation } = prepared;
+  const spec = suite.spec;
+  const git = await gitState();
+  return {
+    arbiter_version: arbiterVersion(),
+    git_commit: git.commit,
+    git_dirty: git.dirty,
+    deno: Deno.version.deno,
+    suite: {
+      name: spec.name,
+      version: spec.version,
+      file: suite.file,
+      sha256: suite.sha256,
+      prompt_version: spec.prompt.version,
+    },
+    dataset: {
+      path: suite.dataPath,
+      sha256: prepared.datasetSha256,
+      images_sha256: prepared.images.imagesSha256,
+      images_checked: prepared.images.imagesChecked,
+    },
+    model,
+    parameters: {
+      ...params,
+      timeout_s: generation.timeout_s ?? 300,
+      concurrency: generation.concurrency ?? 8,
+    },
+    verifiers: scoringVersions(engine, spec.scoring),
+    created_at: new Date().toISOString(),
+  };
+}
+
+/** A finished (or stopped) run: its results, and why generation stopped early if it did. */
+export interface RunOutcome extends RunResults {
+  stopped: GenerationEnd["stopped"];
+  /** Identity differences that `allowIdentityChange` let through. */
+  identityChanges: string[];
 }
 
 /** Runs (or resumes) a suite and returns its results. */
@@ -70,7 +123,7 @@ export async function runSuite(
   engine: Engine,
   asked: RunRequest,
   onProgress: ProgressListener = () => {},
-): Promise<RunResults> {
+): Promise<RunOutcome> {
   const request = confineRequest(asked);
   if (!request.endpoint === !request.predictions) {
     throw new SuiteError(
@@ -79,162 +132,127 @@ export async function runSuite(
   }
   // 1. The suite and its data, checked before anything is sent anywhere.
   onProgress("checking", 0, 1);
-  const suite = loadSuite(request.suite, request.dataPath);
-  confineSuite(suite, request.access);
-  const spec = suite.spec;
-  if (spec.scoring.verifier && !(spec.scoring.verifier in engine.table)) {
-    throw new SuiteError(`scoring.verifier: unknown verifier "${spec.scoring.verifier}"`);
-  }
-  const datasetSha256 = await checkDatasetHash(suite);
-  const records = await readDataset(spec.dataset, suite.dataPath);
-  const images = await checkImages(suite, records, request.endpoint !== undefined);
-  const items = buildItems(spec, records);
-  const generation = { ...(spec.generation ?? {}), ...(request.generation ?? {}) };
+  const prepared = await prepareRun(engine, request);
+  const spec = prepared.suite.spec;
+  const { items, generation } = prepared;
   const params = samplingOf(generation);
+  const samples = request.samples ?? 1;
 
-  // 2. The run's identity and journal.
-  const keyParts = {
-    suite: spec.name,
-    version: spec.version,
-    prompt: spec.prompt.version,
-    params,
-    datasetSha256,
+  // 2. The model side (pre-flight), the run's identity and journal.
+  const side = await modelSide(request, prepared.allItems);
+  const identity: RunIdentity = {
+    suite: {
+      name: spec.name,
+      version: spec.version,
+      prompt_version: spec.prompt.version,
+      dataset_sha256: prepared.datasetSha256,
+    },
+    generation: { ...params },
+    samples,
+    model: side.identity,
   };
-  const { runId, model, predictions } = await identify(request, spec.name, keyParts);
-  if (predictions) refuseUnknownIds(predictions, items);
+  const modelKey = side.identity.kind === "predictions" ? side.identity.sha256 : side.identity.name;
+  const keyParts = { suite: spec.name, version: spec.version, prompt: spec.prompt.version, params, samples };
+  const runId = request.runId ??
+    `${spec.name}-${side.predictions ? "predictions" : slugOf(modelKey)}-${
+      contentKey({ ...keyParts, datasetSha256: prepared.datasetSha256, modelKey }).slice(0, 12)
+    }`;
   const paths = runPaths(request.runsDir, runId);
   await Deno.mkdir(paths.dir, { recursive: true });
   const journal = new RunJournal(paths.journal);
   try {
-    const git = await gitState();
-    const provenance: Provenance = {
-      arbiter_version: arbiterVersion(),
-      git_commit: git.commit,
-      git_dirty: git.dirty,
-      deno: Deno.version.deno,
-      suite: {
-        name: spec.name,
-        version: spec.version,
-        file: suite.file,
-        sha256: suite.sha256,
-        prompt_version: spec.prompt.version,
-      },
-      dataset: {
-        path: suite.dataPath,
-        sha256: datasetSha256,
-        images_sha256: images.imagesSha256,
-        images_checked: images.imagesChecked,
-      },
-      model,
-      parameters: {
-        ...params,
-        timeout_s: generation.timeout_s ?? 300,
-        concurrency: generation.concurrency ?? 8,
-      },
-      verifiers: scoringVersions(engine, spec.scoring),
-      created_at: new Date().toISOString(),
+    const identityChanges = checkIdentity(
+      runId,
+      journal.getMeta<RunIdentity>("identity"),
+      identity,
+      request.allowIdentityChange === true,
+    );
+    if (identityChanges.length > 0) {
+      const log = journal.getMeta<unknown[]>("identity_changes") ?? [];
+      journal.setMeta("identity_changes", [...log, {
+        at: new Date().toISOString(),
+        changes: identityChanges,
+      }]);
+    }
+    journal.setMeta("identity", identity);
+    const subset = items.length < prepared.allItems.length;
+    const meta: RunMeta = {
+      id: runId,
+      suite: spec,
+      provenance: await provenanceOf(engine, prepared, side.model, params),
+      suite_items: prepared.allItems.length,
+      ...(subset ? { item_ids: items.map((item) => item.id) } : {}),
+      ...(samples > 1 ? { samples } : {}),
     };
-    const meta: RunMeta = { id: runId, suite: spec, provenance };
     journal.setMeta("run", meta);
-    const genKeyOf = (id: string, prompt: unknown) =>
+    const genKeyOf = (item: BenchItem, j: number) =>
       contentKey({
         suite: spec.name,
         version: spec.version,
         prompt_version: spec.prompt.version,
-        item: id,
-        prompt,
-        model: model.id,
+        item: item.id,
+        prompt: item.prompt,
+        model: side.model.id,
         params,
+        ...(j > 0 ? { sample: j } : {}),
       });
-    const keyed = items.map((item) => ({ item, genKey: genKeyOf(item.id, item.prompt) }));
-    journal.putItems(keyed.map(({ item, genKey }) => {
+    const units = items.flatMap((item) =>
+      Array.from({ length: samples }, (_, j) => ({ item, sample: j, genKey: genKeyOf(item, j) }))
+    );
+    journal.putItems(items.map((item) => {
       const { id, index, ...data } = item;
-      return { id, index, genKey, data };
+      const sampleKeys = Array.from({ length: samples }, (_, j) => genKeyOf(item, j));
+      return { id, index, genKey: sampleKeys[0], data: samples > 1 ? { ...data, sampleKeys } : data };
     }));
 
     // 3. Generations the journal lacks (never-run items and failed ones).
     const have = journal.effectiveGenerations();
-    const todo = keyed.filter(({ genKey }) => have.get(genKey)?.errorCode !== null);
-    if (predictions) {
+    const todo = units.filter(({ genKey }) => have.get(genKey)?.errorCode !== null);
+    const generated = units.filter(({ genKey }) => have.get(genKey)?.errorCode === null).length;
+    if (units.some(({ genKey }) => have.has(genKey))) onProgress("resuming", generated, units.length);
+    let stopped: GenerationEnd["stopped"] = null;
+    if (side.predictions) {
       for (const { item, genKey } of todo) {
-        journal.appendGeneration(predictionRecord(item.id, genKey, predictions));
+        journal.appendGeneration(predictionRecord(item.id, genKey, side.predictions));
       }
     } else if (todo.length > 0) {
-      const recordById = new Map(records.map((r) => [r.id, r.record]));
+      const recordById = new Map(prepared.records.map((r) => [r.id, r.record]));
       let done = 0;
       onProgress("generating", 0, todo.length);
       const endpoint: ChatEndpoint = {
         url: request.endpoint!.url,
-        model: model.id,
+        model: side.model.id,
         apiKey: request.endpoint!.apiKey,
       };
-      await generateAll(
-        todo.map(({ item, genKey }) => ({ item, genKey, record: recordById.get(item.id)! })),
+      const images = spec.dataset.images && prepared.suite.imagesDir
+        ? { field: spec.dataset.images.field, dir: prepared.suite.imagesDir }
+        : null;
+      ({ stopped } = await generateAll(
+        todo.map(({ item, genKey, sample }) => ({
+          item,
+          genKey,
+          record: recordById.get(item.id)!,
+          params: sampleParams(params, samples, sample),
+        })),
         {
           endpoint,
           params,
           timeoutMs: (generation.timeout_s ?? 300) * 1000,
           concurrency: generation.concurrency ?? 8,
           maxRetries: generation.max_retries ?? 4,
-          images: spec.dataset.images && suite.imagesDir
-            ? { field: spec.dataset.images.field, dir: suite.imagesDir }
-            : null,
+          images,
           backoff: request.backoff,
+          signal: request.signal,
+          maxConsecutiveFailures: request.maxConsecutiveFailures,
         },
         journal,
         () => onProgress("generating", ++done, todo.length),
-      );
+      ));
     }
-    // 4. Scoring and the outputs.
-    return await finishRun(engine, journal, paths, meta, onProgress);
+    // 4. Scoring and the outputs (a stopped run too: its report says what is missing).
+    const results = await finishRun(engine, journal, paths, meta, onProgress);
+    return { ...results, stopped, identityChanges };
   } finally {
     journal.close();
   }
-}
-
-function predictionRecord(
-  id: string,
-  genKey: string,
-  predictions: Map<string, Prediction>,
-): GenerationRecord {
-  const p = predictions.get(id);
-  const common = {
-    genKey,
-    itemId: id,
-    reasoning: null,
-    finishReason: null,
-    latencyMs: null,
-    usage: null,
-    imageHashes: [],
-    attempts: 1,
-  };
-  if (!p) {
-    return {
-      ...common,
-      response: null,
-      extraction: null,
-      errorCode: "missing_prediction",
-      errorMessage: `The predictions have no line with id "${id}"`,
-    };
-  }
-  return {
-    ...common,
-    response: p.response,
-    extraction: p.extraction ?? null,
-    errorCode: null,
-    errorMessage: null,
-  };
-}
-
-/** Predictions for ids the suite does not have are an error (a wrong file or a wrong suite), not ignored. */
-function refuseUnknownIds(predictions: Map<string, Prediction>, items: { id: string }[]): void {
-  const known = new Set(items.map((item) => item.id));
-  const unknown = [...predictions.keys()].filter((id) => !known.has(id));
-  if (unknown.length === 0) return;
-  const shown = unknown.slice(0, 3).map((id) => JSON.stringify(id.slice(0, 64))).join(", ");
-  throw new SuiteError(
-    `predictions: ${unknown.length} of ${predictions.size} ids are not items of the suite (${shown}${
-      unknown.length > 3 ? ", …" : ""
-    }); check the suite and the file`,
-  );
 }

@@ -11,17 +11,18 @@ import { type BenchItem, verificationItem } from "../suite/mod.ts";
 /** The versions that decide a verdict: the verifier's, or every verifier's for a spec. */
 export function scoringVersions(engine: Engine, scoring: ScoringSpec): Record<string, string> {
   const names = scoring.verifier ? [scoring.verifier] : Object.keys(engine.table).sort();
-  return Object.fromEntries(names.map((n) => [n, engine.table[n]?.version ?? "unknown"]));
+  return Object.fromEntries(names.map((n) => [n, engine.verifier(n)?.version ?? "unknown"]));
 }
 
 function plain(result: VerifyResult): Record<string, unknown> {
   return JSON.parse(JSON.stringify(result));
 }
 
-function baseSample(item: BenchItem, g: GenerationRecord | undefined): Sample {
+function baseSample(item: BenchItem, g: GenerationRecord | undefined, sample: number): Sample {
   return {
     id: item.id,
     index: item.index,
+    sample,
     prompt: item.prompt,
     image_hashes: g?.imageHashes ?? [],
     response: g?.response ?? null,
@@ -47,41 +48,56 @@ function baseSample(item: BenchItem, g: GenerationRecord | undefined): Sample {
 
 /** A journaled item back as a bench item. */
 export function benchItemOf(stored: JournalItem): BenchItem {
-  return { id: stored.id, index: stored.index, ...stored.data } as unknown as BenchItem;
+  const { sampleKeys: _keys, ...data } = stored.data;
+  return { id: stored.id, index: stored.index, ...data } as unknown as BenchItem;
 }
 
-/** Scores every item that has a successful generation; the others carry their generation error. */
+/** The generation keys of a journaled item: one per sample. */
+function sampleKeysOf(stored: JournalItem): string[] {
+  const keys = stored.data.sampleKeys;
+  return Array.isArray(keys) ? keys as string[] : [stored.genKey];
+}
+
+/**
+ * Scores every generation of the run's items (`itemIds`: a limited run's; default all journaled);
+ * those without a successful generation carry their generation error.
+ */
 export async function scoreRun(
   engine: Engine,
   journal: RunJournal,
   scoring: ScoringSpec,
   onScored?: (done: number, total: number) => void,
+  itemIds?: readonly string[],
 ): Promise<Sample[]> {
   const versions = scoringVersions(engine, scoring);
   const generations = journal.effectiveGenerations();
   const samples: Sample[] = [];
   const pending: { sample: Sample; item: Record<string, unknown>; key: string; genSeq: number }[] = [];
+  const wanted = itemIds ? new Set(itemIds) : null;
   for (const stored of journal.items()) {
+    if (wanted && !wanted.has(stored.id)) continue;
     const item = benchItemOf(stored);
-    const g = generations.get(stored.genKey);
-    const sample = baseSample(item, g);
-    samples.push(sample);
-    if (!g) {
-      sample.error = { code: "not_generated", message: "No generation was journaled", stage: "generation" };
-      continue;
-    }
-    if (g.errorCode !== null) {
-      sample.error = { code: g.errorCode, message: g.errorMessage ?? g.errorCode, stage: "generation" };
-      continue;
-    }
-    const useExtraction = g.extraction !== null && item.extractedOptions !== null;
-    sample.scored = useExtraction ? "extraction" : "response";
-    const text = useExtraction ? g.extraction! : g.response ?? "";
-    const verification = verificationItem(scoring, item, text, useExtraction);
-    const key = contentKey({ versions, verification });
-    const stored_ = journal.verdict(g.seq!, key) as Record<string, unknown> | undefined;
-    if (stored_) applyResult(sample, stored_);
-    else pending.push({ sample, item: verification, key, genSeq: g.seq! });
+    sampleKeysOf(stored).forEach((genKey, j) => {
+      const g = generations.get(genKey);
+      const sample = baseSample(item, g, j);
+      samples.push(sample);
+      if (!g) {
+        sample.error = { code: "not_generated", message: "No generation was journaled", stage: "generation" };
+        return;
+      }
+      if (g.errorCode !== null) {
+        sample.error = { code: g.errorCode, message: g.errorMessage ?? g.errorCode, stage: "generation" };
+        return;
+      }
+      const useExtraction = g.extraction !== null && item.extractedOptions !== null;
+      sample.scored = useExtraction ? "extraction" : "response";
+      const text = useExtraction ? g.extraction! : g.response ?? "";
+      const verification = verificationItem(scoring, item, text, useExtraction);
+      const key = contentKey({ versions, verification });
+      const stored_ = journal.verdict(g.seq!, key) as Record<string, unknown> | undefined;
+      if (stored_) applyResult(sample, stored_);
+      else pending.push({ sample, item: verification, key, genSeq: g.seq! });
+    });
   }
   const total = pending.length;
   let done = 0;

@@ -5,8 +5,11 @@ export {
   type MeanEstimate,
   type RunSummary,
   summarizeRun,
+  type SummaryOptions,
+  type ThresholdMetric,
 } from "./run_summary.ts";
-export { comparePaired, type PairedComparison, type PairedSample } from "./paired.ts";
+export { hasVerdict, headlineScore } from "./headline_score.ts";
+export { comparePaired, EXACT_BELOW, type PairedComparison, type PairedSample } from "./paired.ts";
 export { binomialTwoSidedHalf, chiSquare1Tail, erfc } from "./distributions.ts";
 export {
   bootstrapMeanInterval,
@@ -14,3 +17,13 @@ export {
   DEFAULT_BOOTSTRAP,
   seededRandom,
 } from "./bootstrap.ts";
+export {
+  collapseSamples,
+  kValues,
+  majorityCorrect,
+  passAtK,
+  samplesByItem,
+  type SamplingRow,
+  type SamplingSummary,
+  summarizeSampling,
+} from "./sampling.ts";

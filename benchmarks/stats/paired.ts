@@ -30,7 +30,13 @@ export interface PairedComparison {
   /** χ² with continuity correction, (|b − c| − 1)² / (b + c), and its p-value. */
   mcnemarChiSquare: number;
   mcnemarChiSquareP: number;
+  /** The test to report: exact below `EXACT_BELOW` discordant pairs (the χ² approximation is poor there). */
+  mcnemarMethod: "exact" | "chi-square";
+  mcnemarP: number;
 }
+
+/** Fewer discordant pairs than this: McNemar's exact (binomial) test is the one reported. */
+export const EXACT_BELOW = 25;
 
 /** Compares paired samples (B minus A). */
 export function comparePaired(samples: PairedSample[]): PairedComparison {
@@ -53,5 +59,11 @@ export function comparePaired(samples: PairedSample[]): PairedComparison {
     mcnemarExactP: binomialTwoSidedHalf(onlyA, discordant),
     mcnemarChiSquare: chi,
     mcnemarChiSquareP: discordant === 0 ? 1 : chiSquare1Tail(chi),
+    mcnemarMethod: discordant < EXACT_BELOW ? "exact" : "chi-square",
+    mcnemarP: discordant < EXACT_BELOW
+      ? binomialTwoSidedHalf(onlyA, discordant)
+      : discordant === 0
+      ? 1
+      : chiSquare1Tail(chi),
   };
 }

@@ -8,6 +8,8 @@
 import { type Sample, UNEXTRACTABLE_REASONS } from "../core/mod.ts";
 import { bootstrapMeanInterval, type BootstrapSettings, DEFAULT_BOOTSTRAP } from "./bootstrap.ts";
 import { clusterRobustStandardError, mean, standardError, wilsonInterval } from "./descriptive.ts";
+import type { SamplingSummary } from "./sampling.ts";
+import { hasVerdict, headlineScore } from "./headline_score.ts";
 
 /** A mean score over some items, with its uncertainty. */
 export interface MeanEstimate {
@@ -73,6 +75,8 @@ export interface RunSummary {
   /** Score histogram of the verdicts: 10 bins over [0, 1] (the last includes 1). */
   histogram: { from: number; to: number; count: number }[];
   bootstrap: BootstrapSettings;
+  /** pass@k, maj@k, mean@k of a run with several samples per item (the headline is then mean@n). */
+  sampling: SamplingSummary | null;
 }
 
 /** How to summarize. */
@@ -84,15 +88,6 @@ export interface SummaryOptions {
   /** The suite's Acc@threshold, if any. */
   threshold?: number;
   bootstrap?: BootstrapSettings;
-}
-
-function hasVerdict(s: Sample): boolean {
-  return s.error === null && s.reward !== null;
-}
-
-/** The score an item counts with in the headline: its reward, or 0 without a verdict. */
-export function headlineScore(s: Sample): number {
-  return hasVerdict(s) ? s.reward as number : 0;
 }
 
 /** Mean and uncertainty of `samples`, each counting `scoreOf(sample)`. */
@@ -187,5 +182,6 @@ export function summarizeRun(samples: Sample[], options: SummaryOptions = {}): R
     breakdowns,
     histogram: histogramOf(verdicts),
     bootstrap,
+    sampling: null,
   };
 }

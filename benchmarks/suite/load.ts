@@ -88,3 +88,18 @@ export function loadSuite(nameOrPath: string, dataPath?: string): LoadedSuite {
   }
   return parseSuite(text, file, dataPath);
 }
+
+/** The built-in suites (`benchmarks/suites/*.yaml`) by name, each parsed (its data is not read). */
+export function listSuites(): { name: string; spec: SuiteSpec | null; error: string | null }[] {
+  const names = [...Deno.readDirSync(SUITES_DIR)]
+    .filter((e) => e.isFile && e.name.endsWith(".yaml"))
+    .map((e) => e.name.slice(0, -".yaml".length))
+    .sort();
+  return names.map((name) => {
+    try {
+      return { name, spec: loadSuite(name).spec, error: null };
+    } catch (error) {
+      return { name, spec: null, error: (error as Error).message };
+    }
+  });
+}
