@@ -11,7 +11,7 @@
 #
 # Environment: PYTHON (with torch+CUDA and transformers; default python3), ARBITER_URL (default: start
 # `deno task start` from this checkout on port 8787), STEPS (10), PROMPTS (16), GROUP (8),
-# MAX_NEW (256), MICRO (16), OUT (runs/gpu-smoke).
+# MAX_NEW (256), MICRO (16), OUT (runs/gpu-smoke), SMOKE_ALLOW_CPU.
 set -eu
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
@@ -19,7 +19,11 @@ STEPS="${STEPS:-10}" PROMPTS="${PROMPTS:-16}" GROUP="${GROUP:-8}" MAX_NEW="${MAX
 OUT="${OUT:-runs/gpu-smoke}"
 rm -rf "$OUT" && mkdir -p "$OUT"
 
-"$PYTHON" -c 'import torch, transformers; assert torch.cuda.is_available(), "no CUDA device"; print("gpu:", torch.cuda.get_device_name(0), "| torch", torch.__version__, "| transformers", transformers.__version__)'
+# SMOKE_ALLOW_CPU=1 runs the same flow on the CPU (to check the script itself, with a tiny MODEL_DIR).
+"$PYTHON" -c 'import os, torch, transformers
+assert torch.cuda.is_available() or os.environ.get("SMOKE_ALLOW_CPU"), "no CUDA device"
+name = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "none (CPU)"
+print("gpu:", name, "| torch", torch.__version__, "| transformers", transformers.__version__)'
 
 MODEL="${1:-}"
 case "$MODEL" in --*|"") MODEL="";; *) shift;; esac
@@ -43,8 +47,9 @@ if [ -z "${ARBITER_URL:-}" ]; then
 fi
 
 "$PYTHON" trainer/task_arithmetic.py --write "$OUT/data" --instruct
+SPEC="$("$PYTHON" -c 'import json, sys; sys.path.insert(0, "trainer"); import task_arithmetic; print(json.dumps(task_arithmetic.REWARD_SPEC))')"
 "$PYTHON" trainer/train.py --policy hf --model_path "$MODEL" --arbiter_url "$ARBITER_URL" \
-  --train_data "$OUT/data/train.jsonl" --eval_data "$OUT/data/test.jsonl" --n_eval 64 \
+  --train_data "$OUT/data/train.jsonl" --eval_data "$OUT/data/test.jsonl" --n_eval 64 --spec "$SPEC" --accuracy_leaf math \
   --dtype bfloat16 --steps "$STEPS" --prompts_per_step "$PROMPTS" --group_size "$GROUP" \
   --max_new_tokens "$MAX_NEW" --micro_batch "$MICRO" --gen_batch 128 --lr 1e-6 --kl_coef 0.01 \
   --minibatches 2 --eval_every 1000 --ckpt_every 1000 --threads 8 --out_dir "$OUT" "$@"
