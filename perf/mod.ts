@@ -8,10 +8,12 @@ import { benchGui } from "./gui_bench.ts";
 import { benchHttpExternal } from "./http_external_bench.ts";
 import { benchGrpoStep } from "./grpo_step_bench.ts";
 import { benchJudge } from "./judge_bench.ts";
+import { benchMatch } from "./match_bench.ts";
 import { benchMath } from "./math_bench.ts";
 import { benchPrograms } from "./program_bench.ts";
 import { benchRec } from "./rec_bench.ts";
 import { benchSoak } from "./soak_bench.ts";
+import { benchText } from "./text_bench.ts";
 
 const started = new Date().toISOString();
 const rows = [
@@ -22,6 +24,8 @@ const rows = [
   ...(await benchRec()),
   ...(await benchMath()),
   ...(await benchGui()),
+  ...(await benchMatch()),
+  ...(await benchText()),
   ...(await benchCharts()),
   ...(await benchPrograms()),
   ...(await benchJudge()),

@@ -1,0 +1,154 @@
+/**
+ * The `match` benchmark's items and its baseline: the same comparisons (validate, resolve the
+ * parameters, take the <answer> block, split the list, lowercase and trim labels, score) written as
+ * plain TypeScript with regular expressions, in-process, on one thread. Used only by `perf/`: the
+ * server never runs a regex on a model's output.
+ */
+import { ItemValidator } from "../verifiers/validate.ts";
+import type { VerifyResult } from "../verifiers/mod.ts";
+import type { MatchKernelParams } from "../verifiers/match/mod.ts";
+
+const LABELS = ["cat", "dog", "golden retriever", "tabby cat", "bird", "horse", "zebra", "fox"];
+const ACTIONS = ["ACCELERATE", "DECELERATE", "KEEP", "STOP", "LEFT", "RIGHT", "STRAIGHT"];
+
+/** `n` match items under 200 bytes: labels, choices, sets, permutations, rankings. */
+export function matchItems(n: number): unknown[] {
+  const items: unknown[] = [];
+  for (let i = 0; i < n; i++) {
+    const think = "<think>look</think>";
+    switch (i % 5) {
+      case 0:
+        items.push({
+          verifier: "match",
+          response: `${think}<answer>${LABELS[i % 8]}</answer>`,
+          reference: [LABELS[(i * 7) % 8], "pet"],
+          options: { mode: "any_of" },
+        });
+        break;
+      case 1:
+        items.push({
+          verifier: "match",
+          response: `${think}<answer>${"ABCD"[i % 4]}</answer>`,
+          reference: "B",
+          options: { choices: ["a cat", "a dog", "a bird", "a fox"] },
+        });
+        break;
+      case 2:
+        items.push({
+          verifier: "match",
+          response: `${think}<answer>${ACTIONS[i % 7]}, ${ACTIONS[(i + 3) % 7]}</answer>`,
+          reference: [ACTIONS[i % 7], ACTIONS[(i + 1) % 7]],
+          options: { mode: "set_f1" },
+        });
+        break;
+      case 3:
+        items.push({
+          verifier: "match",
+          response: `${think}<answer>[${i % 2 ? "2, 1, 3, 4" : "1, 2, 3, 4"}]</answer>`,
+          reference: [1, 2, 3, 4],
+          options: { mode: "position_accuracy" },
+        });
+        break;
+      default:
+        items.push({
+          verifier: "match",
+          response: `${think}<answer>3 1 2 ${4 + (i % 3)}</answer>`,
+          reference: [1, 2, 3, 4],
+          options: { mode: "kendall_tau" },
+        });
+    }
+  }
+  return items;
+}
+
+const ANSWER = /<answer>([\s\S]*?)<\/answer>/g;
+
+function elements(text: string): string[] {
+  const t = text.trim();
+  let parts: string[];
+  if (t.startsWith("[")) {
+    try {
+      parts = (JSON.parse(t) as unknown[]).map(String);
+    } catch {
+      parts = t.slice(1, -1).split(",");
+    }
+  } else if (/[,;]/.test(t)) parts = t.split(/[,;]/);
+  else parts = t.split(/\s+/);
+  return parts.map((p) => p.trim().toLowerCase().replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "")).filter((
+    p,
+  ) => p.length > 0);
+}
+
+function choiceLetter(text: string, keys: string[]): string {
+  const m = /^\s*(?:option\s*)?\(?([A-Za-z])[.):]?(?:\s|$)/i.exec(text);
+  return m && keys.includes(m[1].toUpperCase()) ? m[1].toLowerCase() : text.trim().toLowerCase();
+}
+
+function kendall(answer: string[], ref: string[]): number {
+  const pos = new Map<string, number>();
+  answer.forEach((x, i) => pos.has(x) || pos.set(x, i));
+  let c = 0, d = 0;
+  for (let i = 0; i < ref.length; i++) {
+    for (let j = i + 1; j < ref.length; j++) {
+      if ((pos.get(ref[i]) ?? Infinity) < (pos.get(ref[j]) ?? Infinity)) c++;
+      else d++;
+    }
+  }
+  return ((c - d) / (c + d) + 1) / 2;
+}
+
+function scoreOne(
+  params: MatchKernelParams,
+  response: string,
+): { reward: number; details: Record<string, unknown> } {
+  const blocks = [...response.matchAll(ANSWER)];
+  const region = blocks.length ? blocks[blocks.length - 1][1] : response;
+  const ref = params.ref.map((r) => String(r).toLowerCase());
+  const details: Record<string, unknown> = { reason: null, mode: params.mode, extraction: "tag" };
+  let reward = 0;
+  if (params.mode === "any_of" || params.mode === "exact") {
+    const label = params.choice_keys ? choiceLetter(region, params.choice_keys) : elements(region).join(" ");
+    reward = ref.includes(label) ? 1 : 0;
+    details.extracted = label;
+  } else {
+    const answer = elements(region);
+    details.extracted = answer;
+    details.count = answer.length;
+    if (params.mode === "set_f1") {
+      const a = new Set(answer), r = new Set(ref);
+      const both = [...a].filter((x) => r.has(x)).length;
+      const p = both / a.size, rec = both / r.size;
+      reward = p + rec > 0 ? 2 * p * rec / (p + rec) : 0;
+      Object.assign(details, { precision: p, recall: rec });
+    } else if (params.mode === "position_accuracy") {
+      const right = ref.filter((x, i) => answer[i] === x).length;
+      reward = right / Math.max(answer.length, ref.length);
+      details.in_place = right;
+    } else {
+      reward = kendall(answer, ref);
+    }
+  }
+  if (reward < 1) details.reason = "wrong";
+  return { reward, details };
+}
+
+/** Scores `match` items the plain-TypeScript way, building the engine's result objects. */
+export function scoreMatchBaseline(validator: ItemValidator, items: unknown[]): VerifyResult[] {
+  return items.map((raw) => {
+    const started = performance.now();
+    const checked = validator.check(raw);
+    if ("message" in checked) throw new Error(checked.message);
+    const verifier = checked.item.verifier;
+    const params = verifier.params(checked.item.reference, checked.item.options) as MatchKernelParams;
+    const { reward, details } = scoreOne(params, checked.item.response);
+    return {
+      verifier: verifier.name,
+      version: verifier.version,
+      reward,
+      correct: reward >= 1,
+      details: details as VerifyResult["details"],
+      error: null,
+      ms: performance.now() - started,
+    };
+  });
+}
