@@ -10,6 +10,10 @@ from .client import ArbiterClient
 from .errors import ArbiterConfigurationError
 
 
+#: The result fields adapters ask for by default: enough to tell a verdict from a no-verdict and to
+#: log accuracy, without the ``details`` a trainer would decode and throw away.
+COMPACT_FIELDS = ("reward", "correct", "reason")
+
 #: Retries of the clients that adapters make: a server that is down mid-step (restarting, replaced)
 #: makes the step wait, with backoff up to 30 s between rounds (several minutes in all), before
 #: ``ArbiterUnavailableError`` stops the run.

@@ -45,9 +45,16 @@ def budget_field(budget_ms: Optional[float]) -> bytes:
     return b',"budget_ms":' + str(max(1, math.ceil(budget_ms))).encode("ascii")
 
 
-def batch_body(encoded: Sequence[bytes], budget_ms: Optional[float] = None) -> bytes:
-    """The ``{"items":[...],"budget_ms":N}`` body for already-encoded items."""
-    return b'{"items":[' + b",".join(encoded) + b"]" + budget_field(budget_ms) + b"}"
+def fields_field(fields: Optional[Sequence[str]]) -> bytes:
+    """The ``,"fields":[...]`` part of a batch body (empty for full results)."""
+    return b"" if fields is None else b',"fields":' + encode_json(list(fields))
+
+
+def batch_body(
+    encoded: Sequence[bytes], budget_ms: Optional[float] = None, fields: Optional[Sequence[str]] = None
+) -> bytes:
+    """The ``{"items":[...],"budget_ms":N,"fields":[...]}`` body for already-encoded items."""
+    return b'{"items":[' + b",".join(encoded) + b"]" + budget_field(budget_ms) + fields_field(fields) + b"}"
 
 
 @dataclass
@@ -62,13 +69,14 @@ def plan_chunks(
     max_body_bytes: int,
     budget_ms: Optional[float] = None,
     max_items: Optional[int] = None,
+    fields: Optional[Sequence[str]] = None,
 ) -> tuple[list[Chunk], list[int]]:
     """Packs items, in order, into chunks whose bodies fit in ``max_body_bytes``.
 
     Returns the chunks and the positions of items that fit in no body on their own (too large).
     Items that could not be encoded (a str in ``encoded``) are in neither list.
     """
-    overhead = len(batch_body([], budget_ms))
+    overhead = len(batch_body([], budget_ms, fields))
     chunks: list[Chunk] = []
     too_large: list[int] = []
     current: list[int] = []
@@ -164,8 +172,10 @@ class BatchPlan:
         max_body_bytes: int,
         budget_ms: Optional[float] = None,
         max_items: Optional[int] = None,
+        fields: Optional[Sequence[str]] = None,
     ) -> None:
         self.items = list(items)
+        self.fields = None if fields is None else list(fields)
         self.max_body_bytes = max_body_bytes
         self.budget_ms = budget_ms
         self.results: list[Optional[dict[str, Any]]] = [None] * len(self.items)
@@ -173,7 +183,7 @@ class BatchPlan:
         for index, data in enumerate(self._encoded):
             if isinstance(data, str):
                 self.results[index] = local_error_result(self.items[index], "invalid_request", data)
-        self.chunks, too_large = plan_chunks(self._encoded, max_body_bytes, budget_ms, max_items)
+        self.chunks, too_large = plan_chunks(self._encoded, max_body_bytes, budget_ms, max_items, self.fields)
         for index in too_large:
             self.reject_too_large(index)
         self._deadline = None if budget_ms is None else time.monotonic() + budget_ms / 1000
@@ -187,7 +197,7 @@ class BatchPlan:
     def body(self, chunk: Chunk) -> bytes:
         """The request body of a chunk, carrying what is left of the budget."""
         encoded = [self._encoded[i] for i in chunk.indices]
-        return batch_body(encoded, self.remaining_budget_ms())  # type: ignore[arg-type]
+        return batch_body(encoded, self.remaining_budget_ms(), self.fields)  # type: ignore[arg-type]
 
     def request_timeout(self, timeout: float) -> float:
         """The socket timeout for a chunk: ``timeout``, or longer when the remaining budget is longer."""
@@ -210,7 +220,7 @@ class BatchPlan:
     def reject_too_large(self, index: int) -> None:
         """Gives an item too large for any request its ``invalid_request`` result."""
         data = self._encoded[index]
-        size = len(batch_body([data], self.budget_ms)) if isinstance(data, bytes) else 0
+        size = len(batch_body([data], self.budget_ms, self.fields)) if isinstance(data, bytes) else 0
         self.results[index] = local_error_result(
             self.items[index], "invalid_request", too_large_message(size, self.max_body_bytes)
         )

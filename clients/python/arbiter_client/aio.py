@@ -109,10 +109,13 @@ class AsyncArbiterClient:
             return self._sync._max_body_bytes
 
     async def verify_batch(
-        self, items: Iterable[dict[str, Any]], budget_ms: Optional[float] = None
+        self,
+        items: Iterable[dict[str, Any]],
+        budget_ms: Optional[float] = None,
+        fields: Optional[list[str]] = None,
     ) -> list[dict[str, Any]]:
         """Like ``ArbiterClient.verify_batch``, with up to ``max_concurrency`` requests in flight."""
-        plan = BatchPlan(items, await self.max_body_bytes(), budget_ms, self._sync.max_batch_items)
+        plan = BatchPlan(items, await self.max_body_bytes(), budget_ms, self._sync.max_batch_items, fields)
         gate = asyncio.Semaphore(self.max_concurrency)
         await asyncio.gather(*(self._send_chunk(plan, chunk, gate) for chunk in plan.chunks))
         return plan.finish()

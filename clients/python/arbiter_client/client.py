@@ -147,14 +147,21 @@ class ArbiterClient:
                 self._max_body_bytes = advertised if valid else DEFAULT_MAX_BODY_BYTES
             return self._max_body_bytes
 
-    def verify_batch(self, items: Iterable[dict[str, Any]], budget_ms: Optional[float] = None) -> list[dict[str, Any]]:
+    def verify_batch(
+        self,
+        items: Iterable[dict[str, Any]],
+        budget_ms: Optional[float] = None,
+        fields: Optional[list[str]] = None,
+    ) -> list[dict[str, Any]]:
         """``POST /v1/verify/batch``, split into requests under ``max_body_bytes``; results in item order.
 
         ``budget_ms`` is the budget of the whole call: each request carries what is left of it. An
         item that cannot be encoded, or is too large for any request, gets an ``invalid_request``
-        result made by the client (it is not sent). Requests go one after another.
+        result made by the client (it is not sent). Requests go one after another. ``fields`` asks
+        for compact results (e.g. ``["reward", "correct", "reason"]``; ``id``, ``index``, ``reward``
+        and ``error`` always come back); None for full results.
         """
-        plan = BatchPlan(items, self.max_body_bytes(), budget_ms, self.max_batch_items)
+        plan = BatchPlan(items, self.max_body_bytes(), budget_ms, self.max_batch_items, fields)
         pending = list(plan.chunks)
         while pending:
             chunk = pending.pop(0)

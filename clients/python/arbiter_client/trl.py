@@ -33,6 +33,7 @@ from typing import Any, Hashable, Optional, Sequence, Union
 
 from ._adapter import (
     ADAPTER_MAX_RETRIES,
+    COMPACT_FIELDS,
     VerifierCheck,
     check_reference_format,
     check_target,
@@ -195,12 +196,14 @@ class RewardFunction:
         join_reasoning: bool,
         reference_format: str,
         client: Optional[ArbiterClient] = None,
+        fields: Optional[Sequence[str]] = COMPACT_FIELDS,
     ) -> None:
         self.urls, self.api_key = urls, api_key
         self.max_retries = client.policy.max_retries if client is not None else ADAPTER_MAX_RETRIES
         self.verifier, self.spec, self.options = verifier, spec, options
         self.reference_column, self.on_no_verdict = reference_column, on_no_verdict
         self.budget_ms, self.join_reasoning, self.reference_format = budget_ms, join_reasoning, reference_format
+        self.fields = None if fields is None else list(fields)
         self.__name__ = self.__qualname__ = name
         #: Running totals of substituted rewards (a ``SubstitutionCounter``).
         self.substitutions = SubstitutionCounter()
@@ -256,7 +259,7 @@ class RewardFunction:
             )
             for c, ref in zip(completions, references)
         ]
-        results = client.verify_batch(items, budget_ms=self.budget_ms)
+        results = client.verify_batch(items, budget_ms=self.budget_ms, fields=self.fields)
         images = kwargs.get("images", kwargs.get("image"))
         cache: dict[int, str] = {}
         groups = [
@@ -280,6 +283,7 @@ def reward_function(
     budget_ms: Optional[float] = None,
     join_reasoning: bool = True,
     reference_format: str = "plain",
+    fields: Optional[Sequence[str]] = COMPACT_FIELDS,
 ) -> RewardFunction:
     """A TRL reward function that scores completions with one Arbiter verifier or spec.
 
@@ -289,7 +293,8 @@ def reward_function(
     ``options`` go to every item. ``join_reasoning`` (default True) puts a completion's
     ``reasoning_content`` back in front of its content as ``<think>…</think>``. The function's
     ``__name__`` is ``name`` or ``arbiter_<verifier or spec>``; its ``substitutions`` attribute is a
-    ``SubstitutionCounter`` with the running totals of substituted rewards.
+    ``SubstitutionCounter`` with the running totals of substituted rewards. ``fields``: the result
+    fields to ask for (compact by default; None for full results).
     """
     check_target(verifier, spec)
     check_policy(on_no_verdict)
@@ -308,4 +313,5 @@ def reward_function(
         join_reasoning,
         reference_format,
         client,
+        fields,
     )

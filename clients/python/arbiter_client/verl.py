@@ -20,7 +20,8 @@ servers, else ``http://127.0.0.1:8787``), ``verifier`` or ``spec`` (neither: eac
 ``data_source`` and the server's ``routes`` pick the spec, as verl's ``default_compute_score``
 dispatches on it), ``options``, ``reference_format`` (``gsm8k`` reads ``… #### 72``),
 ``on_no_verdict`` (``group_mean`` or ``zero``; verl cannot take ``None``), ``fallback`` (what a
-no-verdict gets when its call has no verdict at all, e.g. a lone sample: 0.0), ``details``. Other
+no-verdict gets when its call has no verdict at all, e.g. a lone sample: 0.0), ``details``,
+``fields`` (the result fields asked for: ``reward``, ``correct``, ``reason`` by default). Other
 keywords (verl passes e.g. ``reward_router_address``, ``reward_model_tokenizer``) are accepted and
 ignored. NumPy and Hydra (``DictConfig``/``ListConfig``) values are sent as plain JSON.
 
@@ -40,6 +41,7 @@ from typing import Any, Hashable, Optional, Sequence, Union
 
 from ._adapter import (
     ADAPTER_MAX_RETRIES,
+    COMPACT_FIELDS,
     VerifierCheck,
     check_reference_format,
     check_target,
@@ -111,6 +113,7 @@ def compute_score_batch(
     reference_format: str = "plain",
     budget_ms: Optional[float] = None,
     details: bool = False,
+    fields: Optional[Sequence[str]] = COMPACT_FIELDS,
     **_ignored: Any,
 ) -> Union[list[float], list[dict[str, float]]]:
     """verl's batch reward: one reward per response, from one ``verify_batch`` call.
@@ -134,7 +137,7 @@ def compute_score_batch(
         make_item(verifier, spec, str(response), truth, options, str(source), reference_format)
         for source, response, truth in zip(data_sources, solution_strs, ground_truths)
     ]
-    results = client.verify_batch(items, budget_ms=budget_ms)
+    results = client.verify_batch(items, budget_ms=budget_ms, fields=None if fields is None else list(to_json(fields)))
     groups = [group_key(s, t, i) for s, t, i in zip(data_sources, ground_truths, infos)]
     rewards, report = substitute_rewards(
         results, groups, policy, "arbiter_client.verl", fallback=float(to_json(fallback))
@@ -235,5 +238,8 @@ async def compute_score_async(
 
 #: The keyword arguments ``compute_score_batch`` reads; others are dropped before batching.
 _BATCH_KEYWORDS = frozenset(
-    ("url", "verifier", "spec", "options", "on_no_verdict", "fallback", "reference_format", "budget_ms", "details")
+    (
+        "url", "verifier", "spec", "options", "on_no_verdict", "fallback", "reference_format", "budget_ms",
+        "details", "fields",
+    )
 )

@@ -37,6 +37,30 @@ def counting_exchange() -> tuple[list[str], "mock._patch"]:
     return calls, mock.patch.object(arbiter_client.client, "exchange", counted)
 
 
+class CompactResultsTest(unittest.TestCase):
+    """``fields``: the client passes it through; the adapters ask for compact results by default."""
+
+    def test_verify_batch_sends_fields_and_gets_compact_results(self) -> None:
+        from arbiter_client import ArbiterClient
+
+        items = [{"id": "a", "verifier": "math", "response": "\\boxed{1}", "reference": "1"}]
+        full = ArbiterClient(arbiter()).verify_batch(items)
+        compact = ArbiterClient(arbiter()).verify_batch(items, fields=["reward", "reason"])
+        self.assertIn("details", full[0])
+        self.assertNotIn("details", compact[0])
+        self.assertEqual((compact[0]["id"], compact[0]["reward"], compact[0]["error"]), ("a", 1, None))
+
+    def test_adapters_ask_for_reward_correct_and_reason(self) -> None:
+        canned = {"results": [{"reward": 1, "error": None}]}
+        with StubServer([("json", 200, canned)] * 2, upstream=arbiter(), script_path="/v1/verify/batch") as stub:
+            reward_function(stub.url, verifier="math")(["q"], ["x"], solution=["1"])
+            verl.compute_score("d", "x", "1", url=stub.url, verifier="math")
+        batches = [json.loads(seen.body) for seen in stub.seen if seen.path == "/v1/verify/batch"]
+        self.assertEqual(len(batches), 2)
+        for body in batches:
+            self.assertEqual(body["fields"], ["reward", "correct", "reason"])
+
+
 class PlainJsonTest(unittest.TestCase):
     """``to_json`` and ``reference_format``."""
 
