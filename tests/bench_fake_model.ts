@@ -23,6 +23,8 @@ export interface FakeModel {
   maxInFlight: () => number;
   /** Image parts received per question. */
   images: Map<string, number>;
+  /** The `seed` of each request per question, in arrival order. */
+  seeds: Map<string, unknown[]>;
   close: () => Promise<void>;
 }
 
@@ -44,9 +46,17 @@ function userText(
   };
 }
 
-/** Starts the fake endpoint; `delayMs` delays every answer (to make runs take time). */
-export function startFakeModel(behaviors: Map<string, FakeBehavior>, delayMs = 0): FakeModel {
+/**
+ * Starts the fake endpoint; `delayMs` delays every answer (to make runs take time); `modelsEntry`
+ * is what `GET /v1/models` lists (vLLM-like: `root` is the checkpoint, `created` the request time).
+ */
+export function startFakeModel(
+  behaviors: Map<string, FakeBehavior>,
+  delayMs = 0,
+  modelsEntry: Record<string, unknown> = { id: "fake-vlm", owned_by: "vllm", root: "/ckpt/step-100" },
+): FakeModel {
   const requests = new Map<string, number>();
+  const seeds = new Map<string, unknown[]>();
   const images = new Map<string, number>();
   let inFlight = 0;
   let maxInFlight = 0;
@@ -64,7 +74,12 @@ export function startFakeModel(behaviors: Map<string, FakeBehavior>, delayMs = 0
     { hostname: "127.0.0.1", port: 0, signal: controller.signal, onListen: () => {} },
     async (req) => {
       const path = new URL(req.url).pathname;
-      if (req.method === "GET" && path === "/v1/models") return Response.json({ data: [{ id: "fake-vlm" }] });
+      if (req.method === "GET" && path === "/v1/models") {
+        return Response.json({
+          object: "list",
+          data: [{ ...modelsEntry, object: "model", created: Date.now() }],
+        });
+      }
       if (req.method !== "POST" || path !== "/v1/chat/completions") {
         return new Response("not found", {
           status: 404,
@@ -73,8 +88,10 @@ export function startFakeModel(behaviors: Map<string, FakeBehavior>, delayMs = 0
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
       try {
-        const { text, images: imageCount } = userText(await req.json());
+        const body = await req.json();
+        const { text, images: imageCount } = userText(body);
         const question = questionOf(text);
+        seeds.set(question, [...(seeds.get(question) ?? []), body.seed]);
         const n = (requests.get(question) ?? 0) + 1;
         requests.set(question, n);
         images.set(question, imageCount);
@@ -126,6 +143,7 @@ export function startFakeModel(behaviors: Map<string, FakeBehavior>, delayMs = 0
     url: `http://127.0.0.1:${server.addr.port}/v1`,
     requests,
     images,
+    seeds,
     maxInFlight: () => maxInFlight,
     close: async () => {
       for (const timer of pending) clearTimeout(timer);
