@@ -41,7 +41,7 @@ Deno.test(
       { response: fence("print(sum(range(1, 11)))"), reference: "55" },
       { response: fence("answer = 2 ** 10"), reference: 1024 },
       {
-        // MathVista gpt4_2shot_code pid 3's program: it prints 125.0; the published (GPT) extraction was 140.
+        // The program of MathVista's gpt4_2shot_code pid 3 (it prints 125.0), with a free-form reference.
         response: "def angle_BOC(angle_A):\n    angle_BOC = 180 - (angle_A / 2)\n    return angle_BOC\n\n" +
           "angle_A = 110\nprint(angle_BOC(angle_A))",
         reference: { answer: "125", question_type: "free_form", answer_type: "integer", precision: null },

@@ -20,3 +20,4 @@ export {
 } from "./program.ts";
 export { extractCode, type ExtractedCode } from "./extract.ts";
 export { budgetSignal } from "./budget.ts";
+export { readProgramRecord } from "./program.ts";
