@@ -14,18 +14,20 @@ VENV="${ARBITER_VENV:-${HOME:-/root}/.cache/arbiter/venv}"
 PY="$VENV/bin/python"
 mkdir -p "$(dirname "$VENV")"
 
-# Which of the named distributions are not installed in the venv itself (Debian's copies do not count).
+# Which of the named distributions are missing. With LOCAL=1, Debian's copies do not count: only the
+# venv's own do (for packages that must be shadowed, below).
 need() {
   [ -x "$PY" ] || { echo "$@"; return 0; }
-  "$PY" -c '
+  LOCAL="${LOCAL:-}" "$PY" -c '
 import importlib.metadata as m, os, sys
 out = []
 for name in sys.argv[1:]:
     try:
-        local = str(m.distribution(name).locate_file("")).startswith(sys.prefix + os.sep)
+        where = str(m.distribution(name).locate_file(""))
+        found = not os.environ["LOCAL"] or where.startswith(sys.prefix + os.sep)
     except m.PackageNotFoundError:
-        local = False
-    if not local:
+        found = False
+    if not found:
         out.append(name)
 print(" ".join(out))' "$@"
 }
@@ -34,14 +36,21 @@ print(" ".join(out))' "$@"
 # (trl, pandas do), they must be shadowed by the venv's own, or `import transformers` fails in scipy.
 numpy1_dependents() {
   "$PY" -c 'import numpy, sys; sys.exit(0 if int(numpy.__version__.split(".")[0]) >= 2 else 1)' 2>/dev/null &&
-    need scipy matplotlib
+    LOCAL=1 need scipy matplotlib
   return 0
 }
 
 (
   flock 9
   if [ ! -x "$PY" ]; then
-    /usr/bin/python3 -m venv --system-site-packages "$VENV" >&2
+    if ! /usr/bin/python3 -m venv --system-site-packages "$VENV" >&2; then
+      # Debian splits venv's ensurepip into python3-venv; as root, install it and try again.
+      rm -rf "$VENV"
+      [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null || exit 1
+      DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3-venv >&2 ||
+        { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y python3-venv >&2; }
+      /usr/bin/python3 -m venv --system-site-packages "$VENV" >&2
+    fi
   fi
   todo="$(need "$@")"
   if [ -n "$todo" ]; then
