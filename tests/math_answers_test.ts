@@ -87,6 +87,27 @@ Deno.test("vectors: brackets, angle brackets and one-column or one-row matrices 
     ["\\boxed{\\langle 1, 2\\rangle}", "\\begin{pmatrix}1\\\\2\\end{pmatrix}", true],
     ["\\boxed{\\begin{pmatrix}2\\\\1\\end{pmatrix}}", "(1,2)", false],
     ["\\boxed{[1,2]}", "(1,2)", false], // two elements in brackets: intervals
+    // unit vectors and transposes
+    ["\\boxed{\\mathbf{i}+2\\mathbf{j}}", "(1,2)", true],
+    ["\\boxed{\\hat{i}+2\\hat{j}-\\hat{k}}", "(1,2,-1)", true],
+    ["\\boxed{\\hat{i}+2\\hat{j}-\\hat{k}}", "(1,2,1)", false],
+    ["\\boxed{3\\vec i - \\vec j}", "\\langle 3,-1\\rangle", true],
+    ["\\boxed{\\hat{\\imath}+\\hat{\\jmath}}", "(1,1)", true],
+    ["\\boxed{\\mathbf{i}+2\\mathbf{j}+1}", "(1,2)", false], // a constant part is not a vector component
+    ["\\boxed{\\mathbf{k}}", "(0,1)", false], // k in two dimensions
+    ["\\boxed{(1,2,3)^T}", "(1,2,3)", true],
+    [
+      "\\boxed{\\begin{pmatrix}1&2&3\\end{pmatrix}^{\\top}}",
+      "\\begin{pmatrix}1\\\\2\\\\3\\end{pmatrix}",
+      true,
+    ],
+    ["\\boxed{\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}^T}", "\\begin{pmatrix}1&3\\\\2&4\\end{pmatrix}", true],
+    [
+      "\\boxed{\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}^T}",
+      "\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}",
+      false,
+    ],
+    ["\\boxed{2i}", "2i", true], // a plain i is still the imaginary unit
   ]);
 });
 

@@ -4,9 +4,10 @@
 // to a positive factor, matrices cell by cell. `Verdict.method` names the rule that decided.
 import { K, Node, RelOp, collectSymbols, countPm, hasDecimal, hasNumber, hasSymbol } from "./ast";
 import { C, Env, evalComplex, evalExact, setPmMask } from "./eval";
-import { ratEq } from "./rational";
+import { ratEq, ratInt } from "./rational";
 import { bigTooComplex, spendWork } from "./bigint";
 import { Tok } from "./lexer";
+import { unitComponents, untransposed } from "./vectors";
 
 /** `order: "auto"`: sequences and tuples in order, sets and bare comma lists order-free. */
 export const ORDER_AUTO: i32 = 0;
@@ -261,8 +262,8 @@ function labelValue(n: Node): Node | null {
 }
 
 function compareElem(g: Node, gm: i32, p: Node, pm: i32): bool {
-  g = unwrapList(g);
-  p = unwrapList(p);
+  g = untransposed(unwrapList(g));
+  p = untransposed(unwrapList(p));
   if (g.kind == K.Rel && p.kind == K.Rel) {
     const gv = labelValue(g);
     const pv = labelValue(p);
@@ -304,6 +305,20 @@ function compareElem(g: Node, gm: i32, p: Node, pm: i32): bool {
   }
   if ((g.kind == K.Set || g.kind == K.List) || (p.kind == K.Set || p.kind == K.List)) return compareSets(g, p);
   if (g.kind == K.Empty || p.kind == K.Empty) return g.kind == p.kind;
+  if (isVectorTuple(g) != isVectorTuple(p)) {
+    // i + 2j (unit vectors) against (1, 2): the components, then the constant part that must be 0
+    const gc = isVectorTuple(g) ? g.kids : unitComponents(g, p.kids.length);
+    const pc = isVectorTuple(p) ? p.kids : unitComponents(p, g.kids.length);
+    if (gc !== null && pc !== null) {
+      const zero = new Node(K.Num);
+      zero.rat = ratInt(0);
+      setMethod("tuple");
+      const n = min(gc.length, pc.length);
+      for (let i = 0; i < n; i++) if (!compareElem(gc[i], gm, pc[i], pm)) return false;
+      const rest = gc.length > n ? gc[n] : pc[n]; // the constant part of the unit-vector side
+      return compareElem(rest, gm, zero, pm);
+    }
+  }
   if ((g.kind == K.Matrix && isVectorTuple(p)) || (isVectorTuple(g) && p.kind == K.Matrix)) {
     // a column or row vector written as a matrix equals the same vector written as a tuple
     const gv = g.kind == K.Matrix ? matrixVector(g) : g.kids;

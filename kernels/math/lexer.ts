@@ -85,6 +85,33 @@ const TEXT_COMMANDS: string[] = [
   "textsf", "texttt",
 ];
 let textDepth = 0;
+const UNIT_MARKS: string[] = ["mathbf", "hat", "vec", "boldsymbol", "bm", "overrightarrow", "widehat", "mathbfit"];
+let unitLetter = "";
+
+/**
+ * After a unit-vector mark at `j`: the index after its argument when that is i, j, k, \imath or
+ * \jmath (braced or a lone letter; the letter goes to unitLetter), else `j`.
+ */
+function unitVectorEnd(s: string, j: i32): i32 {
+  const n = s.length;
+  let k = j;
+  while (k < n && s.charCodeAt(k) == 32) k++;
+  let arg = "";
+  let end = k;
+  if (k < n && s.charCodeAt(k) == 123) {
+    end = readBraced(s, k);
+    arg = s.substring(k + 1, end - 1).trim();
+  } else if (k < n && k > j) {
+    end = k + 1;
+    arg = s.substring(k, end);
+    if (end < n && isLetter(s.charCodeAt(end))) return j;
+  }
+  if (arg == "\\imath") arg = "i";
+  else if (arg == "\\jmath") arg = "j";
+  if (arg != "i" && arg != "j" && arg != "k") return j;
+  unitLetter = arg;
+  return end;
+}
 const GREEK: string[] = [
   "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta", "iota", "kappa",
   "lambda", "mu", "nu", "xi", "rho", "sigma", "tau", "upsilon", "phi", "varphi", "chi", "psi", "omega", "Gamma",
@@ -474,7 +501,12 @@ function lexCommand(s: string, i: i32, out: Token[]): i32 {
   else if (name == "prime" || name == "dots" || name == "ldots" || name == "cdots") {
     // dropped
   } else if (name == "and" || name == "or") out.push(new Token(Tok.Word, name));
-  else if (contains(TEXT_COMMANDS, name) && j < n && s.charCodeAt(j) == 123 && textDepth < 8) {
+  else if (contains(UNIT_MARKS, name) && unitVectorEnd(s, j) > j) {
+    // \mathbf{i}, \hat{j}, \vec k, \hat{\imath}: a unit vector
+    const end = unitVectorEnd(s, j);
+    out.push(new Token(Tok.Ident, "unit_" + unitLetter));
+    j = end;
+  } else if (contains(TEXT_COMMANDS, name) && j < n && s.charCodeAt(j) == 123 && textDepth < 8) {
     // \text{…} and font commands: their content is read as if unwrapped
     const close = readBraced(s, j);
     textDepth++;
