@@ -141,6 +141,24 @@ Deno.test("TS client against a server with a 4 KiB body limit and API keys", asy
       assert.deepEqual(calls.filter((c) => c.path === "/healthz").length, 1, "max_body_bytes is read once");
     });
 
+    await t.step(
+      "verifyBatch({ fields }) asks for compact results, still split under max_body_bytes",
+      async () => {
+        const { fetch, calls } = recordingFetch();
+        const client = new ArbiterClient({ urls: server.url, apiKey: API_KEY, fetch });
+        const items = Array.from({ length: 60 }, (_, i) => mathItem(i, i % 2 ? i : -1, 150));
+        const results = await client.verifyBatch(items, { budgetMs: 20_000, fields: ["reward", "reason"] });
+        const batches = calls.filter((c) => c.path === "/v1/verify/batch");
+        assert.ok(
+          batches.length > 2 && batches.every((c) => c.bytes <= SMALL_BODY_BYTES),
+          JSON.stringify(batches),
+        );
+        assert.deepEqual(results.map((r) => r.reward), items.map((_, i) => i % 2));
+        assert.deepEqual(results.map((r) => r.id), items.map((item) => item.id));
+        assert.ok(results.every((r) => !Object.hasOwn(r, "details") && Object.hasOwn(r, "error")));
+      },
+    );
+
     await t.step("an item too large for any request, or not JSON, gets a local invalid_request", async () => {
       const client = new ArbiterClient({ urls: server.url, apiKey: API_KEY });
       const items = [

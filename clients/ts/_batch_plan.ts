@@ -24,8 +24,9 @@ export function planChunks(
   maxBodyBytes: number,
   budgetMs?: number,
   maxItems?: number,
+  fields?: readonly string[],
 ): { chunks: Chunk[]; tooLarge: number[] } {
-  const overhead = batchBodySize([], budgetMs);
+  const overhead = batchBodySize([], budgetMs, fields);
   const chunks: Chunk[] = [];
   const tooLarge: number[] = [];
   let current: number[] = [];
@@ -96,13 +97,14 @@ export class BatchPlan {
     readonly maxBodyBytes: number,
     readonly budgetMs?: number,
     maxItems?: number,
+    readonly fields?: readonly string[],
   ) {
     this.results = items.map(() => null);
     this.encoded = items.map(encodeItem);
     this.encoded.forEach((data, index) => {
       if (typeof data === "string") this.results[index] = localErrorResult(items[index], data);
     });
-    const { chunks, tooLarge } = planChunks(this.encoded, maxBodyBytes, budgetMs, maxItems);
+    const { chunks, tooLarge } = planChunks(this.encoded, maxBodyBytes, budgetMs, maxItems, fields);
     this.chunks = chunks;
     tooLarge.forEach((index) => this.rejectTooLarge(index));
     this.deadline = budgetMs === undefined ? null : performance.now() + budgetMs;
@@ -115,7 +117,8 @@ export class BatchPlan {
 
   /** The request body of a chunk, carrying what is left of the budget. */
   body(chunk: Chunk): Uint8Array {
-    return batchBody(chunk.indices.map((i) => this.encoded[i] as Uint8Array), this.remainingBudgetMs());
+    const encoded = chunk.indices.map((i) => this.encoded[i] as Uint8Array);
+    return batchBody(encoded, this.remainingBudgetMs(), this.fields);
   }
 
   /** The timeout of a chunk's attempts: `timeoutMs`, or the remaining budget plus 5 s when longer. */
@@ -143,7 +146,7 @@ export class BatchPlan {
   /** Gives an item too large for any request its `invalid_request` result. */
   rejectTooLarge(index: number): void {
     const data = this.encoded[index];
-    const size = typeof data === "string" ? 0 : batchBodySize([data.length], this.budgetMs);
+    const size = typeof data === "string" ? 0 : batchBodySize([data.length], this.budgetMs, this.fields);
     this.results[index] = localErrorResult(
       this.items[index],
       `The item alone needs a ${size}-byte request body, over the server's max_body_bytes ` +

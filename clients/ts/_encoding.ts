@@ -51,10 +51,19 @@ export function budgetField(budgetMs: number | undefined): string {
   return budgetMs === undefined ? "" : `,"budget_ms":${Math.max(1, Math.ceil(budgetMs))}`;
 }
 
-/** The `{"items":[...],"budget_ms":N}` body for already-encoded items, as one byte array. */
-export function batchBody(encoded: readonly Uint8Array[], budgetMs?: number): Uint8Array {
+/** The `,"fields":[...]` part of a batch body (empty for full results). */
+export function fieldsField(fields: readonly string[] | undefined): string {
+  return fields === undefined ? "" : `,"fields":${JSON.stringify(fields)}`;
+}
+
+/** The `{"items":[...],"budget_ms":N,"fields":[...]}` body for already-encoded items, as one byte array. */
+export function batchBody(
+  encoded: readonly Uint8Array[],
+  budgetMs?: number,
+  fields?: readonly string[],
+): Uint8Array {
   const head = encoder.encode('{"items":[');
-  const tail = encoder.encode("]" + budgetField(budgetMs) + "}");
+  const tail = encoder.encode("]" + budgetField(budgetMs) + fieldsField(fields) + "}");
   let size = head.length + tail.length + Math.max(0, encoded.length - 1);
   for (const data of encoded) size += data.length;
   const body = new Uint8Array(size);
@@ -70,7 +79,12 @@ export function batchBody(encoded: readonly Uint8Array[], budgetMs?: number): Ui
 }
 
 /** The size of `batchBody` for items of these sizes, without building it. */
-export function batchBodySize(sizes: readonly number[], budgetMs?: number): number {
-  const overhead = '{"items":[]}'.length + budgetField(budgetMs).length;
+export function batchBodySize(
+  sizes: readonly number[],
+  budgetMs?: number,
+  fields?: readonly string[],
+): number {
+  const overhead = '{"items":[]}'.length + budgetField(budgetMs).length +
+    encoder.encode(fieldsField(fields)).length;
   return overhead + sizes.reduce((sum, n) => sum + n, 0) + Math.max(0, sizes.length - 1);
 }

@@ -58,6 +58,11 @@ export interface ArbiterClientOptions {
 export interface BatchCallOptions {
   /** The budget of the whole call: each request carries what is left of it. */
   budgetMs?: number;
+  /**
+   * Result fields to return (e.g. `["reward", "correct", "reason"]`: compact results without
+   * `details`); `id`, `index`, `reward` and `error` always come back. All fields when absent.
+   */
+  fields?: readonly string[];
   /** Aborting it stops the call (between and during attempts). */
   signal?: AbortSignal;
 }
@@ -218,7 +223,8 @@ export class ArbiterClient {
    * `maxConcurrency` requests are in flight; a request the server still refuses with 413 is halved.
    */
   async verifyBatch(items: readonly ArbiterItem[], options: BatchCallOptions = {}): Promise<VerifyResult[]> {
-    const plan = new BatchPlan(items, await this.maxBodyBytes(), options.budgetMs, this.maxBatchItems);
+    const limit = await this.maxBodyBytes();
+    const plan = new BatchPlan(items, limit, options.budgetMs, this.maxBatchItems, options.fields);
     const queue: Chunk[] = [...plan.chunks];
     const sender = async () => {
       try {
