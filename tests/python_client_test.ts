@@ -1,6 +1,7 @@
 /**
  * The Python client (`clients/python`): installed into a fresh venv of Debian's Python with
- * `pip install --no-build-isolation` (offline), then its unittest suite, which starts real servers.
+ * `pip install --no-build-isolation` (offline), plus orjson (its optional codec) from the local
+ * package store, then its unittest suite, which starts real servers.
  */
 const repo = new URL("..", import.meta.url).pathname;
 const python = "/usr/bin/python3";
@@ -77,6 +78,10 @@ Deno.test("the Python client installs offline into a venv and passes its tests a
     await mustRun("cp", ["-r", ...files, source]);
     const pip = ["-m", "pip", "install", "-q", "--no-build-isolation", source];
     await mustRun(`${venv}/bin/python`, pip, env);
+    // orjson, the client's optional faster codec, from the machine's package store (pip config):
+    // the codec test checks that it and the standard library give the same results.
+    const orjson = ["-m", "pip", "install", "-q", "--timeout", "5", "--retries", "0", "orjson"];
+    await mustRun(`${venv}/bin/python`, orjson, { PIP_DISABLE_PIP_VERSION_CHECK: "1" });
     const tests = await run(
       `${venv}/bin/python`,
       ["-m", "unittest", "discover", "-s", "clients/python/tests", "-t", "clients/python/tests", "-v"],
