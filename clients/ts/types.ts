@@ -24,8 +24,6 @@ export type ChartCodeReference = {
 
 /** `options` of `chart_code` (all optional). */
 export type ChartCodeOptions = {
-  /** Per-item deadline for running the code, in milliseconds (default 10000). (minimum: 1) */
-  timeout_ms?: number;
   /** "chartmimic": the reward is the mean of ChartMimic's four low-level F1 scores (text, layout, type, color), without its stale-score bug; needs reference code. */
   profile?: "default" | "chartmimic";
   /** Comparison size in inches [width, height] (default [8, 6]); pixels = figsize * dpi. (minItems: 2; maxItems: 2) */
@@ -53,6 +51,8 @@ export type ChartCodeOptions = {
   threshold?: number;
   /** Return the candidate's rendering as a small PNG (at most 320x320 pixels, from the comparison-size pixels) in `details.rendering` as a "data:image/png;base64,..." URL, for debugging and the UI; omitted with `details.rendering_omitted` when over 200,000 characters (default false). */
   return_image?: boolean;
+  /** Per-item deadline in milliseconds (capped by the server's max_timeout_ms). (minimum: 1) */
+  timeout_ms?: number;
 };
 
 /** An item scored by `chart_code` 1.1.0: Runs a model's matplotlib code in a bubblewrap sandbox (nobody, no network, rlimits, deadline) and compares the chart with a reference: text, tick, layout, chart-type and color F1 (CIEDE2000, Hungarian matching) and image similarity (SSIM on luminance plus a color histogram); a `chartmimic` profile reproduces ChartMimic's low-level metrics. */
@@ -76,12 +76,12 @@ export type FormatReference = unknown;
 
 /** `options` of `format` (all optional). */
 export type FormatOptions = {
-  /** Per-item deadline in milliseconds (default 2000). (minimum: 1) */
-  timeout_ms?: number;
   /** The only profile. */
   profile?: "default";
   /** Block names in their required order (default ["think", "answer"]); the last must not be empty. (minItems: 1; maxItems: 16; uniqueItems: true) */
   tags?: string[];
+  /** Per-item deadline in milliseconds (capped by the server's max_timeout_ms). (minimum: 1) */
+  timeout_ms?: number;
 };
 
 /** An item scored by `format` 1.0.0: Checks that a response is exactly <think>…</think><answer>…</answer> (tag names configurable): one block per tag, in order, nothing but whitespace outside, a non-empty last block. */
@@ -142,8 +142,6 @@ export type GuiActionReference = {
 
 /** `options` of `gui_action` (all optional). */
 export type GuiActionOptions = {
-  /** Per-item deadline in milliseconds (default 2000). (minimum: 1) */
-  timeout_ms?: number;
   /** Matching rules: default (strict) or a benchmark's published rules (see the README). */
   profile?: "default" | "androidcontrol" | "aitw" | "gui_r1" | "ui_r1" | "screenspot" | "screenspot_pro";
   /** Coordinate space of the answer: pixels (of the resized image when one is given), 0..1000 or 0..1. */
@@ -180,6 +178,8 @@ export type GuiActionOptions = {
   text_threshold?: number;
   /** How several distinct answers are scored: "none" (ambiguous, 0) or "aepo" (InfiGUI-G1: 1/sqrt(k·N)). */
   candidates?: "none" | "aepo";
+  /** Per-item deadline in milliseconds (capped by the server's max_timeout_ms). (minimum: 1) */
+  timeout_ms?: number;
 };
 
 /** An item scored by `gui_action` 1.0.2: Scores a GUI agent's next action (JSON, Qwen2.5-VL tool calls, UI-TARS and pyautogui calls, Python-literal lists) against a reference action: one normalized action, exact coordinate mapping (pixel, norm1000, norm1, smart_resize), and named profiles (default, androidcontrol, aitw, gui_r1, ui_r1, screenspot, screenspot_pro). */
@@ -214,8 +214,6 @@ export type IouReference = {
 
 /** `options` of `iou` (all optional). */
 export type IouOptions = {
-  /** Per-item deadline in milliseconds (default 2000). (minimum: 1) */
-  timeout_ms?: number;
   /** "vlm_r1" reproduces VLM-R1's REC (IoU) and detection (AP@0.50) rewards for parity. */
   profile?: "default" | "vlm_r1";
   /** Task; default rec for {box}, detection for {boxes}, temporal for {segment}. */
@@ -241,6 +239,8 @@ export type IouOptions = {
   threshold?: number;
   /** iou: continuous; binary: 1 when correct; f1 and map (COCO AP over IoU 0.50:0.95) for detection. Default: iou (rec, temporal), binary (point), f1 (detection). */
   reward?: "iou" | "binary" | "f1" | "map";
+  /** Per-item deadline in milliseconds (capped by the server's max_timeout_ms). (minimum: 1) */
+  timeout_ms?: number;
 };
 
 /** An item scored by `iou` 1.0.1: Scores visual grounding answers (REC boxes, detection lists, points, temporal segments) against a reference by IoU, with Qwen-VL, JSON, Python-literal and bare-list answers, coordinate mapping (norm1000, norm1, resized images) and a vlm_r1 parity profile. */
@@ -255,6 +255,47 @@ export interface IouLeaf {
   verifier: "iou";
   options?: IouOptions;
   reference?: IouReference;
+  /** Weight inside `sum` (default 1). */
+  weight?: number;
+}
+
+/** `reference` of `judge`. The reference answer shown to the judge (pairwise: response B). Optional. */
+export type JudgeReference = unknown;
+
+/** `options` of `judge` (all optional). */
+export type JudgeOptions = {
+  /** Name of a judge configured in the server's judges: map (optional when only one is). */
+  judge?: string;
+  /** Rubric: equivalence, quality_0_10, reasoning_quality, pairwise, safety_label, or one from judge_templates:. (default: "quality_0_10") */
+  template?: string;
+  /** verdict: parse the VERDICT: line; logprob: the probability-weighted verdict token. (default: "verdict") */
+  scoring?: "verdict" | "logprob";
+  /** Pairwise: ask a second time with the two answers swapped and average (position bias). (default: false) */
+  swap?: boolean;
+  /** Flag responses that address the grader (reason judge_injection, reward 0) before asking. (default: false) */
+  precheck?: boolean;
+  /** An answer still unparsable after one retry: reward 0 (judge_unparsable) or no verdict. (default: "zero") */
+  on_unparsable?: "zero" | "no_verdict";
+  /** `correct` is true when the reward is at least this. (default: 0.5; minimum: 0; maximum: 1) */
+  threshold?: number;
+  /** Scoring rules (one profile). (default: "default") */
+  profile?: "default";
+  /** Per-item deadline in milliseconds (capped by the server's max_timeout_ms). (minimum: 1) */
+  timeout_ms?: number;
+};
+
+/** An item scored by `judge` 1.0.0: Model-based reward: a configured LLM/VLM judge (rubric templates, verdict or logprob scoring, pairwise with swap) or a scalar reward model (vLLM pooling or one-score endpoint), cached and rate-limited. */
+export interface JudgeItem extends ItemEnvelope {
+  verifier: "judge";
+  reference?: JudgeReference;
+  options?: JudgeOptions;
+}
+
+/** A `judge` leaf of a spec (without `reference`, it gets the item's). */
+export interface JudgeLeaf {
+  verifier: "judge";
+  options?: JudgeOptions;
+  reference?: JudgeReference;
   /** Weight inside `sum` (default 1). */
   weight?: number;
 }
@@ -276,7 +317,7 @@ export type LengthOptions = {
   buffer?: number;
   /** Scoring rules (one profile). (default: "default") */
   profile?: "default";
-  /** Per-item deadline in ms. (minimum: 1) */
+  /** Per-item deadline in milliseconds (capped by the server's max_timeout_ms). (minimum: 1) */
   timeout_ms?: number;
 };
 
@@ -296,8 +337,91 @@ export interface LengthLeaf {
   weight?: number;
 }
 
+/** `reference` of `match`. A label (string or number); a list of labels (the accepted aliases for any_of, the set for set_*, the order for sequence modes, the elements for weighted); or {item: relevance} for ndcg. */
+export type MatchReference = string | number | (string | number | (string | number)[])[] | {
+  [key: string]: number;
+};
+
+/** `options` of `match` (all optional). */
+export type MatchOptions = {
+  /** The only profile. */
+  profile?: "default";
+  /** How to compare. Default: exact for a label, ndcg for {item: relevance}; a list reference needs an explicit mode (a set and a sequence are different answers). */
+  mode?:
+    | "exact"
+    | "any_of"
+    | "set_exact"
+    | "set_f1"
+    | "sequence_exact"
+    | "position_accuracy"
+    | "adjacency"
+    | "kendall_tau"
+    | "lcs"
+    | "ndcg"
+    | "weighted";
+  /** Read the answer from the last <tag>…</tag> block (default "answer"), else the whole response; "" reads the whole response. (pattern: "^$|^[A-Za-z][A-Za-z0-9_.:-]{0,63}$") */
+  tag?: string;
+  /** How a list answer is split: auto (JSON list, else lines, else commas or semicolons, else whitespace when no reference element holds a space), or only the named way. */
+  split?: "auto" | "json" | "comma" | "newline" | "whitespace";
+  /** Compare letters case-sensitively (default false). */
+  case_sensitive?: boolean;
+  /** Punctuation in labels: keep, trim it from both ends (default), or remove it everywhere. */
+  punctuation?: "keep" | "trim" | "remove";
+  /** Drop the English articles a, an, the (default false). */
+  articles?: boolean;
+  /** Options of a multiple-choice question: {"A": "a dog", …} or a list in letter order. Answers written as B, (B), B., B), B:, Option B, \text{(B)}, with or without the option's text, or the text alone, read as the letter. */
+  choices?: {
+    [key: string]: string;
+  } | string[];
+  /** ndcg: the cut-off (default: the reference's size). (minimum: 1; maximum: 10000) */
+  k?: number;
+  /** ndcg: gain of relevance r, r (default, as trec_eval and scikit-learn) or 2^r - 1. */
+  gain?: "linear" | "exponential";
+  /** adjacency: [rows, cols] of a grid filled row by row; neighbours are right and below (Jigsaw puzzles). Default: a line, neighbours are consecutive. (minItems: 2; maxItems: 2) */
+  grid?: [number, number];
+  /** adjacency: (a, b) and (b, a) are different pairs (default true). */
+  directed?: boolean;
+  /** Sequence modes: an answer that is not a permutation of the reference gets 0 with reason bad_format (default false). */
+  require_permutation?: boolean;
+  /** Credits of the weighted mode, summed over elements and divided by right × the reference's size, then clipped to [0, 1]. */
+  weights?: {
+    /** Per answer element equal to a reference element (default 1); the full score per element. (maximum: 100; exclusiveMinimum: 0) */
+    right?: number;
+    /** Per answer element whose leading fields match a reference element's: a number (credit when the first key_fields fields match, default 0.5) or a list, its i-th entry the credit when the first i fields match (STAR-R1: [0.5, 1.5] beside right 5). */
+    partial?: number | number[];
+    /** Per answer element that matches nothing, up to the number of unmatched reference elements (default 0). (minimum: -100; maximum: 100) */
+    wrong?: number;
+    /** Per further unmatched answer element: over-listing (default -0.5). (minimum: -100; maximum: 100) */
+    extra?: number;
+    /** Per reference element left unmatched beyond the wrong ones: under-listing (default 0). (minimum: -100; maximum: 100) */
+    missing?: number;
+  };
+  /** weighted: how many leading fields a number `partial` credit needs to match (default 1). (minimum: 1; maximum: 63) */
+  key_fields?: number;
+  /** `correct` when the reward is at least this (default 1: only a full match is correct). (minimum: 0; maximum: 1) */
+  threshold?: number;
+  /** Per-item deadline in milliseconds (capped by the server's max_timeout_ms). (minimum: 1) */
+  timeout_ms?: number;
+};
+
+/** An item scored by `match` 1.0.0: Compares an extracted answer (from <answer> or any tag, \boxed{}, JSON or Python lists, lines, commas, spaces) with a label, aliases, a choice, a set or a sequence: exact, any_of, set_exact, set_f1, sequence_exact, position_accuracy, adjacency, kendall_tau, lcs, ndcg and weighted partial credit. */
+export interface MatchItem extends ItemEnvelope {
+  verifier: "match";
+  reference: MatchReference;
+  options?: MatchOptions;
+}
+
+/** A `match` leaf of a spec (without `reference`, it gets the item's). */
+export interface MatchLeaf {
+  verifier: "match";
+  options?: MatchOptions;
+  reference?: MatchReference;
+  /** Weight inside `sum` (default 1). */
+  weight?: number;
+}
+
 /** `reference` of `math`.  */
-export type MathReference = string | {
+export type MathReference = string | number | [string | number] | {
   /** The gold answer (for choices: its letter or its text). */
   answer: string | number;
   /** Options of a multiple-choice question, in letter order (A, B, …). */
@@ -315,8 +439,6 @@ export type MathReference = string | {
 
 /** `options` of `math` (all optional). */
 export type MathOptions = {
-  /** Per-item deadline in milliseconds. (minimum: 1) */
-  timeout_ms?: number;
   /** default: extraction and equivalence; mathvista: MathVista's official normalization and exact match; mathvista_strict: the same without the nearest-option guess. */
   profile?: "default" | "mathvista" | "mathvista_strict";
   /** Extraction rules to try, in order; a nested array is a group whose match ending last wins (default: [[boxed, answer_tag, final_answer], answer_is, [last_latex, last_number]]). */
@@ -334,6 +456,8 @@ export type MathOptions = {
   extract_reference?: boolean;
   /** false: free variables may be renamed consistently (f(x) equals f(y)); default true. */
   strict?: boolean;
+  /** How collections compare. auto (default): tuples, vectors, bracketed lists of more than two elements and space-separated sequences (3 4 1 2) keep their order; sets \{…\} and bare comma lists (Math-Verify's 'all solutions separated by commas') do not. ordered: every list, set and sequence element by element, in order. unordered: lists, sequences and tuples as sets. */
+  order?: "auto" | "ordered" | "unordered";
   /** Read \frac12 / \sqrt2 shorthand (default true); false refuses it as malformed LaTeX. */
   latex_shorthand?: boolean;
   /** The response is already the extracted answer (e.g. a benchmark's extraction column). */
@@ -342,9 +466,11 @@ export type MathOptions = {
   tolerance?: number;
   /** Decimal places that must agree when either answer is written as a decimal (default 6). (minimum: 0; maximum: 20) */
   precision?: number;
+  /** Per-item deadline in milliseconds (capped by the server's max_timeout_ms). (minimum: 1) */
+  timeout_ms?: number;
 };
 
-/** An item scored by `math` 1.0.0: Extracts the final answer of a math solution (\boxed{}, <answer>, 'the answer is', last LaTeX block, last number) and decides equivalence with the reference: exact rationals, decimals within a tolerance, symbolic expressions by seeded random evaluation, sets, tuples, intervals, equations, inequalities, matrices, text and choices; plus MathVista's official scoring (profile mathvista). */
+/** An item scored by `math` 1.1.0: Extracts the final answer of a math solution (\boxed{}, <answer>, 'the answer is', last LaTeX block, last number) and decides equivalence with the reference: exact rationals, decimals within a tolerance, symbolic expressions by seeded random evaluation, sets, tuples, intervals, equations, inequalities, matrices, text and choices; plus MathVista's official scoring (profile mathvista). */
 export interface MathItem extends ItemEnvelope {
   verifier: "math";
   reference: MathReference;
@@ -356,6 +482,95 @@ export interface MathLeaf {
   verifier: "math";
   options?: MathOptions;
   reference?: MathReference;
+  /** Weight inside `sum` (default 1). */
+  weight?: number;
+}
+
+/** `reference` of `program`.  */
+export type ProgramReference = string | number | [string | number] | {
+  /** The gold answer (for choices: its letter or its text). */
+  answer: string | number;
+  /** Options of a multiple-choice question, in letter order (A, B, …). */
+  choices?: string[] | null;
+  /** Kind of answer (MathVista's answer_type). */
+  answer_type?: "integer" | "float" | "text" | "list" | "expression" | null;
+  /** Decimal places for float answers (MathVista). */
+  precision?: number | null;
+  /** MathVista's question_type. */
+  question_type?: "multi_choice" | "free_form" | null;
+  /** Unit of the answer (informative only). */
+  unit?: string | null;
+  [key: string]: unknown;
+} | {
+  /** Unit tests: each runs the program in a fresh process with its own deadline. (minItems: 1; maxItems: 256) */
+  tests: ({
+    /** The program's standard input (default empty). */
+    stdin?: string;
+    /** The standard output the program must print. */
+    stdout: string;
+  } | {
+    /** Python run after the program, in its namespace (e.g. `assert add(2, 3) == 5`, or a HumanEval-style `def check(candidate): …` with `entry_point`). It passes when it runs to its end. */
+    assert: string;
+  })[];
+  /** The function under test: bound to `candidate` for assert tests, and `check(candidate)` is called. (pattern: "^[A-Za-z_][A-Za-z0-9_]{0,63}$") */
+  entry_point?: string;
+  /** How stdout is compared: exact (line endings and trailing newlines aside), tokens (default: whitespace-separated), float (tokens; numbers within 1e-6 relative). */
+  compare?: "exact" | "tokens" | "float";
+  /** The reward: the fraction of tests passed (default) or 1 only when all pass. */
+  partial?: "fraction" | "all_or_nothing";
+};
+
+/** `options` of `program` (all optional). */
+export type ProgramOptions = {
+  /** default: extraction and equivalence; mathvista: MathVista's official normalization and exact match; mathvista_strict: the same without the nearest-option guess. */
+  profile?: "default" | "mathvista" | "mathvista_strict";
+  /** Extraction rules to try, in order; a nested array is a group whose match ending last wins (default: [[boxed, answer_tag, final_answer], answer_is, [last_latex, last_number]]). */
+  extract?: (
+    | "boxed"
+    | "answer_tag"
+    | "final_answer"
+    | "answer_is"
+    | "last_latex"
+    | "last_number"
+    | "whole"
+    | ("boxed" | "answer_tag" | "final_answer" | "answer_is" | "last_latex" | "last_number" | "whole")[]
+  )[];
+  /** The reference is a whole solution: run the same extraction rules on it (its boxed or final answer). */
+  extract_reference?: boolean;
+  /** false: free variables may be renamed consistently (f(x) equals f(y)); default true. */
+  strict?: boolean;
+  /** How collections compare. auto (default): tuples, vectors, bracketed lists of more than two elements and space-separated sequences (3 4 1 2) keep their order; sets \{…\} and bare comma lists (Math-Verify's 'all solutions separated by commas') do not. ordered: every list, set and sequence element by element, in order. unordered: lists, sequences and tuples as sets. */
+  order?: "auto" | "ordered" | "unordered";
+  /** Read \frac12 / \sqrt2 shorthand (default true); false refuses it as malformed LaTeX. */
+  latex_shorthand?: boolean;
+  /** The response is already the extracted answer (e.g. a benchmark's extraction column). */
+  extracted?: boolean;
+  /** Relative tolerance for answers written as decimals (default 1e-9). (minimum: 0) */
+  tolerance?: number;
+  /** Decimal places that must agree when either answer is written as a decimal (default 6). (minimum: 0; maximum: 20) */
+  precision?: number;
+  /** Run the last fenced block whose info string holds this word (```python solution); default: the last python fence, else the last fence, else the whole response. (minLength: 1; maxLength: 64) */
+  block?: string;
+  /** What is graded: stdout, the first of `variables` the program defined, or auto (default: stdout when the program printed anything, else the variable). */
+  output?: "auto" | "stdout" | "variable";
+  /** Variables that hold the answer, first defined wins (default ["answer", "ans"]). (minItems: 1; maxItems: 8) */
+  variables?: string[];
+  /** Per-item deadline in milliseconds (capped by the server's max_timeout_ms). (minimum: 1) */
+  timeout_ms?: number;
+};
+
+/** An item scored by `program` 1.0.0: Runs the Python program in a response (the last python fence, a named fence, or a bare program) in the sandbox (nobody, no network, seccomp, rlimits, deadline; a fresh process forked from a warm interpreter per run) and grades what it printed, or its answer/ans variable, with the math verifier's options (profile mathvista included); or runs unit tests (stdin/stdout or assert) for a fraction or all-or-nothing reward. */
+export interface ProgramItem extends ItemEnvelope {
+  verifier: "program";
+  reference: ProgramReference;
+  options?: ProgramOptions;
+}
+
+/** A `program` leaf of a spec (without `reference`, it gets the item's). */
+export interface ProgramLeaf {
+  verifier: "program";
+  options?: ProgramOptions;
+  reference?: ProgramReference;
   /** Weight inside `sum` (default 1). */
   weight?: number;
 }
@@ -373,7 +588,7 @@ export type RepetitionOptions = {
   threshold?: number;
   /** Scoring rules (one profile). (default: "default") */
   profile?: "default";
-  /** Per-item deadline in ms. (minimum: 1) */
+  /** Per-item deadline in milliseconds (capped by the server's max_timeout_ms). (minimum: 1) */
   timeout_ms?: number;
 };
 
@@ -393,8 +608,82 @@ export interface RepetitionLeaf {
   weight?: number;
 }
 
+/** `reference` of `text`. The reference text, or a list of reference texts. */
+export type TextReference = string | string[];
+
+/** `options` of `text` (all optional). */
+export type TextOptions = {
+  /** The only profile. */
+  profile?: "default";
+  /** Which similarity is the reward (default rougeL). See verifiers/text/README.md for each definition. */
+  metric?:
+    | "rouge1"
+    | "rouge2"
+    | "rougeL"
+    | "bleu"
+    | "chrf"
+    | "token_f1"
+    | "exact"
+    | "wer"
+    | "cer"
+    | "edit_similarity";
+  /** Read the answer from the last <tag>…</tag> block (default "answer"), else the whole response; "" reads the whole response. (pattern: "^$|^[A-Za-z][A-Za-z0-9_.:-]{0,63}$") */
+  tag?: string;
+  /** Word tokenizer. rouge*: unicode (default; rouge-score's on ASCII text, CJK one token per character), whitespace, char. token_f1, exact: squad (default), unicode, whitespace, char. wer: whitespace (default, jiwer), unicode, char. bleu: sacreBLEU's 13a (default), zh, char, none. */
+  tokenize?: "unicode" | "whitespace" | "char" | "squad" | "13a" | "zh" | "none";
+  /** Fold case first. Default: true for rouge*, token_f1 and exact; false for bleu, chrf, wer, cer, edit_similarity. */
+  lowercase?: boolean;
+  /** wer, cer, edit_similarity: remove punctuation before comparing (default keep, as jiwer). */
+  punctuation?: "keep" | "remove";
+  /** bleu: sacreBLEU's smoothing (default exp, as sentence_bleu); add1 is add-k with k = 1. */
+  smooth?: "none" | "floor" | "add-k" | "add1" | "exp";
+  /** bleu: the value of floor (default 0.1) or add-k (default 1). (minimum: 0; maximum: 100) */
+  smooth_value?: number;
+  /** bleu: the largest n-gram order (default 4). (minimum: 1; maximum: 8) */
+  max_order?: number;
+  /** chrf: character n-gram order (default 6). (minimum: 1; maximum: 12) */
+  char_order?: number;
+  /** chrf: recall weight β (default 2). (minimum: 0; maximum: 16) */
+  beta?: number;
+  /** chrf: keep whitespace in character n-grams (default false). */
+  whitespace?: boolean;
+  /** wer, cer: reward max(0, 1 - rate) (default linear) or exp(-rate). */
+  wer_reward?: "linear" | "exp";
+  /** `correct` when the reward is at least this (default 1). (minimum: 0; maximum: 1) */
+  threshold?: number;
+  /** Per-item deadline in milliseconds (capped by the server's max_timeout_ms). (minimum: 1) */
+  timeout_ms?: number;
+};
+
+/** An item scored by `text` 1.0.0: Scores a free-form answer against reference texts: ROUGE-1/2/L F (rouge-score), sentence BLEU and chrF (sacreBLEU 2.6), SQuAD token F1 and exact match, WER and CER (jiwer) as rewards, and normalized edit similarity; Unicode-aware tokens. */
+export interface TextItem extends ItemEnvelope {
+  verifier: "text";
+  reference: TextReference;
+  options?: TextOptions;
+}
+
+/** A `text` leaf of a spec (without `reference`, it gets the item's). */
+export interface TextLeaf {
+  verifier: "text";
+  options?: TextOptions;
+  reference?: TextReference;
+  /** Weight inside `sum` (default 1). */
+  weight?: number;
+}
+
 /** The name of every verifier. */
-export type VerifierName = "chart_code" | "format" | "gui_action" | "iou" | "length" | "math" | "repetition";
+export type VerifierName =
+  | "chart_code"
+  | "format"
+  | "gui_action"
+  | "iou"
+  | "judge"
+  | "length"
+  | "match"
+  | "math"
+  | "program"
+  | "repetition"
+  | "text";
 
 /** Each verifier's reference and options types, by name. */
 export interface VerifierTypes {
@@ -402,9 +691,13 @@ export interface VerifierTypes {
   format: { reference: FormatReference; options: FormatOptions };
   gui_action: { reference: GuiActionReference; options: GuiActionOptions };
   iou: { reference: IouReference; options: IouOptions };
+  judge: { reference: JudgeReference; options: JudgeOptions };
   length: { reference: LengthReference; options: LengthOptions };
+  match: { reference: MatchReference; options: MatchOptions };
   math: { reference: MathReference; options: MathOptions };
+  program: { reference: ProgramReference; options: ProgramOptions };
   repetition: { reference: RepetitionReference; options: RepetitionOptions };
+  text: { reference: TextReference; options: TextOptions };
 }
 
 /** A verifier leaf of a spec. */
@@ -413,9 +706,13 @@ export type SpecLeaf =
   | FormatLeaf
   | GuiActionLeaf
   | IouLeaf
+  | JudgeLeaf
   | LengthLeaf
+  | MatchLeaf
   | MathLeaf
-  | RepetitionLeaf;
+  | ProgramLeaf
+  | RepetitionLeaf
+  | TextLeaf;
 
 /** A spec node (DESIGN.md §2 "Composite rewards"); `weight` counts inside `sum` only. */
 export type SpecNode =
@@ -448,8 +745,12 @@ export type ArbiterItem =
   | FormatItem
   | GuiActionItem
   | IouItem
+  | JudgeItem
   | LengthItem
+  | MatchItem
   | MathItem
+  | ProgramItem
   | RepetitionItem
+  | TextItem
   | SpecItem
   | RoutedItem;
