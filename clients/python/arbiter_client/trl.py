@@ -169,6 +169,19 @@ def prompt_key(prompt: Any, images: Any = None, cache: Optional[dict[int, str]] 
     return json.dumps([structure, digests], ensure_ascii=False)
 
 
+def prompt_payload(prompt: Any) -> Any:
+    """The item's ``prompt`` for verifiers that read it (judges): the text, or the messages' roles and
+    texts (image parts are left out)."""
+    if isinstance(prompt, str):
+        return prompt
+    messages = [prompt] if isinstance(prompt, dict) else prompt
+    return [
+        {"role": str(m.get("role", "user")), "content": message_text(m.get("content"))}
+        for m in messages
+        if isinstance(m, dict)
+    ]
+
+
 def function_name(verifier: Optional[str], spec: Any) -> str:
     """``arbiter_<verifier>``, ``arbiter_<spec name>`` or ``arbiter_spec`` (TRL logs rewards under it)."""
     label = verifier if verifier is not None else (spec if isinstance(spec, str) else "spec")
@@ -197,6 +210,7 @@ class RewardFunction:
         reference_format: str,
         client: Optional[ArbiterClient] = None,
         fields: Optional[Sequence[str]] = COMPACT_FIELDS,
+        send_prompt: bool = False,
     ) -> None:
         self.urls, self.api_key = urls, api_key
         self.max_retries = client.policy.max_retries if client is not None else ADAPTER_MAX_RETRIES
@@ -204,6 +218,7 @@ class RewardFunction:
         self.reference_column, self.on_no_verdict = reference_column, on_no_verdict
         self.budget_ms, self.join_reasoning, self.reference_format = budget_ms, join_reasoning, reference_format
         self.fields = None if fields is None else list(fields)
+        self.send_prompt = send_prompt
         self.__name__ = self.__qualname__ = name
         #: Running totals of substituted rewards (a ``SubstitutionCounter``).
         self.substitutions = SubstitutionCounter()
@@ -259,6 +274,9 @@ class RewardFunction:
             )
             for c, ref in zip(completions, references)
         ]
+        if self.send_prompt:
+            for item, prompt in zip(items, prompts):
+                item["prompt"] = prompt_payload(prompt)
         results = client.verify_batch(items, budget_ms=self.budget_ms, fields=self.fields)
         images = kwargs.get("images", kwargs.get("image"))
         cache: dict[int, str] = {}
@@ -284,6 +302,7 @@ def reward_function(
     join_reasoning: bool = True,
     reference_format: str = "plain",
     fields: Optional[Sequence[str]] = COMPACT_FIELDS,
+    send_prompt: Optional[bool] = None,
 ) -> RewardFunction:
     """A TRL reward function that scores completions with one Arbiter verifier or spec.
 
@@ -294,7 +313,9 @@ def reward_function(
     ``reasoning_content`` back in front of its content as ``<think>…</think>``. The function's
     ``__name__`` is ``name`` or ``arbiter_<verifier or spec>``; its ``substitutions`` attribute is a
     ``SubstitutionCounter`` with the running totals of substituted rewards. ``fields``: the result
-    fields to ask for (compact by default; None for full results).
+    fields to ask for (compact by default; None for full results). ``send_prompt`` puts each
+    sample's prompt (its text, or its messages' roles and texts) into the item, for verifiers that
+    read it; by default only for ``verifier="judge"`` (set it for a spec with a judge leaf).
     """
     check_target(verifier, spec)
     check_policy(on_no_verdict)
@@ -314,4 +335,5 @@ def reward_function(
         reference_format,
         client,
         fields,
+        verifier == "judge" if send_prompt is None else send_prompt,
     )

@@ -171,6 +171,22 @@ class TrlWithTrainerDataTest(unittest.TestCase):
         with self.assertRaises(TypeError):
             prompt_key("p", [object()])
 
+    def test_judges_get_the_prompt(self) -> None:
+        canned = {"results": [{"reward": 1, "error": None}] * 2}
+        prompts = ["What is 2+2?", [{"role": "system", "content": "Be brief."},
+                                    {"role": "user", "content": [{"type": "image", "image": pixels((1, 2, 3))},
+                                                                 {"type": "text", "text": "Colour?"}]}]]
+        with StubServer([("json", 200, canned)] * 2, upstream=arbiter(), script_path="/v1/verify/batch") as stub:
+            with mock.patch("arbiter_client.trl.VerifierCheck.__call__", lambda self: None):
+                reward_function(stub.url, verifier="judge", reference_column=None)(prompts, ["4", "red"])
+            reward_function(stub.url, verifier="math")(prompts, ["4", "red"], solution=["4", "red"])
+        judged, plain = [json.loads(s.body)["items"] for s in stub.seen if s.path == "/v1/verify/batch"]
+        self.assertEqual([item["prompt"] for item in judged], [
+            "What is 2+2?",
+            [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Colour?"}],
+        ])
+        self.assertTrue(all("prompt" not in item for item in plain))
+
     def test_reasoning_content_is_joined_back(self) -> None:
         message = {"role": "assistant", "reasoning_content": "2+2=4", "content": "<answer>4</answer>"}
         self.assertEqual(completion_text([message]), "<think>2+2=4</think><answer>4</answer>")
