@@ -100,7 +100,7 @@ function kendall(answer: string[], ref: string[]): number {
 function scoreOne(
   params: MatchKernelParams,
   response: string,
-): { reward: number; details: Record<string, unknown> } {
+): BaselineScore {
   const blocks = [...response.matchAll(ANSWER)];
   const region = blocks.length ? blocks[blocks.length - 1][1] : response;
   const ref = params.ref.map((r) => String(r).toLowerCase());
@@ -129,26 +129,44 @@ function scoreOne(
     }
   }
   if (reward < 1) details.reason = "wrong";
-  return { reward, details };
+  return { reward, correct: reward >= 1, details };
 }
 
-/** Scores `match` items the plain-TypeScript way, building the engine's result objects. */
-export function scoreMatchBaseline(validator: ItemValidator, items: unknown[]): VerifyResult[] {
+/** What a baseline's scoring of one item gives. */
+export interface BaselineScore {
+  reward: number;
+  correct: boolean;
+  details: Record<string, unknown>;
+}
+
+/** Validates each item, resolves its parameters and scores it with `scoreOne`, as the engine's results. */
+export function runBaseline<P>(
+  validator: ItemValidator,
+  items: unknown[],
+  scoreOne: (params: P, response: string) => BaselineScore,
+): VerifyResult[] {
   return items.map((raw) => {
     const started = performance.now();
     const checked = validator.check(raw);
     if ("message" in checked) throw new Error(checked.message);
     const verifier = checked.item.verifier;
-    const params = verifier.params(checked.item.reference, checked.item.options) as MatchKernelParams;
-    const { reward, details } = scoreOne(params, checked.item.response);
+    const { reward, correct, details } = scoreOne(
+      verifier.params(checked.item.reference, checked.item.options) as P,
+      checked.item.response,
+    );
     return {
       verifier: verifier.name,
       version: verifier.version,
       reward,
-      correct: reward >= 1,
+      correct,
       details: details as VerifyResult["details"],
       error: null,
       ms: performance.now() - started,
     };
   });
+}
+
+/** Scores `match` items the plain-TypeScript way, building the engine's result objects. */
+export function scoreMatchBaseline(validator: ItemValidator, items: unknown[]): VerifyResult[] {
+  return runBaseline(validator, items, scoreOne);
 }

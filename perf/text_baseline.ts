@@ -6,6 +6,7 @@
 import { ItemValidator } from "../verifiers/validate.ts";
 import type { VerifyResult } from "../verifiers/mod.ts";
 import type { TextKernelParams } from "../verifiers/text/mod.ts";
+import { type BaselineScore, runBaseline } from "./match_baseline.ts";
 
 const WORDS = ("a man rides brown horse on the beach near sea while two dogs run along wet sand under grey " +
   "sky with clouds and birds flying over waves at sunset people watch from distant pier").split(" ");
@@ -47,7 +48,8 @@ function tokens(text: string): string[] {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim().split(/\s+/).filter((t) => t.length > 0);
 }
 
-function lcs(a: string[], b: string[]): number {
+/** Length of the longest common subsequence, by the plain dynamic programme (also the tests' oracle). */
+export function lcs<T>(a: T[], b: T[]): number {
   const row = new Int32Array(b.length + 1);
   for (let i = 1; i <= a.length; i++) {
     let diag = 0;
@@ -60,7 +62,8 @@ function lcs(a: string[], b: string[]): number {
   return row[b.length];
 }
 
-function levenshtein(a: string[], b: string[]): number {
+/** Levenshtein distance, by the plain dynamic programme (also the tests' oracle). */
+export function levenshtein<T>(a: T[], b: T[]): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
@@ -79,7 +82,7 @@ function f(p: number, r: number): number {
 function scoreOne(
   params: TextKernelParams,
   response: string,
-): { reward: number; details: Record<string, unknown> } {
+): BaselineScore {
   const blocks = [...response.matchAll(ANSWER)];
   const region = blocks.length ? blocks[blocks.length - 1][1] : response;
   const details: Record<string, unknown> = { reason: null, metric: params.metric, extraction: "tag" };
@@ -110,26 +113,10 @@ function scoreOne(
     Object.assign(details, { precision: p, recall: rec });
   }
   if (reward < params.threshold) details.reason = "wrong";
-  return { reward, details };
+  return { reward, correct: reward >= params.threshold, details };
 }
 
 /** Scores `text` items the plain-TypeScript way, building the engine's result objects. */
 export function scoreTextBaseline(validator: ItemValidator, items: unknown[]): VerifyResult[] {
-  return items.map((raw) => {
-    const started = performance.now();
-    const checked = validator.check(raw);
-    if ("message" in checked) throw new Error(checked.message);
-    const verifier = checked.item.verifier;
-    const params = verifier.params(checked.item.reference, checked.item.options) as TextKernelParams;
-    const { reward, details } = scoreOne(params, checked.item.response);
-    return {
-      verifier: verifier.name,
-      version: verifier.version,
-      reward,
-      correct: reward >= params.threshold,
-      details: details as VerifyResult["details"],
-      error: null,
-      ms: performance.now() - started,
-    };
-  });
+  return runBaseline(validator, items, scoreOne);
 }

@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { encodeItem, type KernelOutput, scoreInProcess } from "../wasm/mod.ts";
 import { MATCH_MODES, matchVerifier } from "../verifiers/match/mod.ts";
 import { assertVerdict, loadKernel } from "./_kernel.ts";
+import { lcs } from "../perf/text_baseline.ts";
 
 const kernel = loadKernel("match");
 
@@ -80,19 +81,6 @@ function kendallReward(answer: number[], ref: number[]): number {
   const total = ref.length * (ref.length - 1) / 2;
   const tau = total === 0 ? (pos.has(ref[0]) ? 1 : -1) : (c - d) / total;
   return (tau + 1) / 2;
-}
-
-function lcs(a: number[], b: number[]): number {
-  const row = new Array(b.length + 1).fill(0);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = 0;
-    for (let j = 1; j <= b.length; j++) {
-      const up = row[j];
-      row[j] = a[i - 1] === b[j - 1] ? diag + 1 : Math.max(row[j], row[j - 1]);
-      diag = up;
-    }
-  }
-  return row[b.length];
 }
 
 function ndcg(answer: number[], rel: Map<number, number>, k: number): number {

@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { type KernelOutput, scoreInProcess } from "../wasm/mod.ts";
 import { TEXT_METRICS, textVerifier } from "../verifiers/text/mod.ts";
 import { assertVerdict, loadKernel } from "./_kernel.ts";
+import { lcs, levenshtein } from "../perf/text_baseline.ts";
 
 const kernel = loadKernel("text");
 
@@ -11,31 +12,6 @@ function score(response: string, reference: unknown, options: Record<string, unk
   const out = scoreInProcess(kernel, textVerifier.params(reference, { tag: "", ...options }), response);
   assertVerdict(out);
   return out;
-}
-
-function lcs(a: string[], b: string[]): number {
-  const row = new Array(b.length + 1).fill(0);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = 0;
-    for (let j = 1; j <= b.length; j++) {
-      const up = row[j];
-      row[j] = a[i - 1] === b[j - 1] ? diag + 1 : Math.max(row[j], row[j - 1]);
-      diag = up;
-    }
-  }
-  return row[b.length];
-}
-
-function levenshtein(a: string[], b: string[]): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1), prev[j] + 1, cur[j - 1] + 1);
-    }
-    prev = cur;
-  }
-  return prev[b.length];
 }
 
 // Few distinct words, long sentences: many matches, LCS over several 64-bit words.

@@ -24,7 +24,7 @@ export class MatchConfig {
   directed: bool = true;
   requirePermutation: bool = false;
   right: f64 = 1;
-  partial: f64[] = [];
+  partial: f64[] = [0.5];
   partialMin: i32 = 1;
   wrong: f64 = 0;
   extra: f64 = -0.5;
@@ -100,7 +100,8 @@ export function readConfig(p: JsonValue): MatchConfig | null {
   const w = p.get("weights");
   if (w !== null && w.kind == JsonKind.Object) {
     c.right = numberAt(w, "right", 1);
-    c.partial = numbers(w.get("partial"));
+    const partial = numbers(w.get("partial"));
+    if (partial.length > 0) c.partial = partial;
     c.partialMin = <i32>numberAt(w, "partial_min", 1);
     c.wrong = numberAt(w, "wrong", 0);
     c.extra = numberAt(w, "extra", -0.5);

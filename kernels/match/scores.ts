@@ -34,22 +34,34 @@ export class Ids {
   }
 }
 
-/** Gives equal keys equal ids (reference keys first). */
+/** Gives equal keys equal ids (reference keys first); a linear scan for a few keys, a map for many. */
 export function idsOf(answer: Elem[], ref: Elem[]): Ids {
-  const map = new Map<string, i32>();
   const r = new Int32Array(ref.length);
+  const a = new Int32Array(answer.length);
+  if (ref.length + answer.length <= 24) {
+    const keys = new Array<string>();
+    for (let i = 0; i < ref.length; i++) r[i] = smallId(keys, ref[i].key);
+    for (let i = 0; i < answer.length; i++) a[i] = smallId(keys, answer[i].key);
+    return new Ids(a, r, keys.length);
+  }
+  const map = new Map<string, i32>();
   for (let i = 0; i < ref.length; i++) {
     const k = ref[i].key;
     if (!map.has(k)) map.set(k, map.size);
     r[i] = map.get(k);
   }
-  const a = new Int32Array(answer.length);
   for (let i = 0; i < answer.length; i++) {
     const k = answer[i].key;
     if (!map.has(k)) map.set(k, map.size);
     a[i] = map.get(k);
   }
   return new Ids(a, r, map.size);
+}
+
+function smallId(keys: string[], key: string): i32 {
+  for (let i = 0; i < keys.length; i++) if (keys[i] == key) return i;
+  keys.push(key);
+  return keys.length - 1;
 }
 
 function counts(seq: Int32Array, alphabet: i32): Int32Array {

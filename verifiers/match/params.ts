@@ -1,6 +1,6 @@
 /** Resolves a validated `match` reference and options into the kernel's parameters. */
 import { InvalidRequestError } from "../types.ts";
-import type { MatchMode } from "./schemas.ts";
+import { MATCH_MODES, type MatchMode } from "./schemas.ts";
 
 /** A reference element as the kernel reads it: a label, a number, or a tuple of them. */
 export type MatchElement = string | number | (string | number)[];
@@ -43,17 +43,7 @@ export interface MatchKernelParams {
 type Scalar = string | number;
 type Reference = Scalar | MatchElement[] | Record<string, number>;
 
-const LIST_MODES: MatchMode[] = [
-  "set_exact",
-  "set_f1",
-  "sequence_exact",
-  "position_accuracy",
-  "adjacency",
-  "kendall_tau",
-  "lcs",
-  "ndcg",
-  "weighted",
-];
+const LIST_MODES: MatchMode[] = MATCH_MODES.filter((m) => m !== "exact" && m !== "any_of");
 /** Modes that rank or order elements: a reference without elements gives them nothing to score. */
 const NEEDS_ELEMENTS: MatchMode[] = [
   "any_of",
@@ -172,6 +162,48 @@ function weightsOf(options: Record<string, unknown>): MatchKernelParams["weights
   };
 }
 
+/**
+ * The defaults the kernel applies to a key the parameters leave out (kernels/match/config.ts):
+ * keys equal to these are not serialized, so a typical item's parameters are a few dozen bytes.
+ */
+const KERNEL_DEFAULTS: Record<string, unknown> = {
+  mode: "exact",
+  profile: "default",
+  tag: "answer",
+  split: "auto",
+  space_split: true,
+  case_sensitive: false,
+  punctuation: "trim",
+  articles: false,
+  gain: "linear",
+  directed: true,
+  require_permutation: false,
+  weights: { right: 1, partial: [0.5], partial_min: 1, wrong: 0, extra: -0.5, missing: 0 },
+  threshold: 1,
+};
+
+/**
+ * Gives `params` a `toJSON` that leaves out every key equal to its kernel default (`defaults`, or
+ * `implied` computed from the parameters themselves), so the engine serializes only what matters.
+ */
+export function serializeCompactly<T extends object>(
+  params: T,
+  defaults: Record<string, unknown>,
+  implied: Record<string, unknown> = {},
+): T {
+  Object.defineProperty(params, "toJSON", {
+    enumerable: false,
+    value: () =>
+      Object.fromEntries(
+        Object.entries(params).filter(([key, value]) => {
+          const fallback = key in implied ? implied[key] : defaults[key];
+          return fallback === undefined || JSON.stringify(value) !== JSON.stringify(fallback);
+        }),
+      ),
+  });
+  return params;
+}
+
 /** Builds the kernel parameters; throws `InvalidRequestError` for what the schema cannot rule out. */
 export function matchParams(reference: unknown, options: Record<string, unknown>): MatchKernelParams {
   const raw = reference as Reference;
@@ -218,5 +250,5 @@ export function matchParams(reference: unknown, options: Record<string, unknown>
     params.choice_keys = choices.keys;
     params.choice_texts = choices.texts;
   }
-  return params;
+  return serializeCompactly(params, KERNEL_DEFAULTS, { k: ref.length, grid: [1, ref.length] });
 }

@@ -1,5 +1,6 @@
 /** Resolves a validated `text` reference and options into the kernel's parameters. */
 import { InvalidRequestError } from "../types.ts";
+import { serializeCompactly } from "../match/mod.ts";
 import { type TextMetric, TOKENIZERS } from "./schemas.ts";
 
 /** The parameter object the `text` kernel reads. */
@@ -20,6 +21,22 @@ export interface TextKernelParams {
   wer_reward: "linear" | "exp";
   threshold: number;
 }
+
+/** The kernel's defaults for keys left out (kernels/text.ts); tokenize and lowercase are always sent. */
+const KERNEL_DEFAULTS: Record<string, unknown> = {
+  metric: "rougeL",
+  profile: "default",
+  tag: "answer",
+  punctuation: "keep",
+  smooth: "exp",
+  smooth_value: 1,
+  max_order: 4,
+  char_order: 6,
+  beta: 2,
+  whitespace: false,
+  wer_reward: "linear",
+  threshold: 1,
+};
 
 const LOWERCASE_BY_DEFAULT: TextMetric[] = ["rouge1", "rouge2", "rougeL", "token_f1", "exact"];
 
@@ -52,7 +69,7 @@ export function textParams(reference: unknown, options: Record<string, unknown>)
       'Smoothing "add1" fixes k = 1; use "add-k" with smooth_value for another k.',
     );
   }
-  return {
+  return serializeCompactly({
     metric,
     profile: "default",
     refs,
@@ -68,5 +85,5 @@ export function textParams(reference: unknown, options: Record<string, unknown>)
     whitespace: (options.whitespace ?? false) as boolean,
     wer_reward: (options.wer_reward ?? "linear") as TextKernelParams["wer_reward"],
     threshold: (options.threshold ?? 1) as number,
-  };
+  }, KERNEL_DEFAULTS);
 }
