@@ -23,7 +23,8 @@ import { ApiError } from "./errors.ts";
 
 interface RunState {
   id: string;
-  status: "running" | "done" | "failed";
+  /** `stopped`: the circuit breaker ended generation; `cancelled`: DELETE did (both resumable). */
+  status: "running" | "done" | "failed" | "stopped" | "cancelled";
   phase: string;
   done: number;
   total: number;
@@ -62,6 +63,13 @@ export const START_RUN: RouteContract = {
       data: { ...nonEmpty, description: "The suite's dataset, where it is not the built-in one" },
       generation: { ...generationSchema, description: "Generation settings passed to the model" },
       run_id: { type: "string", pattern: RUN_ID_PATTERN.source },
+      samples: { type: "integer", minimum: 1, maximum: 1024, description: "Generations per item (pass@k)" },
+      limit: { type: "integer", minimum: 1, description: "Only the first N items" },
+      ids: { type: "array", items: nonEmpty, maxItems: 100000, description: "Only these items" },
+      allow_identity_change: {
+        type: "boolean",
+        description: "Resume a run although its endpoint, checkpoint or settings changed",
+      },
     },
   },
   responses: {
@@ -90,7 +98,7 @@ export const GET_RUN: RouteContract = {
         required: ["id", "status", "phase", "error"],
         properties: {
           id: { type: "string" },
-          status: { enum: ["running", "done", "failed"] },
+          status: { enum: ["running", "done", "failed", "stopped", "cancelled"] },
           phase: { type: "string" },
           done: { type: "integer" },
           total: { type: "integer" },
@@ -126,6 +134,10 @@ interface RunBody {
   data?: string;
   generation?: RunRequest["generation"];
   run_id?: string;
+  samples?: number;
+  limit?: number;
+  ids?: string[];
+  allow_identity_change?: boolean;
 }
 
 const readRunJson = bodyReader<RunBody>(START_RUN);
@@ -168,6 +180,10 @@ async function readRunBody(
     runsDir,
     runId: id,
     generation: body.generation,
+    samples: body.samples,
+    limit: body.limit,
+    ids: body.ids,
+    allowIdentityChange: body.allow_identity_change,
     access,
   };
   try {
@@ -205,6 +221,7 @@ export function benchmarkRoutes(engine: Engine, runsDir: string, config: Benchma
   };
   const app = new Hono();
   const runs = new Map<string, RunState>();
+  const cancels = new Map<string, AbortController>();
 
   app.post(START_RUN.path, async (c) => {
     const { request, id } = await readRunBody(c, runsDir, access);
@@ -213,9 +230,21 @@ export function benchmarkRoutes(engine: Engine, runsDir: string, config: Benchma
     }
     const state: RunState = { id, status: "running", phase: "checking", done: 0, total: 0, error: null };
     runs.set(id, state);
-    runSuite(engine, request, (phase, done, total) => Object.assign(state, { phase, done, total }))
-      .then(() => Object.assign(state, { status: "done", phase: "done" }))
-      .catch((error) => Object.assign(state, { status: "failed", error: (error as Error).message }));
+    const cancel = new AbortController();
+    cancels.set(id, cancel);
+    runSuite(engine, { ...request, signal: cancel.signal }, (phase, done, total) => {
+      Object.assign(state, { phase, done, total });
+    })
+      .then((outcome) => {
+        const stopped = outcome.stopped;
+        if (!stopped) Object.assign(state, { status: "done", phase: "done" });
+        else {
+          const status = stopped.reason === "interrupted" ? "cancelled" : "stopped";
+          Object.assign(state, { status, phase: status, error: stopped.message });
+        }
+      })
+      .catch((error) => Object.assign(state, { status: "failed", error: (error as Error).message }))
+      .finally(() => cancels.delete(id));
     return c.json({ id, status: state.status, url: `/v1/benchmarks/runs/${id}` }, 202);
   });
 
@@ -223,10 +252,13 @@ export function benchmarkRoutes(engine: Engine, runsDir: string, config: Benchma
     const id = c.req.param("id") ?? "";
     if (!RUN_ID_PATTERN.test(id)) throw invalid(`Invalid run id "${id}"`);
     const state = runs.get(id);
-    if (state && state.status !== "done") return c.json(state);
+    if (state && (state.status === "running" || state.status === "failed")) return c.json(state);
     const results = await readResults(runsDir, id);
     if (results === null) throw new ApiError(404, "invalid_request", `No run "${id}"`);
-    return c.json({ id, status: "done", phase: "done", error: null, results });
+    // A stopped or cancelled run has results too (marked incomplete); it resumes when started again.
+    return c.json(
+      state ? { ...state, results } : { id, status: "done", phase: "done", error: null, results },
+    );
   });
 
   app.get(RUN_REPORT.path, async (c) => {

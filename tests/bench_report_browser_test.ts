@@ -37,8 +37,14 @@ Deno.test("the HTML report shows its tables, charts with error bars, a histogram
   let reportPath: string;
   try {
     const fixture = new URL("../fixtures/bench/math_mini_predictions.jsonl", import.meta.url).pathname;
-    reportPath =
-      (await runSuite(engine, { suite: "math_mini", predictions: { path: fixture }, runsDir })).paths.report;
+    const run = await runSuite(engine, { suite: "math_mini", predictions: { path: fixture }, runsDir });
+    reportPath = run.paths.report;
+    // results.csv beside results.json: a header and one row per sample.
+    const csv = (await Deno.readTextFile(run.paths.csv)).trimEnd().split("\r\n");
+    assert.equal(csv.length, 13);
+    assert.ok(
+      csv[0].startsWith("id,sample,outcome,reward,correct,reason,error,extracted,reference,latency_ms"),
+    );
   } finally {
     await engine.close();
   }
@@ -111,6 +117,16 @@ Deno.test("the HTML report shows its tables, charts with error bars, a histogram
     const row = page.locator("#samples-table tbody tr").first();
     await row.locator("summary", { hasText: "explanation" }).click();
     assert.match(await row.innerText(), /"reason": "wrong"/);
+
+    // The reference answer beside each sample; the category filter narrows to a breakdown bucket.
+    await page.fill("#sample-filter", "");
+    await page.selectOption("#sample-outcome", "all");
+    assert.equal(await page.locator("#samples-table td.reference").count(), 12);
+    assert.ok((await page.locator("#samples-table td.reference").allInnerTexts()).every((t) => t.length > 0));
+    await page.selectOption("#sample-category", JSON.stringify(["question_type", "multi_choice"]));
+    assert.equal(await page.locator("#samples-table tbody tr").count(), 3);
+    await page.selectOption("#sample-outcome", "correct");
+    assert.equal(await page.locator("#samples-table tbody tr").count(), 1);
     await page.screenshot({ path: `${runsDir}/report.png`, fullPage: true });
   } finally {
     await browser.close();

@@ -117,6 +117,10 @@ Deno.test("bench run with 3 samples per item: seeds base + j, pass@k in the resu
       close(row.mean, 9 / 12, `mean@${row.k}`);
     }
     assert.equal(sampling.meanItemVariance, 0);
+    // Latency and tokens over every generation (the fake model reports usage).
+    assert.equal(r.summary.usage.measured, 36);
+    assert.equal(r.summary.usage.tokens?.reported, 36);
+    assert.ok(r.summary.usage.latencyMs!.p50 <= r.summary.usage.latencyMs!.p99);
     const results = JSON.parse(await Deno.readTextFile(r.paths.results));
     assert.equal(results.summary.sampling.rows[0].pass, sampling.rows[0].pass);
 

@@ -7,6 +7,8 @@ export interface Sample {
   /** Which generation of the item this is (0-based; runs with `--samples N` have N per item). */
   sample: number;
   prompt: { user: string; system?: string };
+  /** The item's reference answer (what the verifier compares with). */
+  reference: unknown;
   image_hashes: string[];
   response: string | null;
   reasoning: string | null;

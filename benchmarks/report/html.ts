@@ -8,7 +8,7 @@ import type { RunMeta, Sample } from "../core/mod.ts";
 import type { RunSummary } from "../stats/mod.ts";
 import { CHART_LIBRARY_VERSIONS, chartLibrarySources } from "./chart_library.ts";
 import { accuracyText, headlineName, interval, intervalName, percent } from "./format.ts";
-import { errorBreakdown, SMALL_BUCKET, statusText } from "./text_tables.ts";
+import { errorBreakdown, SMALL_BUCKET, statusText, usageText } from "./text_tables.ts";
 import { REPORT_PAGE_SCRIPT, REPORT_STYLE } from "./page_assets.ts";
 
 /** Escapes text for HTML element content and attribute values. */
@@ -75,6 +75,15 @@ function summaryTable(meta: RunMeta, summary: RunSummary): string {
       `${percent(summary.unextractable.rate)} (${summary.unextractable.count}/${summary.verdicts})`,
     ],
     ["errors (no verdict)", errorBreakdown(summary.errors)],
+    ...(usageText(summary) ? [["generation", usageText(summary)!]] as [string, string][] : []),
+    ...(summary.sampling
+      ? summary.sampling.rows.map((r) =>
+        [
+          `k = ${r.k} of ${summary.sampling!.n} samples`,
+          `pass@${r.k} ${percent(r.pass)}, maj@${r.k} ${percent(r.maj)}, mean@${r.k} ${percent(r.mean)}`,
+        ] as [string, string]
+      )
+      : []),
   ];
   return `<table id="summary-table" class="summary${summary.complete ? "" : " incomplete"}"><tbody>${
     rows.map(([k, v]) => row([escapeHtml(k), escapeHtml(v)])).join("")
@@ -104,7 +113,9 @@ function breakdownSection(summary: RunSummary): string {
 function sampleView(s: Sample) {
   return {
     id: s.id,
+    sample: s.sample,
     reward: s.reward,
+    reference: s.reference,
     correct: s.correct,
     reason: s.reason,
     extracted: s.extracted,
@@ -120,6 +131,16 @@ function sampleView(s: Sample) {
     latency_ms: s.latency_ms,
     finish_reason: s.finish_reason,
   };
+}
+
+/** The category filter's options: every breakdown bucket, as `key=label`. */
+function categoryOptions(summary: RunSummary): string {
+  return summary.breakdowns.flatMap(({ key, rows }) =>
+    rows.map((r) => {
+      const value = escapeHtml(JSON.stringify([key, r.label]));
+      return `<option value="${value}">${escapeHtml(`${key}: ${r.label} (${r.items})`)}</option>`;
+    })
+  ).join("");
 }
 
 /** The report page. */
@@ -161,10 +182,11 @@ ${libraries}
 <div class="controls"><input id="sample-filter" type="search" placeholder="Filter by id, answer, reason…">
 <select id="sample-outcome"><option value="all">all</option><option value="correct">correct</option>
 <option value="wrong">wrong</option><option value="error">no verdict</option></select>
+<select id="sample-category"><option value="">every category</option>${categoryOptions(summary)}</select>
 <button id="sample-prev" type="button">‹ previous</button><span id="sample-page"></span>
 <button id="sample-next" type="button">next ›</button></div>
 <table id="samples-table"><thead>${
-    row(["id", "outcome", "reward", "extracted", "reason / error", "response"], "th")
+    row(["id", "outcome", "reward", "extracted", "reference", "reason / error", "response"], "th")
   }</thead><tbody></tbody></table></section>
 <section id="provenance"><h2>Provenance</h2><pre>${escapeHtml(JSON.stringify(meta.provenance, null, 2))}</pre>
 <p class="footer">Charts: ${

@@ -2,3 +2,4 @@
 export { escapeHtml, renderReport } from "./html.ts";
 export { breakdownTables, errorBreakdown, statusText, summaryLines } from "./text_tables.ts";
 export { accuracyText, headlineName, interval, intervalName, percent, pValue } from "./format.ts";
+export { samplesCsv } from "./csv.ts";

@@ -38,14 +38,14 @@ export const REPORT_PAGE_SCRIPT = `
       data: {
         labels: breakdown.rows.map(function (r) { return r.label + " (n=" + r.n + ")"; }),
         datasets: [{
-          label: "accuracy (Wilson 95% CI)",
+          label: "score (95% CI)",
           backgroundColor: "rgba(54, 116, 181, 0.6)",
           data: breakdown.rows.map(function (r) { return { y: r.mean, yMin: r.low, yMax: r.high }; }),
         }],
       },
       options: {
         animation: false, responsive: true, maintainAspectRatio: false,
-        scales: { y: { min: 0, max: 1, title: { display: true, text: "accuracy" } } },
+        scales: { y: { min: 0, max: 1, title: { display: true, text: "score (every item counts)" } } },
         plugins: { legend: { display: false }, title: { display: true, text: breakdown.key } },
       },
     }));
@@ -70,6 +70,7 @@ export const REPORT_PAGE_SCRIPT = `
   let page = 0;
   const filter = document.getElementById("sample-filter");
   const outcome = document.getElementById("sample-outcome");
+  const category = document.getElementById("sample-category");
   const body = document.querySelector("#samples-table tbody");
 
   function outcomeOf(s) { return s.error ? "error" : s.correct ? "correct" : "wrong"; }
@@ -95,6 +96,10 @@ export const REPORT_PAGE_SCRIPT = `
   function matches(s) {
     const want = outcome.value;
     if (want !== "all" && outcomeOf(s) !== want) return false;
+    if (category.value) {
+      const picked = JSON.parse(category.value);
+      if ((s.breakdown[picked[0]] || ["(none)"]).indexOf(picked[1]) < 0) return false;
+    }
     const q = filter.value.trim().toLowerCase();
     if (!q) return true;
     return [s.id, s.response, show(s.extracted), s.reason, s.error && s.error.code].some(function (v) {
@@ -109,10 +114,11 @@ export const REPORT_PAGE_SCRIPT = `
     rows.slice(page * PAGE, page * PAGE + PAGE).forEach(function (s) {
       const tr = document.createElement("tr");
       tr.className = "sample " + outcomeOf(s);
-      cell(tr, s.id);
+      cell(tr, s.sample ? s.id + " #" + s.sample : s.id);
       cell(tr, outcomeOf(s), "outcome");
       cell(tr, s.reward === null ? "" : String(Math.round(s.reward * 1000) / 1000));
       cell(tr, show(s.extracted) + (s.method ? " (" + show(s.method) + ")" : ""));
+      cell(tr, show(s.reference), "reference");
       cell(tr, s.error ? s.error.code + ": " + s.error.message : show(s.reason));
       const text = cell(tr, s.scored === "extraction" ? "extraction: " + show(s.given_extraction) : "", "text");
       folded(text, "response", s.response);
@@ -126,6 +132,7 @@ export const REPORT_PAGE_SCRIPT = `
   }
   filter.addEventListener("input", function () { page = 0; render(); });
   outcome.addEventListener("change", function () { page = 0; render(); });
+  category.addEventListener("change", function () { page = 0; render(); });
   document.getElementById("sample-prev").addEventListener("click", function () { page = Math.max(0, page - 1); render(); });
   document.getElementById("sample-next").addEventListener("click", function () { page++; render(); });
   render();

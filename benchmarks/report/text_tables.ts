@@ -16,6 +16,27 @@ export function errorBreakdown(errors: Record<string, number>): string {
   return entries.length ? entries.map(([code, n]) => `${code} ${n}`).join(", ") : "none";
 }
 
+/** `latency p50 820 ms, p90 …; tokens: 312 prompt, 95 completion per generation (…)`, or null. */
+export function usageText(summary: RunSummary): string | null {
+  const { latencyMs, tokens } = summary.usage;
+  const parts: string[] = [];
+  if (latencyMs) {
+    parts.push(
+      `latency p50 ${Math.round(latencyMs.p50)} ms, p90 ${Math.round(latencyMs.p90)} ms, p99 ${
+        Math.round(latencyMs.p99)
+      } ms`,
+    );
+  }
+  if (tokens) {
+    parts.push(
+      `tokens per generation: ${tokens.promptMean.toFixed(0)} prompt, ${
+        tokens.completionMean.toFixed(0)
+      } completion (${tokens.completionTotal} completion in all)`,
+    );
+  }
+  return parts.length ? parts.join("; ") : null;
+}
+
 /** Whether the run is complete, and if not why, in one line. */
 export function statusText(summary: RunSummary): string {
   if (summary.complete) return "complete";
@@ -57,6 +78,8 @@ export function summaryLines(summary: RunSummary): string[] {
   );
   const errorCount = Object.values(summary.errors).reduce((sum, n) => sum + n, 0);
   lines.push(`errors: ${errorCount}${errorCount ? ` (${errorBreakdown(summary.errors)})` : ""}`);
+  const usage = usageText(summary);
+  if (usage) lines.push(usage);
   const sampling = summary.sampling;
   if (sampling) {
     lines.push(

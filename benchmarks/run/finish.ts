@@ -6,7 +6,14 @@ import type { Engine } from "../../verifiers/mod.ts";
 import { RunJournal } from "../journal/mod.ts";
 import { renderReport } from "../report/mod.ts";
 import { type RunMeta, type Sample, SuiteError } from "../core/mod.ts";
-import { collapseSamples, type RunSummary, summarizeRun, summarizeSampling } from "../stats/mod.ts";
+import {
+  collapseSamples,
+  type RunSummary,
+  summarizeRun,
+  summarizeSampling,
+  summarizeUsage,
+} from "../stats/mod.ts";
+import { samplesCsv } from "../report/mod.ts";
 import type { RunPaths } from "./run_store.ts";
 import { scoreRun, scoringVersions } from "./scoring.ts";
 
@@ -46,7 +53,10 @@ export async function finishRun(
     suiteItems: meta.suite_items ?? samples.length,
     threshold: meta.suite.scoring.threshold,
   });
-  if (n > 1) summary.sampling = summarizeSampling(samples, n);
+  if (n > 1) {
+    summary.sampling = summarizeSampling(samples, n);
+    summary.usage = summarizeUsage(samples);
+  }
   await Deno.writeTextFile(paths.samples, samples.map((s) => JSON.stringify(s)).join("\n") + "\n");
   await Deno.writeTextFile(
     paths.results,
@@ -61,6 +71,7 @@ export async function finishRun(
       2,
     ) + "\n",
   );
+  await Deno.writeTextFile(paths.csv, samplesCsv(samples, meta.suite.breakdowns ?? []));
   await Deno.writeTextFile(paths.report, renderReport(scored, summary, samples));
   onProgress("reporting", 1, 1);
   return { id: meta.id, paths, meta: scored, summary, samples };

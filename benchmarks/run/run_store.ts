@@ -10,6 +10,8 @@ export interface RunPaths {
   journal: string;
   samples: string;
   results: string;
+  /** One row per sample: id, outcome, reward, extraction, latency, tokens, breakdown labels. */
+  csv: string;
   report: string;
 }
 
@@ -22,6 +24,7 @@ export function runPaths(runsDir: string, id: string): RunPaths {
     journal: `${dir}/journal.sqlite`,
     samples: `${dir}/samples.jsonl`,
     results: `${dir}/results.json`,
+    csv: `${dir}/results.csv`,
     report: `${dir}/report.html`,
   };
 }

@@ -24,6 +24,7 @@ function baseSample(item: BenchItem, g: GenerationRecord | undefined, sample: nu
     index: item.index,
     sample,
     prompt: item.prompt,
+    reference: item.reference,
     image_hashes: g?.imageHashes ?? [],
     response: g?.response ?? null,
     reasoning: g?.reasoning ?? null,

@@ -9,6 +9,7 @@ export {
   type ThresholdMetric,
 } from "./run_summary.ts";
 export { hasVerdict, headlineScore } from "./headline_score.ts";
+export { summarizeUsage, type UsageSummary } from "./usage.ts";
 export { comparePaired, EXACT_BELOW, type PairedComparison, type PairedSample } from "./paired.ts";
 export { binomialTwoSidedHalf, chiSquare1Tail, erfc } from "./distributions.ts";
 export {

@@ -9,6 +9,7 @@ import { type Sample, UNEXTRACTABLE_REASONS } from "../core/mod.ts";
 import { bootstrapMeanInterval, type BootstrapSettings, DEFAULT_BOOTSTRAP } from "./bootstrap.ts";
 import { clusterRobustStandardError, mean, standardError, wilsonInterval } from "./descriptive.ts";
 import type { SamplingSummary } from "./sampling.ts";
+import { summarizeUsage, type UsageSummary } from "./usage.ts";
 import { hasVerdict, headlineScore } from "./headline_score.ts";
 
 /** A mean score over some items, with its uncertainty. */
@@ -77,6 +78,8 @@ export interface RunSummary {
   bootstrap: BootstrapSettings;
   /** pass@k, maj@k, mean@k of a run with several samples per item (the headline is then mean@n). */
   sampling: SamplingSummary | null;
+  /** Latency and token statistics of the generations. */
+  usage: UsageSummary;
 }
 
 /** How to summarize. */
@@ -183,5 +186,6 @@ export function summarizeRun(samples: Sample[], options: SummaryOptions = {}): R
     histogram: histogramOf(verdicts),
     bootstrap,
     sampling: null,
+    usage: summarizeUsage(samples),
   };
 }
