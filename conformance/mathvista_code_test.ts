@@ -115,7 +115,7 @@ Deno.test(
         `overall agreement ${totalAgree}/${rows.length} = ${(totalAgree / rows.length * 100).toFixed(1)}%`,
       );
       console.log(["Rows where GPT's extraction is not what the program prints:", ...examples].join("\n  "));
-      // The issue's example: gpt4_2shot_code pid 3 prints 125.0 (the nearest option is 135°); GPT extracted 140.
+      // The issue's example: gpt4_2shot_code pid 3 prints 125.0 (MathVista's most similar option: 135°); GPT extracted 140.
       const pid3 = rows.findIndex((r) => r.model === "gpt4_2shot_code" && r.pid === "3");
       const program3 = results[pid3].details?.program as { stdout: string };
       assert.equal(program3.stdout.trim(), "125.0");
