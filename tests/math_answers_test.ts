@@ -127,6 +127,11 @@ Deno.test("multiple choice: the letter in every common form, with or without the
     ["<answer>A. A cat</answer>", ref, false, "wrong"],
     ["<answer>(C)</answer>", ref, false, "wrong"],
     ["<answer>B. A cat</answer>", ref, false, "ambiguous"], // a letter with another option's text
+    ["<answer>b</answer>", ref, true], // the whole answer one letter: lower case too
+    ["b.", ref, true],
+    ["I think it is A or B", ref, false, "ambiguous"], // two letters joined by "or": a hedge
+    ["It is (A) or (B).", ref, false, "ambiguous"],
+    ["The right one is (B) because dogs bark.", ref, true],
     ["<answer>A bird or a cat</answer>", ref, false],
     // a plain letter reference without choices
     ["(B) A dog barking", "B", true],

@@ -74,12 +74,14 @@ export function readLetter(s: string, n: i32): LetterRead {
     }
     return out;
   }
-  const idx = upperIndex(c0, n);
-  if (idx < 0) return out;
-  if (len == 1) {
-    out.index = idx;
+  if (len == 1 || (len == 2 && (t.charCodeAt(1) == 46 || t.charCodeAt(1) == 58))) {
+    // the whole answer is one letter ("c", "B."), lower case too
+    out.index = letterIndexOf(c0, n, true);
+    out.marked = len == 2;
     return out;
   }
+  const idx = upperIndex(c0, n);
+  if (idx < 0) return out;
   const c1 = t.charCodeAt(1);
   if (c1 == 46 || c1 == 58) {
     // B. / B: ("B, D" is a set of letters)

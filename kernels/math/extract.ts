@@ -747,9 +747,26 @@ export function extractChoiceLetter(ptr: usize, len: i32, n: i32): i32 {
     const after = at(ptr, len, a);
     if (a >= len || after == 46 || after == 44 || after == 58 || after == 41) return first;
   }
+  choiceLetterHedged = false;
   for (let k = len - 1; k >= 0; k--) {
     const idx = standaloneLetter(ptr, len, k, n);
-    if (idx >= 0) return idx;
+    if (idx >= 0) {
+      choiceLetterHedged = letterBeforeOr(ptr, len, k, n);
+      return idx;
+    }
   }
   return -1;
+}
+
+/** Set by `extractChoiceLetter` when the letter it found closes "B or C": the model hedged. */
+export let choiceLetterHedged = false;
+
+/** Whether the letter at `k` follows "or" and another letter standing alone ("B or C", "(B) or (C)"). */
+function letterBeforeOr(ptr: usize, len: i32, k: i32, n: i32): bool {
+  let i = k - 1;
+  while (i >= 0 && (at(ptr, len, i) == 32 || at(ptr, len, i) == 40 || at(ptr, len, i) == 42)) i--;
+  if (i < 2 || (at(ptr, len, i) | 32) != 114 || (at(ptr, len, i - 1) | 32) != 111 || at(ptr, len, i - 2) != 32) return false;
+  i -= 3;
+  while (i >= 0 && (at(ptr, len, i) == 32 || at(ptr, len, i) == 41 || at(ptr, len, i) == 42 || at(ptr, len, i) == 44)) i--;
+  return i >= 0 && standaloneLetter(ptr, len, i, n) >= 0;
 }

@@ -1,7 +1,7 @@
 // The default profile: extract → normalize → compare → explain, written as the kernel's JSON result.
 import { JsonKind, JsonValue } from "../_lib/json";
 import { JsonWriter } from "../_lib/writer";
-import { Extraction, extractAnswer, extractBoxed, extractChoiceLetter, stripMath } from "./extract";
+import { Extraction, extractAnswer, extractBoxed, extractChoiceLetter, choiceLetterHedged, stripMath } from "./extract";
 import { ParseStatus, parseAnswer, setShorthand } from "./parser";
 import { CompareOptions, compareAnswers, multiValued, ORDER_ORDERED, ORDER_UNORDERED } from "./compare";
 import { CHOICE_CONFLICT, choiceIndex, letterCount, letterSet, readLetter } from "./choice";
@@ -110,6 +110,7 @@ export function scoreDefault(params: JsonValue, options: JsonValue | null, ptr: 
         ex.text = String.fromCharCode(65 + letter);
         ex.rule = "choice_letter";
         ex.found = true;
+        ex.hedged = choiceLetterHedged; // "B or C"
       }
     }
   }
