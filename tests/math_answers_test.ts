@@ -380,3 +380,16 @@ Deno.test("property: digit-and-space answers never trap and never read as produc
     { numRuns: 500 },
   );
 });
+
+Deno.test("property: the option and letter-set readers never trap on arbitrary text", () => {
+  const choices = ["A cat", "A dog barking", "(B)", "B or C", ""];
+  fc.assert(
+    fc.property(fc.string({ maxLength: 60 }), fc.string({ maxLength: 12 }), (response, gold) => {
+      score(response, { answer: "B", choices });
+      score(`<answer>${response}</answer>`, { answer: gold, choices });
+      score(response, gold.length > 0 ? gold : "B");
+      score(response, "\\{A, C\\}");
+    }),
+    { numRuns: 400 },
+  );
+});
