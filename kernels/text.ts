@@ -19,8 +19,11 @@ export { input, output_len } from "./_lib/abi";
 
 /** Bytes of answer past which an item is `too_complex` (bounded memory and time). */
 const MAX_ANSWER_BYTES: i32 = 1 << 20;
-/** Tokens of all texts together past which an item is `too_complex`. */
-const MAX_TOKENS: i32 = 250000;
+/**
+ * Tokens (word metrics) or code points (chrF) of all texts together past which an item is
+ * `too_complex`: n-gram counting keeps one count table per text and order (memory is capped).
+ */
+const MAX_TOKENS: i32 = 100000;
 
 // How charSeqs treats whitespace.
 const STRIPPED: i32 = 0;
@@ -77,6 +80,7 @@ function scoreItem(): ArrayBuffer {
   let s: Score;
   if (metric == "chrf") {
     const spaces = boolAt(p, "whitespace", false) ? CHRF_KEEP_SPACE : CHRF_DROP_SPACE;
+    if (texts.cps.len > MAX_TOKENS) return tooComplex("too_long", metric, null, <f64>texts.cps.len, <f64>MAX_TOKENS);
     s = chrf(charSeqs(texts, lower, false, spaces), <i32>numberAt(p, "char_order", 6), numberAt(p, "beta", 2));
   } else if (metric == "cer" || metric == "edit_similarity") {
     const seqs = charSeqs(texts, lower, stringAt(p, "punctuation", "keep") == "remove", STRIPPED);

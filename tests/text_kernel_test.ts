@@ -158,6 +158,15 @@ Deno.test("hostile input: invalid UTF-8, NUL bytes, huge answers give verdicts, 
   assert.ok(out.reward > 0 && out.reward < 1, `reward ${out.reward}`);
   const huge = score("word ".repeat(300_000), "word", { metric: "rouge1" });
   assert.equal(huge.details.reason, "too_complex");
+  // the largest references the schema allows, under every metric: a verdict within the memory cap
+  const refs = Array.from({ length: 16 }, (_, i) => `w${i} `.repeat(25_000).slice(0, 100_000));
+  for (const metric of ["bleu", "chrf", "rouge2", "token_f1", "wer", "cer", "edit_similarity"]) {
+    const out = score("w1 w2 ".repeat(1000), refs, { metric });
+    assert.ok(
+      out.details.reason === "too_complex" || out.details.reason === "wrong",
+      `${metric}: ${out.details.reason}`,
+    );
+  }
   for (const metric of ["bleu", "chrf", "token_f1", "exact", "edit_similarity"]) {
     assertVerdict(score("\u0000\uFFFD\uD800 \u{1F600}", "ok", { metric }));
   }

@@ -19,7 +19,7 @@ export const MATCH_MODES = [
 /** A match mode's name. */
 export type MatchMode = typeof MATCH_MODES[number];
 
-const scalar: JsonSchema = { type: ["string", "number"] };
+const scalar: JsonSchema = { type: ["string", "number"], maxLength: 1000 };
 const element: JsonSchema = {
   description: "A label, a number, or a tuple of labels and numbers (for `weighted`).",
   anyOf: [scalar, { type: "array", items: scalar, minItems: 1, maxItems: 16 }],
@@ -36,6 +36,7 @@ export const matchReferenceSchema: JsonSchema = {
     {
       type: "object",
       additionalProperties: { type: "number", minimum: 0, maximum: 1000 },
+      propertyNames: { maxLength: 1000 },
       maxProperties: 10000,
       description: "Graded relevance for ndcg: {item: relevance >= 0}; items not listed have relevance 0.",
     },
@@ -115,8 +116,13 @@ export const matchOptionsSchema: JsonSchema = {
         'Options of a multiple-choice question: {"A": "a dog", …} or a list in letter order. Answers written as ' +
         "B, (B), B., B), B:, Option B, \\text{(B)}, with or without the option's text, or the text alone, read as the letter.",
       oneOf: [
-        { type: "object", additionalProperties: { type: "string" }, minProperties: 1, maxProperties: 52 },
-        { type: "array", items: { type: "string" }, minItems: 1, maxItems: 26 },
+        {
+          type: "object",
+          additionalProperties: { type: "string", maxLength: 1000 },
+          minProperties: 1,
+          maxProperties: 52,
+        },
+        { type: "array", items: { type: "string", maxLength: 1000 }, minItems: 1, maxItems: 26 },
       ],
     },
     k: {

@@ -32,12 +32,12 @@ export const TOKENIZERS: Record<TextMetric, string[]> = {
   edit_similarity: [],
 };
 
-const reference: JsonSchema = { type: "string", maxLength: 1_000_000 };
+const reference: JsonSchema = { type: "string", maxLength: 100_000 };
 
 /** The reference text, or several (the best-scoring one counts; BLEU and chrF combine them as sacreBLEU does). */
 export const textReferenceSchema: JsonSchema = {
   description: "The reference text, or a list of reference texts.",
-  anyOf: [reference, { type: "array", items: reference, minItems: 1, maxItems: 64 }],
+  anyOf: [reference, { type: "array", items: reference, minItems: 1, maxItems: 16 }],
 };
 
 /** Options of the `text` verifier. */
