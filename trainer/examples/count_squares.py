@@ -13,13 +13,29 @@ import random
 import sys
 
 sys.dont_write_bytecode = True
-sys.path[:0] = [os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."),
-                os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests")]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from data import write_jsonl  # noqa: E402
-from tiny_models import image  # noqa: E402
 
 PROMPT = ("How many squares are in the image? Think inside <think></think>, then give only the number "
           "inside <answer></answer>.")
+
+
+def squares_image(path, squares=3, size=56, seed=0):
+    """A PNG with `squares` coloured, non-overlapping squares on white (one per cell of a grid); returns the path."""
+    from PIL import Image, ImageDraw
+
+    rng = random.Random(seed)
+    cells = 4 if size < 112 else 6
+    side = size // cells
+    img = Image.new("RGB", (size, size), "white")
+    draw = ImageDraw.Draw(img)
+    for cell in rng.sample(range(cells * cells), squares):
+        x, y = (cell % cells) * side + side // 5, (cell // cells) * side + side // 5
+        colour = (rng.randrange(200), rng.randrange(200), rng.randrange(200))
+        draw.rectangle([x, y, x + side * 3 // 5, y + side * 3 // 5], fill=colour)
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    img.save(path)
+    return path
 
 
 def main():
@@ -34,7 +50,7 @@ def main():
     rows = []
     for i in range(args.n_train + args.n_test):
         count = rng.randint(1, 6)
-        image(os.path.join(args.out, "img", f"{i}.png"), squares=count, size=args.size, seed=rng.randrange(1 << 30))
+        squares_image(os.path.join(args.out, "img", f"{i}.png"), count, args.size, seed=rng.randrange(1 << 30))
         rows.append({"prompt": PROMPT, "images": [f"img/{i}.png"], "reference": str(count),
                      "data_source": "count_squares"})
     write_jsonl(os.path.join(args.out, "train.jsonl"), rows[:args.n_train])

@@ -29,11 +29,12 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 sys.dont_write_bytecode = True
 TESTS = os.path.dirname(os.path.abspath(__file__))
 TRAINER = os.path.dirname(TESTS)
-sys.path[:0] = [TRAINER, TESTS]
+sys.path[:0] = [TRAINER, TESTS, os.path.join(TRAINER, "examples")]
 
 import torch  # noqa: E402
 
 import tiny_models  # noqa: E402
+from count_squares import squares_image  # noqa: E402
 from arbiter_rewards import ArbiterRewards  # noqa: E402  (first: it puts clients/python on the path)
 from arbiter_client import ArbiterCallerError  # noqa: E402
 from checkpoint import trim_log  # noqa: E402
@@ -80,7 +81,7 @@ class TinyModels(unittest.TestCase):
         cls.tmp = tempfile.TemporaryDirectory(prefix="hf-path-")
         cls.qwen = tiny_models.qwen2(os.path.join(cls.tmp.name, "qwen2"))
         cls.llava = tiny_models.llava(os.path.join(cls.tmp.name, "llava"))
-        cls.image = tiny_models.image(os.path.join(cls.tmp.name, "img", "a.png"), squares=3)
+        cls.image = squares_image(os.path.join(cls.tmp.name, "img", "a.png"), squares=3)
 
     @classmethod
     def tearDownClass(cls):
@@ -238,7 +239,7 @@ class TrainPyWithAVisionModel(unittest.TestCase):
         data = os.path.join(cls.tmp.name, "data")
         rows = []
         for i in range(6):
-            tiny_models.image(os.path.join(data, "img", f"{i}.png"), squares=1 + i % 4, seed=i)
+            squares_image(os.path.join(data, "img", f"{i}.png"), squares=1 + i % 4, seed=i)
             rows.append({"prompt": "How many squares? Answer inside <answer></answer>.", "images": [f"img/{i}.png"],
                          "reference": str(1 + i % 4), "data_source": "shapes"})
         write_jsonl(os.path.join(data, "train.jsonl"), rows)

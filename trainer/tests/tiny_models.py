@@ -4,7 +4,6 @@
   a Qwen-style chat template, and a saved `generation_config` carrying what real checkpoints carry
   (repetition penalty, top-k, top-p, a second EOS id) so tests can check none of it leaks into sampling.
 - `llava(dir)`: a LLaVA-style VLM (CLIP-style vision tower + Qwen2 language model) with its processor.
-- `image(path, ...)`: a small PNG with a few coloured squares.
 """
 
 import os
@@ -90,23 +89,3 @@ def llava(directory, seed=0):
     model.save_pretrained(directory)
     processor.save_pretrained(directory)
     return directory
-
-
-def image(path, squares=3, size=56, seed=0):
-    """A PNG with `squares` coloured, non-overlapping squares on white (one per cell of a grid); returns the path."""
-    import random
-
-    from PIL import Image, ImageDraw
-
-    rng = random.Random(seed)
-    cells = 4 if size < 112 else 6
-    side = size // cells
-    img = Image.new("RGB", (size, size), "white")
-    draw = ImageDraw.Draw(img)
-    for cell in rng.sample(range(cells * cells), squares):
-        x, y = (cell % cells) * side + side // 5, (cell // cells) * side + side // 5
-        colour = (rng.randrange(200), rng.randrange(200), rng.randrange(200))
-        draw.rectangle([x, y, x + side * 3 // 5, y + side * 3 // 5], fill=colour)
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    img.save(path)
-    return path
