@@ -21,9 +21,9 @@ async function run(cmd: string, args: string[], env: Record<string, string> = {}
   };
 }
 
-/** The venv's python, with torch, transformers and pillow installed (once per machine). */
+/** The venv's python, with torch, transformers, pillow and pyarrow installed (once per machine). */
 async function venvPython(): Promise<string> {
-  const made = await run("sh", [venvScript, "torch", "transformers", "pillow"]);
+  const made = await run("sh", [venvScript, "torch", "transformers", "pillow", "pyarrow"]);
   if (!made.ok) throw new Error(`scripts/python_venv.sh failed:\n${made.text}`);
   return made.stdout.trim().split("\n").at(-1)!;
 }

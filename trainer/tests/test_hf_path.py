@@ -38,7 +38,7 @@ from count_squares import squares_image  # noqa: E402
 from arbiter_rewards import ArbiterRewards  # noqa: E402  (first: it puts clients/python on the path)
 from arbiter_client import ArbiterCallerError  # noqa: E402
 from checkpoint import trim_log  # noqa: E402
-from data import write_jsonl  # noqa: E402
+from data import read_rows, write_jsonl  # noqa: E402
 from grpo import group_advantages, grpo_update, micro_batch_loss  # noqa: E402
 from hf_policy import HFPolicy  # noqa: E402
 from policy import collate, completion_logprobs, generate_completions  # noqa: E402
@@ -286,6 +286,38 @@ class TrainPyWithAVisionModel(unittest.TestCase):
         start = HFPolicy(self.model, vlm=True).model.state_dict()
         self.assertFalse(all(torch.equal(start[name], a[name]) for name in a))  # the steps did train
         self.assertEqual([r["reward_mean"] for r in steps], [r["reward_mean"] for r in logged])
+
+
+class DataRows(unittest.TestCase):
+    def test_jsonl_and_parquet_give_the_same_rows_with_image_paths_resolved(self):
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        rows = [{"prompt": "How many?", "images": ["img/0.png"], "reference": "3", "data_source": "shapes"},
+                {"prompt": [{"role": "user", "content": "1+1="}], "reference": 2}]
+        with tempfile.TemporaryDirectory() as tmp:
+            write_jsonl(os.path.join(tmp, "d.jsonl"), rows)
+            pq.write_table(pa.Table.from_pylist(rows[:1]), os.path.join(tmp, "d.parquet"))
+            from_jsonl = read_rows(os.path.join(tmp, "d.jsonl"))
+            from_parquet = read_rows(os.path.join(tmp, "d.parquet"))
+            self.assertEqual(from_jsonl[0]["images"], [os.path.join(tmp, "img", "0.png")])
+            self.assertEqual(from_jsonl[1], {"prompt": rows[1]["prompt"], "reference": 2, "data_source": None,
+                                             "images": []})
+            self.assertEqual(from_parquet, from_jsonl[:1])
+
+    def test_rows_without_prompt_or_reference_or_with_bad_images_are_refused(self):
+        bad = [({"reference": "1"}, "prompt"), ({"prompt": "x"}, "reference"),
+               ({"prompt": "x", "reference": "1", "images": "a.png"}, "images"),
+               ({"prompt": "x", "reference": "1", "images": [3]}, "images")]
+        with tempfile.TemporaryDirectory() as tmp:
+            for row, word in bad:
+                path = os.path.join(tmp, "bad.jsonl")
+                write_jsonl(path, [{"prompt": "fine", "reference": "1"}, row])
+                with self.assertRaisesRegex(ValueError, f"row 2.*{word}|{word}.*row 2"):
+                    read_rows(path)
+            write_jsonl(os.path.join(tmp, "empty.jsonl"), [])
+            with self.assertRaisesRegex(ValueError, "no rows"):
+                read_rows(os.path.join(tmp, "empty.jsonl"))
 
 
 class ResumeLog(unittest.TestCase):
