@@ -287,6 +287,24 @@ Deno.test("unit tests: a failing solution never passes by cheating", opts, async
   assert.equal(honest.reward, 1);
 });
 
+Deno.test("program: references and options are checked (caller errors, no verdict)", opts, async () => {
+  const results = await verify([
+    { response: fence("print(1)"), reference: { answer: "1", tests: "not a list" } },
+    { response: fence("print(1)"), reference: { tests: [] } },
+    { response: fence("print(1)"), reference: { tests: [{ stdin: "1" }] } },
+    {
+      response: fence("print(1)"),
+      reference: { tests: [{ assert: "pass" }], entry_point: "not an identifier" },
+    },
+    { response: fence("print(1)"), reference: "1", options: { output: "stderr" } },
+    { response: fence("print(1)"), reference: "1", options: { variables: ["1x"] } },
+  ]);
+  for (const r of results) {
+    assert.equal(r.error?.code, "invalid_request", JSON.stringify(r));
+    assert.equal(r.reward, null);
+  }
+});
+
 Deno.test("program: budget_ms cancels queued programs with overloaded, never a verdict", opts, async () => {
   server ??= await startServer();
   const items = Array.from({ length: 16 }, (_, i) => ({

@@ -71,9 +71,15 @@ const testsReferenceSchema: JsonSchema = {
   },
 };
 
-/** A program-of-thought answer (as `math` takes it) or unit tests. */
+/**
+ * A program-of-thought answer (as `math` takes it) or unit tests. An object with `tests` is always read
+ * as unit tests (math's object form allows extra keys, so it is excluded there).
+ */
 export const programReferenceSchema: JsonSchema = {
-  oneOf: [...(mathVerifier.referenceSchema.oneOf as JsonSchema[]), testsReferenceSchema],
+  oneOf: [
+    { ...mathVerifier.referenceSchema, not: { type: "object", required: ["tests"] } },
+    testsReferenceSchema,
+  ],
 };
 
 /** The options this verifier adds to `math`'s. */
