@@ -39,6 +39,7 @@ from arbiter_rewards import ArbiterRewards  # noqa: E402  (first: it puts client
 from arbiter_client import ArbiterCallerError  # noqa: E402
 from checkpoint import trim_log  # noqa: E402
 from data import read_rows, write_jsonl  # noqa: E402
+import grpo  # noqa: E402
 from grpo import group_advantages, grpo_update, micro_batch_loss  # noqa: E402
 from hf_policy import HFPolicy  # noqa: E402
 from policy import collate, completion_logprobs, generate_completions  # noqa: E402
@@ -204,6 +205,35 @@ class TinyModels(unittest.TestCase):
                 grads.append(torch.cat([p.grad.flatten() for p in policy.parameters() if p.grad is not None]))
         for i in range(2, len(grads)):  # micro-batches of 2 and 1 against 6, per aggregation
             torch.testing.assert_close(grads[i], grads[i % 2], atol=1e-6, rtol=1e-4)
+
+    def test_clip_fraction_and_kl_are_token_weighted_over_every_minibatch(self):
+        policy = HFPolicy(self.qwen)
+        rollout = rollout_of(policy)
+        reference = HFPolicy(self.qwen)
+        adv, _ = group_advantages(torch.tensor([0.0, 1.0, 2.0, 2.0, 0.0, 1.0]), 3)
+        seen = []  # per micro-batch: (clipped tokens, KL sum, tokens)
+        plain = grpo.clipped_loss_terms
+
+        def recording(logprobs, old, a, low, high, ref=None, kl_coef=0.0):
+            per_token, clipped, kl = plain(logprobs, old, a, low, high, ref, kl_coef)
+            seen.append((clipped, kl.detach()))
+            return per_token, clipped, kl
+
+        grpo.clipped_loss_terms = recording
+        try:  # a large step between the two minibatches: the second one's ratios move, the first one's do not
+            stats = grpo_update(policy, torch.optim.SGD(policy.parameters(), lr=50.0), rollout, adv,
+                                update_args(minibatches=2, micro_batch=3, clip_eps=0.01, clip_eps_high=0.01,
+                                            kl_coef=0.1), reference)
+        finally:
+            grpo.clipped_loss_terms = plain
+        masks = [rollout["mask"][rows].float() for rows in torch.arange(6).chunk(2)]
+        clipped = [(c * m).sum().item() for (c, _), m in zip(seen, masks)]
+        kls = [(k * m).sum().item() for (_, k), m in zip(seen, masks)]
+        tokens = sum(m.sum().item() for m in masks)
+        self.assertEqual(clipped[0], 0.0)
+        self.assertGreater(clipped[1], 0.0)
+        self.assertAlmostEqual(stats["clip_frac"], sum(clipped) / tokens, places=6)
+        self.assertAlmostEqual(stats["kl"], sum(kls) / tokens, places=6)
 
     def test_old_logprob_pass_memory_stays_flat_as_the_batch_grows(self):
         # A 16k vocabulary makes logits the dominant allocation, as 152k does for Qwen2.5.
