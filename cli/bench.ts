@@ -10,7 +10,7 @@ import { benchRun, printResults, userPath } from "./bench_run.ts";
 import { benchList } from "./bench_list.ts";
 
 const USAGE = `usage:
-  bench run <suite> (--model-url URL [--model NAME] | --predictions FILE) [--data PATH]
+  bench run <suite> (--model-url URL [--model NAME] | --predictions FILE) [--data PATH [--data-sha256 HEX]]
             [--samples N] [--limit N] [--ids A,B,…] [--run-id ID] [--runs-dir DIR] [--config FILE]
             [--max-tokens N] [--temperature T] [--seed S] [--concurrency N] [--timeout SECONDS]
             [--max-retries N] [--max-failures N] [--allow-identity-change] [--workers N]
@@ -56,6 +56,7 @@ const OPTIONS = {
   model: { type: "string" },
   predictions: { type: "string" },
   data: { type: "string" },
+  "data-sha256": { type: "string" },
   "runs-dir": { type: "string" },
   "run-id": { type: "string" },
   concurrency: { type: "string" },

@@ -61,6 +61,7 @@ export interface RunFlags {
   model?: string;
   predictions?: string;
   data?: string;
+  "data-sha256"?: string;
   "run-id"?: string;
   concurrency?: string;
   timeout?: string;
@@ -119,6 +120,7 @@ export async function benchRun(
     const results = await runSuite(engine, {
       suite,
       dataPath: values.data ? userPath(values.data) : undefined,
+      dataSha256: values["data-sha256"],
       endpoint: values["model-url"] ? { url: values["model-url"], model: values.model, apiKey } : undefined,
       predictions: values.predictions ? { path: userPath(values.predictions) } : undefined,
       runsDir,

@@ -63,6 +63,11 @@ export const START_RUN: RouteContract = {
       data: { ...nonEmpty, description: "The suite's dataset, where it is not the built-in one" },
       generation: { ...generationSchema, description: "Generation settings passed to the model" },
       run_id: { type: "string", pattern: RUN_ID_PATTERN.source },
+      data_sha256: {
+        type: "string",
+        pattern: "^[0-9a-f]{64}$",
+        description: "The sha256 that `data` must have (the published file where the suite ships a sample)",
+      },
       samples: { type: "integer", minimum: 1, maximum: 1024, description: "Generations per item (pass@k)" },
       limit: { type: "integer", minimum: 1, description: "Only the first N items" },
       ids: { type: "array", items: nonEmpty, maxItems: 100000, description: "Only these items" },
@@ -134,6 +139,7 @@ interface RunBody {
   data?: string;
   generation?: RunRequest["generation"];
   run_id?: string;
+  data_sha256?: string;
   samples?: number;
   limit?: number;
   ids?: string[];
@@ -180,6 +186,7 @@ async function readRunBody(
     runsDir,
     runId: id,
     generation: body.generation,
+    dataSha256: body.data_sha256,
     samples: body.samples,
     limit: body.limit,
     ids: body.ids,

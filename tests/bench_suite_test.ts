@@ -27,7 +27,7 @@ Deno.test("parseSuite() names the failing field", () => {
     [SUITE.replace("sha256: b", "sha256: B"), /dataset\/sha256: must match pattern/],
     [
       SUITE.replace("format: jsonl", "format: csv"),
-      /dataset\/format: must be equal to one of the allowed values \(json_by_id, jsonl, parquet\)/,
+      /dataset\/format: must be equal to one of the allowed values \(json_by_id, json_list, jsonl, parquet\)/,
     ],
     [
       SUITE + "extra: 1\n",

@@ -14,6 +14,35 @@ export async function sha256File(path: string): Promise<string> {
   return hash.digest("hex");
 }
 
+/** The data files of a dataset folder: its files with these extensions, sorted by name (not recursive). */
+export function datasetFilesIn(dir: string, extensions: readonly string[]): string[] {
+  return [...Deno.readDirSync(dir)]
+    .filter((e) => e.isFile && extensions.some((ext) => e.name.endsWith(ext)))
+    .map((e) => e.name)
+    .sort();
+}
+
+/** The extensions a dataset folder's files have, per format. */
+export const DATASET_EXTENSIONS: Record<string, string[]> = {
+  json_by_id: [".json"],
+  json_list: [".json"],
+  jsonl: [".jsonl"],
+  parquet: [".parquet"],
+};
+
+/**
+ * sha256 of a dataset: of the file, or for a folder of the manifest of its data files (the
+ * `sha256  name` lines, sorted by name, as `sha256sum` prints them).
+ */
+export async function sha256Dataset(path: string, format: string): Promise<string> {
+  if (!(await Deno.stat(path)).isDirectory) return await sha256File(path);
+  const lines: string[] = [];
+  for (const name of datasetFilesIn(path, DATASET_EXTENSIONS[format] ?? [])) {
+    lines.push(`${await sha256File(`${path}/${name}`)}  ${name}`);
+  }
+  return sha256Hex(lines.join("\n") + "\n");
+}
+
 /** JSON with object keys sorted, so equal values always give equal text. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";

@@ -15,5 +15,12 @@ export {
   type SuiteSpec,
   type VariableCase,
 } from "./suite_schema.ts";
-export { contentKey, sha256File, sha256Hex } from "./content_hash.ts";
+export {
+  contentKey,
+  DATASET_EXTENSIONS,
+  datasetFilesIn,
+  sha256Dataset,
+  sha256File,
+  sha256Hex,
+} from "./content_hash.ts";
 export { encodeBase64 } from "./base64.ts";

@@ -2,9 +2,15 @@
 
 /** Where the dataset comes from and how its records are read. */
 export interface DatasetSpec {
-  /** `json_by_id` (an object keyed by id, like MathVista's testmini.json), `jsonl`, or `parquet`. */
-  format: "json_by_id" | "jsonl" | "parquet";
-  /** Path relative to the suite file (`--data` overrides it). */
+  /**
+   * `json_by_id` (an object keyed by id, like MathVista's testmini.json), `json_list` (a JSON array of
+   * records, like ScreenSpot's files), `jsonl`, or `parquet`.
+   */
+  format: "json_by_id" | "json_list" | "jsonl" | "parquet";
+  /**
+   * Path relative to the suite file (`--data` overrides it): a file, or a folder whose files of the
+   * format are read in name order (each record gets `_file`, the file's name without extension).
+   */
   path: string;
   /** The file's pinned sha256 (hex), checked before any request is sent. */
   sha256: string;
@@ -51,6 +57,8 @@ export interface ScoringSpec {
   options_from?: Record<string, string>;
   /** Options added when a prediction carries an `extraction` that is scored instead of the response. */
   extracted_options?: Record<string, unknown>;
+  /** How the reference's `box` is written in the data: `xyxy` (default) or `xywh` (COCO, SeeClick). */
+  reference_box_format?: "xyxy" | "xywh";
   /** Acc@threshold for continuous scores (0.5 for grounding's Acc@0.5): the share of items reaching it. */
   threshold?: number;
 }
@@ -103,7 +111,7 @@ export const suiteSchema = {
       additionalProperties: false,
       required: ["format", "path", "sha256"],
       properties: {
-        format: { enum: ["json_by_id", "jsonl", "parquet"] },
+        format: { enum: ["json_by_id", "json_list", "jsonl", "parquet"] },
         path: nonEmpty,
         sha256,
         id_field: nonEmpty,
@@ -152,6 +160,7 @@ export const suiteSchema = {
         options_from: { type: "object", additionalProperties: nonEmpty },
         extracted_options: { type: "object" },
         threshold: { type: "number", exclusiveMinimum: 0, maximum: 1 },
+        reference_box_format: { enum: ["xyxy", "xywh"] },
       },
       oneOf: [{ required: ["verifier"] }, { required: ["spec"] }],
     },

@@ -1,4 +1,4 @@
-/** Reads a JSON object keyed by id (MathVista's `testmini.json`): one record per key, in key order. */
+/** Reads JSON datasets: an object keyed by id (MathVista's `testmini.json`) or an array of records. */
 import type { DataRecord } from "./record.ts";
 import { jsonSyntaxProblem } from "./jsonl.ts";
 
@@ -19,5 +19,22 @@ export function readJsonById(text: string, path: string, idField: string): DataR
     }
     const fields = record as DataRecord;
     return idField in fields ? fields : { ...fields, [idField]: key };
+  });
+}
+
+/** The records of a JSON array of objects (ScreenSpot's annotation files), in order. */
+export function readJsonList(text: string, path: string): DataRecord[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${path}: ${jsonSyntaxProblem(error)}`);
+  }
+  if (!Array.isArray(value)) throw new Error(`${path}: expected a JSON array of records`);
+  return value.map((record, i) => {
+    if (record === null || typeof record !== "object" || Array.isArray(record)) {
+      throw new Error(`${path}: element ${i} is not an object`);
+    }
+    return record as DataRecord;
   });
 }

@@ -58,6 +58,6 @@ export async function checkRunRequest(request: RunRequest): Promise<RunRequest> 
   const confined = confineRequest(request);
   const suite = loadSuite(confined.suite, confined.dataPath);
   confineSuite(suite, confined.access);
-  await checkDatasetHash(suite);
+  await checkDatasetHash(suite, confined.dataPath === undefined ? undefined : confined.dataSha256);
   return confined;
 }

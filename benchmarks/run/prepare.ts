@@ -81,7 +81,10 @@ export async function prepareRun(engine: Engine, request: RunRequest): Promise<P
   if (!Number.isInteger(samples) || samples < 1 || samples > 1024) {
     throw new SuiteError("--samples: an integer from 1 to 1024");
   }
-  const datasetSha256 = await checkDatasetHash(suite);
+  if (request.dataSha256 !== undefined && request.dataPath === undefined) {
+    throw new SuiteError("--data-sha256 pins the file given with --data; give both");
+  }
+  const datasetSha256 = await checkDatasetHash(suite, request.dataSha256);
   const records = await readDataset(spec.dataset, suite.dataPath);
   const images = await checkImages(suite, records, request.endpoint !== undefined);
   const allItems = buildItems(spec, records);

@@ -16,6 +16,8 @@ export interface RunRequest {
   suite: string;
   /** Dataset file replacing the suite's path (its pinned sha256 is still checked). */
   dataPath?: string;
+  /** The sha256 the caller pins for `dataPath` (a published file where the suite ships a sample). */
+  dataSha256?: string;
   /** The model under test… */
   endpoint?: { url: string; model?: string; apiKey?: string };
   /** …or predictions made elsewhere (a JSONL file, or rows given directly). */

@@ -2,7 +2,7 @@
  * The checks that run before any request is sent: the dataset file's pinned sha256 and, when the
  * suite has images, that every image is there (and, when pinned, the sha256 of their manifest).
  */
-import { sha256File, sha256Hex, SuiteError } from "../core/mod.ts";
+import { sha256Dataset, sha256File, sha256Hex, SuiteError } from "../core/mod.ts";
 import { type IdentifiedRecord, imagePathsOf } from "../data/mod.ts";
 import type { LoadedSuite } from "./load.ts";
 
@@ -14,17 +14,24 @@ export interface IntegrityReport {
   imagesChecked: boolean;
 }
 
-/** Fails with a message naming the file when the dataset's sha256 differs from the pinned one. */
-export async function checkDatasetHash(suite: LoadedSuite): Promise<string> {
+/**
+ * Fails with a message naming the file when the dataset's sha256 differs from the pinned one: the
+ * suite's, or `callerPin` (`--data-sha256`) for a dataset given with `--data` (the published file
+ * where a suite ships only a sample).
+ */
+export async function checkDatasetHash(suite: LoadedSuite, callerPin?: string): Promise<string> {
   let actual: string;
   try {
-    actual = await sha256File(suite.dataPath);
+    actual = await sha256Dataset(suite.dataPath, suite.spec.dataset.format);
   } catch (error) {
     throw new SuiteError(`dataset file ${suite.dataPath} cannot be read: ${(error as Error).message}`);
   }
-  if (actual !== suite.spec.dataset.sha256) {
+  const pinned = callerPin ?? suite.spec.dataset.sha256;
+  if (actual !== pinned) {
     throw new SuiteError(
-      `dataset file ${suite.dataPath} has sha256 ${actual}, but the suite pins dataset.sha256 ${suite.spec.dataset.sha256}`,
+      `dataset file ${suite.dataPath} has sha256 ${actual}, but ${
+        callerPin ? "--data-sha256 pins" : "the suite pins dataset.sha256"
+      } ${pinned}`,
     );
   }
   return actual;

@@ -17,13 +17,22 @@ export interface BenchItem {
   cluster: string | null;
 }
 
+/** `[x, y, w, h]` → `[x, y, x + w, y + h]`; anything else unchanged (the verifier then refuses it). */
+function xyxyOf(box: unknown): unknown {
+  if (!Array.isArray(box) || box.length !== 4 || !box.every((v) => typeof v === "number")) return box;
+  const [x, y, w, h] = box as number[];
+  return [x, y, x + w, y + h];
+}
+
 function referenceOf(scoring: ScoringSpec, record: DataRecord): unknown {
   const mapping = scoring.reference;
   if (mapping === undefined) return null;
   if (typeof mapping === "string") return valueAt(record, mapping) ?? null;
-  return Object.fromEntries(
+  const reference: Record<string, unknown> = Object.fromEntries(
     Object.entries(mapping).map(([key, path]) => [key, valueAt(record, path) ?? null]),
   );
+  if (scoring.reference_box_format === "xywh" && "box" in reference) reference.box = xyxyOf(reference.box);
+  return reference;
 }
 
 function optionsOf(scoring: ScoringSpec, record: DataRecord): Record<string, unknown> {
