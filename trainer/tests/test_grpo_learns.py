@@ -6,7 +6,7 @@ Needs torch: run it with the venv of scripts/python_venv.sh (tests/trainer_test.
 
     $(scripts/python_venv.sh torch transformers) trainer/tests/test_grpo_learns.py
 
-Budget: under 5 minutes on 2 shared CPU cores (warm-up, two GRPO runs, a resume check).
+Budget: 65–80 s on 2 quiet CPU cores (warm-up, two GRPO runs, a resume check); 12 min at a load average of 15.
 """
 
 import json
