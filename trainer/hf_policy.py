@@ -40,6 +40,8 @@ class HFTokenizer:
 
 
 class HFPolicy(Policy):
+    """A local Hugging Face LM (or, with `vlm`, an image-text-to-text model and its processor) as a policy."""
+
     def __init__(self, path, device=None, dtype=None, vlm=False, chat_template=True, top_p=1.0, top_k=0,
                  gradient_checkpointing=True):
         import transformers  # lazy: the char demo does not need it
@@ -47,7 +49,7 @@ class HFPolicy(Policy):
         self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
         dtype = dtype or ("bfloat16" if self.device.type == "cuda" else "float32")
         self.autocast_dtype = None if dtype == "float32" else getattr(torch, dtype)
-        self.path, self.vlm, self.use_chat_template = path, vlm, chat_template
+        self.vlm, self.use_chat_template = vlm, chat_template
         self.top_p, self.top_k = top_p, top_k
         self.processor = transformers.AutoProcessor.from_pretrained(path) if vlm else None
         tok = self.processor.tokenizer if vlm else transformers.AutoTokenizer.from_pretrained(path)
