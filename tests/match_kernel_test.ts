@@ -103,6 +103,10 @@ Deno.test("label normalization: case, spaces and end punctuation by default; opt
   assert.equal(score("<answer>  Golden   RETRIEVER! </answer>", "golden retriever").reward, 1);
   assert.equal(score("<answer>Cat</answer>", "cat", { case_sensitive: true }).reward, 0);
   assert.equal(score("<answer>t-shirt</answer>", "tshirt", { punctuation: "remove" }).reward, 1);
+  assert.equal(score("<answer>C</answer>", "C++").reward, 0);
+  assert.equal(score("<answer>“C++”.</answer>", "c++").reward, 1);
+  assert.equal(score("<answer>(A+)</answer>", "A").reward, 0);
+  assert.equal(score("<answer>a - b * c</answer>", ["a", "b", "c"], { mode: "sequence_exact" }).reward, 1);
   assert.equal(score("<answer>t-shirt</answer>", "tshirt").reward, 0);
   assert.equal(score("<answer>cat.</answer>", "cat", { punctuation: "keep" }).reward, 0);
   assert.equal(score("<answer>The cat</answer>", "cat", { articles: true }).reward, 1);

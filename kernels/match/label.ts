@@ -127,6 +127,18 @@ function isArticle(w: IntList, s: i32, e: i32): bool {
   return false;
 }
 
+// Punctuation that ends or wraps a phrase (trimmed by punctuation "trim"): . , ; : ! ? quotes,
+// brackets, the ellipsis and their CJK and full-width forms. Not + # * - / & %: "C++" stays "c++".
+function isEndPunct(c: i32): bool {
+  if (c < 0x80) {
+    return c == 0x2e || c == 0x2c || c == 0x3b || c == 0x3a || c == 0x21 || c == 0x3f || c == 0x22 || c == 0x27 ||
+      c == 0x60 || c == 0x28 || c == 0x29 || c == 0x5b || c == 0x5d || c == 0x7b || c == 0x7d;
+  }
+  return (c >= 0x2018 && c <= 0x201f) || c == 0x2026 || (c >= 0x3001 && c <= 0x3003) || (c >= 0x3008 && c <= 0x3011) ||
+    c == 0xff01 || c == 0xff08 || c == 0xff09 || c == 0xff0c || c == 0xff0e || c == 0xff1a || c == 0xff1b ||
+    c == 0xff1f || c == 0xab || c == 0xbb || c == 0xbf || c == 0xa1;
+}
+
 /** The canonical key of the label cps[s, e). */
 export function labelKey(cps: IntList, s: i32, e: i32, c: MatchConfig): string {
   while (s < e && isSpace(cps.at(s))) s++;
@@ -144,8 +156,8 @@ export function labelKey(cps: IntList, s: i32, e: i32, c: MatchConfig): string {
   let a = 0;
   let b = w.len;
   if (c.punctuation == "trim") {
-    while (a < b && (isPunct(w.at(a)) || isSpace(w.at(a)))) a++;
-    while (b > a && (isPunct(w.at(b - 1)) || isSpace(w.at(b - 1)))) b--;
+    while (a < b && (isEndPunct(w.at(a)) || isSpace(w.at(a)))) a++;
+    while (b > a && (isEndPunct(w.at(b - 1)) || isSpace(w.at(b - 1)))) b--;
   }
   // words separated by single spaces, articles dropped when asked
   const out = c.scratchB;
@@ -209,11 +221,21 @@ export function answerElems(x: Extracted, c: MatchConfig): Elem[] {
     if (c.choiceKeys.length > 0) {
       if (choiceElems(raw, x, c, out)) continue;
     }
+    // a piece of punctuation alone ("-", "*", "…") is no element
+    if (raw.json === null && raw.fields === null && !hasWordChar(x.cps, raw.start, raw.end)) continue;
     const e = answerElem(raw, x, c);
     // a piece with nothing left after normalization ("-", ">", "…") is no element
     if (e.key.length > 0 || e.arity > 1) out.push(e);
   }
   return out;
+}
+
+function hasWordChar(cps: IntList, s: i32, e: i32): bool {
+  for (let i = s; i < e; i++) {
+    const ch = cps.at(i);
+    if (!isPunct(ch) && !isSpace(ch)) return true;
+  }
+  return false;
 }
 
 function answerElem(raw: RawElement, x: Extracted, c: MatchConfig): Elem {
