@@ -19,7 +19,7 @@ const cache = new RenderCache();
 
 export const chartCodeVerifier: WasmVerifier = {
   name: "chart_code",
-  version: "1.1.0",
+  version: "1.1.1",
   description:
     "Runs a model's matplotlib code in a bubblewrap sandbox (nobody, no network, rlimits, deadline) and compares " +
     "the chart with a reference: text, tick, layout, chart-type and color F1 (CIEDE2000, Hungarian matching) and " +
