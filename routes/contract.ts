@@ -118,9 +118,14 @@ function compile(schema: Schema): ValidateFunction {
 
 /** A reader of the route's JSON body that answers 400 `invalid_request` when it breaks the schema. */
 export function bodyReader<T>(contract: RouteContract): (c: Context) => Promise<T> {
+  const check = bodyChecker<T>(contract);
+  return async (c) => check(await readJson(c));
+}
+
+/** The route's body check on an already parsed body (400 `invalid_request` when it breaks the schema). */
+export function bodyChecker<T>(contract: RouteContract): (body: unknown) => T {
   const validate = compile(contract.body!);
-  return async (c) => {
-    const body = await readJson(c);
+  return (body) => {
     if (!validate(body)) {
       throw new ApiError(400, "invalid_request", describe("body", contract.body!, validate.errors![0]));
     }

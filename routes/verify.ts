@@ -1,7 +1,8 @@
 /** `POST /v1/verify` (one item) and `POST /v1/verify/batch` (JSON, or NDJSON in completion order). */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import {
   type Engine,
+  type FieldSelection,
   fieldsSchema,
   resultJson,
   resultJsonWith,
@@ -9,7 +10,8 @@ import {
   type VerifyResult,
 } from "../verifiers/mod.ts";
 import type { DrainTracker } from "./drain.ts";
-import { bodyReader, errorResponses, jsonContent, type RouteContract } from "./contract.ts";
+import { bodyChecker, errorResponses, jsonContent, type RouteContract } from "./contract.ts";
+import { MalformedBodyError, splitBatchBody } from "./batch_body.ts";
 import { ApiError, readJson } from "./errors.ts";
 
 const JSON_TYPE = { "content-type": "application/json" };
@@ -58,7 +60,51 @@ export const VERIFY_BATCH: RouteContract = {
   },
 };
 
-const readBatchBody = bodyReader<{ items: unknown[]; budget_ms?: number; fields?: string[] }>(VERIFY_BATCH);
+const checkBatchBody = bodyChecker<{ items: unknown[]; budget_ms?: number; fields?: string[] }>(VERIFY_BATCH);
+
+/**
+ * Reads a batch body: its items are split off as raw JSON texts (parsed by the engine a window at a
+ * time, so a maximal batch never blocks the server in one long parse), the rest checked by the schema.
+ */
+async function readBatchBody(c: Context, maxItems: number) {
+  let split;
+  try {
+    split = await splitBatchBody(new Uint8Array(await c.req.arrayBuffer()), maxItems);
+  } catch (error) {
+    if (error instanceof MalformedBodyError) throw new ApiError(400, "invalid_request", error.message);
+    throw error;
+  }
+  const body = checkBatchBody(split.rest);
+  return split.items === null ? body : { ...body, items: split.items };
+}
+
+/** Results serialized per this many, so a large answer is written in pieces between other work. */
+const RESULTS_PER_PIECE = 2048;
+
+/**
+ * `{"results":[…]}` as a stream that serializes a piece of results each time the connection takes
+ * one (a small answer is one piece): the server never spends one long stretch on a large answer.
+ */
+function resultsBody(
+  results: VerifyResult[],
+  selection: FieldSelection,
+): ReadableStream<Uint8Array> | string {
+  const piece = (from: number) =>
+    results.slice(from, from + RESULTS_PER_PIECE).map((result) => resultJsonWith(result, selection)).join(
+      ",",
+    );
+  if (results.length <= RESULTS_PER_PIECE) return `{"results":[${piece(0)}]}`;
+  const encoder = new TextEncoder();
+  let next = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const text = (next === 0 ? '{"results":[' : ",") + piece(next);
+      next += RESULTS_PER_PIECE;
+      controller.enqueue(encoder.encode(next >= results.length ? `${text}]}` : text));
+      if (next >= results.length) controller.close();
+    },
+  });
+}
 
 /** Routes that verify items. */
 export function verifyRoutes(engine: Engine, tracker: DrainTracker): Hono {
@@ -74,13 +120,12 @@ export function verifyRoutes(engine: Engine, tracker: DrainTracker): Hono {
   });
 
   app.post(VERIFY_BATCH.path, async (c) => {
-    const { items, budget_ms, fields } = await readBatchBody(c);
+    const { items, budget_ms, fields } = await readBatchBody(c, engine.options.maxQueueItems);
     const selection = selectFields(fields);
     const wantsStream = (c.req.header("accept") ?? "").includes("application/x-ndjson");
     if (!wantsStream) {
       const results = await engine.verifyBatch(items, { budgetMs: budget_ms });
-      const texts = results.map((result) => resultJsonWith(result, selection));
-      return c.body(`{"results":[${texts.join(",")}]}`, 200, JSON_TYPE);
+      return new Response(resultsBody(results, selection), { status: 200, headers: JSON_TYPE });
     }
     const encoder = new TextEncoder();
     let controller!: ReadableStreamDefaultController<Uint8Array>;

@@ -16,7 +16,7 @@ async function post(url: string, body: string | Uint8Array, headers: Record<stri
   const response = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
-    body,
+    body: body as BodyInit,
   });
   const text = await response.text();
   return { status: response.status, text, json: () => JSON.parse(text) };
@@ -41,7 +41,46 @@ Deno.test("hostile clients cannot take the server down, leak its queue or keep i
   const base = server.url;
   const batchUrl = `${base}/v1/verify/batch`;
   try {
-    // The baseline is the server idle after legitimate work of the same size (two 60,000-item
+    await t.step(
+      "/healthz keeps answering while a maximal batch (58 MB, 200,000 items) is admitted",
+      async () => {
+        const filler = "<think>" + "x".repeat(230) + "</think><answer>1</answer>";
+        const body = `{"items": [${
+          Array.from(
+            { length: 200_000 },
+            (_, i) => `{"id":"${i}","verifier":"format","response":"${filler}"}`,
+          ).join(",")
+        }], "fields": ["reward"]}`;
+        const latencies: number[] = [];
+        let done = false;
+        const poll = (async () => {
+          while (!done) {
+            const started = performance.now();
+            await healthyWithin(base, 5000);
+            latencies.push(performance.now() - started);
+            await new Promise((r) => setTimeout(r, 10));
+          }
+        })();
+        const response = await post(batchUrl, body);
+        done = true;
+        await poll;
+        assert.equal(response.status, 200);
+        assert.equal(response.json().results.length, 200_000);
+        latencies.sort((a, b) => a - b);
+        const p99 = latencies[Math.floor(0.99 * (latencies.length - 1))];
+        // The goal is p99 < 50 ms on an idle machine (deno task perf measures it); here, with other
+        // work on the machine, the test proves the server never stalls for a whole parse.
+        console.log(
+          `healthz during a maximal batch: p50 ${latencies[latencies.length >> 1].toFixed(1)} ms, p99 ${
+            p99.toFixed(1)
+          } ms, max ${latencies.at(-1)!.toFixed(1)} ms over ${latencies.length} polls`,
+        );
+        const p90 = latencies[Math.floor(0.9 * (latencies.length - 1))];
+        assert.ok(p90 < 250, `healthz p90 ${p90.toFixed(0)} ms`);
+      },
+    );
+
+    // The baseline is the server idle after legitimate work of the same size (the maximal batch above, two 60,000-item
     // batches, JSON and NDJSON): V8 keeps the heap pages it grew for them, so a cold server's RSS
     // would measure V8's page retention, not what the hostile requests left behind. (With
     // --trace-gc the live heap after a full GC stays near 32 MB through 15 hang-ups of this size.)

@@ -2,6 +2,7 @@
 import type { ChunkRequest } from "../wasm/mod.ts";
 import type { ResultHead, VerifyResult } from "./result.ts";
 import type { RemoteItem, StageItem } from "./types.ts";
+import { RawItem } from "./raw_item.ts";
 
 const encoder = new TextEncoder();
 
@@ -25,6 +26,10 @@ export interface PreparedItem {
 
 /** The id and verifier an item claims, as far as they can be read (for results of invalid items). */
 export function headOf(raw: unknown): ResultHead {
+  if (raw instanceof RawItem) {
+    const parsed = raw.parse();
+    return "item" in parsed ? headOf(parsed.item) : { verifier: raw.verifier ?? null, version: null };
+  }
   const item = (raw !== null && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
   const head: ResultHead = {
     verifier: typeof item.verifier === "string" ? item.verifier : null,

@@ -44,6 +44,9 @@ export interface BatchContext {
 /** Windows of items being prepared or scored at once per batch (each: 2 × workers × maxChunkItems). */
 const WINDOWS_IN_FLIGHT = 2;
 
+/** Longest stretch (ms) preparing items before yielding the thread. */
+const SLICE_MS = 8;
+
 /** A batch being verified; `start()` resolves with one result per item in request order. */
 export class BatchRun {
   private readonly results: VerifyResult[];
@@ -136,23 +139,33 @@ export class BatchRun {
     while (
       !this.aborted && this.windowsInFlight < WINDOWS_IN_FLIGHT && this.nextIndex < this.rawItems.length
     ) {
-      const end = Math.min(this.rawItems.length, this.nextIndex + 2 * workers * maxChunkItems);
-      const groups = this.prepareWindow(this.nextIndex, end);
+      const begin = this.nextIndex;
+      const end = Math.min(this.rawItems.length, begin + 2 * workers * maxChunkItems);
       this.nextIndex = end;
-      const runs: Promise<unknown>[] = [];
-      for (const items of groups.values()) runs.push(this.runGroup(items));
       this.windowsInFlight++;
-      Promise.all(runs).finally(() => {
-        this.windowsInFlight--;
-        this.pump();
-      });
+      this.prepareWindow(begin, end)
+        .then((groups) => Promise.all([...groups.values()].map((items) => this.runGroup(items))))
+        .finally(() => {
+          this.windowsInFlight--;
+          this.pump();
+        });
     }
   }
 
-  /** Prepares items [begin, end): caller errors are delivered at once, the rest grouped by verifier. */
-  private prepareWindow(begin: number, end: number): Map<string, PreparedItem[]> {
+  /**
+   * Prepares items [begin, end): caller errors are delivered at once, the rest grouped by verifier.
+   * It yields to the event loop every SLICE_MS, so that a large window never holds the server's
+   * thread for long (other requests, and the sandbox processes' finished jobs, are served between).
+   */
+  private async prepareWindow(begin: number, end: number): Promise<Map<string, PreparedItem[]>> {
     const groups = new Map<string, PreparedItem[]>();
+    let sliceEnd = performance.now() + SLICE_MS;
     for (let index = begin; index < end; index++) {
+      if ((index & 63) === 0 && performance.now() > sliceEnd) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        if (this.aborted) break;
+        sliceEnd = performance.now() + SLICE_MS;
+      }
       const raw = this.rawItems[index];
       let prepared;
       try {

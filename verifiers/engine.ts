@@ -13,6 +13,7 @@ import { leavesOf, type SpecNode, specSizeProblem } from "./spec.ts";
 import { BatchTooLargeError, OverloadedError, SandboxUnavailableError } from "./errors.ts";
 import { ItemPreparer, ownValue } from "./item_preparer.ts";
 import { type BatchOptions, BatchRun } from "./batch_run.ts";
+import { RawItem } from "./raw_item.ts";
 
 /** Engine settings; every field has a default in `defaultEngineOptions`. */
 export interface EngineOptions {
@@ -288,7 +289,7 @@ export class Engine {
       throw new BatchTooLargeError(rawItems.length, this.options.maxQueueItems);
     }
     for (const raw of rawItems) {
-      const name = (raw as { verifier?: unknown } | null)?.verifier;
+      const name = raw instanceof RawItem ? raw.verifier : (raw as { verifier?: unknown } | null)?.verifier;
       const reason = typeof name === "string" ? ownValue(this.unavailable, name) : undefined;
       if (reason !== undefined) {
         this.rejected.unavailable++;

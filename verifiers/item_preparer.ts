@@ -4,6 +4,7 @@
  * result here, never an exception: one bad item never fails its batch.
  */
 import { headOf, type PreparedItem } from "./_prepared.ts";
+import { RawItem } from "./raw_item.ts";
 import { noVerdict, type VerifyResult } from "./result.ts";
 import { leavesOf, type SpecNode, specSizeProblem } from "./spec.ts";
 import { specError, specResult } from "./spec_result.ts";
@@ -47,6 +48,19 @@ export class ItemPreparer {
    * must be called once the caller has queued the leaves (a spec without leaves resolves then).
    */
   prepareAny(raw: unknown, sink: (result: VerifyResult) => void): Prepared {
+    if (raw instanceof RawItem) {
+      const parsed = raw.parse();
+      if ("error" in parsed) {
+        return {
+          result: noVerdict(
+            { verifier: raw.verifier ?? null, version: null },
+            "invalid_request",
+            parsed.error,
+          ),
+        };
+      }
+      raw = parsed.item;
+    }
     const item = (raw !== null && typeof raw === "object" && !Array.isArray(raw) ? raw : {}) as Record<
       string,
       unknown

@@ -16,6 +16,7 @@ export {
   type VerifierDescription,
 } from "./engine.ts";
 export type { BatchOptions } from "./batch_run.ts";
+export { RawItem } from "./raw_item.ts";
 export { BatchTooLargeError, OverloadedError, SandboxUnavailableError } from "./errors.ts";
 export { VERIFIERS } from "./registry.ts";
 export { ARBITER_VERSION } from "./version.ts";
