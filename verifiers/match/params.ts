@@ -149,6 +149,7 @@ function toChoiceKeys(
 }
 
 function weightsOf(options: Record<string, unknown>): MatchKernelParams["weights"] {
+  if (options.weights === undefined && options.key_fields === undefined) return DEFAULT_WEIGHTS;
   const w = (options.weights ?? {}) as Record<string, unknown>;
   const keyFields = (options.key_fields ?? 1) as number;
   const partial = w.partial ?? 0.5;
@@ -161,6 +162,16 @@ function weightsOf(options: Record<string, unknown>): MatchKernelParams["weights
     missing: (w.missing ?? 0) as number,
   };
 }
+
+/** The kernel's weights when none are given (kernels/match/config.ts). */
+const DEFAULT_WEIGHTS: MatchKernelParams["weights"] = Object.freeze({
+  right: 1,
+  partial: [0.5],
+  partial_min: 1,
+  wrong: 0,
+  extra: -0.5,
+  missing: 0,
+});
 
 /**
  * The defaults the kernel applies to a key the parameters leave out (kernels/match/config.ts):
@@ -178,7 +189,7 @@ const KERNEL_DEFAULTS: Record<string, unknown> = {
   gain: "linear",
   directed: true,
   require_permutation: false,
-  weights: { right: 1, partial: [0.5], partial_min: 1, wrong: 0, extra: -0.5, missing: 0 },
+  weights: DEFAULT_WEIGHTS,
   threshold: 1,
 };
 
@@ -193,15 +204,26 @@ export function serializeCompactly<T extends object>(
 ): T {
   Object.defineProperty(params, "toJSON", {
     enumerable: false,
-    value: () =>
-      Object.fromEntries(
-        Object.entries(params).filter(([key, value]) => {
-          const fallback = key in implied ? implied[key] : defaults[key];
-          return fallback === undefined || JSON.stringify(value) !== JSON.stringify(fallback);
-        }),
-      ),
+    value: () => {
+      const out: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(params)) {
+        const fallback = key in implied ? implied[key] : defaults[key];
+        if (fallback === undefined || !sameValue(value, fallback)) out[key] = value;
+      }
+      return out;
+    },
   });
   return params;
+}
+
+// Equal as JSON: primitives by ===, arrays of primitives element by element, anything else by its JSON text.
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) && Array.isArray(b) && a.every((x) => typeof x !== "object")) {
+    return a.length === b.length && a.every((x, i) => x === b[i]);
+  }
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** Builds the kernel parameters; throws `InvalidRequestError` for what the schema cannot rule out. */
