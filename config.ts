@@ -83,6 +83,9 @@ const ENV: Record<string, keyof Config> = {
   ARBITER_API_KEYS: "api_keys",
   ARBITER_RUNS_DIR: "runs_dir",
   ARBITER_SANDBOX_MEMORY_BYTES: "sandbox_memory_bytes",
+  ARBITER_MAX_SPEC_DEPTH: "max_spec_depth",
+  ARBITER_MAX_SPEC_LEAVES: "max_spec_leaves",
+  ARBITER_MAX_SPEC_LEAF_BYTES: "max_spec_leaf_bytes",
   ARBITER_DATA_ROOTS: "data_roots",
   ARBITER_MODEL_URL_ALLOW: "model_url_allow",
 };
