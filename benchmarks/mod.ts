@@ -35,4 +35,4 @@ export { checkPredictions, type Prediction } from "./data/mod.ts";
 export { generationSchema, type GenerationSpec, type RunMeta, type Sample, SuiteError } from "./core/mod.ts";
 export { checkDatasetHash, listSuites, loadSuite } from "./suite/mod.ts";
 export type { RunSummary } from "./stats/mod.ts";
-export { breakdownTables, interval, percent, pValue, summaryLines } from "./report/mod.ts";
+export { breakdownTables, interval, percent, pValue, renderComparison, summaryLines } from "./report/mod.ts";

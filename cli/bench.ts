@@ -5,7 +5,17 @@
  */
 import { parseArgs } from "node:util";
 import { createEngine, type Engine, type EngineOptions, VERIFIERS } from "../verifiers/mod.ts";
-import { compareRuns, findRun, interval, percent, pValue, reportRun, SuiteError } from "../benchmarks/mod.ts";
+import {
+  compareRuns,
+  findRun,
+  interval,
+  percent,
+  pValue,
+  renderComparison,
+  reportRun,
+  type RunComparison,
+  SuiteError,
+} from "../benchmarks/mod.ts";
 import { benchRun, printResults, userPath } from "./bench_run.ts";
 import { benchList } from "./bench_list.ts";
 
@@ -16,7 +26,7 @@ const USAGE = `usage:
             [--max-retries N] [--max-failures N] [--allow-identity-change] [--workers N]
   bench list [--runs-dir DIR]
   bench report <run> [--runs-dir DIR]
-  bench compare <run-a> <run-b> [--runs-dir DIR]
+  bench compare <run-a> <run-b> [<run-c> …] [--html FILE] [--runs-dir DIR]   (each against run a)
 <suite> is a path or a name under benchmarks/suites/ (bench list shows them); <run> is a run id under
 the runs folder (default ./runs, or ARBITER_RUNS_DIR, or runs_dir in --config) or a run folder. The
 model's API key is read from ARBITER_MODEL_API_KEY (or OPENAI_API_KEY). Running the same command
@@ -72,12 +82,11 @@ const OPTIONS = {
   "allow-identity-change": { type: "boolean" },
   workers: { type: "string" },
   config: { type: "string" },
+  html: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
-async function compare(runsDir: string, rest: string[]): Promise<number> {
-  const [a, b] = rest.map((r) => findRun(runsDir, r.includes("/") ? userPath(r) : r));
-  const c = await compareRuns(a, b);
+function printComparison(c: RunComparison): void {
   console.log(`run a: ${c.idA}\nrun b: ${c.idB}`);
   console.log(
     `on ${c.n} paired items (items in both runs; ${c.withoutVerdict} without a verdict in one or both count as wrong)` +
@@ -95,6 +104,26 @@ async function compare(runsDir: string, rest: string[]): Promise<number> {
         ? ` (chi-square ${c.mcnemarChiSquare.toFixed(3)}; exact p = ${pValue(c.mcnemarExactP)})`
         : ""),
   );
+}
+
+/** `bench compare <a> <b> [<c> …]`: each run against the first; the comparison page beside the runs. */
+async function compare(runsDir: string, rest: string[], html: string | undefined): Promise<number> {
+  const [a, ...others] = rest.map((r) => findRun(runsDir, r.includes("/") ? userPath(r) : r));
+  const comparisons: RunComparison[] = [];
+  for (const b of others) {
+    const c = await compareRuns(a, b);
+    if (comparisons.length > 0) console.log("");
+    printComparison(c);
+    comparisons.push(c);
+  }
+  const page = html
+    ? userPath(html)
+    : `${runsDir}/compare_${comparisons.map((c) => c.idB).join("_")}_vs_${comparisons[0].idA}.html`.slice(
+      0,
+      4000,
+    );
+  await Deno.writeTextFile(page, renderComparison(comparisons));
+  console.log(`\ncomparison page: ${page}`);
   return 0;
 }
 
@@ -128,7 +157,7 @@ export async function runBenchCli(
       printResults(await withEngine(settings, (engine) => reportRun(engine, paths)));
       return 0;
     }
-    if (command === "compare" && rest.length === 2) return await compare(runsDir, rest);
+    if (command === "compare" && rest.length >= 2) return await compare(runsDir, rest, values.html);
     console.error(USAGE);
     return 2;
   } catch (error) {

@@ -233,6 +233,20 @@ Deno.test("CLI: generation flags checked by the schema; bench list; bench compar
       compared.out,
       /McNemar \(exact, 2 discordant pairs\): a-only correct 2, b-only correct 0; p = 0\.5000/,
     );
+    // The comparison page: overall and per category (math_mini's question_type), with intervals.
+    const pagePath = /comparison page: (.+)/.exec(compared.out)![1];
+    const page = await Deno.readTextFile(pagePath);
+    assert.match(page, /<h2>b \(B\) vs a \(A\)<\/h2>/);
+    assert.match(page, /On 12 paired items/);
+    assert.match(page, /<h3>question_type<\/h3>/);
+    assert.match(
+      page,
+      /<td>free_form \(small\)<\/td><td>9<\/td><td>88\.9%<\/td><td>66\.7%<\/td><td>-22\.2%<\/td><td>\[/,
+    );
+    // Three runs: each against the first.
+    const three = await captured(() => runBenchCli(["compare", "a", "b", "a", "--runs-dir", runsDir]));
+    assert.equal(three.code, 0);
+    assert.equal((three.out.match(/^run b: /gm) ?? []).length, 2);
     const nothing = await captured(() => runBenchCli(["compare", "a", "f", "--runs-dir", runsDir]));
     assert.equal(nothing.code, 1);
     assert.match(nothing.err, /have no item in common: nothing to compare/);

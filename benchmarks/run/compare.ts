@@ -1,6 +1,6 @@
-/** `bench compare`: two finished runs paired on the items both scored. */
+/** `bench compare`: two finished runs paired on the items both hold, overall and per breakdown bucket. */
 import { readJsonLines } from "../data/mod.ts";
-import { comparePaired, headlineScore, type PairedComparison } from "../stats/mod.ts";
+import { comparePaired, headlineScore, type PairedComparison, type PairedSample } from "../stats/mod.ts";
 import { type Sample, SuiteError } from "../core/mod.ts";
 import type { RunPaths } from "./run_store.ts";
 
@@ -13,6 +13,8 @@ export interface RunComparison extends PairedComparison {
   onlyInB: number;
   /** Paired items without a verdict in one run or both (they count as wrong there, as in the headline). */
   withoutVerdict: number;
+  /** The same comparison per breakdown bucket (run A's labels), largest first. */
+  categories: { key: string; rows: ({ label: string } & PairedComparison)[] }[];
 }
 
 async function samplesOf(paths: RunPaths): Promise<Sample[]> {
@@ -37,6 +39,7 @@ export async function compareRuns(a: RunPaths, b: RunPaths): Promise<RunComparis
   const samplesA = await samplesOf(a);
   const byId = new Map((await samplesOf(b)).map((s) => [s.id, s]));
   const pairs = [];
+  const pairedA: Sample[] = [];
   let withoutVerdict = 0;
   for (const sa of samplesA) {
     const sb = byId.get(sa.id);
@@ -44,6 +47,7 @@ export async function compareRuns(a: RunPaths, b: RunPaths): Promise<RunComparis
     if (headlineScore(sa) !== sa.reward || headlineScore(sb) !== sb.reward || sa.error || sb.error) {
       withoutVerdict++;
     }
+    pairedA.push(sa);
     pairs.push({
       rewardA: headlineScore(sa),
       rewardB: headlineScore(sb),
@@ -65,5 +69,27 @@ export async function compareRuns(a: RunPaths, b: RunPaths): Promise<RunComparis
     onlyInB: byId.size - pairs.length,
     withoutVerdict,
     ...comparePaired(pairs),
+    categories: byCategory(pairedA, pairs),
   };
+}
+
+/** Paired comparisons per breakdown bucket (a multi-label item counts in each of its buckets). */
+function byCategory(
+  samples: Sample[],
+  pairs: PairedSample[],
+): RunComparison["categories"] {
+  const keys = [...new Set(samples.flatMap((s) => Object.keys(s.breakdown ?? {})))];
+  return keys.map((key) => {
+    const buckets = new Map<string, PairedSample[]>();
+    samples.forEach((s, i) => {
+      for (const label of s.breakdown?.[key] ?? ["(none)"]) {
+        if (!buckets.has(label)) buckets.set(label, []);
+        buckets.get(label)!.push(pairs[i]);
+      }
+    });
+    const rows = [...buckets.entries()]
+      .sort(([a, x], [b, y]) => y.length - x.length || a.localeCompare(b))
+      .map(([label, members]) => ({ label, ...comparePaired(members) }));
+    return { key, rows };
+  });
 }
