@@ -120,6 +120,32 @@ Deno.test("the unicode tokenizer splits CJK per character and keeps accented wor
   near(score("ab", "ba", { metric: "rouge1", tokenize: "char" }).reward, 1, 12, "char");
 });
 
+Deno.test("lowercase folds cased letters of every script as JavaScript does (AssemblyScript's case tables)", () => {
+  const missed: number[] = [];
+  let cased = 0;
+  for (let cp = 0x80; cp <= 0x1ffff; cp++) {
+    if (cp >= 0xd800 && cp <= 0xdfff) continue;
+    const c = String.fromCodePoint(cp);
+    const l = c.toLowerCase();
+    if (l === c) continue;
+    cased++;
+    const first = String.fromCodePoint(l.codePointAt(0)!);
+    if (
+      score(`x${c}`, `x${first}`, { metric: "exact", tokenize: "whitespace", lowercase: true }).reward !== 1
+    ) {
+      missed.push(cp);
+    }
+  }
+  assert.ok(cased > 1400, `${cased} cased code points`);
+  // only letters added in recent Unicode versions (newer than the kernel's tables) stay as they are
+  assert.ok(missed.length < 80, `${missed.length} missed`);
+  assert.ok(missed.every((cp) => cp >= 0x1c89), missed.map((cp) => cp.toString(16)).join(" "));
+  assert.equal(
+    score("ÀΣДԱႠＡ", "àσдաⴀａ", { metric: "exact", tokenize: "char", lowercase: false }).reward,
+    0,
+  );
+});
+
 Deno.test("the quadratic metrics are bounded: past the cap the verdict is too_complex", () => {
   const long = Array.from({ length: 8000 }, (_, i) => `w${i}`).join(" ");
   const wer = score(long, long, { metric: "wer" });

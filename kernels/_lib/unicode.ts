@@ -156,10 +156,24 @@ export function isCjk(cp: i32): bool {
     (cp >= 0x20000 && cp <= 0x3ffff);
 }
 
+// Blocks of scripts with letter case (Latin, Greek, Cyrillic, Armenian, Georgian, Cherokee, Glagolitic,
+// Coptic, full-width Latin, Deseret, Old Hungarian, Warang Citi, Medefaidrin, Adlam, letterlike and
+// enclosed forms); every other code point is its own lowercase, without a string round trip.
+function hasCase(cp: i32): bool {
+  if (cp < 0x0590) return cp >= 0xc0;
+  if (cp < 0x1e00) return (cp >= 0x10a0 && cp <= 0x10ff) || (cp >= 0x13a0 && cp <= 0x13ff) || (cp >= 0x1c80 && cp <= 0x1cbf);
+  if (cp < 0x2200) return cp <= 0x1fff || (cp >= 0x2100 && cp <= 0x218f);
+  if (cp < 0xa640) return (cp >= 0x24b6 && cp <= 0x24e9) || (cp >= 0x2c00 && cp <= 0x2d2f);
+  if (cp < 0xff21) return cp <= 0xa7ff || (cp >= 0xab70 && cp <= 0xabbf);
+  if (cp <= 0xff3a) return true;
+  return (cp >= 0x10400 && cp <= 0x105bf) || (cp >= 0x10c80 && cp <= 0x10d8f) || (cp >= 0x118a0 && cp <= 0x118bf) ||
+    (cp >= 0x16e40 && cp <= 0x16e5f) || (cp >= 0x1e900 && cp <= 0x1e921);
+}
+
 /** The lowercase of one code point (a one-to-many lowercase, like U+0130, keeps its first code point). */
 export function lowerCodePoint(cp: i32): i32 {
   if (cp < 0x80) return cp >= 0x41 && cp <= 0x5a ? cp + 32 : cp;
-  if (cp < 0xc0) return cp;
+  if (!hasCase(cp)) return cp;
   const s = String.fromCodePoint(cp).toLowerCase();
   return s.codePointAt(0);
 }
