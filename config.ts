@@ -170,12 +170,14 @@ export function describeConfig(config: Config): string {
 
 /**
  * The engine's options from the effective configuration: the one mapping that `serve`, `verify` and
- * `bench` share. `unboundedQueue` lifts the admission limit for one-shot commands (the CLI, a bench run).
+ * `bench` share. `oneShot` (the CLI, a bench run) lifts the admission limit and compiles each
+ * verifier's schemas on first use instead of at start (a short run pays only for what it uses).
  */
-export function engineOptions(config: Config, { unboundedQueue = false } = {}): Partial<EngineOptions> {
+export function engineOptions(config: Config, { oneShot = false } = {}): Partial<EngineOptions> {
   return {
     workers: config.workers,
-    maxQueueItems: unboundedQueue ? Number.MAX_SAFE_INTEGER : config.max_queue_items,
+    maxQueueItems: oneShot ? Number.MAX_SAFE_INTEGER : config.max_queue_items,
+    lazyValidators: oneShot,
     maxTimeoutMs: config.max_timeout_ms,
     maxResponseChars: config.max_response_chars,
     specs: config.specs,

@@ -95,7 +95,7 @@ function fieldsFlag(value: string | boolean | undefined): FieldSelection {
 }
 
 async function verify(config: Config, values: Record<string, string | boolean | undefined>): Promise<void> {
-  const engine = await createEngine(VERIFIERS, engineOptions(config, { unboundedQueue: true }));
+  const engine = await createEngine(VERIFIERS, engineOptions(config, { oneShot: true }));
   try {
     const inPath = typeof values.in === "string" ? userPath(values.in) : null;
     const outPath = typeof values.out === "string" ? userPath(values.out) : null;
@@ -110,7 +110,7 @@ async function main(): Promise<number> {
   if (Deno.args[0] === "bench") {
     return await runBenchCli(Deno.args.slice(1), (flags) => {
       const config = configFrom(flags);
-      return { engine: engineOptions(config, { unboundedQueue: true }), runsDir: config.runs_dir };
+      return { engine: engineOptions(config, { oneShot: true }), runsDir: config.runs_dir };
     });
   }
   let parsed;

@@ -4,7 +4,13 @@
  * order, through the same engine as the server. A malformed line gets an `invalid_request` result
  * that names its line number; blank lines are skipped. Progress (on a terminal) and the summary go to stderr.
  */
-import { type Engine, type FieldSelection, resultJsonWith, type VerifyResult } from "../verifiers/mod.ts";
+import {
+  type Engine,
+  type FieldSelection,
+  RawItem,
+  resultJsonWith,
+  type VerifyResult,
+} from "../verifiers/mod.ts";
 import { readLines } from "./lines.ts";
 
 /** Lines verified per engine batch: large enough to keep every sandbox process busy. */
@@ -43,18 +49,6 @@ export class VerifySummary {
   }
 }
 
-function invalidLine(lineNumber: number, message: string): VerifyResult {
-  return {
-    verifier: null,
-    version: null,
-    reward: null,
-    correct: null,
-    details: null,
-    error: { code: "invalid_request", message: `line ${lineNumber}: ${message}` },
-    ms: 0,
-  };
-}
-
 interface NumberedLine {
   text: string;
   number: number;
@@ -62,29 +56,15 @@ interface NumberedLine {
 
 /** Verifies one block of lines: parses each, verifies the parsable ones as one batch, keeps order. */
 async function verifyLines(engine: Engine, lines: NumberedLine[]): Promise<VerifyResult[]> {
-  const results: (VerifyResult | undefined)[] = new Array(lines.length);
-  const items: unknown[] = [];
-  const positions: number[] = [];
-  lines.forEach((line, i) => {
-    try {
-      items.push(JSON.parse(line.text));
-      positions.push(i);
-    } catch (error) {
-      results[i] = invalidLine(line.number, `malformed JSON (${(error as Error).message})`);
-    }
-  });
-  const verified = await engine.verifyBatch(items);
-  verified.forEach((result, k) => {
-    const position = positions[k];
+  // Each line stays text until the engine prepares it, a window at a time (a malformed line is its
+  // own invalid_request), so parsing overlaps scoring instead of holding the thread for a block.
+  const verified = await engine.verifyBatch(lines.map((line) => new RawItem(line.text)));
+  verified.forEach((result, i) => {
     if (result.error?.code === "invalid_request") {
-      result.error = {
-        code: "invalid_request",
-        message: `line ${lines[position].number}: ${result.error.message}`,
-      };
+      result.error = { code: "invalid_request", message: `line ${lines[i].number}: ${result.error.message}` };
     }
-    results[position] = result;
   });
-  return results as VerifyResult[];
+  return verified;
 }
 
 /** Shows items done and the rate on one rewritten stderr line (only on a terminal). */

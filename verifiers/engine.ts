@@ -45,6 +45,8 @@ export interface EngineOptions {
    * ArrayBuffer is a catchable RangeError. The default, 2 GiB, leaves room for more compiled kernels.
    */
   sandboxMemoryBytes: number;
+  /** Compile each verifier's schemas on its first item (one-shot commands) instead of at start. */
+  lazyValidators: boolean;
   /** Judge endpoints by name (config `judges:`), for the remote `judge` verifier. */
   judges: Record<string, unknown>;
   /** Rubric templates added to the shipped ones (config `judge_templates:`). */
@@ -69,6 +71,7 @@ export const defaultEngineOptions: EngineOptions = {
   maxSpecLeaves: 256,
   maxSpecLeafBytes: 64 * 1024 * 1024,
   sandboxMemoryBytes: 2048 * 1024 * 1024,
+  lazyValidators: false,
   judges: {},
   judgeTemplates: {},
   judgeCache: "",
@@ -162,7 +165,7 @@ export class Engine {
     private readonly unavailable: Record<string, string>,
     private readonly remotes: Record<string, RemoteBackend> = {},
   ) {
-    this.validator = new ItemValidator(table, options.maxResponseChars);
+    this.validator = new ItemValidator(table, options.maxResponseChars, options.lazyValidators);
     this.metrics = new EngineMetrics(new Set(Object.keys(table)));
     this.preparer = new ItemPreparer(this.validator, options, (result) => this.metrics.record(result));
     this.checkConfiguredSpecs();

@@ -75,18 +75,28 @@ export class ItemValidator {
   private readonly spec: ValidateFunction;
   private readonly compiled = new Map<string, CompiledVerifier>();
 
+  /** `lazy`: compile a verifier's schemas on its first item instead of now. */
   constructor(
     private readonly table: Record<string, WasmVerifier>,
     private readonly maxResponseChars: number,
+    lazy = false,
   ) {
     this.envelope = this.ajv.compile(itemSchema);
     this.spec = this.ajv.compile(specSchema);
-    for (const verifier of Object.values(table)) {
-      this.compiled.set(verifier.name, {
+    if (!lazy) { for (const verifier of Object.values(table)) this.compiledFor(verifier); }
+  }
+
+  /** The verifier's compiled schemas (compiled on first use when the validator is lazy). */
+  private compiledFor(verifier: WasmVerifier): CompiledVerifier {
+    let compiled = this.compiled.get(verifier.name);
+    if (!compiled) {
+      compiled = {
         reference: this.ajv.compile(verifier.referenceSchema),
         options: this.ajv.compile(withTimeoutOption(verifier.optionsSchema)),
-      });
+      };
+      this.compiled.set(verifier.name, compiled);
     }
+    return compiled;
   }
 
   /** Checks what every item has (id, response, no unknown fields); returns the problem or null. */
@@ -139,7 +149,7 @@ export class ItemValidator {
       const known = Object.keys(this.table).sort().join(", ");
       return { message: `Unknown verifier "${item.verifier}"; known verifiers: ${known}` };
     }
-    const compiled = this.compiled.get(verifier.name)!;
+    const compiled = this.compiledFor(verifier);
     const reference = item.reference ?? null;
     if (!compiled.reference(reference)) return { message: describe("reference", compiled.reference.errors) };
     const options = (item.options ?? {}) as Record<string, unknown>;
