@@ -96,6 +96,28 @@ Deno.test("mathverse_testmini: five problem versions of one problem, a letter an
   assert.equal(sample(r, "1").cluster, "10");
 });
 
+Deno.test("screenspot (v1): xywh boxes in three split files, the point inside edges included, a box by its centre", async () => {
+  const r = await scored("screenspot");
+  assert.deepEqual(verdicts(r), {
+    "screenspot_desktop/0": true,
+    "screenspot_desktop/1": false, // y = 330 is below y + h = 324
+    "screenspot_mobile/0": true, // (240, 1590) = (x + w, y + h): on the corner
+    "screenspot_web/0": true, // the box's centre (660, 58)
+    "screenspot_web/1": false,
+  });
+  assert.deepEqual(sample(r, "screenspot_mobile/0").reference, { box: [40, 1500, 240, 1590] });
+  assert.deepEqual(bucket(r, "_file"), {
+    screenspot_desktop: "1/2",
+    screenspot_mobile: "1/1",
+    screenspot_web: "1/2",
+  });
+  assert.deepEqual(bucket(r, "data_type"), { text: "2/3", icon: "1/2" });
+  assert.equal(
+    sample(r, "screenspot_web/0").prompt.user,
+    'In this UI screenshot, what is the position of the element corresponding to the command "search for flights" (with point)?',
+  );
+});
+
 Deno.test({
   name: "(closes the shared engine)",
   fn: async () => {
