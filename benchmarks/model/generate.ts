@@ -3,7 +3,7 @@
  * 5xx, timeouts, network) up to `maxRetries`; every final outcome, success or error, is appended to
  * the journal the moment it is known.
  */
-import { type DataRecord, prepareImages } from "../data/mod.ts";
+import { type DataRecord, type PreparedImage, prepareImages } from "../data/mod.ts";
 import type { GenerationRecord, RunJournal } from "../journal/mod.ts";
 import type { BenchItem } from "../suite/mod.ts";
 import { AdaptiveConcurrency, type BackoffSettings } from "./adaptive_concurrency.ts";
@@ -45,12 +45,13 @@ async function generateOne(
   task: GenerationTask,
   settings: GenerationSettings,
   gate: AdaptiveConcurrency,
+  imagesOf: (task: GenerationTask) => Promise<PreparedImage[]>,
 ): Promise<GenerationRecord | null> {
   const base = { genKey: task.genKey, itemId: task.item.id, extraction: null };
   let images: { dataUrl: string; sha256: string }[] = [];
   if (settings.images) {
     try {
-      images = await prepareImages(task.record, settings.images.field, settings.images.dir);
+      images = await imagesOf(task);
     } catch (error) {
       return {
         ...base,
@@ -133,11 +134,28 @@ export async function generateAll(
   const limit = settings.maxConsecutiveFailures ?? 10;
   const breaker = new AbortController();
   const signal = settings.signal ? AbortSignal.any([settings.signal, breaker.signal]) : breaker.signal;
+  // An item's images are read and encoded once for all its samples, and dropped after its last one.
+  const prepared = new Map<string, Promise<PreparedImage[]>>();
+  const pendingOf = new Map<string, number>();
+  for (const task of tasks) pendingOf.set(task.item.id, (pendingOf.get(task.item.id) ?? 0) + 1);
+  const imagesOf = (task: GenerationTask) => {
+    if (!prepared.has(task.item.id)) {
+      prepared.set(task.item.id, prepareImages(task.record, settings.images!.field, settings.images!.dir));
+    }
+    return prepared.get(task.item.id)!;
+  };
+  const finished = (task: GenerationTask) => {
+    const left = pendingOf.get(task.item.id)! - 1;
+    pendingOf.set(task.item.id, left);
+    if (left === 0) prepared.delete(task.item.id);
+  };
   let consecutive = 0;
   let tripped: string | null = null;
   await Promise.all(tasks.map(async (task) => {
     if (signal.aborted) return;
-    const record = await generateOne(task, { ...settings, signal }, gate);
+    const record = await generateOne(task, { ...settings, signal }, gate, imagesOf).finally(() =>
+      finished(task)
+    );
     if (record === null) return;
     journal.appendGeneration(record);
     onFinished(record);
