@@ -93,10 +93,25 @@ function generationOf(values: RunFlags): GenerationSpec {
   return generation as GenerationSpec;
 }
 
+/** `deno` when the running binary is the one on PATH, else its full path (set-up may leave none on PATH). */
+function denoCommand(): string {
+  const exec = Deno.execPath();
+  const onPath = (Deno.env.get("PATH") ?? "").split(":").some((dir) => {
+    try {
+      return dir !== "" && Deno.realPathSync(`${dir}/deno`) === Deno.realPathSync(exec);
+    } catch {
+      return false;
+    }
+  });
+  return onPath ? "deno" : exec;
+}
+
 /** The command that resumes this run: the same arguments (run ids are derived, so they match). */
 function resumeCommand(args: string[], runId: string): string {
   const quoted = args.map((a) => (/^[A-Za-z0-9_./:=@,+-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`));
-  return `deno task bench ${quoted.join(" ")}${args.includes("--run-id") ? "" : ` --run-id ${runId}`}`;
+  return `${denoCommand()} task bench ${quoted.join(" ")}${
+    args.includes("--run-id") ? "" : ` --run-id ${runId}`
+  }`;
 }
 
 /** Runs `bench run <suite>`; returns the exit code (0 done, 1 stopped early or refused, 130 interrupted). */

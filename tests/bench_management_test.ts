@@ -291,7 +291,7 @@ Deno.test("Ctrl-C stops new requests, reports what was generated and prints the 
     assert.match(stderr, /Interrupted: no new requests/);
     assert.match(
       stderr,
-      /Resume with:\n {2}deno task bench run math_mini --model-url http:\/\/127\.0\.0\.1:\d+\/v1 .*--run-id math_mini-fake-vlm-/,
+      /Resume with:\n {2}\S*deno task bench run math_mini --model-url http:\/\/127\.0\.0\.1:\d+\/v1 .*--run-id math_mini-fake-vlm-/,
     );
     assert.match(stdout, /status: INCOMPLETE/);
     assert.ok([...model.requests.values()].reduce((a, b) => a + b, 0) < 12);
