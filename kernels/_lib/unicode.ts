@@ -16,18 +16,28 @@ export class IntList {
     return unchecked(this.data[i]);
   }
 
-  push(cp: i32): void {
-    if (this.len == this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
-      memory.copy(next.dataStart, this.data.dataStart, <usize>this.len << 2);
-      this.data = next;
-    }
+  @inline push(cp: i32): void {
+    if (this.len == this.data.length) this.grow(1);
     unchecked((this.data[this.len++] = cp));
+  }
+
+  /** Makes room for `n` more values, so that a loop may store them without checks. */
+  reserve(n: i32): void {
+    if (this.len + n > this.data.length) this.grow(n);
+  }
+
+  private grow(n: i32): void {
+    let cap = this.data.length * 2;
+    while (cap < this.len + n) cap *= 2;
+    const next = new Int32Array(cap);
+    memory.copy(next.dataStart, this.data.dataStart, <usize>this.len << 2);
+    this.data = next;
   }
 }
 
 /** Appends the code points of UTF-8 bytes [ptr + start, ptr + end); an invalid byte appends U+FFFD. */
 export function appendUtf8(out: IntList, ptr: usize, start: i32, end: i32): void {
+  out.reserve(end - start); // at most one code point per byte
   let i = start;
   while (i < end) {
     const b0 = <i32>load<u8>(ptr + <usize>i);
@@ -77,6 +87,7 @@ export function appendUtf8(out: IntList, ptr: usize, start: i32, end: i32): void
 /** Appends the code points of a string (a lone surrogate appends U+FFFD). */
 export function appendString(out: IntList, s: string): void {
   const n = s.length;
+  out.reserve(n);
   let i = 0;
   while (i < n) {
     const c = s.charCodeAt(i);

@@ -39,29 +39,46 @@ export function tokenize(kind: Tokenizer, src: IntList, s: i32, e: i32, lower: b
     squadTokens(src, s, e, lower, out, spans);
     return (spans.len - before) >> 1;
   }
+  // at most one token per code point: room reserved once, then plain stores
+  out.reserve(e - s);
+  spans.reserve(2 * (e - s));
+  const from = src.data;
+  const to = out.data;
+  const sp = spans.data;
+  let n = out.len;
+  let m = spans.len;
   let tokenStart = -1;
   for (let i = s; i < e; i++) {
-    const c = lowered(src.at(i), lower);
+    const c = lowered(unchecked(from[i]), lower);
     let word: bool;
     if (kind == Tokenizer.Unicode) word = isWordChar(c);
     else word = !isSpace(c);
-    if (word && (kind == Tokenizer.Char || (kind == Tokenizer.Unicode && isCjk(c)))) {
-      if (tokenStart >= 0) close(out, spans, tokenStart);
+    if (word && (kind == Tokenizer.Char || (kind == Tokenizer.Unicode && c >= 0x3040 && isCjk(c)))) {
+      if (tokenStart >= 0) {
+        unchecked((sp[m++] = tokenStart));
+        unchecked((sp[m++] = n - tokenStart));
+      }
       tokenStart = -1;
-      spans.push(out.len);
-      spans.push(1);
-      out.push(c);
+      unchecked((sp[m++] = n));
+      unchecked((sp[m++] = 1));
+      unchecked((to[n++] = c));
       continue;
     }
     if (word) {
-      if (tokenStart < 0) tokenStart = out.len;
-      out.push(c);
+      if (tokenStart < 0) tokenStart = n;
+      unchecked((to[n++] = c));
     } else if (tokenStart >= 0) {
-      close(out, spans, tokenStart);
+      unchecked((sp[m++] = tokenStart));
+      unchecked((sp[m++] = n - tokenStart));
       tokenStart = -1;
     }
   }
-  if (tokenStart >= 0) close(out, spans, tokenStart);
+  if (tokenStart >= 0) {
+    unchecked((sp[m++] = tokenStart));
+    unchecked((sp[m++] = n - tokenStart));
+  }
+  out.len = n;
+  spans.len = m;
   return (spans.len - before) >> 1;
 }
 
