@@ -4,8 +4,11 @@
  * layout read as published, the per-category breakdowns the papers print, and the prompt.
  */
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { createEngine, type Engine, VERIFIERS } from "../verifiers/mod.ts";
-import { runSuite } from "../benchmarks/mod.ts";
+import { loadSuite, runSuite } from "../benchmarks/mod.ts";
+import { explodeRecords, imageSizeOf, parsePythonList, shapeRecords } from "../benchmarks/suite/mod.ts";
+import { parseSuite } from "../benchmarks/suite/mod.ts";
 
 const FIXTURES = new URL("../fixtures/bench/", import.meta.url).pathname;
 
@@ -115,6 +118,220 @@ Deno.test("screenspot (v1): xywh boxes in three split files, the point inside ed
   assert.equal(
     sample(r, "screenspot_web/0").prompt.user,
     'In this UI screenshot, what is the position of the element corresponding to the command "search for flights" (with point)?',
+  );
+});
+
+Deno.test("mmmu_val: options from the Python list text, images from image_1..7, per-discipline accuracy pooled over subjects", async () => {
+  const r = await scored("mmmu_val");
+  assert.deepEqual(verdicts(r), {
+    validation_Accounting_1: true, // "(B)"
+    validation_Economics_2: true, // "(A)"
+    validation_Art_Theory_3: false, // the text of option C, the answer is A
+    validation_Math_5: true, // open: 2.50 = 2.5
+    validation_Clinical_Medicine_2: false, // names no option: wrong here (officially a random letter)
+    validation_History_7: true,
+    validation_Computer_Science_4: true, // open: 1,024 = 1024
+  });
+  assert.equal(sample(r, "validation_Clinical_Medicine_2").reason, "no_answer");
+  // MMMU's print_results pools the items of a discipline's subjects (instance-level accuracy).
+  assert.deepEqual(bucket(r, "discipline"), {
+    Business: "2/2",
+    "Art and Design": "0/1",
+    "Health and Medicine": "0/1",
+    "Humanities and Social Science": "1/1",
+    Science: "1/1",
+    "Tech and Engineering": "1/1",
+  });
+  assert.equal(bucket(r, "subject").Art_Theory, "0/1");
+  assert.deepEqual(sample(r, "validation_Economics_2").reference, {
+    answer: "A",
+    choices: ["Supply", "Demand", "Both", "Neither (it's fixed)"],
+  });
+  assert.equal(
+    sample(r, "validation_Accounting_1").prompt.user,
+    "<image 1> A firm sells 3 units at the prices shown. What is the average price?\n" +
+      "(A) $6\n(B) $7\n(C) $8\n(D) $9\n\nAnswer with the option's letter from the given choices directly.",
+  );
+  assert.equal(
+    sample(r, "validation_Math_5").prompt.user,
+    "Solve for x in the equation shown in <image 1>.\nAnswer the question using a single word or phrase.",
+  );
+});
+
+Deno.test("derive: the MMMU record shaped as the suite declares (choices, images, subject, discipline)", async () => {
+  const suite = loadSuite("mmmu_val");
+  const { readDataset } = await import("../benchmarks/data/mod.ts");
+  const records = await shapeRecords(suite.spec, await readDataset(suite.spec.dataset, suite.dataPath), null);
+  const art = records.find((r) => r.id === "validation_Art_Theory_3")!.record;
+  assert.equal(art.subject, "Art_Theory");
+  assert.equal(art.discipline, "Art and Design");
+  assert.equal((art.images as unknown[]).length, 2, "image_1 and image_2; the five null columns dropped");
+  assert.deepEqual(imageSizeOf((art.images as { bytes: Uint8Array }[])[0].bytes), [48, 64]);
+});
+
+Deno.test("parsePythonList: MMMU's option literals, escapes, adjacent strings; non-lists are null", () => {
+  const table: [string, (string | number)[] | null][] = [
+    ["['$6', '$7', '$8', '$9']", ["$6", "$7", "$8", "$9"]],
+    [`['Supply', "Neither (it's fixed)"]`, ["Supply", "Neither (it's fixed)"]],
+    ["[]", []],
+    ["  [ 'a' , ]  ", ["a"]],
+    ["['a\\nb', 'it\\'s', '\\x41\\u00e9']", ["a\nb", "it's", "Aé"]],
+    ["['ab' 'cd']", ["abcd"]],
+    ["[1, 2.5, -3e2]", [1, 2.5, -300]],
+    ["[r'\\frac{1}{2}']", ["\\frac{1}{2}"]],
+    ["['unterminated]", null],
+    ["['a'] extra", null],
+    ["['a', ['b']]", null],
+    ["[None]", null],
+    ["'a'", null],
+    ["", null],
+  ];
+  for (const [text, expected] of table) assert.deepEqual(parsePythonList(text), expected, text);
+});
+
+/** Python's repr of a list of strings (what MMMU's options column holds). */
+function pythonRepr(list: string[]): string {
+  const one = (s: string) => {
+    const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
+    let out = "";
+    for (const ch of s) {
+      if (ch === "\\") out += "\\\\";
+      else if (ch === quote) out += "\\" + ch;
+      else if (ch === "\n") out += "\\n";
+      else if (ch === "\t") out += "\\t";
+      else if (ch === "\r") out += "\\r";
+      else if (ch < " " || ch === "\x7f") out += "\\x" + ch.charCodeAt(0).toString(16).padStart(2, "0");
+      else out += ch;
+    }
+    return quote + out + quote;
+  };
+  return `[${list.map(one).join(", ")}]`;
+}
+
+Deno.test("parsePythonList: the repr of any list of strings reads back (property)", () => {
+  fc.assert(
+    fc.property(fc.array(fc.string({ unit: "binary", maxLength: 20 }), { maxLength: 8 }), (list) => {
+      assert.deepEqual(parsePythonList(pythonRepr(list)), list);
+    }),
+    { numRuns: 500 },
+  );
+});
+
+Deno.test("imageSizeOf: PNG, GIF, BMP, JPEG and WebP headers; other bytes null", () => {
+  const png = Uint8Array.from([
+    0x89,
+    0x50,
+    0x4e,
+    0x47,
+    13,
+    10,
+    26,
+    10,
+    0,
+    0,
+    0,
+    13,
+    73,
+    72,
+    68,
+    82,
+    0,
+    0,
+    2,
+    128,
+    0,
+    0,
+    1,
+    224,
+  ]);
+  assert.deepEqual(imageSizeOf(png), [640, 480]);
+  const gif = Uint8Array.from([0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x40, 0x01, 0xc8, 0x00]);
+  assert.deepEqual(imageSizeOf(gif), [320, 200]);
+  const bmp = new Uint8Array(26);
+  bmp.set([0x42, 0x4d]);
+  new DataView(bmp.buffer).setInt32(18, 100, true);
+  new DataView(bmp.buffer).setInt32(22, -50, true); // top-down rows: negative height
+  assert.deepEqual(imageSizeOf(bmp), [100, 50]);
+  // JPEG: SOI, an APP0 segment, then SOF0 with height 480, width 640.
+  const jpeg = Uint8Array.from([
+    0xff,
+    0xd8,
+    0xff,
+    0xe0,
+    0x00,
+    0x04,
+    0x4a,
+    0x46,
+    0xff,
+    0xc0,
+    0x00,
+    0x11,
+    0x08,
+    0x01,
+    0xe0,
+    0x02,
+    0x80,
+    0x03,
+  ]);
+  assert.deepEqual(imageSizeOf(jpeg), [640, 480]);
+  const webp = new Uint8Array(30);
+  webp.set([0x52, 0x49, 0x46, 0x46, 0, 0, 0, 0, 0x57, 0x45, 0x42, 0x50, 0x56, 0x50, 0x38, 0x58]);
+  webp.set([0x3f, 0x01, 0x00, 0xc7, 0x00, 0x00], 24); // 320 - 1, 200 - 1 as 24-bit little endian
+  assert.deepEqual(imageSizeOf(webp), [320, 200]);
+  assert.equal(imageSizeOf(new TextEncoder().encode("not an image at all")), null);
+  assert.equal(imageSizeOf(png.subarray(0, 20)), null, "a cut header");
+});
+
+/** A minimal suite file with extra lines (a `derive` block) for the schema and shaping tests. */
+function tinySuite(extra: string[]) {
+  return parseSuite(
+    [
+      "name: t",
+      'version: "1"',
+      `dataset: { format: jsonl, path: x.jsonl, sha256: "${"0".repeat(64)}" }`,
+      'prompt: { version: "1", template: "{{id}}" }',
+      "scoring: { verifier: math, reference: id }",
+      ...extra,
+    ].join("\n"),
+    "/tmp/t.yaml",
+  );
+}
+
+Deno.test("explode and derive: one item per expression, between/map misses leave the field absent", async () => {
+  const records = [
+    { id: "7", record: { id: "7", answer: ["left man", "man on left"], kind: "x" } },
+    { id: "8", record: { id: "8", answer: "not a list", kind: "y" } },
+  ];
+  assert.deepEqual(explodeRecords(records, "answer").map((r) => [r.id, r.record.answer]), [
+    ["7/0", "left man"],
+    ["7/1", "man on left"],
+    ["8", "not a list"],
+  ]);
+  const suite = tinySuite([
+    "derive:",
+    '  part: { from: id, between: ["_", "_"] }',
+    "  label: { from: kind, map: { x: Ex } }",
+  ]).spec;
+  const shaped = await shapeRecords(suite, [
+    { id: "a", record: { id: "validation_Art_Theory_12", kind: "x" } },
+    { id: "b", record: { id: "nounderscore", kind: "z" } },
+  ], null);
+  assert.deepEqual(shaped[0].record, {
+    id: "validation_Art_Theory_12",
+    kind: "x",
+    part: "Art_Theory",
+    label: "Ex",
+  });
+  assert.deepEqual(shaped[1].record, { id: "nounderscore", kind: "z" });
+  const bad = tinySuite(["derive: { choices: { from: options, parse: python_list } }"]).spec;
+  await assert.rejects(
+    shapeRecords(bad, [{ id: "q1", record: { options: "['a', " } }], null),
+    /derive\.choices: record "q1" field options is not a Python list literal/,
+  );
+  assert.throws(
+    () => tinySuite(["derive: { s: { from: id, pattern: '(.*)*' } }"]),
+    /Suite \/tmp\/t\.yaml is invalid: derive\/s/,
+    "no regular expressions from suite files",
   );
 });
 

@@ -7,6 +7,7 @@ export { type Sample, UNEXTRACTABLE_REASONS } from "./sample.ts";
 export type { Provenance, RunMeta } from "./run_meta.ts";
 export {
   type DatasetSpec,
+  type DeriveSpec,
   generationSchema,
   type GenerationSpec,
   type PromptSpec,

@@ -18,7 +18,22 @@ export interface DatasetSpec {
   id_field?: string;
   /** Images: a record field holding a relative path (`dir`) or embedded bytes (`{bytes}`). */
   images?: { field: string; dir?: string; sha256?: string };
+  /** A list field: one item per element (id `<id>/<i>`), as lmms-eval expands RefCOCO's expressions. */
+  explode?: string;
 }
+
+/**
+ * A computed record field (`derive`, applied in order after reading and `explode`): the text of `from`
+ * between the first `between[0]` and the last `between[1]`; a `map` lookup; a Python list literal
+ * parsed (`parse: python_list`); the present values of several fields (`collect`); or an image's
+ * `[width, height]` from its header (`image_size_of`).
+ */
+export type DeriveSpec =
+  | { from: string; between: [string, string] }
+  | { from: string; map: Record<string, string> }
+  | { from: string; parse: "python_list" }
+  | { collect: string[] }
+  | { image_size_of: string };
 
 /** One case of a prompt variable: the first case whose `when` fields all match gives `text`. */
 export interface VariableCase {
@@ -72,12 +87,24 @@ export interface SuiteSpec {
   prompt: PromptSpec;
   generation?: GenerationSpec;
   scoring: ScoringSpec;
+  /** Computed record fields (see DeriveSpec), usable by the prompt, scoring and breakdowns. */
+  derive?: Record<string, DeriveSpec>;
   breakdowns?: string[];
   cluster?: string;
 }
 
 const nonEmpty = { type: "string", minLength: 1 };
 const sha256 = { type: "string", pattern: "^[0-9a-f]{64}$" };
+
+/** A `derive` entry's schema: exactly these properties. */
+function derived(properties: Record<string, unknown>) {
+  return {
+    type: "object",
+    additionalProperties: false,
+    required: Object.keys(properties),
+    properties,
+  } as const;
+}
 
 /**
  * JSON Schema of the generation settings: a suite's `generation`, the HTTP body's `generation`,
@@ -121,6 +148,7 @@ export const suiteSchema = {
           required: ["field"],
           properties: { field: nonEmpty, dir: nonEmpty, sha256 },
         },
+        explode: nonEmpty,
       },
     },
     prompt: {
@@ -163,6 +191,18 @@ export const suiteSchema = {
         reference_box_format: { enum: ["xyxy", "xywh"] },
       },
       oneOf: [{ required: ["verifier"] }, { required: ["spec"] }],
+    },
+    derive: {
+      type: "object",
+      additionalProperties: {
+        oneOf: [
+          derived({ from: nonEmpty, between: { type: "array", items: nonEmpty, minItems: 2, maxItems: 2 } }),
+          derived({ from: nonEmpty, map: { type: "object", additionalProperties: { type: "string" } } }),
+          derived({ from: nonEmpty, parse: { enum: ["python_list"] } }),
+          derived({ collect: { type: "array", items: nonEmpty, minItems: 1 } }),
+          derived({ image_size_of: nonEmpty }),
+        ],
+      },
     },
     breakdowns: { type: "array", items: nonEmpty },
     cluster: nonEmpty,

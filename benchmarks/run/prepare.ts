@@ -14,6 +14,7 @@ import {
   checkImages,
   type LoadedSuite,
   loadSuite,
+  shapeRecords,
 } from "../suite/mod.ts";
 import { confineSuite } from "./access.ts";
 import type { RunRequest } from "./request.ts";
@@ -85,7 +86,7 @@ export async function prepareRun(engine: Engine, request: RunRequest): Promise<P
     throw new SuiteError("--data-sha256 pins the file given with --data; give both");
   }
   const datasetSha256 = await checkDatasetHash(suite, request.dataSha256);
-  const records = await readDataset(spec.dataset, suite.dataPath);
+  const records = await shapeRecords(spec, await readDataset(spec.dataset, suite.dataPath), suite.imagesDir);
   const images = await checkImages(suite, records, request.endpoint !== undefined);
   const allItems = buildItems(spec, records);
   return {

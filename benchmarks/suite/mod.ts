@@ -3,3 +3,6 @@ export { isSuiteName, listSuites, type LoadedSuite, loadSuite, parseSuite, suite
 export { type BenchItem, buildItems, verificationItem } from "./items.ts";
 export { checkDatasetHash, checkImages, type IntegrityReport } from "./integrity.ts";
 export { renderPrompt } from "./template.ts";
+export { explodeRecords, shapeRecords } from "./derive.ts";
+export { imageSizeOf } from "./image_size.ts";
+export { parsePythonList } from "./python_list.ts";
