@@ -123,6 +123,16 @@ Deno.test("the HTML report shows its tables, charts with error bars, a histogram
     await page.selectOption("#sample-outcome", "all");
     assert.equal(await page.locator("#samples-table td.reference").count(), 12);
     assert.ok((await page.locator("#samples-table td.reference").allInnerTexts()).every((t) => t.length > 0));
+    // The question image beside each sample (the suite's image files, loaded from disk).
+    const imageRow = page.locator("#samples-table tbody tr").first();
+    await imageRow.locator("summary", { hasText: "question image" }).click();
+    await page.waitForFunction(
+      `document.querySelector("#samples-table details.question-image img").complete`,
+    );
+    const width = await page.evaluate(
+      `document.querySelector("#samples-table details.question-image img").naturalWidth`,
+    );
+    assert.ok((width as number) > 0, "the question image is shown");
     await page.selectOption("#sample-category", JSON.stringify(["question_type", "multi_choice"]));
     assert.equal(await page.locator("#samples-table tbody tr").count(), 3);
     await page.selectOption("#sample-outcome", "correct");

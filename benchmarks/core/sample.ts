@@ -10,6 +10,8 @@ export interface Sample {
   /** The item's reference answer (what the verifier compares with). */
   reference: unknown;
   image_hashes: string[];
+  /** The question's image files (absolute paths; absent for images embedded in the dataset). */
+  image_files?: string[];
   response: string | null;
   reasoning: string | null;
   /** A prediction file's given extraction, when there was one. */

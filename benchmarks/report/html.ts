@@ -116,6 +116,7 @@ function sampleView(s: Sample) {
     sample: s.sample,
     reward: s.reward,
     reference: s.reference,
+    images: (s.image_files ?? []).map((path) => new URL(`file://${path}`).href),
     correct: s.correct,
     reason: s.reason,
     extracted: s.extracted,

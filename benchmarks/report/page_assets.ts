@@ -124,6 +124,22 @@ export const REPORT_PAGE_SCRIPT = `
       folded(text, "response", s.response);
       folded(text, "reasoning", s.reasoning);
       folded(text, "prompt", s.prompt);
+      if (s.images && s.images.length) {
+        const d = document.createElement("details");
+        d.className = "question-image";
+        const summary = document.createElement("summary");
+        summary.textContent = "question image" + (s.images.length > 1 ? "s (" + s.images.length + ")" : "");
+        d.appendChild(summary);
+        s.images.forEach(function (src) {
+          const img = document.createElement("img");
+          img.src = src;
+          img.loading = "lazy";
+          img.alt = "question image of " + s.id;
+          img.style.maxWidth = "480px";
+          d.appendChild(img);
+        });
+        text.appendChild(d);
+      }
       folded(text, "explanation (verifier details)", s.details ? JSON.stringify(s.details, null, 2) : "");
       body.appendChild(tr);
     });

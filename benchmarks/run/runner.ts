@@ -6,7 +6,8 @@
  */
 import type { ChatEndpoint, Engine, SamplingParams } from "../../verifiers/mod.ts";
 import { contentKey, type GenerationSpec, type Provenance, type RunMeta, SuiteError } from "../core/mod.ts";
-import type { Prediction } from "../data/mod.ts";
+import { imagePathsOf, type Prediction } from "../data/mod.ts";
+import { resolve } from "node:path";
 import { RunJournal } from "../journal/mod.ts";
 import { generateAll, type GenerationEnd, servedModel } from "../model/mod.ts";
 import type { BenchItem } from "../suite/mod.ts";
@@ -111,6 +112,21 @@ async function provenanceOf(
   };
 }
 
+/** The question images that are files (absolute paths) per item id, for the report; embedded ones are left out. */
+function imageFilesOf(prepared: PreparedRun): Map<string, string[]> {
+  const images = prepared.suite.spec.dataset.images;
+  const dir = prepared.suite.imagesDir;
+  const out = new Map<string, string[]>();
+  if (!images || !dir) return out;
+  for (const { id, record } of prepared.records) {
+    const files = imagePathsOf(record, images.field).map((p) => resolve(dir, p)).filter((p) =>
+      p.startsWith(`${dir}/`)
+    );
+    if (files.length > 0) out.set(id, files);
+  }
+  return out;
+}
+
 /** A finished (or stopped) run: its results, and why generation stopped early if it did. */
 export interface RunOutcome extends RunResults {
   stopped: GenerationEnd["stopped"];
@@ -199,10 +215,17 @@ export async function runSuite(
     const units = items.flatMap((item) =>
       Array.from({ length: samples }, (_, j) => ({ item, sample: j, genKey: genKeyOf(item, j) }))
     );
+    const imageFiles = imageFilesOf(prepared);
     journal.putItems(items.map((item) => {
       const { id, index, ...data } = item;
       const sampleKeys = Array.from({ length: samples }, (_, j) => genKeyOf(item, j));
-      return { id, index, genKey: sampleKeys[0], data: samples > 1 ? { ...data, sampleKeys } : data };
+      const files = imageFiles.get(id);
+      return {
+        id,
+        index,
+        genKey: sampleKeys[0],
+        data: { ...data, ...(samples > 1 ? { sampleKeys } : {}), ...(files ? { imageFiles: files } : {}) },
+      };
     }));
 
     // 3. Generations the journal lacks (never-run items and failed ones).

@@ -18,7 +18,11 @@ function plain(result: VerifyResult): Record<string, unknown> {
   return JSON.parse(JSON.stringify(result));
 }
 
-function baseSample(item: BenchItem, g: GenerationRecord | undefined, sample: number): Sample {
+function baseSample(
+  item: BenchItem & { imageFiles?: string[] },
+  g: GenerationRecord | undefined,
+  sample: number,
+): Sample {
   return {
     id: item.id,
     index: item.index,
@@ -26,6 +30,7 @@ function baseSample(item: BenchItem, g: GenerationRecord | undefined, sample: nu
     prompt: item.prompt,
     reference: item.reference,
     image_hashes: g?.imageHashes ?? [],
+    ...(item.imageFiles ? { image_files: item.imageFiles } : {}),
     response: g?.response ?? null,
     reasoning: g?.reasoning ?? null,
     given_extraction: g?.extraction ?? null,
