@@ -282,6 +282,35 @@ Deno.test("imageSizeOf: PNG, GIF, BMP, JPEG and WebP headers; other bytes null",
   assert.equal(imageSizeOf(png.subarray(0, 20)), null, "a cut header");
 });
 
+Deno.test("refcoco_val: one item per expression, box normalized by the embedded image's size, Acc@0.5", async () => {
+  const r = await scored("refcoco_val");
+  assert.deepEqual(verdicts(r), {
+    "10001/0": true, // IoU 0.998
+    "10001/1": true, // IoU 0.613
+    "10002/0": false, // IoU 0
+  });
+  assert.deepEqual(sample(r, "10001/1").reference, { box: [100, 100, 300, 300] });
+  assert.ok(Math.abs((sample(r, "10001/1").details?.iou as number) - 0.6129) < 1e-3);
+  assert.equal(sample(r, "10002/0").details?.iou, 0);
+  // The 500x400 image of 10002 maps 0.5 to 250 px: the size came from the PNG header in the Parquet file.
+  assert.deepEqual(sample(r, "10002/0").extracted, [250, 200, 450, 360]);
+  assert.ok(sample(r, "10001/1").prompt.user.endsWith("the region this sentence describes: left guy"));
+  assert.equal(sample(r, "10001/0").cluster, "10001", "expressions of one object form a cluster");
+  assert.equal(r.summary.scale, "binary");
+  assert.equal(r.summary.overall.correct, 2);
+});
+
+Deno.test("refcocoplus_val and refcocog_val: point pairs and <box> read, two boxes ambiguous, no box wrong", async () => {
+  const plus = await scored("refcocoplus_val");
+  assert.deepEqual(verdicts(plus), { "20001/0": true, "20001/1": false, "20002/0": true });
+  assert.equal(sample(plus, "20001/1").reason, "ambiguous", "lmms-eval would take the first box");
+  const g = await scored("refcocog_val");
+  assert.deepEqual(verdicts(g), { "30001/0": true, "30001/1": false, "30002/0": true });
+  assert.equal(sample(g, "30001/1").reason, "bad_format", "no box: unextractable");
+  assert.ok(Math.abs((sample(g, "30002/0").details?.iou as number) - 0.6) < 1e-9);
+  assert.ok(sample(g, "30001/0").prompt.user.endsWith("a man wearing a red shirt standing next to a table"));
+});
+
 /** A minimal suite file with extra lines (a `derive` block) for the schema and shaping tests. */
 function tinySuite(extra: string[]) {
   return parseSuite(
