@@ -45,14 +45,13 @@ export class MatchConfig {
     return f;
   }
 
-  get isListMode(): bool {
-    return this.mode != "exact" && this.mode != "any_of";
-  }
-
-  get isSequenceMode(): bool {
-    return this.mode == "sequence_exact" || this.mode == "position_accuracy" || this.mode == "adjacency" ||
-      this.mode == "kendall_tau" || this.mode == "lcs";
-  }
+  /** punctuation "remove" and "trim", as flags (read per character). */
+  removePunct: bool = false;
+  trimPunct: bool = true;
+  /** Every mode but exact and any_of reads a list (set once by readConfig). */
+  isListMode: bool = false;
+  /** The order modes: sequence_exact, position_accuracy, adjacency, kendall_tau, lcs. */
+  isSequenceMode: bool = false;
 }
 
 function strings(p: JsonValue, key: string): string[] {
@@ -76,6 +75,9 @@ export function readConfig(p: JsonValue): MatchConfig | null {
   if (ref === null || ref.kind != JsonKind.Array) return null;
   const c = new MatchConfig();
   c.mode = stringAt(p, "mode", "exact");
+  c.isListMode = c.mode != "exact" && c.mode != "any_of";
+  c.isSequenceMode = c.mode == "sequence_exact" || c.mode == "position_accuracy" || c.mode == "adjacency" ||
+    c.mode == "kendall_tau" || c.mode == "lcs";
   c.ref = ref.items;
   c.rel = numbers(p.get("rel"));
   c.tag = stringAt(p, "tag", "answer");
@@ -83,6 +85,8 @@ export function readConfig(p: JsonValue): MatchConfig | null {
   c.spaceSplit = boolAt(p, "space_split", true);
   c.caseSensitive = boolAt(p, "case_sensitive", false);
   c.punctuation = stringAt(p, "punctuation", "trim");
+  c.removePunct = c.punctuation == "remove";
+  c.trimPunct = c.punctuation == "trim";
   c.articles = boolAt(p, "articles", false);
   c.choiceKeys = strings(p, "choice_keys");
   c.choiceTexts = strings(p, "choice_texts");

@@ -150,12 +150,12 @@ export function labelKey(cps: IntList, s: i32, e: i32, c: MatchConfig): string {
   for (let i = s; i < e; i++) {
     let ch = cps.at(i);
     if (!c.caseSensitive) ch = ch < 0x80 ? (ch >= 0x41 && ch <= 0x5a ? ch + 32 : ch) : lowerCodePoint(ch);
-    if (c.punctuation == "remove" && isPunct(ch)) continue;
+    if (c.removePunct && isPunct(ch)) continue;
     w.push(ch);
   }
   let a = 0;
   let b = w.len;
-  if (c.punctuation == "trim") {
+  if (c.trimPunct) {
     while (a < b && (isEndPunct(w.at(a)) || isSpace(w.at(a)))) a++;
     while (b > a && (isEndPunct(w.at(b - 1)) || isSpace(w.at(b - 1)))) b--;
   }
