@@ -311,6 +311,38 @@ Deno.test("refcocoplus_val and refcocog_val: point pairs and <box> read, two box
   assert.ok(sample(g, "30001/0").prompt.user.endsWith("a man wearing a red shirt standing next to a table"));
 });
 
+Deno.test("docvqa_val: ANLS through a gated edit similarity, best of several answers, below 0.5 counts 0", async () => {
+  const r = await scored("docvqa_val");
+  const rewards = Object.fromEntries(r.samples.map((s) => [s.id, s.reward]));
+  assert.equal(rewards["49153"], 1); // equals the first of two answers
+  assert.ok(Math.abs(rewards["24581"]! - (1 - 4 / 11)) < 1e-9, "ITC Ltd vs ITC Limited: 4 edits over 11");
+  assert.ok(Math.abs(rewards["57349"]! - (1 - 1 / 7)) < 1e-9, "975.00 vs $975.00");
+  assert.equal(rewards["64"], 0, "similarity below 0.5 counts 0");
+  assert.equal(r.summary.scale, "continuous");
+  const anls = (1 + (1 - 4 / 11) + (1 - 1 / 7) + 0) / 4;
+  assert.ok(Math.abs(r.summary.overall.mean - anls) < 1e-9, `ANLS ${anls}`);
+  // question_types is a list: an item counts in each of its types.
+  assert.equal(r.summary.breakdowns.find((b) => b.key === "question_types")!.rows.length, 4);
+  assert.deepEqual(sample(r, "64").reference, ["Dr. Robert Jones", "Robert Jones"]);
+});
+
+Deno.test("chartqa_test: relaxed accuracy on the whole response, numbered rows of an id-less Parquet file, per split", async () => {
+  const r = await scored("chartqa_test");
+  assert.deepEqual(verdicts(r), {
+    "test-00000-of-00001/0": true, // 14 = 14
+    "test-00000-of-00001/1": true, // brazil = Brazil (case ignored)
+    "test-00000-of-00001/2": false, // 0.01 vs 0: no tolerance around 0 (officially a string compare)
+    "test-00000-of-00001/3": true, // 46.5 vs 45: 3.3% off
+    "test-00000-of-00001/4": false, // 1.45 vs 1.37: 5.8% off
+    "test-00000-of-00001/5": false, // No vs Yes
+  });
+  assert.deepEqual(bucket(r, "type"), { augmented_test: "1/3", human_test: "2/3" });
+  assert.equal(
+    sample(r, "test-00000-of-00001/0").prompt.user,
+    "How many food items are shown in the bar graph?\nAnswer the question with a single word.",
+  );
+});
+
 /** A minimal suite file with extra lines (a `derive` block) for the schema and shaping tests. */
 function tinySuite(extra: string[]) {
   return parseSuite(
