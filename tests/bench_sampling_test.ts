@@ -136,3 +136,37 @@ Deno.test("bench run with 3 samples per item: seeds base + j, pass@k in the resu
     await Deno.remove(runsDir, { recursive: true });
   }
 });
+
+Deno.test("a sampled run with a failed sample is incomplete; the failure counts as a wrong sample", async () => {
+  const [q0] = MATH_MINI_ANSWERS[0];
+  const model = startFakeModel(
+    new Map(
+      MATH_MINI_ANSWERS.map((
+        [q, answer],
+      ) => [q, q === q0 ? { answer, fault: "500" as const, times: 1 } : { answer }]),
+    ),
+  );
+  const engine = await createEngine(VERIFIERS, { workers: 1 });
+  const runsDir = await Deno.makeTempDir({ prefix: "arbiter_sampling_fail_" });
+  try {
+    const r = await runSuite(engine, {
+      suite: "math_mini",
+      endpoint: { url: model.url },
+      runsDir,
+      samples: 3,
+      generation: { temperature: 0.7, concurrency: 1, max_retries: 0 },
+    });
+    const sampling = r.summary.sampling!;
+    assert.equal(sampling.failedSamples, 1);
+    assert.equal(r.summary.complete, false);
+    // Item 0 (answered right each time it was answered): c = 2 of n = 3, so pass@1 = 2/3 for it.
+    close(sampling.rows[0].pass, (2 / 3 + 8) / 12, "pass@1");
+    close(sampling.rows.at(-1)!.pass, 9 / 12, "pass@3");
+    const results = JSON.parse(await Deno.readTextFile(r.paths.results));
+    assert.equal(results.status, "incomplete");
+  } finally {
+    await engine.close();
+    await model.close();
+    await Deno.remove(runsDir, { recursive: true });
+  }
+});

@@ -44,6 +44,12 @@ export function statusText(summary: RunSummary): string {
   if (summary.unanswered > 0) {
     parts.push(`${summary.unanswered} of ${summary.items} items have no answer (counted as wrong)`);
   }
+  const failed = summary.sampling?.failedSamples ?? 0;
+  if (failed > 0) {
+    parts.push(
+      `${failed} of ${summary.items * summary.sampling!.n} samples have no answer (counted as wrong)`,
+    );
+  }
   if (summary.items < summary.suite_items) {
     parts.push(`a subset: ${summary.items} of ${summary.suite_items} items`);
   }

@@ -55,6 +55,7 @@ export async function finishRun(
   });
   if (n > 1) {
     summary.sampling = summarizeSampling(samples, n);
+    if (summary.sampling.failedSamples > 0) summary.complete = false;
     summary.usage = summarizeUsage(samples);
   }
   await Deno.writeTextFile(paths.samples, samples.map((s) => JSON.stringify(s)).join("\n") + "\n");

@@ -66,6 +66,8 @@ export interface SamplingSummary {
   rows: SamplingRow[];
   /** Mean over items of the sample variance of an item's scores (how much a second try changes). */
   meanItemVariance: number;
+  /** Samples whose generation failed or is missing (they count as wrong; a resumed run retries them). */
+  failedSamples: number;
 }
 
 /** 1, 2, 4, … up to n, and n itself. */
@@ -101,7 +103,13 @@ export function summarizeSampling(samples: Sample[], n: number): SamplingSummary
     const m = mean(scores);
     return scores.reduce((sum, x) => sum + (x - m) ** 2, 0) / (scores.length - 1);
   });
-  return { n, items: items.length, rows, meanItemVariance: variances.length ? mean(variances) : 0 };
+  return {
+    n,
+    items: items.length,
+    rows,
+    meanItemVariance: variances.length ? mean(variances) : 0,
+    failedSamples: samples.filter((s) => s.error?.stage === "generation").length,
+  };
 }
 
 /**
