@@ -73,10 +73,14 @@ export function imageUrlsOf(body: any): string[] {
   ) => p.image_url.url);
 }
 
-/** Starts the fake with `reply` (default: every chat answer is "VERDICT: 7"). */
+/**
+ * Starts the fake with `reply` (default: every chat answer is "VERDICT: 7"). `record: false` keeps
+ * no request (`requests` stays empty; a benchmark's long run then holds no memory per request).
+ */
 export function startFakeJudge(
   reply: (request: RecordedRequest, n: number) => FakeReply = () => ({ content: "VERDICT: 7" }),
   latencyMs = 0,
+  { record = true }: { record?: boolean } = {},
 ): FakeServer {
   const controller = new AbortController();
   const closing = new Promise<void>((resolve) =>
@@ -97,13 +101,23 @@ export function startFakeJudge(
       await server.finished;
     },
   };
+  // Latency timers, ended at once when the server closes (one set, not one listener per request).
+  const sleeping = new Map<ReturnType<typeof setTimeout>, () => void>();
+  closing.then(() => {
+    for (const [timer, resolve] of sleeping) {
+      clearTimeout(timer);
+      resolve();
+    }
+    sleeping.clear();
+  });
   const wait = (ms: number) =>
     new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      closing.then(() => {
-        clearTimeout(timer);
+      if (controller.signal.aborted) return resolve();
+      const timer = setTimeout(() => {
+        sleeping.delete(timer);
         resolve();
-      });
+      }, ms);
+      sleeping.set(timer, resolve);
     });
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, signal: controller.signal, onListen: () => {} },
@@ -121,7 +135,7 @@ export function startFakeJudge(
         authorization: req.headers.get("authorization"),
         at: performance.now(),
       };
-      fake.requests.push(recorded);
+      if (record) fake.requests.push(recorded);
       const n = counts.get(path) ?? 0;
       counts.set(path, n + 1);
       inFlight++;
@@ -189,6 +203,6 @@ function bodyFor(path: string, answer: FakeReply): unknown {
  */
 if (import.meta.main) {
   const [latency = "0", content = "VERDICT: yes"] = Deno.args;
-  const fake = startFakeJudge(() => ({ content }), Number(latency));
+  const fake = startFakeJudge(() => ({ content }), Number(latency), { record: false });
   console.log(`listening ${fake.url}`);
 }
