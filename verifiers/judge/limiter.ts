@@ -54,7 +54,13 @@ interface Waiter {
   resolve: () => void;
   reject: (error: Error) => void;
   signal?: AbortSignal;
-  onAbort?: () => void;
+  admitted: boolean;
+}
+
+/** The waiters of one abort signal, and the one listener the signal carries for all of them. */
+interface SignalWaiters {
+  waiters: Set<Waiter>;
+  onAbort: () => void;
 }
 
 /** Admission for one judge. */
@@ -65,6 +71,11 @@ export class JudgeLimiter {
   private readonly tokens: TokenBucket;
   private pausedUntil = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * Waiters by abort signal. A batch's thousands of waiters share one signal: one listener per signal
+   * (adding a listener costs time linear in the listeners already there).
+   */
+  private readonly bySignal = new Map<AbortSignal, SignalWaiters>();
   /** Highest number of calls seen in flight at once (tests and metrics read it). */
   peakInFlight = 0;
 
@@ -82,18 +93,48 @@ export class JudgeLimiter {
   acquire(tokens: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(new AdmissionAborted("aborted before admission"));
     return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { tokens, resolve, reject, signal };
-      if (signal) {
-        waiter.onAbort = () => {
-          const at = this.queue.indexOf(waiter);
-          if (at >= 0) this.queue.splice(at, 1);
-          reject(new AdmissionAborted("aborted while waiting for the judge's limits"));
-        };
-        signal.addEventListener("abort", waiter.onAbort, { once: true });
-      }
+      const waiter: Waiter = { tokens, resolve, reject, signal, admitted: false };
       this.queue.push(waiter);
       this.pump();
+      // Only a waiter that has to wait listens for its signal's abort.
+      if (signal && !waiter.admitted) this.watch(signal).waiters.add(waiter);
     });
+  }
+
+  /** The entry of `signal`, adding its one abort listener on first use. */
+  private watch(signal: AbortSignal): SignalWaiters {
+    let entry = this.bySignal.get(signal);
+    if (entry === undefined) {
+      const waiters = new Set<Waiter>();
+      const onAbort = () => {
+        this.bySignal.delete(signal);
+        let kept = 0;
+        for (const waiter of this.queue) if (!waiters.has(waiter)) this.queue[kept++] = waiter;
+        this.queue.length = kept;
+        for (const waiter of waiters) {
+          waiter.reject(new AdmissionAborted("aborted while waiting for the judge's limits"));
+        }
+        // Waiters behind the aborted ones may be admissible now (e.g. a paused head left).
+        this.pump();
+      };
+      entry = { waiters, onAbort };
+      this.bySignal.set(signal, entry);
+      signal.addEventListener("abort", onAbort, { once: true });
+    }
+    return entry;
+  }
+
+  /** A waiter leaves its signal's entry (admitted or rejected); the last one removes the listener. */
+  private unwatch(waiter: Waiter): void {
+    const signal = waiter.signal;
+    if (signal === undefined) return;
+    const entry = this.bySignal.get(signal);
+    if (entry === undefined) return;
+    entry.waiters.delete(waiter);
+    if (entry.waiters.size === 0) {
+      this.bySignal.delete(signal);
+      signal.removeEventListener("abort", entry.onAbort);
+    }
   }
 
   /** Ends a call; `actualTokens` (when the endpoint reported usage) settles the estimate. */
@@ -132,7 +173,8 @@ export class JudgeLimiter {
       this.tokens.take(waiter.tokens);
       this.inFlight++;
       this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
-      if (waiter.onAbort) waiter.signal!.removeEventListener("abort", waiter.onAbort);
+      waiter.admitted = true;
+      this.unwatch(waiter);
       waiter.resolve();
     }
   }
@@ -140,6 +182,9 @@ export class JudgeLimiter {
   /** Rejects every waiter (the engine is closing). */
   close(): void {
     clearTimeout(this.timer);
-    for (const waiter of this.queue.splice(0)) waiter.reject(new AdmissionAborted("the judge is closing"));
+    for (const waiter of this.queue.splice(0)) {
+      this.unwatch(waiter);
+      waiter.reject(new AdmissionAborted("the judge is closing"));
+    }
   }
 }
