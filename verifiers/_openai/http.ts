@@ -4,6 +4,10 @@
  * read is capped (a server that streams without end is cut off), redirects are refused, and error
  * messages never quote the answer's body (it may come from an address a caller named). Never throws.
  */
+import { requestSignal } from "./request_signal.ts";
+
+/** The request headers without an API key (fetch copies them per request). */
+const JSON_HEADERS: [string, string][] = [["content-type", "application/json"]];
 
 /** Longest answer body read from a model server. */
 export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
@@ -39,6 +43,16 @@ export function retryAfterMsOf(header: string | null): number | undefined {
 
 async function cappedText(response: Response): Promise<string | null> {
   if (!response.body) return "";
+  // A plain body of a declared length within the cap is read whole (much cheaper than reading it
+  // chunk by chunk): the HTTP client never delivers more than Content-Length. A compressed body
+  // is decoded by fetch, so its declared length says nothing about what is read: counted below.
+  const declared = response.headers.get("content-length");
+  if (declared !== null && !response.headers.has("content-encoding")) {
+    const length = Number(declared);
+    if (Number.isSafeInteger(length) && length >= 0 && length <= MAX_ANSWER_BYTES) {
+      return await response.text();
+    }
+  }
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -71,17 +85,15 @@ export async function postJson(
 ): Promise<PostOutcome> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  if (apiKey) headers.authorization = `Bearer ${apiKey}`;
-  const timer = AbortSignal.timeout(timeoutMs);
-  const signal = cancel ? AbortSignal.any([timer, cancel]) : timer;
+  const headers = apiKey ? [...JSON_HEADERS, ["authorization", `Bearer ${apiKey}`]] : JSON_HEADERS;
+  const ending = requestSignal(timeoutMs, cancel);
   try {
     // No redirects: an allowed endpoint must not send the server to another address.
     const response = await fetch(url, {
       method: "POST",
       headers,
       body: JSON.stringify(body),
-      signal,
+      signal: ending.signal,
       redirect: "error",
     });
     const text = await cappedText(response);
@@ -119,7 +131,7 @@ export async function postJson(
     return { ok: true, text, latencyMs: elapsed() };
   } catch (error) {
     const cancelled = cancel?.aborted === true;
-    const timedOut = timer.aborted;
+    const timedOut = ending.timedOut();
     return {
       ok: false,
       code: cancelled ? "cancelled" : timedOut ? "timeout" : "network",
@@ -131,5 +143,7 @@ export async function postJson(
       retryable: !cancelled,
       latencyMs: elapsed(),
     };
+  } finally {
+    ending.done();
   }
 }
