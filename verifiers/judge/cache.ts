@@ -21,10 +21,23 @@ export function cacheKey(parts: unknown[]): string {
 /** Verdicts also kept in process memory (most recently used), in front of SQLite. */
 export const MEMORY_ENTRIES = 65_536;
 
+/** Pending verdicts that make the cache write them at once (else: at the end of the turn). */
+const FLUSH_ENTRIES = 1024;
+
 /** The verdict cache; `path` ":memory:" keeps it in memory for the process's life. */
 export class JudgeCache {
   /** Recently used verdicts (a Map in use order), so hot hits skip SQLite and JSON parsing. */
   private readonly recent = new Map<string, CachedVerdict>();
+  /** Verdicts put but not yet written: written together, in one transaction, a moment later. */
+  private readonly pending = new Map<string, CachedVerdict>();
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * True while every stored verdict is also in `recent`: an in-memory database that has never
+   * evicted. A memory miss is then a miss without asking SQLite. (A file may be shared with other
+   * processes, so a file-backed cache always asks.)
+   */
+  private memoryComplete: boolean;
+  private readonly inMemory: boolean;
   private readonly db: DatabaseSync;
   private readonly getStatement: StatementSync;
   private readonly putStatement: StatementSync;
@@ -33,6 +46,8 @@ export class JudgeCache {
 
   constructor(readonly path = ":memory:") {
     this.db = new DatabaseSync(path);
+    this.inMemory = path === ":memory:";
+    this.memoryComplete = this.inMemory;
     if (path !== ":memory:") {
       this.db.exec("PRAGMA journal_mode = WAL");
       this.db.exec("PRAGMA synchronous = NORMAL");
@@ -55,6 +70,16 @@ export class JudgeCache {
       this.hits++;
       return known;
     }
+    const waiting = this.pending.get(key);
+    if (waiting !== undefined) {
+      this.hits++;
+      this.remember(key, waiting);
+      return waiting;
+    }
+    if (this.memoryComplete) {
+      this.misses++;
+      return null;
+    }
     const row = this.getStatement.get(key) as { verdict: string } | undefined;
     if (!row) {
       this.misses++;
@@ -66,20 +91,55 @@ export class JudgeCache {
     return verdict;
   }
 
-  /** Stores a verdict. */
+  /**
+   * Stores a verdict: at once in memory, in SQLite with the other verdicts put in the same turn of
+   * the event loop (one transaction for all of them, not one per verdict).
+   */
   put(key: string, verdict: CachedVerdict): void {
-    this.putStatement.run(key, JSON.stringify(verdict), Date.now());
+    // An in-memory database only backs the memory front: it gets what the front evicts.
+    if (!this.inMemory) this.write(key, verdict);
     this.remember(key, verdict);
+  }
+
+  private write(key: string, verdict: CachedVerdict): void {
+    this.pending.set(key, verdict);
+    if (this.pending.size >= FLUSH_ENTRIES) this.flush();
+    else this.flushTimer ??= setTimeout(() => this.flush(), 0);
+  }
+
+  /** Writes the pending verdicts to SQLite now. */
+  flush(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.pending.size === 0) return;
+    const now = Date.now();
+    try {
+      this.db.exec("BEGIN");
+      for (const [key, verdict] of this.pending) this.putStatement.run(key, JSON.stringify(verdict), now);
+      this.db.exec("COMMIT");
+    } catch (error) {
+      if (this.db.isTransaction) this.db.exec("ROLLBACK");
+      // Kept in memory only; the database no longer holds everything memory lacks.
+      console.error(`judge cache: writing ${this.pending.size} verdicts failed: ${(error as Error).message}`);
+    } finally {
+      this.pending.clear();
+    }
   }
 
   private remember(key: string, verdict: CachedVerdict): void {
     this.recent.delete(key);
     this.recent.set(key, verdict);
-    if (this.recent.size > MEMORY_ENTRIES) this.recent.delete(this.recent.keys().next().value!);
+    if (this.recent.size > MEMORY_ENTRIES) {
+      const [oldestKey, oldest] = this.recent.entries().next().value!;
+      this.recent.delete(oldestKey);
+      if (this.inMemory) this.write(oldestKey, oldest);
+      this.memoryComplete = false;
+    }
   }
 
-  /** Closes the database. */
+  /** Writes what is pending and closes the database. */
   close(): void {
+    this.flush();
     this.db.close();
   }
 }

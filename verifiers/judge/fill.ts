@@ -20,10 +20,21 @@ export interface FilledTemplate {
   boundary: string;
 }
 
+/** Random bytes drawn from the CSPRNG in blocks (one draw serves 512 codes); each byte is used once. */
+const randomPool = new Uint8Array(4096);
+let randomAt = randomPool.length;
+
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+
 /** A fresh random marker code (16 hex digits, from the platform's CSPRNG). */
 export function randomBoundary(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(8));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  if (randomAt + 8 > randomPool.length) {
+    crypto.getRandomValues(randomPool);
+    randomAt = 0;
+  }
+  let code = "";
+  for (let i = 0; i < 8; i++) code += HEX[randomPool[randomAt++]];
+  return code;
 }
 
 /** `text` between data markers named `name` with code `boundary`; the code is removed from the text. */
