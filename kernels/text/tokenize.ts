@@ -39,43 +39,49 @@ export function tokenize(kind: Tokenizer, src: IntList, s: i32, e: i32, lower: b
     squadTokens(src, s, e, lower, out, spans);
     return (spans.len - before) >> 1;
   }
-  // at most one token per code point: room reserved once, then plain stores
+  // at most one token per code point: room reserved once, then plain stores through raw pointers
   out.reserve(e - s);
   spans.reserve(2 * (e - s));
-  const from = src.data;
-  const to = out.data;
-  const sp = spans.data;
+  const from = src.data.dataStart;
+  const to = out.data.dataStart;
+  const sp = spans.data.dataStart;
+  const unicode = kind == Tokenizer.Unicode;
+  const perChar = kind == Tokenizer.Char;
   let n = out.len;
   let m = spans.len;
   let tokenStart = -1;
   for (let i = s; i < e; i++) {
-    const c = lowered(unchecked(from[i]), lower);
-    let word: bool;
-    if (kind == Tokenizer.Unicode) word = isWordChar(c);
-    else word = !isSpace(c);
-    if (word && (kind == Tokenizer.Char || (kind == Tokenizer.Unicode && c >= 0x3040 && isCjk(c)))) {
+    const c = lowered(load<i32>(from + (<usize>i << 2)), lower);
+    const word = unicode ? isWordChar(c) : !isSpace(c);
+    if (word && (perChar || (unicode && c >= 0x3040 && isCjk(c)))) {
       if (tokenStart >= 0) {
-        unchecked((sp[m++] = tokenStart));
-        unchecked((sp[m++] = n - tokenStart));
+        store<i32>(sp + (<usize>m << 2), tokenStart);
+        store<i32>(sp + (<usize>(m + 1) << 2), n - tokenStart);
+        m += 2;
       }
       tokenStart = -1;
-      unchecked((sp[m++] = n));
-      unchecked((sp[m++] = 1));
-      unchecked((to[n++] = c));
+      store<i32>(sp + (<usize>m << 2), n);
+      store<i32>(sp + (<usize>(m + 1) << 2), 1);
+      m += 2;
+      store<i32>(to + (<usize>n << 2), c);
+      n++;
       continue;
     }
     if (word) {
       if (tokenStart < 0) tokenStart = n;
-      unchecked((to[n++] = c));
+      store<i32>(to + (<usize>n << 2), c);
+      n++;
     } else if (tokenStart >= 0) {
-      unchecked((sp[m++] = tokenStart));
-      unchecked((sp[m++] = n - tokenStart));
+      store<i32>(sp + (<usize>m << 2), tokenStart);
+      store<i32>(sp + (<usize>(m + 1) << 2), n - tokenStart);
+      m += 2;
       tokenStart = -1;
     }
   }
   if (tokenStart >= 0) {
-    unchecked((sp[m++] = tokenStart));
-    unchecked((sp[m++] = n - tokenStart));
+    store<i32>(sp + (<usize>m << 2), tokenStart);
+    store<i32>(sp + (<usize>(m + 1) << 2), n - tokenStart);
+    m += 2;
   }
   out.len = n;
   spans.len = m;
