@@ -9,6 +9,7 @@ import { createEngine, type Engine, VERIFIERS } from "../verifiers/mod.ts";
 import { loadSuite, runSuite } from "../benchmarks/mod.ts";
 import { explodeRecords, imageSizeOf, parsePythonList, shapeRecords } from "../benchmarks/suite/mod.ts";
 import { parseSuite } from "../benchmarks/suite/mod.ts";
+import { ensureChartDeps } from "../scripts/ensure_deps.ts";
 
 const FIXTURES = new URL("../fixtures/bench/", import.meta.url).pathname;
 
@@ -341,6 +342,23 @@ Deno.test("chartqa_test: relaxed accuracy on the whole response, numbered rows o
     sample(r, "test-00000-of-00001/0").prompt.user,
     "How many food items are shown in the bar graph?\nAnswer the question with a single word.",
   );
+});
+
+Deno.test("chartmimic_direct: the four low-level F1 averaged (chartmimic profile), code that fails to run scores 0", async () => {
+  await ensureChartDeps();
+  const r = await scored("chartmimic_direct");
+  const rewards = Object.fromEntries(r.samples.map((s) => [s.id, s.reward]));
+  assert.equal(rewards.bar_5, 1, "the reference code itself");
+  const scores = sample(r, "line_12").details?.scores as Record<string, number>;
+  const lowLevel = (scores.text + scores.layout + scores.type + scores.color) / 4;
+  assert.ok(Math.abs(rewards.line_12! - lowLevel) < 1e-9, "reward = mean of text, layout, type, color F1");
+  assert.ok(scores.color < 1 && scores.text < 1, "another color and no legend cost color and text");
+  assert.equal(rewards.pie_3, 0);
+  assert.equal(sample(r, "pie_3").reason, "render_failed");
+  assert.equal(sample(r, "pie_3").error, null, "a verdict (0), as ChartMimic scores code that does not run");
+  assert.equal(r.summary.scale, "continuous");
+  assert.ok(sample(r, "bar_5").prompt.user.startsWith("You are an expert Python developer"));
+  assert.deepEqual(Object.keys(sample(r, "bar_5").reference as object), ["code"]);
 });
 
 /** A minimal suite file with extra lines (a `derive` block) for the schema and shaping tests. */
