@@ -170,6 +170,13 @@ Deno.test("--limit and --ids run a subset, marked as one; unknown ids are refuse
       runId: "ids",
     });
     assert.deepEqual(some.samples.map((s) => s.id), ["1", "3"]);
+    // Without --run-id a subset gets a run of its own: the full run's results are never overwritten.
+    const auto = await runSuite(engine, { suite: "math_mini", runsDir, predictions, limit: 2 });
+    assert.match(auto.id, /-subset-[0-9a-f]{8}$/);
+    const full = await runSuite(engine, { suite: "math_mini", runsDir, predictions });
+    assert.notEqual(full.id, auto.id);
+    assert.equal(full.summary.items, 12);
+    assert.equal(full.summary.complete, true);
     await assert.rejects(
       runSuite(engine, { suite: "math_mini", runsDir, predictions, ids: ["1", "x"] }),
       /--ids: 1 ids are not items of the suite \("x"\)/,

@@ -169,10 +169,14 @@ export async function runSuite(
   };
   const modelKey = side.identity.kind === "predictions" ? side.identity.sha256 : side.identity.name;
   const keyParts = { suite: spec.name, version: spec.version, prompt: spec.prompt.version, params, samples };
+  // A subset (--limit, --ids) is a run of its own: it never overwrites the full run's results.
+  const subsetKey = items.length < prepared.allItems.length
+    ? `-subset-${contentKey(items.map((item) => item.id)).slice(0, 8)}`
+    : "";
   const runId = request.runId ??
     `${spec.name}-${side.predictions ? "predictions" : slugOf(modelKey)}-${
       contentKey({ ...keyParts, datasetSha256: prepared.datasetSha256, modelKey }).slice(0, 12)
-    }`;
+    }${subsetKey}`;
   const paths = runPaths(request.runsDir, runId);
   await Deno.mkdir(paths.dir, { recursive: true });
   const journal = new RunJournal(paths.journal);
@@ -191,7 +195,7 @@ export async function runSuite(
       }]);
     }
     journal.setMeta("identity", identity);
-    const subset = items.length < prepared.allItems.length;
+    const subset = subsetKey !== "";
     const meta: RunMeta = {
       id: runId,
       suite: spec,
