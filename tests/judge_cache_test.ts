@@ -36,3 +36,27 @@ Deno.test("the in-memory front keeps the most recent verdicts; older ones still 
   assert.equal(cache.get(`k${MEMORY_ENTRIES}`)!.score, MEMORY_ENTRIES / (MEMORY_ENTRIES + 1));
   cache.close();
 });
+
+Deno.test("a file-backed cache writes a verdict by the end of the event-loop turn (another reader sees it)", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/judge.sqlite`;
+  const writer = new JudgeCache(path);
+  const reader = new JudgeCache(path);
+  for (let i = 0; i < 3; i++) writer.put(`k${i}`, { score: i, details: { i } });
+  assert.equal(writer.get("k1")!.score, 1, "visible to its writer at once");
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.deepEqual(reader.get("k2"), { score: 2, details: { i: 2 } }, "written for other processes");
+  writer.close();
+  reader.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("an in-memory cache: a miss is counted without SQLite, evicted verdicts are still found", () => {
+  const cache = new JudgeCache();
+  assert.equal(cache.get("absent"), null);
+  for (let i = 0; i < MEMORY_ENTRIES + 10; i++) cache.put(`k${i}`, { score: 1, details: { i } });
+  for (let i = 0; i < 10; i++) assert.deepEqual(cache.get(`k${i}`), { score: 1, details: { i } });
+  assert.equal(cache.get("still absent"), null);
+  assert.deepEqual([cache.hits, cache.misses], [10, 2]);
+  cache.close();
+});

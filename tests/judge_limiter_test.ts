@@ -68,3 +68,70 @@ Deno.test("max_concurrency admits waiters in order; Retry-After pauses everyone;
   limiter.release(1);
   limiter.close();
 });
+
+Deno.test("thousands of waiters on one signal: one abort listener in all; aborting rejects them all", async () => {
+  const limiter = new JudgeLimiter(2, Infinity, Infinity);
+  const controller = new AbortController();
+  let listeners = 0;
+  const signal = controller.signal;
+  const add = signal.addEventListener.bind(signal);
+  const remove = signal.removeEventListener.bind(signal);
+  signal.addEventListener = ((...args: Parameters<typeof add>) => {
+    listeners++;
+    add(...args);
+  }) as typeof add;
+  signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
+    listeners--;
+    remove(...args);
+  }) as typeof remove;
+  const admitted: number[] = [];
+  const rejected: number[] = [];
+  const calls = Array.from({ length: 3000 }, (_, i) =>
+    limiter.acquire(1, signal).then(
+      () => admitted.push(i),
+      (error) => {
+        assert.ok(error instanceof AdmissionAborted);
+        rejected.push(i);
+      },
+    ));
+  const unsignalled = limiter.acquire(1).then(() => admitted.push(-1));
+  assert.equal(listeners, 1, "the two admitted at once never listened; the waiters share one listener");
+  assert.equal(limiter.waiting, 2999);
+  limiter.release(1);
+  limiter.release(1);
+  await Promise.resolve();
+  controller.abort();
+  await Promise.all(calls);
+  assert.equal(rejected.length, 2996);
+  assert.equal(limiter.waiting, 1, "the waiter without a signal stays");
+  limiter.release(1);
+  await unsignalled;
+  assert.deepEqual(admitted, [0, 1, 2, 3, -1]);
+  assert.equal(limiter.waiting, 0);
+  limiter.release(1);
+  limiter.release(1);
+  limiter.close();
+});
+
+Deno.test("a signal whose waiters were all admitted carries no listener any more", async () => {
+  const limiter = new JudgeLimiter(1, Infinity, Infinity);
+  const controller = new AbortController();
+  let listeners = 0;
+  const signal = controller.signal;
+  const add = signal.addEventListener.bind(signal);
+  const remove = signal.removeEventListener.bind(signal);
+  signal.addEventListener = ((...args: Parameters<typeof add>) => (listeners++, add(...args))) as typeof add;
+  signal.removeEventListener =
+    ((...args: Parameters<typeof remove>) => (listeners--, remove(...args))) as typeof remove;
+  await limiter.acquire(1, signal);
+  const waiting = [limiter.acquire(1, signal), limiter.acquire(1, signal)];
+  assert.equal(listeners, 1);
+  limiter.release(1);
+  await waiting[0];
+  assert.equal(listeners, 1);
+  limiter.release(1);
+  await waiting[1];
+  assert.equal(listeners, 0);
+  limiter.release(1);
+  limiter.close();
+});
