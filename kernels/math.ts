@@ -9,7 +9,8 @@ import { badParameters, readItem, readParams } from "./_lib/item";
 import { JsonKind, JsonValue } from "./_lib/json";
 import { JsonWriter } from "./_lib/writer";
 import { resetBigLimits } from "./math/bigint";
-import { MathVistaItem, extractForMathVista, mathVistaCorrect, normalizeExtracted } from "./math/mathvista";
+import { MathVistaItem, mathVistaCorrect, normalizeExtracted } from "./math/mathvista";
+import { extractForMathVista } from "./math/mathvista_extract";
 import { scoreDefault } from "./math/score";
 
 /** Scores the current item and returns a pointer to its JSON result. */

@@ -243,7 +243,7 @@ Deno.test("bad input in the new families gets a verdict, never a trap", () => {
 });
 
 Deno.test("the math verifier's version moved with its scoring", () => {
-  assert.equal(mathVerifier.version, "1.1.0");
+  assert.equal(mathVerifier.version, "1.2.0");
 });
 
 // ------------------------------------------------------------------ properties
