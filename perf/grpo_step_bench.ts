@@ -1,9 +1,10 @@
 /**
- * Issue 6's performance target: the reward overhead of one GRPO step, 512 prompts × 8 samples =
- * 4,096 math rollouts of about 3 kB, end to end through (a) the Python client over HTTP and (b) the
- * TypeScript client, and (c) the server-side share alone (`engine.verifyBatch` on the same items).
- * The server runs in this process (createApp + createEngine behind Deno.serve); the Python client
- * is Debian's `/usr/bin/python3` with `PYTHONPATH=clients/python`, in its own process.
+ * Issue #16's GRPO goal: the reward overhead of one GRPO step, 512 prompts × 8 samples = 4,096 math
+ * rollouts of about 3 kB, end to end through (a) the Python client over HTTP as the trainer adapters
+ * call it (compact `fields`), with the standard library's JSON and (a′) with orjson from the shared
+ * venv, (b) the TypeScript client, and (c) the server-side share alone (`engine.verifyBatch` on the
+ * same items) as the baseline. The server runs in this process (createApp + createEngine behind
+ * Deno.serve, so the handler's time can be split out); the Python clients run in their own process.
  */
 import { ArbiterClient } from "../clients/ts/mod.ts";
 import { createApp } from "../routes/mod.ts";
@@ -16,7 +17,19 @@ const SAMPLES = 8;
 const ITEMS = PROMPTS * SAMPLES;
 const STEPS = 10;
 const WARMUP = 2;
-const TARGET_MS = 150;
+const TARGET_MS = 100;
+
+/** The shared venv's python with orjson (installed from the configured package index), or null. */
+async function orjsonPython(): Promise<string | null> {
+  const out = await new Deno.Command("sh", {
+    args: [`${repo}scripts/python_venv.sh`, "orjson"],
+    stdout: "piped",
+    stderr: "null",
+  })
+    .output();
+  if (!out.success) return null;
+  return new TextDecoder().decode(out.stdout).trim().split("\n").at(-1) ?? null;
+}
 const repo = new URL("..", import.meta.url).pathname;
 
 /**
@@ -29,21 +42,23 @@ from arbiter_client import ArbiterClient
 from arbiter_client._batching import BatchPlan, read_results
 
 url, items_path, steps, warmup = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+from arbiter_client._batching import json_codec
+FIELDS = ["reward", "correct", "reason"]
 with open(items_path, encoding="utf-8") as f:
     items = json.load(f)
 client = ArbiterClient(url)
 limit = client.max_body_bytes()
 for _ in range(warmup):
-    client.verify_batch(items)
+    client.verify_batch(items, fields=FIELDS)
 step_ms, encode_ms, decode_ms, correct = [], [], [], 0
 for _ in range(steps):
     started = time.perf_counter()
-    results = client.verify_batch(items)
+    results = client.verify_batch(items, fields=FIELDS)
     step_ms.append((time.perf_counter() - started) * 1000)
     correct = sum(1 for r in results if r["correct"])
 for _ in range(steps):
     started = time.perf_counter()
-    plan = BatchPlan(items, limit)
+    plan = BatchPlan(items, limit, fields=FIELDS)
     bodies = [plan.body(chunk) for chunk in plan.chunks]
     encode_ms.append((time.perf_counter() - started) * 1000)
 answer = client.request("POST", "/v1/verify/batch", bodies[0]).body
@@ -51,11 +66,12 @@ for _ in range(steps):
     started = time.perf_counter()
     read_results(answer, len(items))
     decode_ms.append((time.perf_counter() - started) * 1000)
-print(json.dumps({"step_ms": step_ms, "encode_ms": encode_ms, "decode_ms": decode_ms,
+print(json.dumps({"codec": json_codec(), "step_ms": step_ms, "encode_ms": encode_ms, "decode_ms": decode_ms,
                   "correct": correct, "requests": len(plan.chunks), "body_bytes": sum(map(len, bodies))}))
 `;
 
 interface PythonTimings {
+  codec: string;
   step_ms: number[];
   encode_ms: number[];
   decode_ms: number[];
@@ -65,8 +81,12 @@ interface PythonTimings {
 }
 
 /** Runs the Python client against `url`; returns its timings. */
-async function runPythonClient(url: string, itemsPath: string): Promise<PythonTimings> {
-  const output = await new Deno.Command("/usr/bin/python3", {
+async function runPythonClient(
+  url: string,
+  itemsPath: string,
+  python = "/usr/bin/python3",
+): Promise<PythonTimings> {
+  const output = await new Deno.Command(python, {
     args: ["-c", PYTHON_SCRIPT, url, itemsPath, String(STEPS), String(WARMUP)],
     env: { PYTHONPATH: `${repo}clients/python`, PYTHONDONTWRITEBYTECODE: "1" },
     stdout: "piped",
@@ -131,6 +151,10 @@ export async function benchGrpoStep(): Promise<string[]> {
     handlerMs.length = 0;
     const python = await runPythonClient(url, itemsPath);
     const pythonHandlerMs = handlerMs.slice(WARMUP, WARMUP + STEPS);
+    const venvPython = await orjsonPython();
+    handlerMs.length = 0;
+    const fast = venvPython ? await runPythonClient(url, itemsPath, venvPython) : null;
+    const fastHandlerMs = handlerMs.slice(WARMUP, WARMUP + STEPS);
     // (b) The TypeScript client over HTTP (in this process, so its encoding shares the server's thread).
     const client = new ArbiterClient({ urls: url });
     handlerMs.length = 0;
@@ -144,25 +168,29 @@ export async function benchGrpoStep(): Promise<string[]> {
     const body = new TextDecoder().decode(new TextEncoder().encode(JSON.stringify({ items })));
     const parseMs = await timeSteps(() => Promise.resolve(JSON.parse(body)));
 
-    const pyStep = median(python.step_ms);
-    const pyEncode = median(python.encode_ms);
-    const pyDecode = median(python.decode_ms);
-    const pyServer = median(pythonHandlerMs);
     const verify = median(engineMs);
     const verdict = (step: number) =>
       step < TARGET_MS ? `under the ${TARGET_MS} ms target` : `over the ${TARGET_MS} ms target`;
     return [
-      `| GRPO step reward overhead, (a) Python client over HTTP: ${what}, one \`verify_batch\` call (${python.requests} request, ${
-        (python.body_bytes / 1e6).toFixed(1)
-      } MB body) | ${p50p99(python.step_ms)} per step (${
-        verdict(pyStep)
-      }) | split of the p50: Python JSON encoding ${ms(pyEncode)}, server handler ${
-        ms(pyServer)
-      } (body read + parse + validation + verification + result JSON; verification alone ${
-        ms(verify)
-      }), Python result decoding ${ms(pyDecode)}, the rest (socket transfer, client overhead) ${
-        ms(Math.max(0, pyStep - pyEncode - pyServer - pyDecode))
-      }; ${python.correct} judged correct; ${STEPS} steps after ${WARMUP} warm-ups |`,
+      ...[python, fast].filter((p): p is PythonTimings => p !== null).map((p, i) => {
+        const step = median(p.step_ms);
+        const encode = median(p.encode_ms);
+        const decode = median(p.decode_ms);
+        const server = median(i === 0 ? pythonHandlerMs : fastHandlerMs);
+        return `| GRPO step reward overhead, (a${
+          i === 0 ? "" : "′"
+        }) Python client over HTTP (${p.codec} codec, \`fields: reward, correct, reason\`): ${what}, one \`verify_batch\` call (${p.requests} request, ${
+          (p.body_bytes / 1e6).toFixed(1)
+        } MB body) | ${p50p99(p.step_ms)} per step (${verdict(step)}; ${
+          (step / verify).toFixed(2)
+        }× the engine alone) | split of the p50: Python JSON encoding ${ms(encode)}, server handler ${
+          ms(server)
+        } (body read + split + parse + validation + verification + result JSON; verification alone ${
+          ms(verify)
+        }), Python result decoding ${ms(decode)}, the rest (socket transfer, client overhead) ${
+          ms(Math.max(0, step - encode - server - decode))
+        }; ${p.correct} judged correct; ${STEPS} steps after ${WARMUP} warm-ups |`;
+      }),
       `| GRPO step reward overhead, (b) TypeScript client over HTTP: the same items, one \`verifyBatch\` call | ${
         p50p99(tsMs)
       } per step (${verdict(median(tsMs))}) | client JSON encoding ${
