@@ -10,6 +10,7 @@ import { loadSuite, runSuite } from "../benchmarks/mod.ts";
 import { explodeRecords, imageSizeOf, parsePythonList, shapeRecords } from "../benchmarks/suite/mod.ts";
 import { parseSuite } from "../benchmarks/suite/mod.ts";
 import { ensureChartDeps } from "../scripts/ensure_deps.ts";
+import { startFakeModel } from "./bench_fake_model.ts";
 
 const FIXTURES = new URL("../fixtures/bench/", import.meta.url).pathname;
 
@@ -359,6 +360,49 @@ Deno.test("chartmimic_direct: the four low-level F1 averaged (chartmimic profile
   assert.equal(r.summary.scale, "continuous");
   assert.ok(sample(r, "bar_5").prompt.user.startsWith("You are an expert Python developer"));
   assert.deepEqual(Object.keys(sample(r, "bar_5").reference as object), ["code"]);
+});
+
+Deno.test("model runs send the Parquet-embedded images (MMMU's image_1..7, RefCOCO, DocVQA) and score the answers", async () => {
+  shared ??= createEngine(VERIFIERS, { workers: 1 });
+  const engine = await shared;
+  const cases: [string, Record<string, string>, Record<string, number>][] = [
+    ["mmmu_val", { "validation_Art_Theory_3": "(A)" }, {
+      "validation_Art_Theory_3": 2,
+      "validation_Math_5": 1,
+    }],
+    ["refcoco_val", { "10001/1": "[0.156, 0.208, 0.469, 0.625]" }, { "10001/1": 1 }],
+    ["docvqa_val", { "24581": "ITC Limited" }, { "24581": 1 }],
+  ];
+  for (const [suite, answers, imageCounts] of cases) {
+    const loaded = loadSuite(suite);
+    const { readDataset } = await import("../benchmarks/data/mod.ts");
+    const { buildItems } = await import("../benchmarks/suite/mod.ts");
+    const records = await shapeRecords(
+      loaded.spec,
+      await readDataset(loaded.spec.dataset, loaded.dataPath),
+      null,
+    );
+    const prompts = new Map(
+      buildItems(loaded.spec, records).map((item) => [item.id, item.prompt.user.trim()]),
+    );
+    const model = startFakeModel(
+      new Map([...prompts].map(([id, text]) => [text, { answer: answers[id] ?? "no idea" }])),
+    );
+    const runsDir = await Deno.makeTempDir({ prefix: `arbiter_${suite}_model_` });
+    try {
+      const r = await runSuite(engine, { suite, endpoint: { url: model.url, model: "fake-vlm" }, runsDir });
+      assert.equal(r.summary.unanswered, 0, `${suite}: every item answered`);
+      for (const [id, answer] of Object.entries(answers)) {
+        assert.ok((sample(r, id).reward ?? 0) > 0.99, `${suite} ${id}: ${answer}`);
+      }
+      for (const [id, count] of Object.entries(imageCounts)) {
+        assert.equal(model.images.get(prompts.get(id)!), count, `${suite} ${id}: images sent`);
+      }
+    } finally {
+      await model.close();
+      await Deno.remove(runsDir, { recursive: true });
+    }
+  }
 });
 
 /** A minimal suite file with extra lines (a `derive` block) for the schema and shaping tests. */
