@@ -1,6 +1,14 @@
-/** The judge verdict cache: content-addressed keys, persistence in a SQLite file, the in-memory front. */
+/**
+ * The judge verdict cache: content-addressed keys (unchanged for existing cache files), persistence
+ * in a SQLite file, the in-memory front.
+ */
 import assert from "node:assert/strict";
-import { cacheKey, JudgeCache, MEMORY_ENTRIES } from "../verifiers/judge/cache.ts";
+import fc from "fast-check";
+import { cacheKey, cacheKeyAfter, JudgeCache, MEMORY_ENTRIES } from "../verifiers/judge/cache.ts";
+import { JUDGE_VERSION, JudgeService } from "../verifiers/judge/service.ts";
+import { judgeSettingsOf } from "../verifiers/judge/settings.ts";
+import { SHIPPED_TEMPLATES } from "../verifiers/judge/templates.ts";
+import { startFakeJudge } from "./fake_openai_server.ts";
 
 Deno.test("cacheKey() is the SHA-256 of the parts: equal parts, equal key; any change, another key", () => {
   const parts = ["1.0.0", "chat", "model", { prompt: "p", response: "r", reference: "x" }];
@@ -59,4 +67,48 @@ Deno.test("an in-memory cache: a miss is counted without SQLite, evicted verdict
   assert.equal(cache.get("still absent"), null);
   assert.deepEqual([cache.hits, cache.misses], [10, 2]);
   cache.close();
+});
+
+Deno.test("cacheKeyAfter(JSON of the fixed parts, varying parts) is cacheKey of all the parts", () => {
+  fc.assert(fc.property(
+    fc.array(fc.jsonValue(), { minLength: 1, maxLength: 6 }),
+    fc.array(fc.jsonValue(), { minLength: 1, maxLength: 3 }),
+    (fixed, varying) => cacheKeyAfter(JSON.stringify(fixed), varying) === cacheKey([...fixed, ...varying]),
+  ));
+});
+
+Deno.test("verdicts cached under the full key form are still hits (keys of existing cache files unchanged)", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/judge.sqlite`;
+  const fake = startFakeJudge(() => ({ content: "VERDICT: 7" }));
+  try {
+    const settings = judgeSettingsOf("j", { url: fake.url, model: "m" }, () => undefined);
+    const t = SHIPPED_TEMPLATES.quality_0_10;
+    const inputs = { prompt: "What is 2+2?", response: "4", reference: "4" };
+    const scoring = { mode: "verdict", swap: false };
+    const chatKey = cacheKey([
+      JUDGE_VERSION,
+      "chat",
+      "m",
+      cacheKey([t.name, t.version, t.system, t.user, t.parse]),
+      { ...settings.sampling },
+      scoring,
+      settings.maxImageSide,
+      inputs,
+      [],
+    ]);
+    const cache = new JudgeCache(path);
+    cache.put(chatKey, { score: 0.3, details: { verdict: "3" } });
+    cache.close();
+    const service = JudgeService.create({ judges: { j: { url: fake.url, model: "m" } }, cachePath: path });
+    const outcome = await service.judge({ ...inputs, options: {}, timeoutMs: 5_000 });
+    service.close();
+    assert.ok("verdict" in outcome);
+    assert.equal(outcome.verdict.reward, 0.3);
+    assert.equal(outcome.verdict.details.cached, true);
+    assert.equal(fake.requests.length, 0);
+  } finally {
+    await fake.close();
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -18,6 +18,16 @@ export function cacheKey(parts: unknown[]): string {
   return createHash("sha256").update(JSON.stringify(parts)).digest("hex");
 }
 
+/**
+ * The same key as `cacheKey([...fixed, ...varying])`, given `fixedJson = JSON.stringify(fixed)`
+ * (both lists non-empty): a judge's fixed parts are the same for every item it scores with one
+ * template and scoring, so their JSON is made once.
+ */
+export function cacheKeyAfter(fixedJson: string, varying: unknown[]): string {
+  const text = `${fixedJson.slice(0, -1)},${JSON.stringify(varying).slice(1)}`;
+  return createHash("sha256").update(text).digest("hex");
+}
+
 /** Verdicts also kept in process memory (most recently used), in front of SQLite. */
 export const MEMORY_ENTRIES = 65_536;
 
@@ -26,8 +36,13 @@ const FLUSH_ENTRIES = 1024;
 
 /** The verdict cache; `path` ":memory:" keeps it in memory for the process's life. */
 export class JudgeCache {
-  /** Recently used verdicts (a Map in use order), so hot hits skip SQLite and JSON parsing. */
-  private readonly recent = new Map<string, CachedVerdict>();
+  /**
+   * Recently used verdicts (a Map in use order), so hot hits skip SQLite and JSON parsing. `seq`
+   * orders them: a hit moves its entry to the end only when it is in the older half (an entry in
+   * the newer half is far from eviction), so most hits leave the Map as it is.
+   */
+  private readonly recent = new Map<string, { verdict: CachedVerdict; seq: number }>();
+  private seq = 0;
   /** Verdicts put but not yet written: written together, in one transaction, a moment later. */
   private readonly pending = new Map<string, CachedVerdict>();
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
@@ -65,10 +80,13 @@ export class JudgeCache {
   get(key: string): CachedVerdict | null {
     const known = this.recent.get(key);
     if (known !== undefined) {
-      this.recent.delete(key);
-      this.recent.set(key, known);
+      if (this.seq - known.seq > MEMORY_ENTRIES / 2) {
+        this.recent.delete(key);
+        known.seq = ++this.seq;
+        this.recent.set(key, known);
+      }
       this.hits++;
-      return known;
+      return known.verdict;
     }
     const waiting = this.pending.get(key);
     if (waiting !== undefined) {
@@ -128,11 +146,11 @@ export class JudgeCache {
 
   private remember(key: string, verdict: CachedVerdict): void {
     this.recent.delete(key);
-    this.recent.set(key, verdict);
+    this.recent.set(key, { verdict, seq: ++this.seq });
     if (this.recent.size > MEMORY_ENTRIES) {
       const [oldestKey, oldest] = this.recent.entries().next().value!;
       this.recent.delete(oldestKey);
-      if (this.inMemory) this.write(oldestKey, oldest);
+      if (this.inMemory) this.write(oldestKey, oldest.verdict);
       this.memoryComplete = false;
     }
   }

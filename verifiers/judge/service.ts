@@ -6,7 +6,7 @@
  * parsed after one retry (or a no-verdict, with `on_unparsable: "no_verdict"`).
  */
 import { DataRoots } from "../_access/mod.ts";
-import { type CachedVerdict, cacheKey, JudgeCache } from "./cache.ts";
+import { type CachedVerdict, cacheKey, cacheKeyAfter, JudgeCache } from "./cache.ts";
 import {
   type ChatScoring,
   chatVerdict,
@@ -92,6 +92,7 @@ export class JudgeService {
   };
 
   private readonly templateDigests = new Map<JudgeTemplate, string>();
+  private readonly keyPrefixes = new Map<string, string>();
 
   private constructor(
     private readonly judges: Map<string, Judge>,
@@ -184,17 +185,18 @@ export class JudgeService {
     const base = { judge: s.name, model: s.model, judge_kind: s.kind };
 
     if (s.kind === "reward_model") {
-      const key = cacheKey([
-        JUDGE_VERSION,
-        "reward_model",
-        s.model,
-        s.api,
-        s.transform,
-        s.scoreIndex,
-        s.maxImageSide,
-        inputs,
-        images.map((i) => i.sha256),
-      ]);
+      const key = cacheKeyAfter(
+        this.keyPrefix(`reward_model\u0000${s.name}`, () => [
+          JUDGE_VERSION,
+          "reward_model",
+          s.model,
+          s.api,
+          s.transform,
+          s.scoreIndex,
+          s.maxImageSide,
+        ]),
+        [inputs, images.map((i) => i.sha256)],
+      );
       const hit = this.cache.get(key);
       if (hit) return this.fromCache(hit, threshold);
       const call = await callWithRetries({
@@ -236,17 +238,21 @@ export class JudgeService {
       mode: item.options.scoring === "logprob" ? "logprob" : "verdict",
       swap: item.options.swap === true,
     };
-    const key = cacheKey([
-      JUDGE_VERSION,
-      "chat",
-      s.model,
-      this.templateDigest(template),
-      samplingOf(s, scoring),
-      scoring,
-      s.maxImageSide,
-      inputs,
-      images.map((i) => i.sha256),
-    ]);
+    const key = cacheKeyAfter(
+      this.keyPrefix(
+        `chat\u0000${s.name}\u0000${template.name}\u0000${scoring.mode}\u0000${scoring.swap}`,
+        () => [
+          JUDGE_VERSION,
+          "chat",
+          s.model,
+          this.templateDigest(template),
+          samplingOf(s, scoring),
+          scoring,
+          s.maxImageSide,
+        ],
+      ),
+      [inputs, images.map((i) => i.sha256)],
+    );
     const hit = this.cache.get(key);
     if (hit) return this.fromCache(hit, threshold);
     const started = performance.now();
@@ -280,6 +286,19 @@ export class JudgeService {
     return this.scored(pass.score, details, threshold);
   }
 
+  /**
+   * The JSON of a cache key's fixed parts (judge, template, sampling, scoring), made once per
+   * combination: `id` names the combination (judges and templates are fixed for the service's life).
+   */
+  private keyPrefix(id: string, fixed: () => unknown[]): string {
+    let json = this.keyPrefixes.get(id);
+    if (json === undefined) {
+      json = JSON.stringify(fixed());
+      this.keyPrefixes.set(id, json);
+    }
+    return json;
+  }
+
   /** The digest of a template's name, version and text (computed once per template). */
   private templateDigest(template: JudgeTemplate): string {
     let digest = this.templateDigests.get(template);
@@ -296,7 +315,10 @@ export class JudgeService {
   }
 
   private fromCache(hit: CachedVerdict, threshold: number): JudgeOutcome {
-    return this.scored(hit.score, { ...hit.details, cached: true }, threshold);
+    // As scored(hit.score, { ...hit.details, cached: true }), with one copy of the details.
+    const correct = hit.score >= threshold;
+    const details = { reason: correct ? null : "wrong", ...hit.details, cached: true };
+    return { verdict: { reward: hit.score, correct, details } };
   }
 
   private unparsable(
