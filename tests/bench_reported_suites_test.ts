@@ -438,6 +438,7 @@ Deno.test("explode and derive: one item per expression, between/map misses leave
   const shaped = await shapeRecords(suite, [
     { id: "a", record: { id: "validation_Art_Theory_12", kind: "x" } },
     { id: "b", record: { id: "nounderscore", kind: "z" } },
+    { id: "c", record: { id: "x", kind: "constructor" } },
   ], null);
   assert.deepEqual(shaped[0].record, {
     id: "validation_Art_Theory_12",
@@ -446,6 +447,7 @@ Deno.test("explode and derive: one item per expression, between/map misses leave
     label: "Ex",
   });
   assert.deepEqual(shaped[1].record, { id: "nounderscore", kind: "z" });
+  assert.deepEqual(shaped[2].record, { id: "x", kind: "constructor" }, "only the map's own keys");
   const bad = tinySuite(["derive: { choices: { from: options, parse: python_list } }"]).spec;
   await assert.rejects(
     shapeRecords(bad, [{ id: "q1", record: { options: "['a', " } }], null),

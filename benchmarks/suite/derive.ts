@@ -92,7 +92,7 @@ async function deriveValue(
     const from = start + spec.between[0].length;
     return start >= 0 && end >= from ? text.slice(from, end) : undefined;
   }
-  if ("map" in spec) return spec.map[String(source)];
+  if ("map" in spec) return Object.hasOwn(spec.map, String(source)) ? spec.map[String(source)] : undefined;
   if (Array.isArray(source)) return source; // already a list (the same data as Parquet)
   const list = parsePythonList(String(source));
   if (list === null) {
