@@ -430,6 +430,10 @@ Deno.test("explode and derive: one item per expression, between/map misses leave
     ["7/1", "man on left"],
     ["8", "not a list"],
   ]);
+  assert.throws(
+    () => explodeRecords([...records, { id: "7/1", record: { answer: "x" } }], "answer"),
+    /dataset\.explode: two items get the id "7\/1"/,
+  );
   const suite = tinySuite([
     "derive:",
     '  part: { from: id, between: ["_", "_"] }',

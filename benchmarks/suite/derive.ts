@@ -33,6 +33,11 @@ export function explodeRecords(records: IdentifiedRecord[], field: string): Iden
     }
     value.forEach((element, i) => out.push({ id: `${id}/${i}`, record: { ...record, [field]: element } }));
   }
+  const seen = new Set<string>();
+  for (const { id } of out) {
+    if (seen.has(id)) throw new SuiteError(`dataset.explode: two items get the id "${id.slice(0, 64)}"`);
+    seen.add(id);
+  }
   return out;
 }
 
