@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import sharp from "sharp";
 import { JudgeService, type JudgeServiceOptions } from "../verifiers/judge/mod.ts";
+import { resizeCount } from "../verifiers/judge/images.ts";
 import {
   type FakeReply,
   imageUrlsOf,
@@ -257,6 +258,40 @@ Deno.test("images: data URLs and paths under data_roots are resized and sent as 
     service.close();
   });
   await Deno.remove(root, { recursive: true });
+});
+
+Deno.test("images: a group's shared image is resized once; cache hits resize nothing; an undecodable image is invalid_request", async () => {
+  const png = await sharp({ create: { width: 900, height: 300, channels: 3, background: "#cc6633" } }).png()
+    .toBuffer();
+  const dataUrl = `data:image/png;base64,${png.toString("base64")}`;
+  await withFake(() => ({ content: "VERDICT: 6" }), async (fake) => {
+    const service = serviceFor(fake.url, { max_image_side: 300 });
+    const group = Array.from(
+      { length: 8 },
+      (_, i) => item({}, { images: [dataUrl], response: `answer ${i}` }),
+    );
+    const before = resizeCount();
+    const outcomes = await Promise.all(group.map((x) => service.judge(x)));
+    assert.ok(outcomes.every((o) => "verdict" in o && o.verdict.reward === 0.6));
+    assert.equal(resizeCount() - before, 1, "one resize for the group");
+    const sent = fake.requests.map((r) => imageUrlsOf(r.body)[0]);
+    assert.equal(sent.length, 8);
+    assert.equal(new Set(sent).size, 1);
+    const meta = await sharp(
+      Uint8Array.from(atob(sent[0].slice(sent[0].indexOf(",") + 1)), (c) => c.charCodeAt(0)),
+    )
+      .metadata();
+    assert.deepEqual([meta.width, meta.height], [300, 100]);
+    const again = await Promise.all(group.map((x) => service.judge(x)));
+    assert.ok(again.every((o) => "verdict" in o && o.verdict.details.cached === true));
+    assert.equal(resizeCount() - before, 1);
+    assert.equal(fake.requests.length, 8);
+    const garbage = `data:image/png;base64,${btoa("not an image at all")}`;
+    const refused = await service.judge(item({}, { images: [garbage] }));
+    assert.ok("error" in refused && refused.error.code === "invalid_request", JSON.stringify(refused));
+    assert.equal(fake.requests.length, 8, "no call for an undecodable image");
+    service.close();
+  });
 });
 
 Deno.test("a batch budget that runs out cancels a waiting judge call (overloaded); unknown judges are caller errors", async () => {

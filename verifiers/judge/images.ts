@@ -12,9 +12,9 @@ import type sharpModule from "sharp"; // types only: sharp loads on first use (i
 export const MAX_IMAGES = 8;
 export const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
 
-/** An image ready for the judge. */
+/** An item's image, read and checked (not yet resized). */
 export interface JudgeImage {
-  dataUrl: string;
+  bytes: Uint8Array;
   /** SHA-256 (hex) of the original bytes. */
   sha256: string;
 }
@@ -93,12 +93,11 @@ async function resized(bytes: Uint8Array, maxSide: number): Promise<Uint8Array> 
   }
 }
 
-/** Reads, checks and resizes an item's images. Throws `ImageRequestError` for the caller's mistakes. */
-export async function prepareJudgeImages(
-  images: unknown,
-  dataRoots: DataRoots,
-  maxSide: number,
-): Promise<JudgeImage[]> {
+/**
+ * Reads and checks an item's images and digests them (for the cache key); resizing waits until a
+ * call needs them (`judgeImageUrls`). Throws `ImageRequestError` for the caller's mistakes.
+ */
+export async function readJudgeImages(images: unknown, dataRoots: DataRoots): Promise<JudgeImage[]> {
   if (images === undefined || images === null) return [];
   if (!Array.isArray(images) || !images.every((i) => typeof i === "string")) {
     throw new ImageRequestError("images: must be a list of data URLs or paths under a data root");
@@ -118,8 +117,56 @@ export async function prepareJudgeImages(
       }
       bytes = await Deno.readFile(path);
     }
-    const sha256 = createHash("sha256").update(bytes).digest("hex");
-    const out = await resized(bytes, maxSide);
-    return { dataUrl: `data:${mimeOf(out)};base64,${base64Of(out)}`, sha256 };
+    return { bytes, sha256: createHash("sha256").update(bytes).digest("hex") };
   }));
+}
+
+/** Resized images kept (data URLs, by digest and side), at most this many characters in all. */
+export const RESIZED_CACHE_CHARS = 64 * 1024 * 1024;
+
+/**
+ * Recently resized images: the items of a GRPO group (or a cached pass's retry) share their image,
+ * which is then resized once. A pending resize is shared too.
+ */
+const resizedUrls = new Map<string, { url: Promise<string>; size: number }>();
+let resizedChars = 0;
+let resizes = 0;
+
+/** How many resizes have run in this process (tests). */
+export function resizeCount(): number {
+  return resizes;
+}
+
+function resizedUrl(image: JudgeImage, maxSide: number): Promise<string> {
+  const key = `${image.sha256}:${maxSide}`;
+  const known = resizedUrls.get(key);
+  if (known !== undefined) {
+    resizedUrls.delete(key);
+    resizedUrls.set(key, known);
+    return known.url;
+  }
+  resizes++;
+  const entry = {
+    url: resized(image.bytes, maxSide).then((out) => `data:${mimeOf(out)};base64,${base64Of(out)}`),
+    size: 0,
+  };
+  resizedUrls.set(key, entry);
+  entry.url.then((url) => {
+    if (resizedUrls.get(key) !== entry) return;
+    entry.size = url.length;
+    resizedChars += url.length;
+    for (const [oldKey, old] of resizedUrls) {
+      if (resizedChars <= RESIZED_CACHE_CHARS) break;
+      resizedUrls.delete(oldKey);
+      resizedChars -= old.size;
+    }
+  }, () => {
+    if (resizedUrls.get(key) === entry) resizedUrls.delete(key);
+  });
+  return entry.url;
+}
+
+/** The images resized to fit `maxSide`, as data URLs. Throws `ImageRequestError` for an undecodable one. */
+export function judgeImageUrls(images: JudgeImage[], maxSide: number): Promise<string[]> {
+  return Promise.all(images.map((image) => resizedUrl(image, maxSide)));
 }

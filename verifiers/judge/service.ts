@@ -15,7 +15,7 @@ import {
   samplingOf,
 } from "./chat_judge.ts";
 import { promptText, referenceText } from "./fill.ts";
-import { ImageRequestError, type JudgeImage, prepareJudgeImages } from "./images.ts";
+import { ImageRequestError, type JudgeImage, judgeImageUrls, readJudgeImages } from "./images.ts";
 import { JudgeLimiter } from "./limiter.ts";
 import { requestReward, transformScore } from "./reward_model.ts";
 import { type CallLimits, callWithRetries, ItemClock } from "./attempts.ts";
@@ -164,10 +164,9 @@ export class JudgeService {
     const s = judge.settings;
     let images: JudgeImage[];
     try {
-      images = await prepareJudgeImages(item.images, this.dataRoots, s.maxImageSide);
+      images = item.images === undefined ? [] : await readJudgeImages(item.images, this.dataRoots);
     } catch (error) {
-      const code = error instanceof ImageRequestError ? "invalid_request" : "internal";
-      return { error: { code, message: (error as Error).message } };
+      return imageProblem(error);
     }
     const inputs = {
       prompt: promptText(item.prompt),
@@ -199,13 +198,19 @@ export class JudgeService {
       );
       const hit = this.cache.get(key);
       if (hit) return this.fromCache(hit, threshold);
+      let imageUrls: string[];
+      try {
+        imageUrls = await judgeImageUrls(images, s.maxImageSide);
+      } catch (error) {
+        return imageProblem(error);
+      }
       const call = await callWithRetries({
         ...limits,
         estimatedTokens: Math.ceil((inputs.prompt.length + inputs.response.length) / 4),
       }, async (timeoutMs, sig) => {
         const outcome = await requestReward(
           s,
-          { ...inputs, images: images.map((i) => i.dataUrl) },
+          { ...inputs, images: imageUrls },
           timeoutMs,
           sig,
         );
@@ -255,8 +260,14 @@ export class JudgeService {
     );
     const hit = this.cache.get(key);
     if (hit) return this.fromCache(hit, threshold);
+    let imageUrls: string[];
+    try {
+      imageUrls = await judgeImageUrls(images, s.maxImageSide);
+    } catch (error) {
+      return imageProblem(error);
+    }
     const started = performance.now();
-    const verdict = await chatVerdict(s, template, inputs, images.map((i) => i.dataUrl), scoring, limits);
+    const verdict = await chatVerdict(s, template, inputs, imageUrls, scoring, limits);
     const pass = verdict.pass;
     const outcomeLabel = pass.kind === "failed" ? failureLabel(pass.code, pass.cancelled) : pass.kind;
     this.count(s.name, outcomeLabel, pass.attempts, pass.kind === "failed" ? 0 : pass.tokens);
@@ -412,6 +423,12 @@ export class JudgeService {
 }
 
 export { JudgeConfigError };
+
+/** The outcome of an image that could not be read or resized (the caller's mistake, or internal). */
+function imageProblem(error: unknown): JudgeOutcome {
+  const code = error instanceof ImageRequestError ? "invalid_request" : "internal";
+  return { error: { code, message: (error as Error).message } };
+}
 
 /** The `/metrics` outcome label of a failed call. */
 function failureLabel(code: string, cancelled: boolean): string {
