@@ -22,7 +22,7 @@ export interface WasmVerifier {
    * verifier may grade with another verifier's kernel (`program` grades printed output with `math`'s).
    */
   kernel?: string;
-  /** Semantic version; changes whenever scoring changes (results are cached under it). */
+  /** Semantic version; changes whenever scoring changes (every result carries it). */
   version: string;
   description: string;
   referenceSchema: JsonSchema;
