@@ -337,8 +337,11 @@ Deno.test("chartqa_test: relaxed accuracy on the whole response, numbered rows o
     "test-00000-of-00001/3": true, // 46.5 vs 45: 3.3% off
     "test-00000-of-00001/4": false, // 1.45 vs 1.37: 5.8% off
     "test-00000-of-00001/5": false, // No vs Yes
+    "test-00000-of-00001/6": true, // 146 vs the integer 140: 4.3% off (the reference written as 140.0)
   });
-  assert.deepEqual(bucket(r, "type"), { augmented_test: "1/3", human_test: "2/3" });
+  assert.deepEqual(bucket(r, "type"), { augmented_test: "1/3", human_test: "3/4" });
+  assert.equal(sample(r, "test-00000-of-00001/6").reference, "140.0");
+  assert.equal(sample(r, "test-00000-of-00001/1").reference, "Brazil", "text answers unchanged");
   assert.equal(
     sample(r, "test-00000-of-00001/0").prompt.user,
     "How many food items are shown in the bar graph?\nAnswer the question with a single word.",
@@ -452,6 +455,13 @@ Deno.test("explode and derive: one item per expression, between/map misses leave
   });
   assert.deepEqual(shaped[1].record, { id: "nounderscore", kind: "z" });
   assert.deepEqual(shaped[2].record, { id: "x", kind: "constructor" }, "only the map's own keys");
+  const decimals = tinySuite(["derive: { v: { from: a, parse: integer_as_decimal } }"]).spec;
+  const values = await shapeRecords(
+    decimals,
+    ["140", " -7 ", "1.5", "Brazil", "", "+", 12, 2.5].map((a, i) => ({ id: String(i), record: { a } })),
+    null,
+  );
+  assert.deepEqual(values.map((r) => r.record.v), ["140.0", "-7.0", "1.5", "Brazil", "", "+", "12.0", 2.5]);
   const bad = tinySuite(["derive: { choices: { from: options, parse: python_list } }"]).spec;
   await assert.rejects(
     shapeRecords(bad, [{ id: "q1", record: { options: "['a', " } }], null),

@@ -25,13 +25,13 @@ export interface DatasetSpec {
 /**
  * A computed record field (`derive`, applied in order after reading and `explode`): the text of `from`
  * between the first `between[0]` and the last `between[1]`; a `map` lookup; a Python list literal
- * parsed (`parse: python_list`); the present values of several fields (`collect`); or an image's
+ * parsed (`parse: python_list`); an integer written as a decimal (`parse: integer_as_decimal`); the present values of several fields (`collect`); or an image's
  * `[width, height]` from its header (`image_size_of`).
  */
 export type DeriveSpec =
   | { from: string; between: [string, string] }
   | { from: string; map: Record<string, string> }
-  | { from: string; parse: "python_list" }
+  | { from: string; parse: "python_list" | "integer_as_decimal" }
   | { collect: string[] }
   | { image_size_of: string };
 
@@ -198,7 +198,7 @@ export const suiteSchema = {
         oneOf: [
           derived({ from: nonEmpty, between: { type: "array", items: nonEmpty, minItems: 2, maxItems: 2 } }),
           derived({ from: nonEmpty, map: { type: "object", additionalProperties: { type: "string" } } }),
-          derived({ from: nonEmpty, parse: { enum: ["python_list"] } }),
+          derived({ from: nonEmpty, parse: { enum: ["python_list", "integer_as_decimal"] } }),
           derived({ collect: { type: "array", items: nonEmpty, minItems: 1 } }),
           derived({ image_size_of: nonEmpty }),
         ],

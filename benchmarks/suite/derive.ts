@@ -8,6 +8,7 @@
  *   subject: { from: id, between: ["_", "_"] }                  # "validation_Art_Theory_12" -> "Art_Theory"
  *   discipline: { from: subject, map: { Accounting: Business } } # a lookup
  *   choices: { from: options, parse: python_list }              # "['a', \"b's\"]" -> ["a", "b's"]
+ *   answer_value: { from: answer, parse: integer_as_decimal }   # "140" -> "140.0"; "Brazil" unchanged
  *   images: { collect: [image_1, image_2] }                      # the present values, as a list
  *   size: { image_size_of: image }                               # [width, height] from the image header
  * ```
@@ -73,6 +74,20 @@ async function readImageBytes(value: unknown, imagesDir: string | null): Promise
   }
 }
 
+/**
+ * An integer written as a decimal ("140" -> "140.0"), anything else unchanged: the math verifier applies
+ * its relative `tolerance` to decimals, so ChartQA's 5% holds for integer answers too.
+ */
+function integerAsDecimal(value: unknown): unknown {
+  const text = typeof value === "number" && Number.isInteger(value) ? String(value) : value;
+  if (typeof text !== "string") return value;
+  const trimmed = text.trim();
+  let digits = trimmed.startsWith("-") || trimmed.startsWith("+") ? 1 : 0;
+  if (digits === trimmed.length) return value;
+  for (; digits < trimmed.length; digits++) if (trimmed[digits] < "0" || trimmed[digits] > "9") return value;
+  return `${trimmed}.0`;
+}
+
 async function deriveValue(
   name: string,
   spec: DeriveSpec,
@@ -98,6 +113,7 @@ async function deriveValue(
     return start >= 0 && end >= from ? text.slice(from, end) : undefined;
   }
   if ("map" in spec) return Object.hasOwn(spec.map, String(source)) ? spec.map[String(source)] : undefined;
+  if (spec.parse === "integer_as_decimal") return integerAsDecimal(source);
   if (Array.isArray(source)) return source; // already a list (the same data as Parquet)
   const list = parsePythonList(String(source));
   if (list === null) {
