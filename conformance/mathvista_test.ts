@@ -107,6 +107,6 @@ Deno.test("LLM-free extraction: agreement with the published verdicts, per run (
   );
   assert.equal(prose.runs, 19);
   assert.equal(code.runs, 4);
-  // a floor under the measured 94.8% (verifiers/math/README.md §4): a regression in extraction fails here
-  assert.ok(prose.agree / prose.n >= 0.945, `prose-run agreement fell to ${percent(prose.agree, prose.n)}`);
+  // a floor under the measured 95.0% (verifiers/math/README.md §4): a regression in extraction fails here
+  assert.ok(prose.agree / prose.n >= 0.949, `prose-run agreement fell to ${percent(prose.agree, prose.n)}`);
 });

@@ -83,6 +83,50 @@ Deno.test("mathvista extraction: the answer statement decides, not a later menti
   ]);
 });
 
+Deno.test("mathvista extraction: statements naming nothing, closing letters, no option fitting", () => {
+  table([
+    [
+      "a later statement naming no option",
+      "The answer is **(B) square**.\n\nThe answer in the figure is wrong because it counts the corners twice.",
+      choice("square"),
+      "B",
+    ],
+    ["a letter that is no option", "The correct option letter is F, Dark Green.", yesNo("No"), "F"],
+    [
+      "a letter alone on the last line",
+      "Okay, based on the figure, my analysis is:\n\n**B**",
+      choice("square"),
+      "B",
+    ],
+    ["a closing 'is X.'", "Step 3) CD = 4\n\nTherefore, the length of CD is D.", choice("hexagon"), "D"],
+    ["a closing '为C'", "所以△ABC的周长为C", choice("triangle"), "C"],
+    [
+      "a closing 'is A.' is a name",
+      "No, Periwinkle is not the minimum. The minimum color is A.",
+      yesNo("No"),
+      "No",
+    ],
+    [
+      "no option fits",
+      "So the area is 0.\n\nHowever, none of the given options match this result.",
+      choice("circle"),
+      "None",
+    ],
+    [
+      "one-letter options are not articles",
+      "The missing shape is **(D)**.\n\nThe answer choice A is a triangle.",
+      choice("D", ["A", "B", "C", "D"]),
+      "D",
+    ],
+    [
+      "8.0 is the option 8",
+      "Based on the figure, the edge length of ABCD is 8.0.",
+      choice("8", ["10", "8", "6", "5"]),
+      "8",
+    ],
+  ]);
+});
+
 Deno.test("mathvista extraction: Chinese answer statements", () => {
   table([
     ["答案为", "由三角形内角和可得∠D=140°\n\n所以答案为:D", choice("hexagon"), "D"],
@@ -202,6 +246,18 @@ Deno.test("mathvista extraction: free-form counts", () => {
       "70",
     ],
     ["no number at all", "Without the chart I cannot tell.", integer("2"), ""],
+    [
+      "an answer that is no number",
+      "Without the function f(0) cannot be found. Therefore, the answer is undefined.",
+      integer("0"),
+      "undefined",
+    ],
+    [
+      "the closing sentence's count",
+      "The p-values are 0.92, 0.69, 0.01, 0.10, 0.43 and 0.01.\n\nSo, there are 4 queries with a p-value lower than 0.50.",
+      integer("4"),
+      "4",
+    ],
   ]);
 });
 

@@ -108,14 +108,23 @@ function namedOption(text: string, boxed: string, item: MathVistaItem): string {
   }
   // "The correct answer is (C) 60°.", "my answer is:\n\nB", "The correct option letter is D", "答案为D":
   // only what that statement names counts (a later "Choice (D) is incorrect" does not)
-  const stated = answerStatement(text);
-  if (stated.length > 0) {
-    const letter = letterIn(stated, n);
-    if (letter.length > 0) return letter;
-    return lastOptionText(stated, item);
-  }
+  const named = statedOption(text, item);
+  if (named.length > 0 || statedText.length > 0) return named;
   const t = text.trim();
   if (t.length == 1 && isUpperLetter(t.charCodeAt(0), n)) return t;
+  // "However, none of the given options match this result.": GPT's extraction is "None"
+  if (saysNoOption(t.toLowerCase())) return "None";
+  // a last line that is a letter alone: "…the answer is:\n\n**B**"
+  const lastLine = t.substring(t.lastIndexOf("\n") + 1).trim();
+  if (lastLine.length <= 6) {
+    const l = letterIn(lastLine, n);
+    if (l.length > 0 && lastLine.replaceAll("*", "").replaceAll("(", "").replaceAll(")", "").replaceAll(".", "").trim() == l) {
+      return l;
+    }
+  }
+  // a closing "… the length of CD is D." / "…的周长为C"
+  const closing = closingLetter(t, n);
+  if (closing.length > 0) return closing;
   // the last "(X)"
   for (let i = t.length - 3; i >= 0; i--) {
     if (t.charCodeAt(i) == 40 && t.charCodeAt(i + 2) == 41 && isUpperLetter(t.charCodeAt(i + 1), n)) {
@@ -129,6 +138,32 @@ function namedOption(text: string, boxed: string, item: MathVistaItem): string {
   }
   // an option quoted word for word: the last one mentioned
   return lastOptionText(text, item);
+}
+
+/** An option letter closing the response after "is" / "为" / "是": "Therefore, the length of CD is D." → D. */
+function closingLetter(t: string, n: i32): string {
+  let end = t.length;
+  while (end > 0 && (t.charCodeAt(end - 1) == 46 || t.charCodeAt(end - 1) == 0x3002 || t.charCodeAt(end - 1) <= 32)) end--;
+  if (end < 2 || !isUpperLetter(t.charCodeAt(end - 1), n)) return "";
+  // "The minimum color is A." / "… is I": a name or a pronoun as often as a letter
+  if (t.charCodeAt(end - 1) == 65 || t.charCodeAt(end - 1) == 73) return "";
+  const before = t.charCodeAt(end - 2);
+  if (before == 0x4e3a || before == 0x662f) return t.charAt(end - 1);
+  if (before == 32 && end >= 4 && t.substring(end - 4, end - 1) == "is ") return t.charAt(end - 1);
+  return "";
+}
+
+const NO_OPTION: string[] = [
+  "none of the options", "none of the given options", "none of the provided options", "none of the choices",
+  "none of the given choices", "none of the answer choices", "not among the options", "not among the choices",
+  "not in the options", "not in the choices", "not one of the options", "not available in the options",
+  "not available in the choices", "not an option", "not match any of the", "doesn't match any of the",
+];
+
+/** Whether the response says that no option fits. */
+function saysNoOption(lower: string): bool {
+  for (let k = 0; k < NO_OPTION.length; k++) if (lower.indexOf(NO_OPTION[k]) >= 0) return true;
+  return false;
 }
 
 /** Whether `c` may stand right before an option letter standing alone ("(B", " B", ":B", "为B"). */
@@ -164,7 +199,10 @@ function letterIn(s: string, n: i32): string {
 // copula ("is", ":", "would be"): "the answer is", "Answer:", "the answer to this question is",
 // "The correct option letter for this question is B"; "答案是D", "答案:D", "选项C"
 const ANSWER_WORDS: string[] = ["answer", "答案"];
-const OPTION_WORDS: string[] = ["correct option", "option letter", "correct choice", "correct letter", "选项"];
+const OPTION_WORDS: string[] = [
+  "correct option", "option letter", "correct choice", "correct letter", "closest option", "best option",
+  "closest choice", "best choice", "选项",
+];
 const COPULAS: string[] = [" is", ":", "：", " would be", " should be", " will be", "是", "为"];
 
 /**
@@ -173,22 +211,28 @@ const COPULAS: string[] = [" is", ":", "：", " would be", " should be", " will 
  */
 function answerStatement(t: string): string {
   const lower = t.toLowerCase();
-  const a = lastStatement(lower, ANSWER_WORDS);
+  const a = lastStatement(t, lower, ANSWER_WORDS, lower.length);
   if (a >= 0) return answerStatementAt(t, a);
-  const o = lastStatement(lower, OPTION_WORDS);
+  const o = lastStatement(t, lower, OPTION_WORDS, lower.length);
   return o >= 0 ? answerStatementAt(t, o) : "";
 }
 
-/** Where the statement after the last of `words` followed by a copula starts, or -1. */
-function lastStatement(lower: string, words: string[]): i32 {
+/** Where the last statement found by `lastStatement` begins (its answer word). */
+let statementWordAt: i32 = -1;
+
+/**
+ * Where the statement after the last of `words` (starting before `limit`) followed by a copula starts,
+ * or -1; the word's own position goes to statementWordAt.
+ */
+function lastStatement(t: string, lower: string, words: string[], limit: i32): i32 {
   let best = -1;
   let bestFrom = -1;
   for (let k = 0; k < words.length; k++) {
     const w = words[k];
-    let at = lower.lastIndexOf(w);
+    let at = limit <= 0 ? -1 : lower.lastIndexOf(w, limit - 1);
     let guard = 0;
     while (at > best && guard++ < 64) {
-      const from = copulaEnd(lower, at + w.length, w.charCodeAt(0) >= 128);
+      const from = copulaEnd(t, lower, at + w.length, w.charCodeAt(0) >= 128);
       if (from >= 0) {
         best = at;
         bestFrom = from;
@@ -198,11 +242,43 @@ function lastStatement(lower: string, words: string[]): i32 {
       at = lower.lastIndexOf(w, at - 1);
     }
   }
+  statementWordAt = best;
   return bestFrom;
 }
 
+/**
+ * The option the answer statements name: the latest statement that names one (a later "The answer in
+ * the image is incorrect" names none), answer statements before "the correct option is" ones. "" when
+ * the response makes statements naming none (then `statedText` holds the latest one's text), or makes none.
+ */
+let statedText: string = "";
+function statedOption(t: string, item: MathVistaItem): string {
+  const lower = t.toLowerCase();
+  const n = item.choices.length;
+  statedText = "";
+  for (let g = 0; g < 2; g++) {
+    const words = g == 0 ? ANSWER_WORDS : OPTION_WORDS;
+    let limit = lower.length;
+    for (let tries = 0; tries < 8; tries++) {
+      const from = lastStatement(t, lower, words, limit);
+      if (from < 0) break;
+      limit = statementWordAt;
+      const stated = answerStatementAt(t, from);
+      if (statedText.length == 0) statedText = stated;
+      const letter = letterIn(stated, n);
+      if (letter.length > 0) return letter;
+      const o = lastOptionText(stated, item);
+      if (o.length > 0) return o;
+    }
+    if (statedText.length > 0) break;
+  }
+  // "The correct option letter is D, Dark Seafoam." where there is no option D: the letter it names
+  const other = letterIn(statedText, 26);
+  return other.length > 0 && statedText.trim().startsWith(other) ? other : "";
+}
+
 /** The end of a copula at most 40 characters after `i` (no comma or sentence end before it), or -1. */
-function copulaEnd(lower: string, i: i32, cjk: bool): i32 {
+function copulaEnd(t: string, lower: string, i: i32, cjk: bool): i32 {
   if (cjk) {
     // "答案D", "选项C", "答案是D", "答案为:D"
     let j = i;
@@ -211,11 +287,16 @@ function copulaEnd(lower: string, i: i32, cjk: bool): i32 {
       if (c == 0x662f || c == 0x4e3a || c == 58 || c == 0xff1a || c == 32) j++;
       else break;
     }
-    return j;
+    // "答案为D", "选项(C)"; not "答案不在选项中" or "答案：无选项"
+    const next = charAt(lower, j);
+    return next < 128 && next != 46 && next != 10 && j < lower.length ? j : -1;
   }
   for (let j = i; j < lower.length && j - i <= 40; j++) {
     const c = lower.charCodeAt(j);
     if (c == 44 || c == 10 || c == 0x3002 || (c == 46 && !isDigit(charAt(lower, j + 1)))) return -1;
+    // "The answer choice A is a triangle": a statement about option A, not an answer
+    const u = charAt(t, j);
+    if (u >= 65 && u <= 90 && !isAsciiLetter(charAt(t, j - 1)) && !isAsciiLetter(charAt(t, j + 1)) && j > i) return -1;
     for (let k = 0; k < COPULAS.length; k++) {
       const cop = COPULAS[k];
       if (!lower.startsWith(cop, j)) continue;
@@ -259,7 +340,7 @@ function lastOptionText(segment: string, item: MathVistaItem): string {
   let best = "";
   for (let i = 0; i < item.choices.length; i++) {
     const c = item.choices[i].toLowerCase().trim();
-    if (c.length == 0) continue;
+    if (c.length == 0 || (c.length == 1 && isAsciiLetter(c.charCodeAt(0)))) continue;
     const at = lastWordAt(lower, c);
     if (at < 0) continue;
     const end = at + c.length;
@@ -283,6 +364,14 @@ function joins(s: string, i: i32, inner: i32): bool {
   return false;
 }
 
+/** Whether `s` has ".0", ".00", … at `i` and no further digit: "8.0" is the whole number 8. */
+function zeroDecimals(s: string, i: i32): bool {
+  if (charAt(s, i) != 46) return false;
+  let j = i + 1;
+  while (charAt(s, j) == 48) j++;
+  return j > i + 1 && !isDigit(charAt(s, j));
+}
+
 /** Last index of `w` in `s` where it stands as whole words and whole numbers, or -1. */
 function lastWordAt(s: string, w: string): i32 {
   let at = s.lastIndexOf(w);
@@ -293,7 +382,9 @@ function lastWordAt(s: string, w: string): i32 {
     let ok = !(isWordChar(charAt(s, at - 1)) && isWordChar(first)) &&
       !(isWordChar(charAt(s, at + w.length)) && isWordChar(last));
     if (ok && isDigit(first) && (charAt(s, at - 1) == 46 || charAt(s, at - 1) == 44) && isDigit(charAt(s, at - 2))) ok = false;
-    if (ok && joins(s, at + w.length, last) && isDigit(charAt(s, at + w.length + 1))) ok = false;
+    if (ok && joins(s, at + w.length, last) && isDigit(charAt(s, at + w.length + 1)) && !zeroDecimals(s, at + w.length)) {
+      ok = false;
+    }
     if (ok) return at;
     if (at == 0) break;
     at = s.lastIndexOf(w, at - 1);
@@ -405,6 +496,17 @@ function isOneSentence(text: string): bool {
   return true;
 }
 
+/** Where the last sentence of `t` starts (after the last line break or ". " before its final characters). */
+function lastSentenceStart(t: string): i32 {
+  let end = t.length;
+  while (end > 0 && (t.charCodeAt(end - 1) <= 32 || t.charCodeAt(end - 1) == 46)) end--;
+  for (let i = end - 1; i > 0; i--) {
+    const c = t.charCodeAt(i);
+    if (c == 10 || (c == 32 && t.charCodeAt(i - 1) == 46)) return i + 1;
+  }
+  return 0;
+}
+
 const COUNT_PHRASES: string[] = ["there are", "there is", "there were", "a total of"];
 
 function freeFormNumber(text: string, bp: usize, bl: i32): string {
@@ -413,6 +515,8 @@ function freeFormNumber(text: string, bp: usize, bl: i32): string {
   if (e.found) {
     const v = numberIn(e.text);
     if (v.length > 0) return v;
+    // "Therefore, the answer is undefined.": that answer, not a number from elsewhere
+    if (e.rule == "answer_is") return stripEnd(e.text);
   }
   const lower = text.toLowerCase();
   // "The final value is: 2"
@@ -431,22 +535,22 @@ function freeFormNumber(text: string, bp: usize, bl: i32): string {
       if (v.length > 0 && inner.trim().length <= v.length + 4) return v;
     }
   }
-  // a one-sentence answer stating a count: "There are 3 bars with values below 40." → 3
-  if (isOneSentence(text)) {
-    let best = -1;
-    let value = "";
-    for (let k = 0; k < COUNT_PHRASES.length; k++) {
-      const p = COUNT_PHRASES[k];
-      const at = lower.lastIndexOf(p);
-      if (at < 0 || at <= best) continue;
-      const v = countAfter(lower, at + p.length);
-      if (v.length > 0) {
-        best = at;
-        value = v;
-      }
+  // a count stated by a one-sentence answer or by the closing sentence: "There are 3 bars with values
+  // below 40." → 3; "…\n\nSo, there are 4 queries with a p-value lower than 0.50." → 4
+  const from = isOneSentence(text) ? 0 : lastSentenceStart(lower);
+  let best = -1;
+  let value = "";
+  for (let k = 0; k < COUNT_PHRASES.length; k++) {
+    const p = COUNT_PHRASES[k];
+    const at = lower.lastIndexOf(p);
+    if (at < from || at <= best) continue;
+    const v = countAfter(lower, at + p.length);
+    if (v.length > 0) {
+      best = at;
+      value = v;
     }
-    if (value.length > 0) return value;
   }
+  if (value.length > 0) return value;
   const n = extractLastNumber(bp, bl);
   if (n.found) return n.text.replaceAll(",", "");
   return "";
