@@ -236,26 +236,37 @@ class TinyModels(unittest.TestCase):
         self.assertAlmostEqual(stats["kl"], sum(kls) / tokens, places=6)
 
     def test_old_logprob_pass_memory_stays_flat_as_the_batch_grows(self):
-        # A 16k vocabulary makes logits the dominant allocation, as 152k does for Qwen2.5.
-        policy = HFPolicy(tiny_models.qwen2(os.path.join(self.tmp.name, "wide"), vocab_size=16000))
-        prompt = [policy.encode_prompt({"prompt": "12+30=", "images": []})]
-        # glibc keeps freed blocks under a sliding threshold in its heap; a fixed 1 MiB mmap threshold
-        # hands large blocks back to the OS when freed, so the peak RSS measures the pass, not the allocator.
-        ctypes.CDLL("libc.so.6").mallopt(-3, 1 << 20)  # M_MMAP_THRESHOLD
-
-        def peak_growth_mb(n, micro):
-            completion = torch.randint(0, 300, (n, 32))
-            before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-            with torch.no_grad():
-                completion_logprobs(policy, prompt, [0] * n, completion, torch.ones_like(completion), micro_batch=micro)
-            return (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
-
-        peak_growth_mb(8, 8)  # warm-up: allocator pools, one-time buffers
-        grown = [peak_growth_mb(n, 8) for n in (32, 128, 512)]  # the peak only rises: smaller passes go first
-        unbatched = peak_growth_mb(128, 128)  # the control: one pass without micro-batching
+        # Peak RSS only rises, so the measurement runs in a fresh process: an earlier test's peak in
+        # this one would hide the growth being measured.
+        out = subprocess.run([sys.executable, __file__, "--memory-probe", self.tmp.name],
+                             capture_output=True, text=True, timeout=600)
+        self.assertEqual(out.returncode, 0, out.stderr[-2000:])
+        grown, unbatched = json.loads(out.stdout.strip().splitlines()[-1])
         # 128 × 33 × 16000 fp32 logits are 270 MB; a micro-batch of 8 is 17 MB, whatever the batch.
         self.assertLess(sum(grown), 60, grown)
         self.assertGreater(unbatched, 270, unbatched)
+
+
+def memory_probe(tmp: str) -> None:
+    """Prints [peak growths with micro-batches of 8 for 32, 128, 512 rows, growth unbatched at 128]."""
+    # A 16k vocabulary makes logits the dominant allocation, as 152k does for Qwen2.5.
+    policy = HFPolicy(tiny_models.qwen2(os.path.join(tmp, "wide"), vocab_size=16000))
+    prompt = [policy.encode_prompt({"prompt": "12+30=", "images": []})]
+    # glibc keeps freed blocks under a sliding threshold in its heap; a fixed 1 MiB mmap threshold
+    # hands large blocks back to the OS when freed, so the peak RSS measures the pass, not the allocator.
+    ctypes.CDLL("libc.so.6").mallopt(-3, 1 << 20)  # M_MMAP_THRESHOLD
+
+    def peak_growth_mb(n, micro):
+        completion = torch.randint(0, 300, (n, 32))
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        with torch.no_grad():
+            completion_logprobs(policy, prompt, [0] * n, completion, torch.ones_like(completion), micro_batch=micro)
+        return (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+
+    peak_growth_mb(8, 8)  # warm-up: allocator pools, one-time buffers
+    grown = [peak_growth_mb(n, 8) for n in (32, 128, 512)]  # the peak only rises: smaller passes go first
+    unbatched = peak_growth_mb(128, 128)  # the control: one pass without micro-batching
+    print(json.dumps([grown, unbatched]))
 
 
 class TrainPyWithAVisionModel(unittest.TestCase):
@@ -383,4 +394,7 @@ class RewardsByDataSource(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    if len(sys.argv) == 3 and sys.argv[1] == "--memory-probe":
+        memory_probe(sys.argv[2])
+    else:
+        unittest.main(verbosity=2)
