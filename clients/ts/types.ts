@@ -55,7 +55,7 @@ export type ChartCodeOptions = {
   timeout_ms?: number;
 };
 
-/** An item scored by `chart_code` 1.1.0: Runs a model's matplotlib code in a bubblewrap sandbox (nobody, no network, rlimits, deadline) and compares the chart with a reference: text, tick, layout, chart-type and color F1 (CIEDE2000, Hungarian matching) and image similarity (SSIM on luminance plus a color histogram); a `chartmimic` profile reproduces ChartMimic's low-level metrics. */
+/** An item scored by `chart_code` 1.1.1: Runs a model's matplotlib code in a bubblewrap sandbox (nobody, no network, rlimits, deadline) and compares the chart with a reference: text, tick, layout, chart-type and color F1 (CIEDE2000, Hungarian matching) and image similarity (SSIM on luminance plus a color histogram); a `chartmimic` profile reproduces ChartMimic's low-level metrics. */
 export interface ChartCodeItem extends ItemEnvelope {
   verifier: "chart_code";
   reference: ChartCodeReference;
@@ -470,7 +470,7 @@ export type MathOptions = {
   timeout_ms?: number;
 };
 
-/** An item scored by `math` 1.1.0: Extracts the final answer of a math solution (\boxed{}, <answer>, 'the answer is', last LaTeX block, last number) and decides equivalence with the reference: exact rationals, decimals within a tolerance, symbolic expressions by seeded random evaluation, sets, tuples, intervals, equations, inequalities, matrices, text and choices; plus MathVista's official scoring (profile mathvista). */
+/** An item scored by `math` 1.2.0: Extracts the final answer of a math solution (\boxed{}, <answer>, 'the answer is', last LaTeX block, last number) and decides equivalence with the reference: exact rationals, decimals within a tolerance, symbolic expressions by seeded random evaluation, sets, tuples, intervals, equations, inequalities, matrices, text and choices; plus MathVista's official scoring (profile mathvista). */
 export interface MathItem extends ItemEnvelope {
   verifier: "math";
   reference: MathReference;
