@@ -272,6 +272,27 @@ Deno.test("mathvista extraction: extract_answer.py's own shortcuts", () => {
   assert.equal(out.details.prediction, "No");
 });
 
+Deno.test("mathvista extraction reads 100 kB responses of repeated phrases", () => {
+  const phrases = [
+    "not ",
+    "answer is ",
+    "答案",
+    "2.2",
+    "\nQuestion:",
+    "there are ",
+    "**",
+    "A: ",
+    "(B) ",
+    "option letter ",
+  ];
+  for (const p of phrases) {
+    for (const ref of [yesNo("No"), choice("2", ["1", "2", "2.2"]), integer("3")]) {
+      const out = extract(p.repeat(Math.ceil(100_000 / p.length)), ref);
+      assert.ok(typeof out.details.extracted === "string");
+    }
+  }
+});
+
 Deno.test("mathvista extraction never traps and always gives a verdict (fast-check)", () => {
   const words = fc.constantFrom(
     "answer",

@@ -8,6 +8,7 @@ import { MathVistaItem } from "./mathvista";
 
 /** An LLM-free extraction from a raw MathVista response, in the shape GPT's extraction has. */
 export function extractForMathVista(ptr: usize, len: i32, item: MathVistaItem): string {
+  statedText = ""; // a global: never read before this item writes it (the heap is reset per item)
   const whole = String.UTF8.decodeUnsafe(ptr, <usize>len, false);
   // extract_answer.py's own shortcuts: an empty response, a response that is an option's text
   if (whole.length == 0) return "";
@@ -41,11 +42,54 @@ function ownAnswer(text: string): string {
   const lower = text.toLowerCase();
   let cut = text.length;
   for (let k = 0; k < CONTINUATIONS.length; k++) {
-    let at = lower.indexOf(CONTINUATIONS[k]);
-    while (at >= 0 && lower.substring(0, at).trim().length == 0) at = lower.indexOf(CONTINUATIONS[k], at + 1);
+    let at = find(lower, CONTINUATIONS[k]);
+    while (at >= 0 && lower.substring(0, at).trim().length == 0) at = find(lower, CONTINUATIONS[k], at + 1);
     if (at >= 0 && at < cut) cut = at;
   }
   return cut < text.length ? text.substring(0, cut) : text;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Searching: String.indexOf calls a comparison per position; these compare the first character inline
+// (a 100 kB response is searched for some fifty phrases).
+
+@inline function code(s: string, i: i32): i32 {
+  return <i32>load<u16>(changetype<usize>(s) + (<usize>i << 1));
+}
+
+/** First index of `w` in `s` at or after `from`, or -1. */
+function find(s: string, w: string, from: i32 = 0): i32 {
+  const n = s.length;
+  const m = w.length;
+  if (m == 0) return -1;
+  const c0 = code(w, 0);
+  for (let i = max(from, 0); i <= n - m; i++) {
+    if (code(s, i) != c0) continue;
+    let k = 1;
+    while (k < m && code(s, i + k) == code(w, k)) k++;
+    if (k == m) return i;
+  }
+  return -1;
+}
+
+/** Last index of `w` in `s` at or before `from`, or -1. */
+function findLast(s: string, w: string, from: i32 = i32.MAX_VALUE): i32 {
+  const m = w.length;
+  if (m == 0) return -1;
+  const c0 = code(w, 0);
+  for (let i = min(from, s.length - m); i >= 0; i--) {
+    if (code(s, i) != c0) continue;
+    let k = 1;
+    while (k < m && code(s, i + k) == code(w, k)) k++;
+    if (k == m) return i;
+  }
+  return -1;
+}
+
+/** Whether `s` contains any of `phrases`. */
+function containsAny(s: string, phrases: string[]): bool {
+  for (let k = 0; k < phrases.length; k++) if (find(s, phrases[k]) >= 0) return true;
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -88,7 +132,7 @@ function multipleChoice(text: string, boxed: string, item: MathVistaItem): strin
   if (named.length > 0) return named;
   if (boxed.length > 0) return boxed;
   // "The answer is 5.5 cm." naming no option: that answer (the official rule finds the nearest option)
-  const stated = stripEnd(answerStatement(text));
+  const stated = stripEnd(statedText);
   if (stated.length > 0) return stated;
   const first = firstSentence(text);
   const yesNo = yesNoAnswer(text, first, item);
@@ -162,8 +206,7 @@ const NO_OPTION: string[] = [
 
 /** Whether the response says that no option fits. */
 function saysNoOption(lower: string): bool {
-  for (let k = 0; k < NO_OPTION.length; k++) if (lower.indexOf(NO_OPTION[k]) >= 0) return true;
-  return false;
+  return containsAny(lower, NO_OPTION);
 }
 
 /** Whether `c` may stand right before an option letter standing alone ("(B", " B", ":B", "为B"). */
@@ -229,7 +272,7 @@ function lastStatement(t: string, lower: string, words: string[], limit: i32): i
   let bestFrom = -1;
   for (let k = 0; k < words.length; k++) {
     const w = words[k];
-    let at = limit <= 0 ? -1 : lower.lastIndexOf(w, limit - 1);
+    let at = limit <= 0 ? -1 : findLast(lower, w, limit - 1);
     let guard = 0;
     while (at > best && guard++ < 64) {
       const from = copulaEnd(t, lower, at + w.length, w.charCodeAt(0) >= 128);
@@ -239,7 +282,7 @@ function lastStatement(t: string, lower: string, words: string[], limit: i32): i
         break;
       }
       if (at == 0) break;
-      at = lower.lastIndexOf(w, at - 1);
+      at = findLast(lower, w, at - 1);
     }
   }
   statementWordAt = best;
@@ -311,7 +354,6 @@ function copulaEnd(t: string, lower: string, i: i32, cjk: bool): i32 {
 
 /** The statement starting at `from` (separators skipped) to the end of its sentence or line. */
 function answerStatementAt(t: string, from: i32): string {
-  const lower = t.toLowerCase();
   let i = from;
   // separators: spaces, line breaks, colons, bold marks
   while (i < t.length) {
@@ -374,7 +416,7 @@ function zeroDecimals(s: string, i: i32): bool {
 
 /** Last index of `w` in `s` where it stands as whole words and whole numbers, or -1. */
 function lastWordAt(s: string, w: string): i32 {
-  let at = s.lastIndexOf(w);
+  let at = findLast(s, w);
   let guard = 0;
   while (at >= 0 && guard++ < 10000) {
     const first = w.charCodeAt(0);
@@ -387,7 +429,7 @@ function lastWordAt(s: string, w: string): i32 {
     }
     if (ok) return at;
     if (at == 0) break;
-    at = s.lastIndexOf(w, at - 1);
+    at = findLast(s, w, at - 1);
   }
   return -1;
 }
@@ -417,7 +459,7 @@ function yesNoAnswer(text: string, first: string, item: MathVistaItem): string {
   }
   if (yes < 0 || no < 0) return "";
   const lowerAll = text.toLowerCase();
-  for (let k = 0; k < REFUSALS.length; k++) if (lowerAll.indexOf(REFUSALS[k]) >= 0) return "";
+  if (containsAny(lowerAll, REFUSALS)) return "";
   const lower = first.toLowerCase();
   for (let k = 0; k < NEGATIONS.length; k++) {
     if (lastWordAt(lower, NEGATIONS[k]) >= 0) return item.choices[no];
@@ -520,7 +562,7 @@ function freeFormNumber(text: string, bp: usize, bl: i32): string {
   }
   const lower = text.toLowerCase();
   // "The final value is: 2"
-  const fv = lower.lastIndexOf("final value");
+  const fv = findLast(lower, "final value");
   if (fv >= 0) {
     const v = numberIn(answerStatementAt(text, fv + 11));
     if (v.length > 0) return v;
@@ -542,7 +584,7 @@ function freeFormNumber(text: string, bp: usize, bl: i32): string {
   let value = "";
   for (let k = 0; k < COUNT_PHRASES.length; k++) {
     const p = COUNT_PHRASES[k];
-    const at = lower.lastIndexOf(p);
+    const at = findLast(lower, p);
     if (at < from || at <= best) continue;
     const v = countAfter(lower, at + p.length);
     if (v.length > 0) {
