@@ -127,8 +127,27 @@ export const RUN_REPORT: RouteContract = {
   },
 };
 
+/** `DELETE /v1/benchmarks/runs/:id`: stops a running run's generation (what was generated is kept). */
+export const CANCEL_RUN: RouteContract = {
+  method: "delete",
+  path: "/v1/benchmarks/runs/:id",
+  summary:
+    "Cancel a running run: no new requests; it is scored and reported as incomplete, and resumes when started again",
+  responses: {
+    "202": {
+      description: "Cancelling",
+      content: jsonContent({
+        type: "object",
+        required: ["id", "status", "url"],
+        properties: { id: { type: "string" }, status: { enum: ["cancelling"] }, url: { type: "string" } },
+      }),
+    },
+    ...errorResponses("400", "401", "404", "409"),
+  },
+};
+
 /** The benchmark routes' contracts. */
-export const BENCHMARK_ROUTES: RouteContract[] = [START_RUN, GET_RUN, RUN_REPORT];
+export const BENCHMARK_ROUTES: RouteContract[] = [START_RUN, GET_RUN, RUN_REPORT, CANCEL_RUN];
 
 interface RunBody {
   suite: string;
@@ -266,6 +285,19 @@ export function benchmarkRoutes(engine: Engine, runsDir: string, config: Benchma
     return c.json(
       state ? { ...state, results } : { id, status: "done", phase: "done", error: null, results },
     );
+  });
+
+  app.delete(CANCEL_RUN.path, (c) => {
+    const id = c.req.param("id") ?? "";
+    if (!RUN_ID_PATTERN.test(id)) throw invalid(`Invalid run id "${id}"`);
+    const state = runs.get(id);
+    const cancel = cancels.get(id);
+    if (!state) throw new ApiError(404, "invalid_request", `No run "${id}" was started by this server`);
+    if (state.status !== "running" || !cancel) {
+      throw new ApiError(409, "invalid_request", `Run "${id}" is not running (${state.status})`);
+    }
+    cancel.abort();
+    return c.json({ id, status: "cancelling", url: `/v1/benchmarks/runs/${id}` }, 202);
   });
 
   app.get(RUN_REPORT.path, async (c) => {

@@ -17,7 +17,7 @@ export interface ResponseDoc {
 
 /** What a route accepts and answers. Paths are written as Hono writes them (`/runs/:id`). */
 export interface RouteContract {
-  method: "get" | "post";
+  method: "get" | "post" | "delete";
   path: string;
   summary: string;
   /** Reachable without an API key. */

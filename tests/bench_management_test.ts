@@ -3,9 +3,13 @@
  * resume; a dead endpoint fails the pre-flight check at once; the circuit breaker stops a run whose
  * endpoint keeps failing (resumable); `--limit`/`--ids` run a subset marked as such; generation
  * settings are checked by their schema; Ctrl-C prints how to resume; `bench list`; `bench compare`
- * says on how many paired items, refuses runs with nothing in common, and uses the exact test.
+ * says on how many paired items, refuses runs with nothing in common, and uses the exact test;
+ * `DELETE /v1/benchmarks/runs/:id` cancels a run over HTTP.
  */
 import assert from "node:assert/strict";
+import { Hono } from "hono";
+import { benchmarkRoutes } from "../routes/benchmarks.ts";
+import { renderError } from "../routes/errors.ts";
 import { createEngine, type Engine, VERIFIERS } from "../verifiers/mod.ts";
 import { runBenchCli } from "../cli/bench.ts";
 import { runSuite } from "../benchmarks/mod.ts";
@@ -303,6 +307,69 @@ Deno.test("Ctrl-C stops new requests, reports what was generated and prints the 
     assert.match(stdout, /status: INCOMPLETE/);
     assert.ok([...model.requests.values()].reduce((a, b) => a + b, 0) < 12);
   } finally {
+    await model.close();
+    await Deno.remove(runsDir, { recursive: true });
+  }
+});
+
+Deno.test("HTTP: DELETE /v1/benchmarks/runs/:id cancels a run; it reports incomplete and resumes", async () => {
+  const model = startFakeModel(answers(), 300);
+  const engine = await createEngine(VERIFIERS, { workers: 1 });
+  const runsDir = await Deno.makeTempDir({ prefix: "arbiter_cancel_" });
+  const app = new Hono();
+  app.route("/", benchmarkRoutes(engine, runsDir));
+  app.onError(renderError);
+  const controller = new AbortController();
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, signal: controller.signal, onListen() {} },
+    app.fetch,
+  );
+  const base = `http://127.0.0.1:${server.addr.port}/v1/benchmarks/runs`;
+  const state = async (id: string) => await (await fetch(`${base}/${id}`)).json();
+  try {
+    const body = JSON.stringify({
+      suite: "math_mini",
+      model_url: model.url,
+      run_id: "cancel-me",
+      generation: { concurrency: 1 },
+    });
+    const started = await fetch(base, { method: "POST", body });
+    assert.equal(started.status, 202);
+    await started.body?.cancel();
+    while ([...model.requests.values()].reduce((a, b) => a + b, 0) < 2) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const cancelled = await fetch(`${base}/cancel-me`, { method: "DELETE" });
+    assert.equal(cancelled.status, 202);
+    assert.equal((await cancelled.json()).status, "cancelling");
+    let s = await state("cancel-me");
+    while (s.status === "running") {
+      await new Promise((r) => setTimeout(r, 50));
+      s = await state("cancel-me");
+    }
+    assert.equal(s.status, "cancelled");
+    assert.equal(s.results.status, "incomplete");
+    assert.ok(s.results.summary.unanswered > 0);
+    const again = await fetch(`${base}/cancel-me`, { method: "DELETE" });
+    assert.equal(again.status, 409);
+    await again.body?.cancel();
+    const unknown = await fetch(`${base}/never-started`, { method: "DELETE" });
+    assert.equal(unknown.status, 404);
+    await unknown.body?.cancel();
+    // Started again, the run resumes and completes.
+    await (await fetch(base, { method: "POST", body })).body?.cancel();
+    s = await state("cancel-me");
+    while (s.status === "running") {
+      await new Promise((r) => setTimeout(r, 50));
+      s = await state("cancel-me");
+    }
+    assert.equal(s.status, "done", JSON.stringify(s));
+    assert.equal(s.results.status, "complete");
+    assert.equal(s.results.summary.overall.correct, 9);
+  } finally {
+    controller.abort();
+    await server.finished;
+    await engine.close();
     await model.close();
     await Deno.remove(runsDir, { recursive: true });
   }
