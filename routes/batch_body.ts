@@ -6,7 +6,7 @@
  * framing of the client's request; the items' contents (and a model's output in them) are left to
  * the engine and the kernels.
  */
-import { BatchTooLargeError, RawItem } from "../verifiers/mod.ts";
+import { BatchTooLargeError, RawItem, yieldNow } from "../verifiers/mod.ts";
 
 /** Characters scanned between two yields to the event loop. */
 const YIELD_EVERY = 2_000_000;
@@ -140,7 +140,7 @@ class Scanner {
   }
 }
 
-const pause = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+const pause = yieldNow;
 
 /** Bytes of items decoded in one call (decoding per item costs a call per item). */
 const DECODE_BYTES = 1 << 20;

@@ -11,6 +11,7 @@ import { type ItemPreparer, ownValue, verifierOf } from "./item_preparer.ts";
 import { noVerdict, verdict, type VerifyResult } from "./result.ts";
 import type { RemoteBackend, WasmVerifier } from "./types.ts";
 import { runRemoteGroup } from "./remote_run.ts";
+import { yieldNow } from "./yield_now.ts";
 
 /** Options of one batch. */
 export interface BatchOptions {
@@ -162,7 +163,7 @@ export class BatchRun {
     let sliceEnd = performance.now() + SLICE_MS;
     for (let index = begin; index < end; index++) {
       if ((index & 63) === 0 && performance.now() > sliceEnd) {
-        await new Promise((resolve) => setTimeout(resolve, 0));
+        await yieldNow();
         if (this.aborted) break;
         sliceEnd = performance.now() + SLICE_MS;
       }
