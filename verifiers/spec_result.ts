@@ -40,39 +40,18 @@ export function specResult(
       : { path: leaf.path, weight: leaf.weight, ...plain };
   });
   const head = id === undefined ? {} : { id };
+  // No verdict: a counted leaf has none, or the weights' arithmetic is not finite (1e308 + 1e308).
+  let error: VerifyResult["error"] = null;
   if (outcome.noVerdict) {
-    const error = outcome.noVerdict.error!;
+    const leafError = outcome.noVerdict.error!;
     const path = leaves.find((l) => results.get(l.path) === outcome.noVerdict)?.path ?? "spec";
-    return {
-      ...head,
-      spec: name,
-      verifier: null,
-      version: null,
-      reward: null,
-      correct: null,
-      details: null,
-      error: { code: error.code, message: `${path}: ${error.message}` },
-      ms: roundMs(ms),
-      components,
-    };
+    error = { code: leafError.code, message: `${path}: ${leafError.message}` };
+  } else if (!Number.isFinite(outcome.reward)) {
+    error = { code: "internal", message: `spec: its arithmetic gave ${outcome.reward}, not a finite reward` };
   }
-  if (!Number.isFinite(outcome.reward)) {
-    // Weights and constants are finite, but their arithmetic may not be (1e308 + 1e308).
-    return {
-      ...head,
-      spec: name,
-      verifier: null,
-      version: null,
-      reward: null,
-      correct: null,
-      details: null,
-      error: {
-        code: "internal",
-        message: `spec: its arithmetic gave ${outcome.reward}, not a finite reward`,
-      },
-      ms: roundMs(ms),
-      components,
-    };
+  if (error) {
+    const common = { spec: name, verifier: null, version: null, reward: null, correct: null, details: null };
+    return { ...head, ...common, error, ms: roundMs(ms), components };
   }
   return {
     ...head,

@@ -5,6 +5,7 @@
  * rate-limiting after retries; a verdict 0 with reason `judge_unparsable` when its answer cannot be
  * parsed after one retry (or a no-verdict, with `on_unparsable: "no_verdict"`).
  */
+import type { RemoteItem, RemoteOutcome } from "../types.ts";
 import { DataRoots } from "../_access/mod.ts";
 import { type CachedVerdict, cacheKey, cacheKeyAfter, JudgeCache } from "./cache.ts";
 import {
@@ -42,29 +43,11 @@ export interface JudgeServiceOptions {
   env?: (name: string) => string | undefined;
 }
 
-/** An item as the judge sees it (validated by the engine). */
-export interface JudgeItem {
-  response: string;
-  reference: unknown;
-  options: Record<string, unknown>;
-  prompt?: unknown;
-  images?: unknown;
-  /** The item's own time once it starts (ms). */
-  timeoutMs: number;
-}
+/** An item as the judge sees it (validated by the engine): the engine's remote item. */
+export type JudgeItem = RemoteItem;
 
-/** A verdict, or a no-verdict / caller error with its code. */
-export type JudgeOutcome =
-  | {
-    verdict: {
-      reward: number;
-      correct: boolean;
-      details: Record<string, unknown> & { reason: string | null };
-    };
-  }
-  | {
-    error: { code: "invalid_request" | "upstream_unavailable" | "overloaded" | "internal"; message: string };
-  };
+/** A verdict, or a no-verdict / caller error with its code: the engine's remote outcome. */
+export type JudgeOutcome = RemoteOutcome;
 
 /** Counters for `/metrics`. */
 export interface JudgeCounters {
