@@ -24,6 +24,7 @@ const USAGE = `usage:
             [--samples N] [--limit N] [--ids A,B,…] [--run-id ID] [--runs-dir DIR] [--config FILE]
             [--max-tokens N] [--temperature T] [--seed S] [--concurrency N] [--timeout SECONDS]
             [--max-retries N] [--max-failures N] [--allow-identity-change] [--workers N]
+            [--option NAME[=true|false] …]   (a run option of the suite, e.g. execute_code)
   bench list [--runs-dir DIR]
   bench report <run> [--runs-dir DIR]
   bench compare <run-a> <run-b> [<run-c> …] [--html FILE] [--runs-dir DIR]   (each against run a)
@@ -80,6 +81,7 @@ const OPTIONS = {
   ids: { type: "string" },
   "max-failures": { type: "string" },
   "allow-identity-change": { type: "boolean" },
+  option: { type: "string", multiple: true },
   workers: { type: "string" },
   config: { type: "string" },
   html: { type: "string" },

@@ -33,6 +33,7 @@ export function numberFlag(value: string | undefined, name: string): number | un
 /** The summary, the breakdown tables and where the report is. */
 export function printResults(results: RunResults): void {
   console.log(`run: ${results.id}`);
+  for (const o of results.meta.options ?? []) console.log(`run option ${o.name}: ${o.description}`);
   for (const line of summaryLines(results.summary)) console.log(line);
   for (const table of breakdownTables(results.summary)) console.log(`\n${table}`);
   console.log(`\nreport: ${results.paths.report}`);
@@ -74,6 +75,23 @@ export interface RunFlags {
   ids?: string;
   "max-failures"?: string;
   "allow-identity-change"?: boolean;
+  option?: string[];
+}
+
+/** `--option execute_code` (or `=true`/`=false`, repeatable) as the request's run options. */
+export function runOptionsOf(flags: string[] | undefined): Record<string, boolean> | undefined {
+  if (!flags || flags.length === 0) return undefined;
+  const options: Record<string, boolean> = {};
+  for (const flag of flags) {
+    const at = flag.indexOf("=");
+    const name = at < 0 ? flag : flag.slice(0, at);
+    const value = at < 0 ? "true" : flag.slice(at + 1);
+    if (name === "" || (value !== "true" && value !== "false")) {
+      throw new SuiteError(`--option: expected NAME or NAME=true or NAME=false, got "${flag.slice(0, 80)}"`);
+    }
+    options[name] = value === "true";
+  }
+  return options;
 }
 
 function generationOf(values: RunFlags): GenerationSpec {
@@ -140,6 +158,7 @@ export async function benchRun(
       predictions: values.predictions ? { path: userPath(values.predictions) } : undefined,
       runsDir,
       runId: values["run-id"],
+      options: runOptionsOf(values.option),
       generation: generationOf(values),
       samples: numberFlag(values.samples, "samples"),
       limit: numberFlag(values.limit, "limit"),

@@ -75,6 +75,13 @@ export const START_RUN: RouteContract = {
         type: "boolean",
         description: "Resume a run although its endpoint, checkpoint or settings changed",
       },
+      options: {
+        type: "object",
+        additionalProperties: { type: "boolean" },
+        description:
+          "The suite's run options to turn on, by name (e.g. mathvista_testmini's execute_code: score each response " +
+          "by executing it as a Python program); they change the scoring, and results and report name them",
+      },
     },
   },
   responses: {
@@ -163,6 +170,7 @@ interface RunBody {
   limit?: number;
   ids?: string[];
   allow_identity_change?: boolean;
+  options?: Record<string, boolean>;
 }
 
 const readRunJson = bodyReader<RunBody>(START_RUN);
@@ -210,6 +218,7 @@ async function readRunBody(
     limit: body.limit,
     ids: body.ids,
     allowIdentityChange: body.allow_identity_change,
+    options: body.options,
     access,
   };
   try {

@@ -4,13 +4,15 @@
  */
 export { SuiteError } from "./suite_error.ts";
 export { type Sample, UNEXTRACTABLE_REASONS } from "./sample.ts";
-export type { Provenance, RunMeta } from "./run_meta.ts";
+export type { AppliedOption, Provenance, RunMeta } from "./run_meta.ts";
 export {
   type DatasetSpec,
   type DeriveSpec,
   generationSchema,
   type GenerationSpec,
   type PromptSpec,
+  type RunOptionSpec,
+  scoringSchema,
   type ScoringSpec,
   suiteSchema,
   type SuiteSpec,

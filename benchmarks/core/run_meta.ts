@@ -23,6 +23,12 @@ export interface Provenance {
   created_at: string;
 }
 
+/** A suite run option a run turned on (`run_options` in the suite), as its results and report name it. */
+export interface AppliedOption {
+  name: string;
+  description: string;
+}
+
 /** What the journal keeps about a run besides its items and generations. */
 export interface RunMeta {
   id: string;
@@ -34,4 +40,6 @@ export interface RunMeta {
   item_ids?: string[];
   /** Generations per item (absent: 1). */
   samples?: number;
+  /** The suite's run options this run turned on (absent: none); `suite` is already the suite they give. */
+  options?: AppliedOption[];
 }

@@ -78,6 +78,18 @@ export interface ScoringSpec {
   threshold?: number;
 }
 
+/**
+ * A named option a run may turn on (`--option NAME`, `"options": {"NAME": true}`): it changes how
+ * the run is scored, never what is generated. Its `scoring` keys replace the suite's (a `null`
+ * removes one); the merged scoring is checked like the suite's own. The run's results and report
+ * name every option it ran with and carry its `description`.
+ */
+export interface RunOptionSpec {
+  /** What the option does, and how it departs from the benchmark's official procedure. */
+  description: string;
+  scoring: { [K in keyof ScoringSpec]?: ScoringSpec[K] | null };
+}
+
 /** A parsed, validated suite. */
 export interface SuiteSpec {
   name: string;
@@ -91,6 +103,8 @@ export interface SuiteSpec {
   derive?: Record<string, DeriveSpec>;
   breakdowns?: string[];
   cluster?: string;
+  /** Options a run may turn on, by name (see RunOptionSpec). */
+  run_options?: Record<string, RunOptionSpec>;
 }
 
 const nonEmpty = { type: "string", minLength: 1 };
@@ -122,6 +136,25 @@ export const generationSchema = {
     concurrency: { type: "integer", minimum: 1, maximum: 256 },
     max_retries: { type: "integer", minimum: 0, maximum: 20 },
   },
+} as const;
+
+/** JSON Schema of a suite's `scoring` (a run option's merged scoring is checked against it too). */
+export const scoringSchema = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    verifier: nonEmpty,
+    spec: {},
+    reference: {
+      oneOf: [nonEmpty, { type: "object", additionalProperties: nonEmpty }],
+    },
+    options: { type: "object" },
+    options_from: { type: "object", additionalProperties: nonEmpty },
+    extracted_options: { type: "object" },
+    threshold: { type: "number", exclusiveMinimum: 0, maximum: 1 },
+    reference_box_format: { enum: ["xyxy", "xywh"] },
+  },
+  oneOf: [{ required: ["verifier"] }, { required: ["spec"] }],
 } as const;
 
 /** JSON Schema of a suite file. */
@@ -175,23 +208,7 @@ export const suiteSchema = {
       },
     },
     generation: generationSchema,
-    scoring: {
-      type: "object",
-      additionalProperties: false,
-      properties: {
-        verifier: nonEmpty,
-        spec: {},
-        reference: {
-          oneOf: [nonEmpty, { type: "object", additionalProperties: nonEmpty }],
-        },
-        options: { type: "object" },
-        options_from: { type: "object", additionalProperties: nonEmpty },
-        extracted_options: { type: "object" },
-        threshold: { type: "number", exclusiveMinimum: 0, maximum: 1 },
-        reference_box_format: { enum: ["xyxy", "xywh"] },
-      },
-      oneOf: [{ required: ["verifier"] }, { required: ["spec"] }],
-    },
+    scoring: scoringSchema,
     derive: {
       type: "object",
       additionalProperties: {
@@ -206,5 +223,15 @@ export const suiteSchema = {
     },
     breakdowns: { type: "array", items: nonEmpty },
     cluster: nonEmpty,
+    run_options: {
+      type: "object",
+      propertyNames: { pattern: "^[a-z][a-z0-9_]{0,63}$" },
+      additionalProperties: {
+        type: "object",
+        additionalProperties: false,
+        required: ["description", "scoring"],
+        properties: { description: nonEmpty, scoring: { type: "object" } },
+      },
+    },
   },
 } as const;

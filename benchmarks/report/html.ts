@@ -43,6 +43,7 @@ function summaryTable(meta: RunMeta, summary: RunSummary): string {
     ["status", statusText(summary)],
     ["suite", `${meta.suite.name} (version ${meta.suite.version}, prompt ${meta.suite.prompt.version})`],
     ["model", p.model.id],
+    ...(meta.options ?? []).map((o) => [`run option ${o.name}`, o.description] as [string, string]),
     ["items", `${summary.items}${summary.items < summary.suite_items ? ` of ${summary.suite_items}` : ""}`],
     ["verdicts", String(summary.verdicts)],
     [
@@ -144,6 +145,17 @@ function categoryOptions(summary: RunSummary): string {
   ).join("");
 }
 
+/** The run options the run was scored with, above everything (they depart from the suite's procedure). */
+function optionsBanner(meta: RunMeta): string {
+  const options = meta.options ?? [];
+  if (options.length === 0) return "";
+  return `<p id="options-banner" class="notice">${
+    options.map((o) => `Scored with run option ${escapeHtml(o.name)}: ${escapeHtml(o.description)}`).join(
+      "<br>",
+    )
+  }</p>`;
+}
+
 /** The report page. */
 export function renderReport(meta: RunMeta, summary: RunSummary, samples: Sample[]): string {
   const title = `${meta.suite.name} — ${meta.provenance.model.id}`;
@@ -169,7 +181,7 @@ export function renderReport(meta: RunMeta, summary: RunSummary, samples: Sample
 <title>${escapeHtml(title)}</title><style>${REPORT_STYLE}</style>
 ${libraries}
 </head><body>
-<h1>${escapeHtml(title)}</h1>${
+<h1>${escapeHtml(title)}</h1>${optionsBanner(meta)}${
     summary.complete
       ? ""
       : `<p id="incomplete-banner" class="incomplete">${escapeHtml(statusText(summary))}</p>`

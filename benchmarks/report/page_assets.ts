@@ -9,6 +9,7 @@ export const REPORT_STYLE = `
 body { font: 14px/1.45 system-ui, sans-serif; margin: 24px auto; max-width: 1200px; padding: 0 16px; color: #222; }
 table { border-collapse: collapse; margin: 8px 0 16px; }
 .incomplete { background: #fff3cd; border: 1px solid #e0b000; padding: 6px 10px; font-weight: 600; }
+.notice { background: #e7f1ff; border: 1px solid #3d7bd9; padding: 6px 10px; font-weight: 600; }
 .small { color: #a60; font-size: 12px; }
 th, td { border: 1px solid #ddd; padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: #f4f4f4; }

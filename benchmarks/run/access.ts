@@ -5,7 +5,7 @@
  */
 import { dirname } from "node:path";
 import { SuiteError } from "../core/mod.ts";
-import { checkDatasetHash, isSuiteName, type LoadedSuite, loadSuite } from "../suite/mod.ts";
+import { applyRunOptions, checkDatasetHash, isSuiteName, type LoadedSuite, loadSuite } from "../suite/mod.ts";
 import type { RunAccess, RunRequest } from "./request.ts";
 
 function refused(error: unknown): never {
@@ -52,12 +52,14 @@ export function confineSuite(suite: LoadedSuite, access: RunAccess | undefined):
 
 /**
  * The checks a route makes before it accepts a run (answering 400 at once rather than failing in
- * the background): the request confined, the suite loaded and confined, the dataset's pinned hash.
+ * the background): the request confined, the suite loaded and confined, its run options known, the
+ * dataset's pinned hash.
  */
 export async function checkRunRequest(request: RunRequest): Promise<RunRequest> {
   const confined = confineRequest(request);
   const suite = loadSuite(confined.suite, confined.dataPath);
   confineSuite(suite, confined.access);
+  applyRunOptions(suite.spec, confined.options);
   await checkDatasetHash(suite, confined.dataPath === undefined ? undefined : confined.dataSha256);
   return confined;
 }

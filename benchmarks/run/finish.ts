@@ -65,6 +65,8 @@ export async function finishRun(
       {
         id: meta.id,
         status: summary.complete ? "complete" : "incomplete",
+        // The suite's run options it was scored with (not the benchmark's official procedure).
+        ...(meta.options?.length ? { options: meta.options } : {}),
         summary,
         provenance: scored.provenance,
       },

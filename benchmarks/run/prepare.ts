@@ -5,9 +5,10 @@
  */
 import { Ajv } from "ajv";
 import type { Engine } from "../../verifiers/mod.ts";
-import { generationSchema, type GenerationSpec, SuiteError } from "../core/mod.ts";
+import { type AppliedOption, generationSchema, type GenerationSpec, SuiteError } from "../core/mod.ts";
 import { type IdentifiedRecord, readDataset } from "../data/mod.ts";
 import {
+  applyRunOptions,
   type BenchItem,
   buildItems,
   checkDatasetHash,
@@ -34,7 +35,9 @@ export function checkGeneration(generation: unknown, where = "generation"): Gene
 
 /** A suite ready to run. */
 export interface PreparedRun {
+  /** The suite, its spec as the run's options make it (`options`: the ones turned on). */
   suite: LoadedSuite;
+  options: AppliedOption[];
   datasetSha256: string;
   records: IdentifiedRecord[];
   images: { imagesSha256: string | null; imagesChecked: boolean };
@@ -71,9 +74,10 @@ function selectItems(all: BenchItem[], request: RunRequest): BenchItem[] {
 
 /** Loads and checks everything a run needs from its suite. */
 export async function prepareRun(engine: Engine, request: RunRequest): Promise<PreparedRun> {
-  const suite = loadSuite(request.suite, request.dataPath);
-  confineSuite(suite, request.access);
-  const spec = suite.spec;
+  const loaded = loadSuite(request.suite, request.dataPath);
+  confineSuite(loaded, request.access);
+  const { spec, applied } = applyRunOptions(loaded.spec, request.options);
+  const suite = { ...loaded, spec };
   if (spec.scoring.verifier && !engine.verifier(spec.scoring.verifier)) {
     throw new SuiteError(`scoring.verifier: unknown verifier "${spec.scoring.verifier}"`);
   }
@@ -91,6 +95,7 @@ export async function prepareRun(engine: Engine, request: RunRequest): Promise<P
   const allItems = buildItems(spec, records);
   return {
     suite,
+    options: applied,
     datasetSha256,
     records,
     images,

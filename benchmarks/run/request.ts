@@ -23,6 +23,11 @@ export interface RunRequest {
   /** …or predictions made elsewhere (a JSONL file, or rows given directly). */
   predictions?: { path?: string; rows?: Map<string, Prediction> };
   runsDir: string;
+  /**
+   * The suite's run options to turn on or off by name (`run_options` in the suite; e.g.
+   * `{execute_code: true}`); they change how the run is scored, and are part of its derived id.
+   */
+  options?: Record<string, boolean>;
   /** Overrides of the suite's generation settings. */
   generation?: GenerationSpec;
   backoff?: BackoffSettings;

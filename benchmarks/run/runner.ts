@@ -168,13 +168,22 @@ export async function runSuite(
     model: side.identity,
   };
   const modelKey = side.identity.kind === "predictions" ? side.identity.sha256 : side.identity.name;
-  const keyParts = { suite: spec.name, version: spec.version, prompt: spec.prompt.version, params, samples };
+  // Run options change the scoring: a run with them is a run of its own (named in its id).
+  const optionNames = prepared.options.map((o) => o.name);
+  const keyParts = {
+    suite: spec.name,
+    version: spec.version,
+    prompt: spec.prompt.version,
+    params,
+    samples,
+    ...(optionNames.length > 0 ? { options: optionNames } : {}),
+  };
   // A subset (--limit, --ids) is a run of its own: it never overwrites the full run's results.
   const subsetKey = items.length < prepared.allItems.length
     ? `-subset-${contentKey(items.map((item) => item.id)).slice(0, 8)}`
     : "";
   const runId = request.runId ??
-    `${spec.name}-${side.predictions ? "predictions" : slugOf(modelKey)}-${
+    `${[spec.name, ...optionNames].join("-")}-${side.predictions ? "predictions" : slugOf(modelKey)}-${
       contentKey({ ...keyParts, datasetSha256: prepared.datasetSha256, modelKey }).slice(0, 12)
     }${subsetKey}`;
   const paths = runPaths(request.runsDir, runId);
@@ -203,6 +212,7 @@ export async function runSuite(
       suite_items: prepared.allItems.length,
       ...(subset ? { item_ids: items.map((item) => item.id) } : {}),
       ...(samples > 1 ? { samples } : {}),
+      ...(prepared.options.length > 0 ? { options: prepared.options } : {}),
     };
     journal.setMeta("run", meta);
     const genKeyOf = (item: BenchItem, j: number) =>

@@ -6,6 +6,7 @@ import { Ajv, type ErrorObject } from "ajv";
 import { parse } from "yaml";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { sha256Hex, SuiteError, suiteSchema, type SuiteSpec } from "../core/mod.ts";
+import { checkRunOptions } from "./run_options.ts";
 
 /** A suite ready to run: its spec, where it came from, and its resolved data paths. */
 export interface LoadedSuite {
@@ -70,6 +71,7 @@ export function parseSuite(text: string, file: string, dataPath?: string): Loade
     throw new SuiteError(`Suite ${file} is invalid: ${describeError(validateSuite.errors![0])}`);
   }
   const spec = raw as unknown as SuiteSpec;
+  checkRunOptions(spec);
   const data = dataPath ?? resolve(dirname(file), spec.dataset.path);
   const images = spec.dataset.images;
   const imagesDir = images ? resolve(dirname(data), images.dir ?? ".") : null;
