@@ -24,3 +24,18 @@ export function createProbeEngine(options: Partial<EngineOptions> = {}): Promise
     ...options,
   });
 }
+
+/** Pids of this process's sandbox children (read from /proc, so no other test's process is touched). */
+export function sandboxChildren(): number[] {
+  const pids: number[] = [];
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    try {
+      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      const cmdline = Deno.readTextFileSync(`/proc/${entry.name}/cmdline`);
+      if (ppid === Deno.pid && cmdline.includes("sandbox_process.ts")) pids.push(Number(entry.name));
+    } catch { /* gone */ }
+  }
+  return pids;
+}

@@ -18,5 +18,6 @@ export {
   scoreInProcess,
 } from "./kernel_instance.ts";
 export type { ItemFault } from "./protocol.ts";
-export { type SandboxLaunch, sandboxLaunch } from "./sandbox_launch.ts";
+export { DEFAULT_CGROUP_MEMORY_BYTES, type SandboxLaunch, sandboxLaunch } from "./sandbox_launch.ts";
+export { type CgroupSource, locateMemoryCgroup } from "./sandbox_cgroup.ts";
 export { KERNEL_MAX_BYTES, KERNEL_MAX_PAGES, PAGE_BYTES } from "./limits.ts";

@@ -9,6 +9,7 @@
 import { asFloat64, asUint32, bytesOf, FrameReader } from "./frames.ts";
 import type { ItemFault } from "./protocol.ts";
 import type { SandboxLaunch } from "./sandbox_launch.ts";
+import { type CgroupSource, SandboxCgroups } from "./sandbox_cgroup.ts";
 import {
   type DoneFrame,
   encodeJobFrame,
@@ -48,6 +49,12 @@ export interface PoolStats {
   deaths: number;
   /** The last reason a sandbox process gave (or was given) for dying, for the log and metrics. */
   lastDeathReason: string | null;
+  /** Deaths that the kernel's OOM killer caused at the memory cgroup's limit (counted in `deaths` too). */
+  oomKills: number;
+  /** The memory cgroup limit of each sandbox process in bytes; 0 when there is none. */
+  memoryCgroupBytes: number;
+  /** Where the sandbox processes' memory cgroups are, or why there are none. */
+  memoryCgroup: string;
 }
 
 export interface PoolOptions {
@@ -56,6 +63,8 @@ export interface PoolOptions {
   kernels: Record<string, string>;
   /** How each sandbox process is started (`sandboxLaunch`). */
   launch: SandboxLaunch;
+  /** Where to look for the server's memory cgroup (default: /proc/self; tests give other texts). */
+  cgroupSource?: CgroupSource;
 }
 
 interface ChunkState {
@@ -74,6 +83,8 @@ interface Job {
 }
 
 interface Slot {
+  /** Its place in the pool (also its memory cgroup). */
+  index: number;
   process: Deno.ChildProcess;
   writer: WritableStreamDefaultWriter<Uint8Array>;
   ready: boolean;
@@ -99,9 +110,13 @@ export class WorkerPool {
   private closed = false;
   private startupError: string | null = null;
   private readyWaiters: (() => void)[] = [];
+  private readonly cgroups: SandboxCgroups;
+  /** Set once a process could not be moved into its cgroup (said once). */
+  private attachProblem: string | null = null;
   readonly stats: PoolStats;
 
   constructor(private readonly options: PoolOptions) {
+    this.cgroups = SandboxCgroups.open(options.launch.cgroupMemoryBytes, options.size, options.cgroupSource);
     this.stats = {
       workers: options.size,
       busyWorkers: 0,
@@ -111,8 +126,11 @@ export class WorkerPool {
       faults: 0,
       deaths: 0,
       lastDeathReason: null,
+      oomKills: 0,
+      memoryCgroupBytes: this.cgroups.limitBytes,
+      memoryCgroup: this.cgroups.status,
     };
-    for (let i = 0; i < options.size; i++) this.slots.push(this.spawn());
+    for (let i = 0; i < options.size; i++) this.slots.push(this.spawn(i));
   }
 
   /** Resolves when every process is ready; rejects if a kernel fails to load. */
@@ -164,9 +182,10 @@ export class WorkerPool {
       this.retire(slot);
     }
     await Promise.all(this.slots.map((s) => s.finished));
+    await this.cgroups.remove();
   }
 
-  private spawn(): Slot {
+  private spawn(index: number): Slot {
     const launch = this.options.launch;
     const command = new Deno.Command(launch.command, {
       args: launch.args,
@@ -177,7 +196,14 @@ export class WorkerPool {
       env: launch.env,
     });
     const process = command.spawn();
+    // Into its memory cgroup at once: long before it has compiled the kernels or seen a job.
+    const problem = this.cgroups.attach(index, process.pid);
+    if (problem !== null && this.attachProblem === null) {
+      this.attachProblem = problem;
+      console.error(`sandbox: ${problem}; it is limited by RLIMIT_DATA only`);
+    }
     const slot: Slot = {
+      index,
       process,
       writer: process.stdin.getWriter(),
       ready: false,
@@ -277,7 +303,14 @@ export class WorkerPool {
   }
 
   private onExit(slot: Slot, status: Deno.CommandStatus): void {
+    // Read the slot's OOM count on every exit, so that a kill is never blamed on a later death.
+    const oomLimit = this.cgroups.oomKill(slot.index);
     if (slot.retired) return;
+    if (oomLimit !== null && status.signal === "SIGKILL") {
+      this.stats.oomKills++;
+      slot.crashReason =
+        `it ran out of memory: the kernel's OOM killer stopped it at its memory cgroup's limit of ${oomLimit} bytes (sandbox_cgroup_memory_bytes)`;
+    }
     const exit = status.signal ? `was killed by ${status.signal}` : `exited with code ${status.code}`;
     slot.crashReason = slot.crashReason ? `${slot.crashReason} (${exit})` : `the sandbox process ${exit}`;
     this.retireDead(slot);
@@ -352,7 +385,7 @@ export class WorkerPool {
     this.retire(slot);
     if (index < 0 || this.closed || this.startupError) return;
     this.stats.respawns++;
-    this.slots[index] = this.spawn();
+    this.slots[index] = this.spawn(index);
     this.countBusy();
   }
 

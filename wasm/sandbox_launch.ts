@@ -5,7 +5,8 @@
  * root, as the unprivileged user 65534 (nobody). That user may not be able to read the project's
  * folder or Deno's binary (under /root), so the sandbox's scripts and kernels are copied into a
  * content-addressed folder under the temp directory, and Deno's binary is hard-linked (or copied)
- * next to it.
+ * next to it. Each process also gets a memory cgroup where one can be made (`sandbox_cgroup.ts`,
+ * applied by the pool right after the spawn).
  */
 import { basename, join } from "node:path";
 
@@ -30,6 +31,8 @@ export interface SandboxLaunch {
   env: Record<string, string>;
   /** Who the process runs as, for logs and tests. */
   user: "unprivileged" | "same";
+  /** The memory cgroup limit (bytes) the pool gives each process where it can make cgroups; 0: none. */
+  cgroupMemoryBytes: number;
 }
 
 /** Options of the launch. */
@@ -40,7 +43,15 @@ export interface LaunchOptions {
   memoryBytes: number;
   /** Run as SANDBOX_UID when root (default true). */
   dropPrivileges?: boolean;
+  /**
+   * The memory cgroup limit of each process in bytes where cgroups can be made (`sandbox_cgroup.ts`);
+   * 0 for none. Default: `memoryBytes`, or DEFAULT_CGROUP_MEMORY_BYTES when that is 0.
+   */
+  cgroupMemoryBytes?: number;
 }
+
+/** The memory cgroup limit of each sandbox process when none is given (2 GiB). */
+export const DEFAULT_CGROUP_MEMORY_BYTES = 2048 * 1024 * 1024;
 
 const encoder = new TextEncoder();
 
@@ -158,5 +169,7 @@ export async function sandboxLaunch(options: LaunchOptions): Promise<SandboxLaun
     prefix = ["/usr/bin/prlimit", `--data=${options.memoryBytes}:${options.memoryBytes}`, "--", ...prefix];
   }
   const [command, ...args] = [...prefix, deno, ...denoArgs];
-  return { command, args, env, user: asRoot ? "unprivileged" : "same" };
+  const cgroupMemoryBytes = options.cgroupMemoryBytes ??
+    (options.memoryBytes > 0 ? options.memoryBytes : DEFAULT_CGROUP_MEMORY_BYTES);
+  return { command, args, env, user: asRoot ? "unprivileged" : "same", cgroupMemoryBytes };
 }
