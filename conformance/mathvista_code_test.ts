@@ -1,24 +1,22 @@
 /**
  * MathVista's program-of-thought runs executed (issue #15, point 4): the four published `*_2shot_code*`
  * runs answer with Python programs, and their published verdicts come from GPT *extracting* an answer
- * from the program text. Here each program runs in the sandbox (`program` verifier, profile mathvista)
- * and what it prints is scored. Printed per run: the published accuracy, the executed accuracy, their
- * agreement, and why they disagree: the program did not run to an answer (crash, no output, deadline),
- * or GPT's extraction is not what the program prints (its prediction differs from the executed one).
+ * from the program text. Here each run goes through the `mathvista_testmini` suite with its run option
+ * `execute_code` (what `bench run … --option execute_code` does): each program runs in the sandbox
+ * (`program` verifier, profile mathvista, the suite's 3 s deadline) and what it prints is scored; the
+ * published extraction travels with the predictions and must be ignored. Printed per run: the published
+ * accuracy, the executed accuracy, their agreement, and why they disagree: the program did not run to
+ * an answer (crash, no output, deadline), or GPT's extraction is not what the program prints (its
+ * prediction differs from the executed one).
  */
 import assert from "node:assert/strict";
-import { createEngine } from "../verifiers/engine.ts";
-import { mathVerifier } from "../verifiers/math/mod.ts";
-import { programVerifier } from "../verifiers/program/mod.ts";
-import { readJsonl } from "./_data.ts";
+import { createEngine, VERIFIERS } from "../verifiers/mod.ts";
+import { checkPredictions, runSuite, type Sample } from "../benchmarks/mod.ts";
+import { conformanceDir, readJsonl } from "./_data.ts";
 
 interface Row {
   model: string;
   pid: string;
-  question_type: string;
-  answer_type: string;
-  precision: number | null;
-  choices: string[] | null;
   answer: string;
   response: string;
   extraction: string;
@@ -43,21 +41,31 @@ Deno.test(
       "gpt4_2shot_code_use_ocr",
     ]);
     assert.equal(rows.length, 4000);
-    const engine = await createEngine({ program: programVerifier, math: mathVerifier }, { workers: 2 });
+    const engine = await createEngine(VERIFIERS, { workers: 2 });
+    const runsDir = await Deno.makeTempDir({ prefix: "arbiter_mathvista_code_" });
     try {
-      assert.deepEqual(engine.health(), { program: "ok", math: "ok" });
-      const results = await engine.verifyBatch(rows.map((r) => ({
-        verifier: "program",
-        response: r.response,
-        reference: {
-          answer: r.answer,
-          choices: r.choices,
-          answer_type: r.answer_type,
-          precision: r.precision,
-          question_type: r.question_type,
-        },
-        options: { profile: "mathvista", timeout_ms: 3000 },
-      })));
+      // Each run scored through the suite with execute_code; results in the order of `rows`.
+      const byRunAndPid = new Map<string, Sample>();
+      for (const run of runs) {
+        const runRows = rows.filter((r) => r.model === run);
+        const executedRun = await runSuite(engine, {
+          suite: "mathvista_testmini",
+          dataPath: `${conformanceDir()}/mathvista/testmini.json`,
+          predictions: {
+            rows: checkPredictions(
+              runRows.map((r) => ({ id: r.pid, response: r.response, extraction: r.extraction })),
+              run,
+            ),
+          },
+          options: { execute_code: true },
+          runsDir,
+        });
+        assert.deepEqual(executedRun.meta.options?.map((o) => o.name), ["execute_code"]);
+        assert.equal(executedRun.meta.suite.scoring.verifier, "program");
+        assert.equal(executedRun.summary.verdicts, 1000, `${run}: every program gets a verdict`);
+        for (const sample of executedRun.samples) byRunAndPid.set(`${run}/${sample.id}`, sample);
+      }
+      const results = rows.map((r) => byRunAndPid.get(`${r.model}/${r.pid}`)!);
       const table = [
         "| run | rows | published accuracy | executed accuracy | agreement | no answer from the program | GPT's extraction ≠ the program's output | of which only the published verdict is right | of which only the executed verdict is right |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
@@ -77,6 +85,7 @@ Deno.test(
           if (r.model !== run) return;
           const result = results[i];
           assert.equal(result.error, null, `${r.model}/${r.pid}: ${JSON.stringify(result.error)}`);
+          assert.equal(result.scored, "response", "the program is executed, GPT's extraction ignored");
           n++;
           const correct = result.correct === true;
           if (r.official_true_false) published++;
@@ -123,6 +132,7 @@ Deno.test(
       assert.equal(rows[pid3].extraction, "140");
     } finally {
       await engine.close();
+      await Deno.remove(runsDir, { recursive: true });
     }
   },
 );
