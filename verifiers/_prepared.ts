@@ -39,10 +39,44 @@ export function headOf(raw: unknown): ResultHead {
   return head;
 }
 
-/** Marshals a chunk as one buffer: per item its parameters' JSON, 0x00, its response's UTF-8. */
-export function encodeChunk(items: PreparedItem[], deadlineAt: number): ChunkRequest {
+/** How `encodeChunk` marshals. */
+export interface ChunkEncoding {
+  /**
+   * An item whose response is the same as the last response written (a spec's leaves of one
+   * verifier, next to each other) carries only its parameters and refers to that response, which
+   * then crosses to the sandbox once (`ChunkRequest.responseFrom`). Off by default: a chunk that is
+   * cut into parts by byte offsets (`ends`) must not share.
+   */
+  shareResponses?: boolean;
+}
+
+/**
+ * Marshals a chunk as one buffer: per item its parameters' JSON, 0x00, its response's UTF-8 (or,
+ * with `shareResponses`, nothing where the previous item carrying a response carries the same one).
+ */
+export function encodeChunk(
+  items: PreparedItem[],
+  deadlineAt: number,
+  encoding: ChunkEncoding = {},
+): ChunkRequest {
+  const responseFrom = encoding.shareResponses ? new Int32Array(items.length).fill(-1) : undefined;
+  /** The last item that carries its own response (not a stage's input), for sharing. */
+  let carrier = -1;
+  let shared = 0;
   let estimate = 0;
-  for (const item of items) estimate += item.params.length + (item.input?.length ?? item.response.length) + 1;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    estimate += item.params.length + 1;
+    if (item.input) estimate += item.input.length;
+    else if (responseFrom && carrier >= 0 && item.response === items[carrier].response) {
+      // The same string (or the same text): the sandbox reads the carrier's copy.
+      responseFrom[i] = carrier;
+      shared++;
+    } else {
+      estimate += item.response.length;
+      carrier = i;
+    }
+  }
   let bytes = new Uint8Array(Math.max(64, Math.ceil(estimate * 1.1)));
   const ends = new Uint32Array(items.length);
   const timeoutsMs = new Float64Array(items.length);
@@ -65,7 +99,6 @@ export function encodeChunk(items: PreparedItem[], deadlineAt: number): ChunkReq
     write(item.params);
     if (at >= bytes.length) write("\0");
     else bytes[at++] = 0;
-    if (!item.input) write(item.response);
     if (item.input) {
       if (at + item.input.length > bytes.length) {
         const grown = new Uint8Array((at + item.input.length) * 2);
@@ -74,9 +107,18 @@ export function encodeChunk(items: PreparedItem[], deadlineAt: number): ChunkReq
       }
       bytes.set(item.input, at);
       at += item.input.length;
+    } else if (!responseFrom || responseFrom[i] < 0) {
+      write(item.response);
     }
     ends[i] = at;
     timeoutsMs[i] = item.timeoutMs;
   }
-  return { kernel: items[0].head.verifier!, bytes: bytes.subarray(0, at), ends, timeoutsMs, deadlineAt };
+  return {
+    kernel: items[0].head.verifier!,
+    bytes: bytes.subarray(0, at),
+    ends,
+    timeoutsMs,
+    deadlineAt,
+    ...(shared > 0 ? { responseFrom } : {}),
+  };
 }

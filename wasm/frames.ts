@@ -86,6 +86,12 @@ export function asUint32(section: Uint8Array): Uint32Array {
   return new Uint32Array(copy.buffer, copy.byteOffset, copy.byteLength / 4);
 }
 
+/** Views a section as an Int32Array (copying when unaligned). */
+export function asInt32(section: Uint8Array): Int32Array {
+  const copy = section.byteOffset % 4 === 0 ? section : section.slice();
+  return new Int32Array(copy.buffer, copy.byteOffset, copy.byteLength / 4);
+}
+
 /** Views a section as a Float64Array (copying when unaligned). */
 export function asFloat64(section: Uint8Array): Float64Array {
   const copy = section.byteOffset % 8 === 0 ? section : section.slice();

@@ -55,14 +55,25 @@ export class KernelInstance {
    * the kernel's output bytes, valid until the next call.
    */
   scoreBytes(item: Uint8Array): Uint8Array {
-    const ptr = this.exports.input(item.length);
-    this.bytes().set(item, ptr);
+    return this.scoreParts(item, EMPTY);
+  }
+
+  /**
+   * Scores one item given in two parts that the kernel reads as one (`head` then `tail`: an item's
+   * parameters and 0x00, then a response shared with other items), copied into its memory.
+   */
+  scoreParts(head: Uint8Array, tail: Uint8Array): Uint8Array {
+    const ptr = this.exports.input(head.length + tail.length);
+    const memory = this.bytes();
+    memory.set(head, ptr);
+    if (tail.length > 0) memory.set(tail, ptr + head.length);
     const out = this.exports.score();
     const len = this.exports.output_len();
     return this.bytes().subarray(out, out + len);
   }
 }
 
+const EMPTY: Uint8Array = new Uint8Array(0);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 

@@ -18,11 +18,17 @@ import {
   type SandboxFrame,
 } from "./sandbox_frames.ts";
 
-/** Items of one kernel to score: item i is `bytes[ends[i-1] .. ends[i])`. */
+/**
+ * Items of one kernel to score: item i is `bytes[ends[i-1] .. ends[i])` (its parameters, 0x00, its
+ * response), except that an item whose `responseFrom[i]` is k ≥ 0 carries only its parameters and
+ * 0x00: its response is item k's (k < i), which crosses to the sandbox once for all such items.
+ */
 export interface ChunkRequest {
   kernel: string;
   bytes: Uint8Array;
   ends: Uint32Array;
+  /** Per item: -1, or the earlier item whose response it shares. Absent: every item carries its own. */
+  responseFrom?: Int32Array;
   /** Per-item deadline in ms, counted from the moment the item starts running. */
   timeoutsMs: Float64Array;
   /** Epoch ms after which no item of this chunk may keep running (a batch's `budget_ms`). */
@@ -405,13 +411,14 @@ export class WorkerPool {
         slot.jobs.push(job);
         this.countBusy();
         const request = job.chunk.request;
-        const { bytes, ends } = sliceItems(request, job.positions);
+        const { bytes, ends, responseFrom } = sliceItems(request, job.positions);
         const timeouts = Float64Array.from(job.positions, (p) => request.timeoutsMs[p]);
         const deadlineAt = Number.isFinite(request.deadlineAt) ? request.deadlineAt : null;
         const parts = encodeJobFrame({ type: "job", jobId: job.id, kernel: request.kernel, deadlineAt }, [
           bytesOf(ends),
           bytesOf(timeouts),
           bytes,
+          responseFrom ? bytesOf(responseFrom) : new Uint8Array(0),
         ]);
         for (const part of parts) {
           slot.writer.write(part).catch(() => {/* the process died; onExit settles its job */});
@@ -438,15 +445,24 @@ async function drainStderr(stream: ReadableStream<Uint8Array>): Promise<void> {
   }
 }
 
+/** The items a job carries: bytes, ends, and which share an earlier item's response. */
+interface JobItems {
+  bytes: Uint8Array;
+  ends: Uint32Array;
+  responseFrom?: Int32Array;
+}
+
 /** Copies the chosen items of a chunk into a fresh buffer (the whole chunk when it is all of them). */
-function sliceItems(request: ChunkRequest, positions: number[]): { bytes: Uint8Array; ends: Uint32Array } {
+function sliceItems(request: ChunkRequest, positions: number[]): JobItems {
   if (positions.length === request.ends.length) {
     // The whole chunk: the frame copies it anyway, so no copy here.
     return {
       bytes: request.bytes.subarray(0, request.ends[request.ends.length - 1] ?? 0),
       ends: request.ends,
+      responseFrom: request.responseFrom,
     };
   }
+  if (request.responseFrom) return sliceSharing(request, request.responseFrom, positions);
   const ends = new Uint32Array(positions.length);
   let total = 0;
   for (const p of positions) total += request.ends[p] - (p > 0 ? request.ends[p - 1] : 0);
@@ -459,6 +475,55 @@ function sliceItems(request: ChunkRequest, positions: number[]): { bytes: Uint8A
     ends[i] = at;
   });
   return { bytes, ends };
+}
+
+/**
+ * `sliceItems` for a chunk whose items share responses: an item that shares the response of an
+ * item outside the slice (already scored) gets a copy of it, and the slice's later items that
+ * shared the same response share that copy (so it still crosses once).
+ */
+function sliceSharing(request: ChunkRequest, responseFrom: Int32Array, positions: number[]): JobItems {
+  const { bytes: all, ends: allEnds } = request;
+  const begin = (p: number) => p > 0 ? allEnds[p - 1] : 0;
+  /** The bytes of item p's response (after its 0x00), for an item that carries its own. */
+  const responseOf = (p: number) => {
+    const item = all.subarray(begin(p), allEnds[p]);
+    return item.subarray(item.indexOf(0) + 1);
+  };
+  /** Chunk position of a response's carrier → its index in the slice. */
+  const carriedAt = new Map<number, number>();
+  const from = new Int32Array(positions.length).fill(-1);
+  const copied: (Uint8Array | null)[] = new Array(positions.length).fill(null);
+  let total = 0;
+  positions.forEach((p, i) => {
+    total += allEnds[p] - begin(p);
+    const source = responseFrom[p];
+    if (source < 0) {
+      carriedAt.set(p, i);
+      return;
+    }
+    const carrier = carriedAt.get(source);
+    if (carrier !== undefined) {
+      from[i] = carrier;
+      return;
+    }
+    copied[i] = responseOf(source);
+    total += copied[i]!.length;
+    carriedAt.set(source, i);
+  });
+  const bytes = new Uint8Array(total);
+  const ends = new Uint32Array(positions.length);
+  let at = 0;
+  positions.forEach((p, i) => {
+    bytes.set(all.subarray(begin(p), allEnds[p]), at);
+    at += allEnds[p] - begin(p);
+    if (copied[i]) {
+      bytes.set(copied[i]!, at);
+      at += copied[i]!.length;
+    }
+    ends[i] = at;
+  });
+  return { bytes, ends, responseFrom: from };
 }
 
 /** Splits a chunk's comma-joined outputs into each item's JSON text (decoding the chunk once). */

@@ -42,13 +42,18 @@ export interface InitMessage {
   cells: SharedCells;
 }
 
-/** A chunk of items for one kernel, marshalled as one buffer: item i is bytes[ends[i-1] .. ends[i]). */
+/**
+ * A chunk of items for one kernel, marshalled as one buffer: item i is bytes[ends[i-1] .. ends[i]),
+ * its parameters, 0x00 and its response; or, when `responseFrom[i]` is k ≥ 0, its parameters and
+ * 0x00 only, its response being item k's (k < i).
+ */
 export interface JobMessage {
   type: "job";
   jobId: number;
   kernel: string;
   bytes: Uint8Array;
   ends: Uint32Array;
+  responseFrom: Int32Array | null;
 }
 
 /** One item that trapped inside the kernel; the worker re-instantiated the kernel and went on. */

@@ -5,7 +5,10 @@
 import { encodeFrame, type Frame } from "./frames.ts";
 import type { ItemFault } from "./protocol.ts";
 
-/** Pool → sandbox: score these items. Sections: ends (u32), per-item timeouts (f64), item bytes. */
+/**
+ * Pool → sandbox: score these items. Sections: ends (u32), per-item timeouts (f64), item bytes, and
+ * per item the earlier item whose response it shares or -1 (i32; an empty section when none share).
+ */
 export interface JobFrame {
   type: "job";
   jobId: number;

@@ -8,7 +8,7 @@
  *
  * Usage (by the pool): deno run --allow-read=… sandbox_process.ts name=/path/name.wasm …
  */
-import { asFloat64, asUint32, bytesOf, FrameReader } from "./frames.ts";
+import { asFloat64, asInt32, asUint32, bytesOf, FrameReader } from "./frames.ts";
 import { encodeSandboxFrame, readJobFrame } from "./sandbox_frames.ts";
 import { createSharedCells, type FromWorker, type InitMessage } from "./protocol.ts";
 
@@ -104,18 +104,19 @@ const reader = new FrameReader();
 for await (const chunk of Deno.stdin.readable) {
   for (const frame of reader.push(chunk)) {
     const header = readJobFrame(frame);
-    const [ends, timeouts, bytes] = frame.sections;
+    const [ends, timeouts, bytes, shared] = frame.sections;
     running.set(header.jobId, {
       jobId: header.jobId,
       timeoutsMs: asFloat64(timeouts).slice(),
       deadlineAt: header.deadlineAt ?? Infinity,
     });
     const endsArray = asUint32(ends);
-    // Hand the frame's memory to the worker; the ends may share it (when aligned) or be a copy.
-    const transfer = [...new Set([bytes.buffer as ArrayBuffer, endsArray.buffer as ArrayBuffer])];
+    const responseFrom = shared && shared.length > 0 ? asInt32(shared) : null;
+    // Hand the frame's memory to the worker; the arrays may share it (when aligned) or be copies.
+    const buffers = [bytes.buffer, endsArray.buffer, responseFrom?.buffer ?? bytes.buffer] as ArrayBuffer[];
     worker.postMessage(
-      { type: "job", jobId: header.jobId, kernel: header.kernel, bytes, ends: endsArray },
-      transfer,
+      { type: "job", jobId: header.jobId, kernel: header.kernel, bytes, ends: endsArray, responseFrom },
+      [...new Set(buffers)],
     );
   }
 }

@@ -25,6 +25,7 @@ let sharedMs: Float64Array;
 /** Where outputs go: the shared buffer until a job outgrows it, then a private copy. */
 let output: Uint8Array;
 const COMMA = new Uint8Array([0x2c]);
+const EMPTY: Uint8Array = new Uint8Array(0);
 const NULL = new TextEncoder().encode("null");
 
 function instanceFor(kernel: string): KernelInstance {
@@ -63,9 +64,11 @@ function runJob(job: JobMessage): DoneMessage {
   output = sharedOutput;
   Atomics.store(progress, 2, count);
   Atomics.store(progress, 0, job.jobId);
+  const shared = sharedResponses(job);
   for (let i = 0; i < count; i++) {
     const end = job.ends[i];
     const item = job.bytes.subarray(begin, end);
+    const tail = shared(i);
     begin = end;
     const t0 = performance.now();
     started[0] = performance.timeOrigin + t0;
@@ -73,7 +76,7 @@ function runJob(job: JobMessage): DoneMessage {
     const instance = instanceFor(job.kernel);
     if (i > 0) at = append(at, COMMA);
     try {
-      at = append(at, instance.scoreBytes(item));
+      at = append(at, instance.scoreParts(item, tail));
     } catch (error) {
       at = append(at, NULL);
       faults.push({
@@ -81,7 +84,7 @@ function runJob(job: JobMessage): DoneMessage {
         kind: error instanceof KernelAbort ? "abort" : "trap",
         message: error instanceof Error ? error.message : String(error),
         memoryBytes: instance.memoryBytes(),
-        inputBytes: item.length,
+        inputBytes: item.length + tail.length,
       });
       // The instance's state is undefined after a trap: start the next item on a fresh one.
       instances.delete(job.kernel);
@@ -97,6 +100,27 @@ function runJob(job: JobMessage): DoneMessage {
     outEnds: outEnds.slice(0, count),
     ms: ms.slice(0, count),
     faults,
+  };
+}
+
+/**
+ * Item i's shared response (the bytes after item k's 0x00, where k = responseFrom[i]), or nothing.
+ * The kernel reads it after the item's own bytes; it is copied into the kernel's memory per item.
+ */
+function sharedResponses(job: JobMessage): (index: number) => Uint8Array {
+  const from = job.responseFrom;
+  if (!from) return () => EMPTY;
+  let lastSource = -1;
+  let lastResponse = EMPTY;
+  return (index) => {
+    const source = from[index];
+    if (source < 0 || source >= index) return EMPTY;
+    if (source !== lastSource) {
+      const item = job.bytes.subarray(source > 0 ? job.ends[source - 1] : 0, job.ends[source]);
+      lastResponse = item.subarray(item.indexOf(0) + 1);
+      lastSource = source;
+    }
+    return lastResponse;
   };
 }
 
