@@ -76,6 +76,8 @@ Deno.test("execute_code: each program runs; right, wrong, crash, endless loop, n
     const results = JSON.parse(await Deno.readTextFile(executed.paths.results));
     checkResults(executed.summary, results.options);
     assert.equal(executed.meta.suite.scoring.verifier, "program");
+    // program grades with math's kernel: a new math version re-scores the journaled verdicts too
+    assert.deepEqual(Object.keys(results.provenance.verifiers), ["math", "program"]);
     assert.equal(executed.id.startsWith("mathvista_testmini-execute_code-predictions-"), true);
     const byId = new Map(executed.samples.map((s) => [s.id, s]));
     assert.equal(byId.get("8")!.error?.code, "missing_prediction");

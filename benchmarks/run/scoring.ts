@@ -8,9 +8,19 @@ import { contentKey, type Sample, type ScoringSpec } from "../core/mod.ts";
 import type { GenerationRecord, JournalItem, RunJournal } from "../journal/mod.ts";
 import { type BenchItem, verificationItem } from "../suite/mod.ts";
 
-/** The versions that decide a verdict: the verifier's, or every verifier's for a spec. */
+/**
+ * The versions that decide a verdict: the verifier's (and, for a staged verifier grading with another
+ * one's kernel, that one's: `program` grades with `math`), or every verifier's for a spec.
+ */
 export function scoringVersions(engine: Engine, scoring: ScoringSpec): Record<string, string> {
-  const names = scoring.verifier ? [scoring.verifier] : Object.keys(engine.table).sort();
+  const kernel = scoring.verifier ? engine.verifier(scoring.verifier)?.kernel : undefined;
+  const names = scoring.verifier
+    ? [
+      scoring.verifier,
+      ...(kernel && kernel !== scoring.verifier && engine.verifier(kernel) ? [kernel] : []),
+    ]
+      .sort()
+    : Object.keys(engine.table).sort();
   return Object.fromEntries(names.map((n) => [n, engine.verifier(n)?.version ?? "unknown"]));
 }
 
