@@ -12,7 +12,14 @@ import {
   VERDICT_WINDOW,
   verdictValue,
 } from "../verifiers/judge/parse.ts";
-import { delimit, fillTemplate, promptText, randomBoundary, referenceText } from "../verifiers/judge/fill.ts";
+import {
+  delimit,
+  filledLength,
+  fillTemplate,
+  promptText,
+  randomBoundary,
+  referenceText,
+} from "../verifiers/judge/fill.ts";
 import { SHIPPED_TEMPLATES } from "../verifiers/judge/templates.ts";
 import { genericScore, poolingScore, transformScore } from "../verifiers/judge/reward_model.ts";
 import { logprobsOf, MAX_LOGPROB_TOKENS, outcomeOfBody } from "../verifiers/_openai/chat_client.ts";
@@ -168,6 +175,32 @@ Deno.test("a response cannot close its own data block (property)", () => {
       },
     ),
     { numRuns: 1000 },
+  );
+});
+
+Deno.test("filledLength() is the length of the filled template, without filling it (property)", () => {
+  const templates = [
+    ...Object.values(SHIPPED_TEMPLATES),
+    // A user template may use a slot twice, or not at all.
+    {
+      ...SHIPPED_TEMPLATES.quality_0_10,
+      system: "{{response}} / {{response}}",
+      user: "only {{reference}} {{unknown}}",
+    },
+  ];
+  fc.assert(
+    fc.property(
+      fc.constantFrom(...templates),
+      fc.string({ maxLength: 300 }),
+      fc.string({ maxLength: 300 }),
+      fc.string({ maxLength: 50 }),
+      (template, prompt, response, reference) => {
+        const inputs = { prompt, response, reference };
+        const filled = fillTemplate(template, inputs);
+        assert.equal(filledLength(template, inputs), filled.system.length + filled.user.length);
+      },
+    ),
+    { numRuns: 500 },
   );
 });
 

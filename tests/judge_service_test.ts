@@ -100,6 +100,23 @@ Deno.test("429 with Retry-After waits that long and retries; 500 is retried; err
   });
 });
 
+Deno.test("each HTTP attempt is filled when it is admitted, with a fresh marker code", async () => {
+  await withFake((_r, n) => n === 0 ? { status: 500 } : { content: "VERDICT: 7" }, async (fake) => {
+    const service = serviceFor(fake.url, { retries: 1 });
+    const outcome = await service.judge(item());
+    assert.ok("verdict" in outcome && outcome.verdict.details.attempts === 2);
+    const codes = fake.requests.map((r) => {
+      const text = userTextOf(r.body);
+      const code = /<<<DATA response ([0-9a-f]{16})>>>/.exec(text)![1];
+      assert.ok(text.includes(`<<<DATA response ${code}>>>\nThe answer is 4.\n<<<END response ${code}>>>`));
+      return code;
+    });
+    assert.equal(codes.length, 2);
+    assert.notEqual(codes[0], codes[1]);
+    service.close();
+  });
+});
+
 Deno.test("a hanging judge times out per attempt; a malformed body is upstream_unavailable", async () => {
   await withFake(() => ({ hang: true }), async (fake) => {
     const service = serviceFor(fake.url, { retries: 1, timeout_ms: 150 });

@@ -96,6 +96,21 @@ export class LazyGates {
   }
 }
 
+/** Remote calls started before the first turn of the event loop (see runRemoteGroup). */
+const FIRST_STARTS = 64;
+
+/** Longest stretch (ms) starting remote calls between two turns of the event loop. */
+const START_SLICE_MS = 2;
+
+/**
+ * One turn of the event loop in which sockets are served. Measured with Deno 2.9.6: a request
+ * already sent by fetch does not settle while the thread yields only through `setImmediate` or a
+ * MessageChannel (60 ms of 2 ms slices: answered after 61 ms), but does through a timer (4 ms).
+ */
+function ioTurn(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 /** What the batch lends a remote group. */
 export interface RemoteGroupContext {
   backend: RemoteBackend;
@@ -112,7 +127,18 @@ export async function runRemoteGroup(items: PreparedItem[], context: RemoteGroup
   for (const item of items) {
     (context.backend.prechecks(item.remoteItem!.options) ? checked : direct).push(item);
   }
-  const calls: Promise<void>[] = direct.map((item) => callRemote(item, context));
+  const calls: Promise<void>[] = [];
+  let sliceEnd = 0;
+  for (let i = 0; i < direct.length; i++) {
+    // A window holds thousands of items. The judge's limiter admits the first ones at once, but
+    // their requests go out only when the event loop waits for I/O: after the first ones, and then
+    // every START_SLICE_MS, a timer turn lets them (and answers already in) through.
+    if (i === FIRST_STARTS || (i > FIRST_STARTS && (i & 15) === 0 && performance.now() > sliceEnd)) {
+      await ioTurn();
+      sliceEnd = performance.now() + START_SLICE_MS;
+    }
+    calls.push(callRemote(direct[i], context));
+  }
   if (checked.length > 0) {
     // The pre-check's verdict settles the item unless it passed (reward 1): then the judge is asked.
     const proxies = checked.map((item) => ({

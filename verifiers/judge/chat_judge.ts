@@ -1,12 +1,12 @@
 /**
- * A chat judge's verdict on one item: fill the template (fresh marker code per call), ask through
- * the shared client, parse the verdict line (or the verdict token's logprobs); ask once more when
- * the answer cannot be parsed. Pairwise templates may run a second pass with the two answers
- * swapped, to cancel position bias (disagreement is reported).
+ * A chat judge's verdict on one item: fill the template once the call is admitted (fresh marker
+ * code per HTTP attempt), ask through the shared client, parse the verdict line (or the verdict
+ * token's logprobs); ask once more when the answer cannot be parsed. Pairwise templates may run a
+ * second pass with the two answers swapped, to cancel position bias (disagreement is reported).
  */
 import { type ChatOutcome, requestCompletion, type SamplingParams } from "../_openai/mod.ts";
 import { type CallLimits, callWithRetries } from "./attempts.ts";
-import { fillTemplate, type JudgeInputs } from "./fill.ts";
+import { filledLength, fillTemplate, type JudgeInputs } from "./fill.ts";
 import { type ParsedVerdict, parseVerdict, scoreFromLogprobs } from "./parse.ts";
 import type { JudgeSettings, JudgeTemplate } from "./settings.ts";
 
@@ -65,10 +65,12 @@ export async function judgePass(
   let tokens = 0;
   let unparsable: PassOutcome | null = null;
   for (let parseTry = 0; parseTry < 2; parseTry++) {
-    const filled = fillTemplate(template, inputs);
-    const estimatedTokens = Math.ceil((filled.system.length + filled.user.length) / 4) + images.length * 800 +
+    // The text is made once the call is admitted (fresh marker code per attempt): calls queued
+    // behind the judge's limits hold no filled template.
+    const estimatedTokens = Math.ceil(filledLength(template, inputs) / 4) + images.length * 800 +
       judge.sampling.max_tokens;
     const call = await callWithRetries({ ...limits, estimatedTokens }, async (timeoutMs, signal) => {
+      const filled = fillTemplate(template, inputs);
       const outcome = await requestCompletion(
         { url: judge.url, model: judge.model, apiKey: judge.apiKey ?? undefined },
         samplingOf(judge, scoring),

@@ -68,6 +68,53 @@ export function fillTemplate(
   };
 }
 
+/** Characters of a marker code (`randomBoundary()`'s 8 bytes in hex). */
+const CODE_CHARS = 16;
+
+/** A template text's fixed characters and how many times each slot occurs in it. */
+interface SlotCounts {
+  fixed: number;
+  prompt: number;
+  response: number;
+  reference: number;
+}
+
+const slotCounts = new WeakMap<JudgeTemplate, SlotCounts>();
+
+function countsOf(template: JudgeTemplate): SlotCounts {
+  let counts = slotCounts.get(template);
+  if (counts === undefined) {
+    counts = { fixed: 0, prompt: 0, response: 0, reference: 0 };
+    for (const text of [template.system, template.user]) {
+      counts.fixed += replaceSlots(text, {
+        "{{prompt}}": "",
+        "{{response}}": "",
+        "{{reference}}": "",
+      }).length;
+      for (const name of ["prompt", "response", "reference"] as const) {
+        counts[name] += text.split(`{{${name}}}`).length - 1;
+      }
+    }
+    slotCounts.set(template, counts);
+  }
+  return counts;
+}
+
+/**
+ * The length (system + user) of `fillTemplate(template, inputs)` without filling it: the admission
+ * estimate of a call, known before the call is admitted (the text itself is made only then). Exact
+ * unless a marker code had to be removed from an input.
+ */
+export function filledLength(template: JudgeTemplate, inputs: JudgeInputs): number {
+  const counts = countsOf(template);
+  // delimit(name, text, code) adds two marker lines around the text.
+  const marked = (name: string, text: string) =>
+    text.length + `<<<DATA ${name} >>>\n\n<<<END ${name} >>>`.length + 2 * CODE_CHARS;
+  return counts.fixed + counts.prompt * marked("prompt", inputs.prompt) +
+    counts.response * marked("response", inputs.response) +
+    counts.reference * marked("reference", inputs.reference);
+}
+
 function containsIn(inputs: JudgeInputs, code: string): boolean {
   return inputs.prompt.includes(code) || inputs.response.includes(code) || inputs.reference.includes(code);
 }
