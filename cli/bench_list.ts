@@ -1,4 +1,7 @@
-/** `bench list`: the built-in suites (name, version, verifier, description) and the runs in the runs folder. */
+/**
+ * `bench list`: the built-in suites (name, version, verifier, description, run options) and the runs in
+ * the runs folder.
+ */
 import { listRuns, listSuites, percent } from "../benchmarks/mod.ts";
 
 /** Prints the suites and the runs; returns 0. */
@@ -10,8 +13,11 @@ export function benchList(runsDir: string): number {
       continue;
     }
     const scoring = spec.scoring.verifier ?? "spec";
+    const options = Object.keys(spec.run_options ?? {});
     console.log(
-      `  ${name.padEnd(28)} v${spec.version.padEnd(4)} ${scoring.padEnd(11)} ${spec.description ?? ""}`,
+      `  ${name.padEnd(28)} v${spec.version.padEnd(4)} ${scoring.padEnd(11)} ${spec.description ?? ""}${
+        options.length > 0 ? ` [run options: ${options.join(", ")}]` : ""
+      }`,
     );
   }
   const runs = listRuns(runsDir);

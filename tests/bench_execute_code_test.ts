@@ -187,6 +187,7 @@ Deno.test("execute_code from the command line: bench run … --option execute_co
     const id = /^run: (\S+)/m.exec(run.stdout)![1];
     const results = JSON.parse(await Deno.readTextFile(`${runsDir}/${id}/results.json`));
     checkResults(results.summary, results.options);
+    assert.equal(results.status, "incomplete", "item 8 has no prediction");
     const samples = (await Deno.readTextFile(`${runsDir}/${id}/samples.jsonl`)).trim().split("\n").map((l) =>
       JSON.parse(l)
     );
@@ -196,6 +197,10 @@ Deno.test("execute_code from the command line: bench run … --option execute_co
     assert.equal(report.code, 0, report.stderr);
     assert.match(report.stdout, /^run option execute_code:/m);
     assert.match(report.stdout, /^accuracy: 37\.5% \(3\/8\)/m);
+
+    const list = await runCli(["list", "--runs-dir", runsDir]);
+    assert.match(list.stdout, /^ {2}mathvista_testmini .*\[run options: execute_code\]$/m);
+    assert.match(list.stdout, new RegExp(`^ {2}${id} +incomplete +37\\.5% of 8`, "m"));
 
     const unknown = await runCli([...common, "--option", "execute"]);
     assert.equal(unknown.code, 1);
