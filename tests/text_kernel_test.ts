@@ -146,15 +146,41 @@ Deno.test("lowercase folds cased letters of every script as JavaScript does (Ass
   );
 });
 
-Deno.test("the quadratic metrics are bounded: past the cap the verdict is too_complex", () => {
-  const long = Array.from({ length: 8000 }, (_, i) => `w${i}`).join(" ");
-  const wer = score(long, long, { metric: "wer" });
-  assert.equal(wer.details.reason, "too_complex");
-  assert.equal(wer.reward, 0);
-  const cer = score("x".repeat(5000), "y".repeat(5000), { metric: "cer" });
-  assert.equal(cer.details.reason, "too_complex");
-  // ROUGE-L is bit-parallel: the same 8,000 tokens (6.4e7 cells) are within its bound
-  assert.equal(score(long, long, { metric: "rougeL" }).reward, 1);
+Deno.test("the quadratic metrics are bounded: past 2^26 cells per pair the verdict is too_complex", () => {
+  const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i}`).join(" ");
+  // 8,193 × 8,193 is just past 2^26 cells
+  for (const metric of ["wer", "rougeL"]) {
+    const out = score(words(8193), words(8193), { metric });
+    assert.equal(out.details.reason, "too_complex", metric);
+    assert.equal(out.reward, 0);
+    assert.equal(out.details.cells, 8193 * 8193);
+    assert.equal(out.details.max_cells, 2 ** 26);
+  }
+  for (const metric of ["cer", "edit_similarity"]) {
+    assert.equal(score("x".repeat(8193), "y".repeat(8193), { metric }).details.reason, "too_complex", metric);
+  }
+  // at the bound they are computed exactly (bit-parallel: milliseconds)
+  assert.equal(score(words(8192), words(8192), { metric: "rougeL" }).details.lcs, 8192);
+  assert.equal(score(words(8192), `extra ${words(8191)}`, { metric: "wer" }).details.edits, 2);
+  assert.equal(score("x".repeat(8192), "y".repeat(8192), { metric: "cer" }).details.edits, 8192);
+  // an answer far longer than a short reference is cheap: the cells count, not the longer length
+  assert.equal(score("ab".repeat(30_000), "ba", { metric: "cer" }).details.edits, 59_998);
+});
+
+Deno.test("many references at the bound: each pair's scratch memory is given back (a verdict, never a trap)", () => {
+  // 11 references of 8,192 distinct tokens: 8 MiB of match masks per pair, 88 MiB if they piled up
+  const words = Array.from({ length: 8192 }, (_, i) => `w${i}`);
+  const text = words.join(" ");
+  const refs = Array.from(
+    { length: 11 },
+    (_, i) => i === 10 ? text : [...words.slice(0, -1), `z${i}`].join(" "),
+  );
+  for (const metric of ["rougeL", "wer"]) {
+    const out = score(text, refs, { metric });
+    assert.equal(out.reward, 1, metric);
+    assert.equal(out.details.reference_index, 10);
+  }
+  assert.ok(kernel.memoryBytes() <= 64 * 1024 * 1024);
 });
 
 Deno.test("hostile input: invalid UTF-8, NUL bytes, huge answers give verdicts, never traps", () => {
