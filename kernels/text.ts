@@ -12,8 +12,9 @@ import { appendString, appendUtf8, IntList, isSpace, lowerCodePoint } from "./_l
 import { bleu, chrf, exactMatch, rougeL, rougeN, Score, tokenF1 } from "./text/metrics";
 import { editSimilarity, errorRate } from "./text/rates";
 import { bleuTokens } from "./text/sacrebleu";
+import { Interner } from "./text/intern";
 import { Texts, internTokens, TokenIds } from "./text/texts";
-import { charSequence, tokenize, tokenizerOf, withoutPunct } from "./text/tokenize";
+import { charSequence, tokenIds, tokenizerOf, withoutPunct } from "./text/tokenize";
 
 export { input, output_len } from "./_lib/abi";
 
@@ -133,11 +134,12 @@ function charSeqs(texts: Texts, lower: bool, removePunct: bool, chrfSpaces: i32)
 // Every text as token ids, tokenized as the metric and options say; null past MAX_TOKENS.
 function tokens(texts: Texts, metric: string, name: string, lower: bool, removePunct: bool): TokenIds | null {
   const norm = new IntList(texts.cps.len + 16);
-  const spans = new Array<IntList>();
-  let total = 0;
+  if (metric == "bleu") return bleuTokenIds(texts, name, lower, norm);
   const kind = tokenizerOf(name);
+  const interner = new Interner(norm.data, 256);
+  const out = new TokenIds();
+  let total = 0;
   for (let t = 0; t < texts.count; t++) {
-    const sp = new IntList(64);
     let src = texts.cps;
     let s = texts.starts.at(t);
     let e = texts.ends.at(t);
@@ -147,8 +149,22 @@ function tokens(texts: Texts, metric: string, name: string, lower: bool, removeP
       s = 0;
       e = src.len;
     }
-    if (metric == "bleu") bleuTokens(name, src, s, e, lower, norm, sp);
-    else tokenize(kind, src, s, e, lower, norm, sp);
+    const ids = new IntList(64);
+    total += tokenIds(kind, src, s, e, lower, norm, interner, ids);
+    if (total > MAX_TOKENS) return null;
+    out.ids.push(ids.data.subarray(0, ids.len));
+  }
+  out.alphabet = interner.count;
+  return out;
+}
+
+// Every text as sacreBLEU's tokens, as ids; null past MAX_TOKENS.
+function bleuTokenIds(texts: Texts, name: string, lower: bool, norm: IntList): TokenIds | null {
+  const spans = new Array<IntList>();
+  let total = 0;
+  for (let t = 0; t < texts.count; t++) {
+    const sp = new IntList(64);
+    bleuTokens(name, texts.cps, texts.starts.at(t), texts.ends.at(t), lower, norm, sp);
     total += sp.len >> 1;
     if (total > MAX_TOKENS) return null;
     spans.push(sp);

@@ -1,24 +1,39 @@
 // Interning: equal runs of symbols (code points of a token, token ids of an n-gram) get one dense
-// id, so metrics count and compare integers. Open addressing over a power-of-two table.
+// id, so metrics count and compare integers. Open addressing over a power-of-two table that doubles
+// when half full. Ids are given in order of first appearance (the hash only decides where to look).
 
 import { IntList } from "../_lib/unicode";
 
+/** The hash of an empty run; extend it with `hashStep` per symbol (FNV-1a). */
+export const HASH_START: u32 = 2166136261;
+
+/** The hash of a run extended by one symbol. */
+@inline export function hashStep(h: u32, sym: i32): u32 {
+  return (h ^ <u32>sym) * 16777619;
+}
+
+// The run's hash as the table uses it: the symbols' hash mixed with the run's length.
+@inline function hashEnd(h: u32, len: i32): u32 {
+  h = (h ^ <u32>len) * 16777619;
+  return h ^ (h >> 15);
+}
+
 /** Gives each distinct run [start, start + len) of `symbols` a dense id 0, 1, 2, … */
 export class Interner {
+  /** The symbols the runs point into; a caller that reallocates them sets this again. */
   symbols: Int32Array;
   table: Int32Array; // id + 1, 0 = empty
-  hashes: Int32Array;
   starts: IntList = new IntList(64);
   lens: IntList = new IntList(64);
+  hashes: IntList = new IntList(64);
   mask: i32;
 
-  /** `symbols` must not change while the interner is in use; `expected` is the most runs it will see. */
+  /** `expected` is about how many distinct runs it will see (the table grows past it). */
   constructor(symbols: Int32Array, expected: i32) {
     this.symbols = symbols;
     let size = 16;
     while (size < expected * 2) size <<= 1;
     this.table = new Int32Array(size);
-    this.hashes = new Int32Array(size);
     this.mask = size - 1;
   }
 
@@ -30,26 +45,48 @@ export class Interner {
   /** The id of the run [start, start + len). */
   intern(start: i32, len: i32): i32 {
     const sym = this.symbols;
-    let h: u32 = 2166136261 ^ <u32>len;
-    for (let i = 0; i < len; i++) h = (h ^ <u32>unchecked(sym[start + i])) * 16777619;
-    h ^= h >> 15;
+    let h = HASH_START;
+    for (let i = 0; i < len; i++) h = hashStep(h, unchecked(sym[start + i]));
+    return this.internHashed(start, len, h);
+  }
+
+  /**
+   * The id of the run [start, start + len) whose symbols hash to `h` (HASH_START extended by
+   * hashStep over them). A new id (equal to the count before the call) keeps pointing at the run.
+   */
+  internHashed(start: i32, len: i32, h: u32): i32 {
+    h = hashEnd(h, len);
     let slot = <i32>h & this.mask;
     while (true) {
       const entry = unchecked(this.table[slot]);
       if (entry == 0) break;
-      if (unchecked(this.hashes[slot]) == <i32>h) {
-        const id = entry - 1;
-        const s = this.starts.at(id);
-        if (this.lens.at(id) == len && sameRun(sym, s, start, len)) return id;
+      const id = entry - 1;
+      if (this.hashes.at(id) == <i32>h && this.lens.at(id) == len && sameRun(this.symbols, this.starts.at(id), start, len)) {
+        return id;
       }
       slot = (slot + 1) & this.mask;
     }
     const id = this.starts.len;
     this.starts.push(start);
     this.lens.push(len);
+    this.hashes.push(<i32>h);
     unchecked((this.table[slot] = id + 1));
-    unchecked((this.hashes[slot] = <i32>h));
+    if (id * 2 >= this.mask) this.grow();
     return id;
+  }
+
+  // Doubles the table and places every id again by its stored hash.
+  private grow(): void {
+    const size = (this.mask + 1) << 1;
+    const table = new Int32Array(size);
+    const mask = size - 1;
+    for (let id = 0; id < this.starts.len; id++) {
+      let slot = this.hashes.at(id) & mask;
+      while (unchecked(table[slot]) != 0) slot = (slot + 1) & mask;
+      unchecked((table[slot] = id + 1));
+    }
+    this.table = table;
+    this.mask = mask;
   }
 }
 

@@ -1,8 +1,9 @@
-// Word tokenizers of the `text` kernel. Each reads code points [s, e) of `src`, writes the
-// normalized code points of its tokens to `out` and one (start, length) pair per token to `spans`.
-// See verifiers/text/README.md ("Tokenization").
+// Word tokenizers of the `text` kernel. Each reads code points [s, e) of `src` and gives each token
+// an id (interned as it ends, its normalized code points kept once). See verifiers/text/README.md
+// ("Tokenization").
 
 import { isAsciiPunct, isCjk, isInvisible, isPunct, isSpace, IntList, lowerCodePoint } from "../_lib/unicode";
+import { HASH_START, hashStep, Interner } from "./intern";
 
 /** Tokenizer kinds (the `tokenize` option; 13a, zh and none are BLEU's, in sacrebleu.ts). */
 export enum Tokenizer {
@@ -32,60 +33,105 @@ export function tokenizerOf(name: string): Tokenizer {
   return !isSpace(c) && !isPunct(c) && !isInvisible(c);
 }
 
-/** Appends the tokens of src[s, e) to `out` and their spans to `spans`; returns how many. */
-export function tokenize(kind: Tokenizer, src: IntList, s: i32, e: i32, lower: bool, out: IntList, spans: IntList): i32 {
-  const before = spans.len;
+// The ASCII classes of the word tokenizers, 128 u16 entries for each of (unicode or not) × (lowercase or not):
+// 0x100 | the normalized character for a word character, 0 for a separator. Filled once, in static memory (not on
+// the heap, which every item resets).
+const ASCII_CLASSES: usize = memory.data(4 * 128 * 2);
+let asciiClassesReady = false;
+
+function asciiClasses(unicode: bool, lower: bool): usize {
+  if (!asciiClassesReady) {
+    for (let t = 0; t < 4; t++) {
+      for (let c = 0; c < 128; c++) {
+        const word = (t & 2) != 0 ? isWordChar(c) : !isSpace(c);
+        store<u16>(ASCII_CLASSES + (<usize>(t * 128 + c) << 1), word ? 0x100 | lowered(c, (t & 1) != 0) : 0);
+      }
+    }
+    asciiClassesReady = true;
+  }
+  return ASCII_CLASSES + (<usize>((unicode ? 2 : 0) | (lower ? 1 : 0)) << 8);
+}
+
+// Ends the token of normalized code points out[start, end) hashed to `h`: appends its id to `ids` at `m`; returns
+// where the next token's code points go (`start` again when the token was already known: its copy is dropped).
+@inline function closeToken(interner: Interner, start: i32, end: i32, h: u32, idp: usize, m: i32): i32 {
+  const before = interner.count;
+  const id = interner.internHashed(start, end - start, h);
+  store<i32>(idp + (<usize>m << 2), id);
+  return id < before ? start : end;
+}
+
+/**
+ * Appends the ids of the tokens of src[s, e) to `ids`, interning each as it ends. The normalized code points of
+ * new tokens stay in `out` (the interner's symbols); a token already known takes no room. Returns how many.
+ */
+export function tokenIds(
+  kind: Tokenizer,
+  src: IntList,
+  s: i32,
+  e: i32,
+  lower: bool,
+  out: IntList,
+  interner: Interner,
+  ids: IntList,
+): i32 {
+  const before = ids.len;
   if (kind == Tokenizer.Squad) {
+    const spans = new IntList(64);
     squadTokens(src, s, e, lower, out, spans);
-    return (spans.len - before) >> 1;
+    interner.symbols = out.data;
+    for (let k = 0; k < spans.len; k += 2) ids.push(interner.intern(spans.at(k), spans.at(k + 1)));
+    return ids.len - before;
   }
   // at most one token per code point: room reserved once, then plain stores through raw pointers
   out.reserve(e - s);
-  spans.reserve(2 * (e - s));
+  ids.reserve(e - s);
+  interner.symbols = out.data;
   const from = src.data.dataStart;
   const to = out.data.dataStart;
-  const sp = spans.data.dataStart;
+  const idp = ids.data.dataStart;
   const unicode = kind == Tokenizer.Unicode;
   const perChar = kind == Tokenizer.Char;
+  const ascii = asciiClasses(unicode, lower);
   let n = out.len;
-  let m = spans.len;
+  let m = ids.len;
   let tokenStart = -1;
+  let h = HASH_START;
   for (let i = s; i < e; i++) {
-    const c = lowered(load<i32>(from + (<usize>i << 2)), lower);
-    const word = unicode ? isWordChar(c) : !isSpace(c);
+    let c = load<i32>(from + (<usize>i << 2));
+    let word: bool;
+    if (c < 0x80) {
+      const v = <i32>load<u16>(ascii + (<usize>c << 1));
+      word = v != 0;
+      c = v & 0x7f;
+    } else {
+      c = lowered(c, lower);
+      word = unicode ? isWordChar(c) : !isSpace(c);
+    }
     if (word && (perChar || (unicode && c >= 0x3040 && isCjk(c)))) {
-      if (tokenStart >= 0) {
-        store<i32>(sp + (<usize>m << 2), tokenStart);
-        store<i32>(sp + (<usize>(m + 1) << 2), n - tokenStart);
-        m += 2;
-      }
+      if (tokenStart >= 0) n = closeToken(interner, tokenStart, n, h, idp, m++);
       tokenStart = -1;
-      store<i32>(sp + (<usize>m << 2), n);
-      store<i32>(sp + (<usize>(m + 1) << 2), 1);
-      m += 2;
       store<i32>(to + (<usize>n << 2), c);
-      n++;
+      n = closeToken(interner, n, n + 1, hashStep(HASH_START, c), idp, m++);
       continue;
     }
     if (word) {
-      if (tokenStart < 0) tokenStart = n;
+      if (tokenStart < 0) {
+        tokenStart = n;
+        h = HASH_START;
+      }
       store<i32>(to + (<usize>n << 2), c);
+      h = hashStep(h, c);
       n++;
     } else if (tokenStart >= 0) {
-      store<i32>(sp + (<usize>m << 2), tokenStart);
-      store<i32>(sp + (<usize>(m + 1) << 2), n - tokenStart);
-      m += 2;
+      n = closeToken(interner, tokenStart, n, h, idp, m++);
       tokenStart = -1;
     }
   }
-  if (tokenStart >= 0) {
-    store<i32>(sp + (<usize>m << 2), tokenStart);
-    store<i32>(sp + (<usize>(m + 1) << 2), n - tokenStart);
-    m += 2;
-  }
+  if (tokenStart >= 0) n = closeToken(interner, tokenStart, n, h, idp, m++);
   out.len = n;
-  spans.len = m;
-  return (spans.len - before) >> 1;
+  ids.len = m;
+  return m - before;
 }
 
 function close(out: IntList, spans: IntList, start: i32): void {
