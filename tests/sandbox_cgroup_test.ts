@@ -255,3 +255,51 @@ Deno.test("where no cgroup can be made, the pool says why once and scores with R
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test({
+  name: "a server that is not root (here: root's sandbox user) cannot make cgroups and says why",
+  ignore: Deno.uid() !== 0,
+  fn: async () => {
+    // The cgroup module alone, run by the public Deno binary as the sandbox's user 65534.
+    const dir = await Deno.makeTempDir();
+    try {
+      await Deno.chmod(dir, 0o755);
+      await Deno.copyFile(
+        new URL("../wasm/sandbox_cgroup.ts", import.meta.url),
+        join(dir, "sandbox_cgroup.ts"),
+      );
+      await Deno.writeTextFile(
+        join(dir, "open.ts"),
+        `import { SandboxCgroups } from "./sandbox_cgroup.ts";
+const made = SandboxCgroups.open(1 << 30, 1);
+console.log(JSON.stringify({ uid: Deno.uid(), status: made.status, limitBytes: made.limitBytes }));`,
+      );
+      for (const file of ["sandbox_cgroup.ts", "open.ts"]) await Deno.chmod(join(dir, file), 0o644);
+      const launch = await sandboxLaunch({ kernels, memoryBytes: 0 });
+      assert.equal(launch.user, "unprivileged");
+      const deno = launch.args[launch.args.indexOf("--") + 1];
+      const prefix = [launch.command, ...launch.args.slice(0, launch.args.indexOf("--") + 1)];
+      const output = await new Deno.Command(prefix[0], {
+        args: [...prefix.slice(1), deno, "run", "--no-config", "--no-lock", "-A", join(dir, "open.ts")],
+        env: launch.env,
+        clearEnv: true,
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const stderr = new TextDecoder().decode(output.stderr);
+      assert.equal(output.code, 0, stderr);
+      const opened = JSON.parse(new TextDecoder().decode(output.stdout));
+      assert.equal(opened.uid, 65534);
+      assert.equal(opened.limitBytes, 0);
+      if (expectCgroups) {
+        assert.match(
+          opened.status,
+          /^unavailable: cannot create \S+\/arbiter-sandbox-\d+-1 \(.*denied.*\);/i,
+        );
+      } else assert.match(opened.status, /^unavailable: /);
+      assert.match(stderr, /sandbox: memory cgroup unavailable: .*RLIMIT_DATA only/);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
