@@ -99,3 +99,26 @@ Deno.test("property: any text under any metric is a verdict in [0, 1], never a t
     { numRuns: 2000 },
   );
 });
+
+Deno.test("property: the answer (UTF-8) and the reference (JSON) decode to the same code points, ASCII runs and all", () => {
+  // runs of ASCII longer than the decoders' 8-byte and 4-unit steps, between any code units
+  const piece = fc.oneof(
+    fc.string({ unit: "binary", maxLength: 6 }),
+    fc.constantFrom("abcdefghijk", "0123456789ABCDEFG", "x", "é", "猫", "😀", "\uD800"),
+  );
+  const text = fc.array(piece, { maxLength: 12 }).map((pieces) => `a${pieces.join("")}b`);
+  fc.assert(
+    fc.property(text, text, (answer, reference) => {
+      const same = score(answer, answer, { metric: "cer" });
+      assert.equal(same.details.edits, 0);
+      assert.equal(same.details.reference_length, [...answer].length);
+      // lone surrogates are U+FFFD on both sides
+      const cps = (t: string) => [...t.toWellFormed()];
+      assert.equal(
+        score(answer, reference, { metric: "cer" }).details.edits,
+        levenshtein(cps(answer), cps(reference)),
+      );
+    }),
+    { numRuns: 500 },
+  );
+});

@@ -40,6 +40,20 @@ export function appendUtf8(out: IntList, ptr: usize, start: i32, end: i32): void
   out.reserve(end - start); // at most one code point per byte
   let i = start;
   while (i < end) {
+    // eight ASCII bytes at a time, stored without checks into the reserved room
+    if (i + 8 <= end) {
+      const w = load<u64>(ptr + <usize>i);
+      if ((w & 0x8080808080808080) == 0) {
+        const to = out.data.dataStart + (<usize>out.len << 2);
+        store<u64>(to, (w & 0xff) | ((w & 0xff00) << 24));
+        store<u64>(to, ((w >> 16) & 0xff) | ((w & 0xff000000) << 8), 8);
+        store<u64>(to, ((w >> 32) & 0xff) | ((w >> 8) & 0xff00000000), 16);
+        store<u64>(to, ((w >> 48) & 0xff) | ((w >> 24) & 0xff00000000), 24);
+        out.len += 8;
+        i += 8;
+        continue;
+      }
+    }
     const b0 = <i32>load<u8>(ptr + <usize>i);
     if (b0 < 0x80) {
       out.push(b0);
@@ -88,8 +102,21 @@ export function appendUtf8(out: IntList, ptr: usize, start: i32, end: i32): void
 export function appendString(out: IntList, s: string): void {
   const n = s.length;
   out.reserve(n);
+  const units = changetype<usize>(s);
   let i = 0;
   while (i < n) {
+    // four code units below U+8000 (never surrogates) at a time, stored without checks into the reserved room
+    if (i + 4 <= n) {
+      const w = load<u64>(units + (<usize>i << 1));
+      if ((w & 0x8000800080008000) == 0) {
+        const to = out.data.dataStart + (<usize>out.len << 2);
+        store<u64>(to, (w & 0xffff) | ((w & 0xffff0000) << 16));
+        store<u64>(to, ((w >> 32) & 0xffff) | ((w >> 16) & 0xffff00000000), 8);
+        out.len += 4;
+        i += 4;
+        continue;
+      }
+    }
     const c = s.charCodeAt(i);
     if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
       const d = s.charCodeAt(i + 1);

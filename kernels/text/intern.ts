@@ -23,9 +23,10 @@ export class Interner {
   /** The symbols the runs point into; a caller that reallocates them sets this again. */
   symbols: Int32Array;
   table: Int32Array; // id + 1, 0 = empty
-  starts: IntList = new IntList(64);
-  lens: IntList = new IntList(64);
-  hashes: IntList = new IntList(64);
+  /** Per id, three values: the run's hash, start and length. */
+  runs: IntList = new IntList(192);
+  /** How many distinct runs have ids. */
+  count: i32 = 0;
   mask: i32;
 
   /** `expected` is about how many distinct runs it will see (the table grows past it). */
@@ -35,11 +36,6 @@ export class Interner {
     while (size < expected * 2) size <<= 1;
     this.table = new Int32Array(size);
     this.mask = size - 1;
-  }
-
-  /** How many distinct runs have ids. */
-  get count(): i32 {
-    return this.starts.len;
   }
 
   /** The id of the run [start, start + len). */
@@ -57,19 +53,20 @@ export class Interner {
   internHashed(start: i32, len: i32, h: u32): i32 {
     h = hashEnd(h, len);
     let slot = <i32>h & this.mask;
+    const runs = this.runs.data.dataStart;
     while (true) {
       const entry = unchecked(this.table[slot]);
       if (entry == 0) break;
-      const id = entry - 1;
-      if (this.hashes.at(id) == <i32>h && this.lens.at(id) == len && sameRun(this.symbols, this.starts.at(id), start, len)) {
-        return id;
+      const run = runs + (<usize>(entry - 1) * 12);
+      if (load<i32>(run) == <i32>h && load<i32>(run, 8) == len && sameRun(this.symbols, load<i32>(run, 4), start, len)) {
+        return entry - 1;
       }
       slot = (slot + 1) & this.mask;
     }
-    const id = this.starts.len;
-    this.starts.push(start);
-    this.lens.push(len);
-    this.hashes.push(<i32>h);
+    const id = this.count++;
+    this.runs.push(<i32>h);
+    this.runs.push(start);
+    this.runs.push(len);
     unchecked((this.table[slot] = id + 1));
     if (id * 2 >= this.mask) this.grow();
     return id;
@@ -80,8 +77,8 @@ export class Interner {
     const size = (this.mask + 1) << 1;
     const table = new Int32Array(size);
     const mask = size - 1;
-    for (let id = 0; id < this.starts.len; id++) {
-      let slot = this.hashes.at(id) & mask;
+    for (let id = 0; id < this.count; id++) {
+      let slot = this.runs.at(3 * id) & mask;
       while (unchecked(table[slot]) != 0) slot = (slot + 1) & mask;
       unchecked((table[slot] = id + 1));
     }
