@@ -122,3 +122,58 @@ Deno.test("property: the answer (UTF-8) and the reference (JSON) decode to the s
     { numRuns: 500 },
   );
 });
+
+Deno.test("property: the word tokenizers cut any mix of ASCII runs, accents, CJK, emoji and spaces as their definitions say", () => {
+  const pieces = [
+    "a",
+    "B",
+    "z9",
+    "é",
+    "É",
+    "ß",
+    "猫",
+    "狗",
+    "😀",
+    " ",
+    "\u00a0",
+    "\u3000",
+    "-",
+    ".",
+    "_",
+    "\t",
+    "xyzXYZ0123",
+  ];
+  const spaces = /^[ \t\u00a0\u3000]$/;
+  // unicode: runs of letters and digits, each CJK character alone; whitespace: split on spaces; char: each non-space
+  const oracles: Record<string, (cps: string[]) => string[]> = {
+    unicode: (cps) => {
+      const out: string[] = [];
+      let cur = "";
+      for (const c of cps) {
+        if (/^[猫狗]$/.test(c) || !/^[a-z0-9éß]$/.test(c)) {
+          if (cur) out.push(cur);
+          cur = "";
+          if (/^[猫狗]$/.test(c)) out.push(c);
+        } else cur += c;
+      }
+      if (cur) out.push(cur);
+      return out;
+    },
+    whitespace: (cps) => cps.join("").split(/[ \t\u00a0\u3000]+/).filter((t) => t.length > 0),
+    char: (cps) => cps.filter((c) => !spaces.test(c)),
+  };
+  fc.assert(
+    fc.property(
+      fc.array(fc.constantFrom(...pieces), { maxLength: 40 }),
+      fc.constantFrom("unicode", "whitespace", "char"),
+      (ps, tokenize) => {
+        const text = `q ${ps.join("")}`;
+        const expected = oracles[tokenize]([...text.toLowerCase()]);
+        const out = score(text, expected.join(" "), { metric: "rougeL", tokenize });
+        assert.equal(out.details.lcs, expected.length, `${JSON.stringify(text)} ${JSON.stringify(expected)}`);
+        assert.equal(out.reward, 1);
+      },
+    ),
+    { numRuns: 1000 },
+  );
+});

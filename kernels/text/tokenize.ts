@@ -97,14 +97,34 @@ export function tokenIds(
   let m = ids.len;
   let tokenStart = -1;
   let h = HASH_START;
-  for (let i = s; i < e; i++) {
+  let i = s;
+  while (i < e) {
     let c = load<i32>(from + (<usize>i << 2));
     let word: bool;
     if (c < 0x80) {
-      const v = <i32>load<u16>(ascii + (<usize>c << 1));
+      let v = <i32>load<u16>(ascii + (<usize>c << 1));
+      if (v != 0 && !perChar) {
+        // a run of ASCII word characters, in one tight loop
+        if (tokenStart < 0) {
+          tokenStart = n;
+          h = HASH_START;
+        }
+        do {
+          c = v & 0x7f;
+          store<i32>(to + (<usize>n << 2), c);
+          h = hashStep(h, c);
+          n++;
+          if (++i == e) break;
+          c = load<i32>(from + (<usize>i << 2));
+          v = c < 0x80 ? <i32>load<u16>(ascii + (<usize>c << 1)) : 0x200;
+        } while (v & 0x100);
+        continue;
+      }
       word = v != 0;
       c = v & 0x7f;
+      i++;
     } else {
+      i++;
       c = lowered(c, lower);
       word = unicode ? isWordChar(c) : !isSpace(c);
     }
