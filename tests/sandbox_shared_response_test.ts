@@ -6,7 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { encodeChunk, type PreparedItem } from "../verifiers/_prepared.ts";
+import fc from "fast-check";
 import { type ChunkRequest, type ItemOutcome, sandboxLaunch, WorkerPool } from "../wasm/mod.ts";
+import { sliceItems } from "../wasm/pool.ts";
 
 const wasm = (name: string) => new URL(`../wasm/${name}.wasm`, import.meta.url).pathname;
 
@@ -136,4 +138,42 @@ Deno.test("encodeChunk() shares only with the last response written, including a
   );
   const request = encodeChunk(items, Infinity, { shareResponses: true });
   assert.deepEqual([...request.responseFrom!], [-1, 0, -1, -1, 3, -1, 5]);
+});
+
+/** Item i of a job as the kernel reads it: its own bytes, then the shared response if it has one. */
+function kernelInputs(job: { bytes: Uint8Array; ends: Uint32Array; responseFrom?: Int32Array }): string[] {
+  const decoder = new TextDecoder();
+  const own = (i: number) => job.bytes.subarray(i > 0 ? job.ends[i - 1] : 0, job.ends[i]);
+  return Array.from(job.ends, (_, i) => {
+    const from = job.responseFrom?.[i] ?? -1;
+    if (from < 0) return decoder.decode(own(i));
+    assert.ok(from < i, "a shared response comes from an earlier item");
+    assert.equal(job.responseFrom![from], -1, "the item a response comes from carries it");
+    const source = own(from);
+    return decoder.decode(own(i)) + decoder.decode(source.subarray(source.indexOf(0) + 1));
+  });
+}
+
+Deno.test("sliceItems(): any part of a sharing chunk gives every item its own input, each response once", () => {
+  const response = fc.constantFrom("ok", "mem", "", "é€😀", "x".repeat(300));
+  const arbitrary = fc.array(fc.record({ response, params: fc.nat(99) }), { minLength: 1, maxLength: 40 })
+    .chain((items) => fc.tuple(fc.constant(items), fc.subarray(items.map((_, i) => i), { minLength: 1 })));
+  fc.assert(
+    fc.property(arbitrary, ([items, positions]) => {
+      const chunk = encodeChunk(
+        items.map(({ response, params }) => prepared("probe", { params }, response)),
+        Infinity,
+        { shareResponses: true },
+      );
+      const expected = items.map(({ response, params }) => `${JSON.stringify({ params })}\0${response}`);
+      assert.deepEqual(kernelInputs(chunk), expected);
+      const job = sliceItems(chunk, positions);
+      assert.deepEqual(kernelInputs(job), positions.map((p) => expected[p]));
+      // Each response crosses once: one carrier per distinct response source among the part's items.
+      const source = (p: number) => (chunk.responseFrom?.[p] ?? -1) < 0 ? p : chunk.responseFrom![p];
+      const carried = job.responseFrom ? [...job.responseFrom].filter((f) => f < 0).length : positions.length;
+      assert.equal(carried, new Set(positions.map(source)).size);
+    }),
+    { numRuns: 500 },
+  );
 });

@@ -446,14 +446,17 @@ async function drainStderr(stream: ReadableStream<Uint8Array>): Promise<void> {
 }
 
 /** The items a job carries: bytes, ends, and which share an earlier item's response. */
-interface JobItems {
+export interface JobItems {
   bytes: Uint8Array;
   ends: Uint32Array;
   responseFrom?: Int32Array;
 }
 
-/** Copies the chosen items of a chunk into a fresh buffer (the whole chunk when it is all of them). */
-function sliceItems(request: ChunkRequest, positions: number[]): JobItems {
+/**
+ * Copies the chosen items (ascending positions) of a chunk into a fresh buffer (the whole chunk when
+ * it is all of them). Exported for tests.
+ */
+export function sliceItems(request: ChunkRequest, positions: number[]): JobItems {
   if (positions.length === request.ends.length) {
     // The whole chunk: the frame copies it anyway, so no copy here.
     return {
