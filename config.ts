@@ -10,6 +10,8 @@ export interface Config {
   port: number;
   /** Sandbox processes (default: one per core). */
   workers: number;
+  /** Threads that parse and validate large batches off the main thread (0: none; see README, Performance). */
+  prep_threads: number;
   /** Largest request body accepted (bytes); larger bodies get 413. */
   max_body_bytes: number;
   /** Longest `response` accepted, in characters (a longer one is a caller error; 413 for /v1/verify). */
@@ -53,6 +55,7 @@ export const defaultConfig: Config = {
   host: "127.0.0.1",
   port: 8787,
   workers: defaultEngineOptions.workers,
+  prep_threads: defaultEngineOptions.prepThreads,
   max_body_bytes: 64 * 1024 * 1024,
   max_response_chars: defaultEngineOptions.maxResponseChars,
   max_queue_items: defaultEngineOptions.maxQueueItems,
@@ -76,6 +79,7 @@ const ENV: Record<string, keyof Config> = {
   ARBITER_HOST: "host",
   ARBITER_PORT: "port",
   ARBITER_WORKERS: "workers",
+  ARBITER_PREP_THREADS: "prep_threads",
   ARBITER_MAX_BODY_BYTES: "max_body_bytes",
   ARBITER_MAX_RESPONSE_CHARS: "max_response_chars",
   ARBITER_MAX_QUEUE_ITEMS: "max_queue_items",
@@ -109,8 +113,13 @@ function coerce(key: keyof Config, value: unknown, source: string): Config[keyof
   }
   if (typeof expected === "number") {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < (key === "port" ? 0 : 1)) {
-      throw new ConfigError(`${source}: ${key} must be a positive integer, got ${JSON.stringify(value)}`);
+    const zeroAllowed = key === "port" || key === "prep_threads";
+    if (!Number.isInteger(n) || n < (zeroAllowed ? 0 : 1)) {
+      throw new ConfigError(
+        `${source}: ${key} must be a ${key === "prep_threads" ? "non-negative" : "positive"} integer, got ${
+          JSON.stringify(value)
+        }`,
+      );
     }
     return n;
   }
@@ -176,6 +185,7 @@ export function describeConfig(config: Config): string {
 export function engineOptions(config: Config, { oneShot = false } = {}): Partial<EngineOptions> {
   return {
     workers: config.workers,
+    prepThreads: config.prep_threads,
     maxQueueItems: oneShot ? Number.MAX_SAFE_INTEGER : config.max_queue_items,
     lazyValidators: oneShot,
     maxTimeoutMs: config.max_timeout_ms,

@@ -54,7 +54,7 @@ export function renderMetrics(engine: Engine, http: HttpMetrics): string {
   for (const [verifier, h] of engine.metrics.latency) {
     lines.push(...histogramLines("arbiter_item_seconds", `verifier="${label(verifier)}"`, h));
   }
-  const { pool: stats, pendingItems, rejectedBatches } = engine.stats();
+  const { pool: stats, pendingItems, rejectedBatches, prep } = engine.stats();
   const gauges: [string, string, number, string][] = [
     ["arbiter_pool_workers", "gauge", stats.workers, "Sandbox processes in the pool."],
     ["arbiter_pool_busy_workers", "gauge", stats.busyWorkers, "Sandbox processes running a chunk."],
@@ -64,6 +64,24 @@ export function renderMetrics(engine: Engine, http: HttpMetrics): string {
     ["arbiter_respawns_total", "counter", stats.respawns, "Sandbox processes replaced."],
     ["arbiter_sandbox_deaths_total", "counter", stats.deaths, "Sandbox processes that died unasked."],
     ["arbiter_kernel_faults_total", "counter", stats.faults, "Kernel traps contained by the sandbox."],
+    [
+      "arbiter_prep_threads",
+      "gauge",
+      prep?.threads ?? 0,
+      "Threads preparing large batches off the main thread.",
+    ],
+    [
+      "arbiter_prep_slices_total",
+      "counter",
+      prep?.slices ?? 0,
+      "Batch slices the preparation threads prepared.",
+    ],
+    [
+      "arbiter_prep_fallbacks_total",
+      "counter",
+      prep?.fallbacks ?? 0,
+      "Slices prepared on the main thread because a preparation thread had failed.",
+    ],
   ];
   for (const [name, type, value, help] of gauges) {
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name} ${value}`);

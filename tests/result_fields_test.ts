@@ -1,6 +1,7 @@
 /** Compact results (`fields`): the same rewards bit for bit, the fields that always come back, no details. */
 import assert from "node:assert/strict";
-import { createEngine, resultJsonWith, selectFields, VERIFIERS } from "../verifiers/mod.ts";
+import fc from "fast-check";
+import { createEngine, KernelVerdict, resultJsonWith, selectFields, VERIFIERS } from "../verifiers/mod.ts";
 
 Deno.test("compact results carry the same rewards, errors and reasons bit for bit as full ones", async () => {
   const engine = await createEngine(VERIFIERS, { workers: 1 });
@@ -99,4 +100,32 @@ Deno.test("fields over HTTP (JSON and NDJSON) and in the CLI; an unknown field i
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("a kernel verdict's compact text equals the generic path's, for every selection", () => {
+  const fieldSets = fc.subarray(["spec", "verifier", "version", "correct", "reason", "ms", "components"]);
+  fc.assert(
+    fc.property(
+      fc.option(fc.string(), { nil: undefined }),
+      fc.option(fc.nat(), { nil: undefined }),
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      fc.boolean(),
+      fc.option(fc.string().filter((s) => !s.includes('"') && !s.includes("\\")), { nil: null }),
+      fc.double({ min: 0, max: 1e6, noNaN: true }),
+      fieldSets,
+      (id, index, reward, correct, reason, ms, fields) => {
+        const head = id === undefined
+          ? { verifier: "iou", version: "1.0.0" }
+          : { id, verifier: "iou", version: "1.0.0" };
+        const details = JSON.stringify({ reason, extracted: [1, 2] });
+        const verdict = new KernelVerdict(head, reward, correct, reason, details, ms);
+        const selection = selectFields(fields);
+        // The plain copy is not a KernelVerdict, so it takes the generic path.
+        assert.equal(
+          resultJsonWith(verdict, selection, index),
+          resultJsonWith(verdict.toJSON(), selection, index),
+        );
+      },
+    ),
+  );
 });

@@ -16,7 +16,7 @@ import {
  * overrun, `internal` for a kernel fault, `overloaded` when the batch's budget ran out.
  */
 export function resultOfOutcome(
-  item: PreparedItem,
+  item: Pick<PreparedItem, "head" | "timeoutMs">,
   outcome: ItemOutcome,
   budgetMs: number | undefined,
   budgetSpent: boolean,

@@ -4,7 +4,7 @@
  * delivered as they land, and the batch's budget and the client's cancellation stop what has not
  * started. Every admitted item is released exactly once, whatever happens.
  */
-import type { ChunkRequest, WorkerPool } from "../wasm/mod.ts";
+import type { ChunkRequest, ItemOutcome, WorkerPool } from "../wasm/mod.ts";
 import { encodeChunk, headOf, type PreparedItem } from "./_prepared.ts";
 import { resultOfOutcome } from "./_outcome.ts";
 import { type ItemPreparer, ownValue, verifierOf } from "./item_preparer.ts";
@@ -12,6 +12,9 @@ import { noVerdict, verdict, type VerifyResult } from "./result.ts";
 import type { RemoteBackend, WasmVerifier } from "./types.ts";
 import { runRemoteGroup } from "./remote_run.ts";
 import { yieldNow } from "./yield_now.ts";
+import { RawItem } from "./raw_item.ts";
+import type { PrepPool } from "./prep_pool.ts";
+import { PREP_KIND, type PrepDone, type PrepGroup } from "./prep_protocol.ts";
 
 /** Options of one batch. */
 export interface BatchOptions {
@@ -40,6 +43,8 @@ export interface BatchContext {
   release: (count: number) => void;
   /** Backends of the remote verifiers (e.g. `judge`), by name. */
   remotes?: Record<string, RemoteBackend>;
+  /** Threads that prepare slices of large windows off the main thread (absent: all on the main thread). */
+  prep?: PrepPool;
 }
 
 /** Windows of items being prepared or scored at once per batch (each: 2 × workers × maxChunkItems). */
@@ -47,6 +52,9 @@ const WINDOWS_IN_FLIGHT = 2;
 
 /** Longest stretch (ms) preparing items before yielding the thread. */
 const SLICE_MS = 8;
+
+/** Windows smaller than this are prepared on the main thread (a hand-off costs more than it saves). */
+const PREP_MIN_ITEMS = 128;
 
 /** A batch being verified; `start()` resolves with one result per item in request order. */
 export class BatchRun {
@@ -144,13 +152,125 @@ export class BatchRun {
       const end = Math.min(this.rawItems.length, begin + 2 * workers * maxChunkItems);
       this.nextIndex = end;
       this.windowsInFlight++;
-      this.prepareWindow(begin, end)
-        .then((groups) => Promise.all([...groups.values()].map((items) => this.runGroup(items))))
-        .finally(() => {
-          this.windowsInFlight--;
-          this.pump();
-        });
+      this.runWindow(begin, end).finally(() => {
+        this.windowsInFlight--;
+        this.pump();
+      });
     }
+  }
+
+  /**
+   * Prepares and scores items [begin, end). A large window is cut into slices that the
+   * preparation threads parse, validate and marshal; each slice is scored as soon as it is ready.
+   */
+  private runWindow(begin: number, end: number): Promise<unknown> {
+    const prep = this.context.prep;
+    // Plain objects stay here: copying them to a thread costs about what preparing them does.
+    if (!prep || end - begin < PREP_MIN_ITEMS || !(this.rawItems[begin] instanceof RawItem)) {
+      return this.prepareAndRun(begin, end);
+    }
+    const size = Math.max(PREP_MIN_ITEMS / 2, Math.min(1024, Math.ceil((end - begin) / (prep.size * 4))));
+    const slices: Promise<unknown>[] = [];
+    for (let from = begin; from < end; from += size) {
+      const to = Math.min(end, from + size);
+      slices.push(
+        prep.prepare(this.sliceForPrep(from, to)).then(
+          (done) => this.runSlice(from, done),
+          // A thread that failed (it should not): its slice is prepared here instead.
+          () => this.prepareAndRun(from, to),
+        ),
+      );
+    }
+    return Promise.all(slices);
+  }
+
+  /** Items [from, to) as a preparation thread takes them: a raw item as its JSON text (others: null, prepared here). */
+  private sliceForPrep(from: number, to: number): unknown[] {
+    const slice = new Array(to - from);
+    for (let i = from; i < to; i++) {
+      const raw = this.rawItems[i];
+      slice[i - from] = raw instanceof RawItem ? raw.text : null;
+    }
+    return slice;
+  }
+
+  /** Prepares items [begin, end) on this thread (those `include` accepts) and scores them. */
+  private async prepareAndRun(
+    begin: number,
+    end: number,
+    include?: (index: number) => boolean,
+  ): Promise<void> {
+    const groups = await this.prepareWindow(begin, end, include);
+    await Promise.all([...groups.values()].map((items) => this.runGroup(items)));
+  }
+
+  /** Scores a slice a preparation thread returned: its caller errors, its kernel groups, the rest here. */
+  private runSlice(base: number, done: PrepDone): Promise<unknown> {
+    if (this.aborted) return Promise.resolve();
+    const started: Promise<unknown>[] = [];
+    for (const [position, result] of done.results) this.deliver(base + position, result);
+    for (const group of done.groups) started.push(this.runEncoded(base, group));
+    const kinds = done.kinds;
+    if (kinds.includes(PREP_KIND.engine)) {
+      started.push(
+        this.prepareAndRun(base, base + kinds.length, (index) => kinds[index - base] === PREP_KIND.engine),
+      );
+    }
+    return Promise.all(started);
+  }
+
+  /** Scores one verifier's items that a preparation thread marshalled (no per-item objects until results). */
+  private runEncoded(base: number, group: PrepGroup): Promise<unknown> {
+    const name = group.verifier;
+    const count = group.positions.length;
+    const headAt = (k: number) => {
+      const id = group.ids[k];
+      return id === undefined
+        ? { verifier: name, version: group.version }
+        : { id, verifier: name, version: group.version };
+    };
+    const unavailable = ownValue(this.context.unavailable, name);
+    if (unavailable !== undefined) {
+      for (let k = 0; k < count; k++) {
+        this.deliver(
+          base + group.positions[k],
+          noVerdict(headAt(k), "sandbox_unavailable", `Verifier "${name}" is unavailable`),
+        );
+      }
+      return Promise.resolve();
+    }
+    const size = this.chunkSize(count);
+    const started: Promise<unknown>[] = [];
+    for (let from = 0; from < count; from += size) {
+      const to = Math.min(count, from + size);
+      const settle = (k: number, outcome: ItemOutcome) => {
+        const item = { head: headAt(k), timeoutMs: group.timeoutsMs[k] };
+        this.deliver(
+          base + group.positions[k],
+          resultOfOutcome(item, outcome, this.options.budgetMs, this.budgetSpent),
+        );
+      };
+      if (this.budgetSpent || this.aborted) {
+        for (let k = from; k < to; k++) settle(k, { kind: "cancelled", ms: 0 });
+        continue;
+      }
+      const offset = from > 0 ? group.ends[from - 1] : 0;
+      const ends = group.ends.slice(from, to);
+      if (offset > 0) { for (let i = 0; i < ends.length; i++) ends[i] -= offset; }
+      const request: ChunkRequest = {
+        kernel: name,
+        bytes: group.bytes.subarray(offset, group.ends[to - 1]),
+        ends,
+        timeoutsMs: group.timeoutsMs.subarray(from, to),
+        deadlineAt: this.deadlineAt,
+      };
+      this.requests.add(request);
+      started.push(
+        this.context.pool.run(request, (position, outcome) => settle(from + position, outcome))
+          .finally(() => this.requests.delete(request)),
+      );
+    }
+    return Promise.all(started);
   }
 
   /**
@@ -158,10 +278,15 @@ export class BatchRun {
    * It yields to the event loop every SLICE_MS, so that a large window never holds the server's
    * thread for long (other requests, and the sandbox processes' finished jobs, are served between).
    */
-  private async prepareWindow(begin: number, end: number): Promise<Map<string, PreparedItem[]>> {
+  private async prepareWindow(
+    begin: number,
+    end: number,
+    include?: (index: number) => boolean,
+  ): Promise<Map<string, PreparedItem[]>> {
     const groups = new Map<string, PreparedItem[]>();
     let sliceEnd = performance.now() + SLICE_MS;
     for (let index = begin; index < end; index++) {
+      if (include && !include(index)) continue;
       if ((index & 63) === 0 && performance.now() > sliceEnd) {
         await yieldNow();
         if (this.aborted) break;
@@ -271,12 +396,15 @@ export class BatchRun {
     return ready;
   }
 
+  /** Items per chunk for `count` items of one verifier: two chunks per process (each holds two jobs). */
+  private chunkSize(count: number): number {
+    const { workers, maxChunkItems } = this.context;
+    return Math.max(16, Math.min(maxChunkItems, Math.ceil(count / (workers * 2))));
+  }
+
   /** Splits a verifier's items into chunks small enough to keep every worker busy. */
   private chunksOf(items: PreparedItem[]): PreparedItem[][] {
-    // Two chunks per process: each process holds two jobs, so it never waits between them.
-    const { workers, maxChunkItems } = this.context;
-    const perWorker = Math.ceil(items.length / (workers * 2));
-    const size = Math.max(16, Math.min(maxChunkItems, perWorker));
+    const size = this.chunkSize(items.length);
     const chunks: PreparedItem[][] = [];
     for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
     return chunks;

@@ -14,11 +14,19 @@ import { BatchTooLargeError, OverloadedError, SandboxUnavailableError } from "./
 import { ItemPreparer, ownValue } from "./item_preparer.ts";
 import { type BatchOptions, BatchRun } from "./batch_run.ts";
 import { RawItem } from "./raw_item.ts";
+import { PrepPool, type PrepStats } from "./prep_pool.ts";
+import { VERIFIERS } from "./registry.ts";
 
 /** Engine settings; every field has a default in `defaultEngineOptions`. */
 export interface EngineOptions {
   /** Sandbox workers (default: one per core). */
   workers: number;
+  /**
+   * Threads that parse, validate and marshal large batches of raw items (HTTP bodies, CLI lines)
+   * off the main thread (default: cores − 1, at least 1, at most 4; 0: all on the main thread). Only
+   * plain kernel verifiers are prepared there; see README, Performance, for the measured effect.
+   */
+  prepThreads: number;
   /** Cap on any item's `timeout_ms`. */
   maxTimeoutMs: number;
   /** Items that may wait in the queue before new batches get `overloaded` (HTTP 429). */
@@ -60,6 +68,7 @@ export interface EngineOptions {
 /** The defaults, written once; `config.ts` starts from these. */
 export const defaultEngineOptions: EngineOptions = {
   workers: navigator.hardwareConcurrency || 2,
+  prepThreads: Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1)),
   maxTimeoutMs: 30_000,
   maxQueueItems: 262_144,
   maxChunkItems: 1024,
@@ -96,6 +105,8 @@ export interface EngineStats {
   pendingItems: number;
   /** Batches refused whole, by reason: the queue was full (429), too many items (413), unavailable (503). */
   rejectedBatches: { overloaded: number; too_large: number; unavailable: number };
+  /** The preparation threads' counters (null when the engine prepares everything on its main thread). */
+  prep: PrepStats | null;
 }
 
 /** Creates an engine over a dispatch table of verifiers; resolves once the sandbox is ready. */
@@ -118,11 +129,6 @@ export async function createEngine(
       }); run deno task build`;
     }
   }
-  for (const verifier of Object.values(table)) {
-    if (!verifier.availability || Object.hasOwn(unavailable, verifier.name)) continue;
-    const reason = await verifier.availability();
-    if (reason !== null) unavailable[verifier.name] = reason;
-  }
   // Remote verifiers (judge): one backend each, built from the settings; it may be unavailable.
   const remotes: Record<string, RemoteBackend> = {};
   const effective = { ...table };
@@ -136,8 +142,43 @@ export async function createEngine(
   }
   const launch = await sandboxLaunch({ kernels, memoryBytes: settings.sandboxMemoryBytes });
   const pool = new WorkerPool({ size: settings.workers, kernels, launch });
-  await pool.ready();
-  return new Engine(effective, settings, pool, unavailable, remotes);
+  const prep = prepPoolFor(effective, settings, kernels);
+  // Staged verifiers' own checks (e.g. starting a Python sandbox) run while the kernels compile.
+  const checks = Object.values(table).map(async (verifier) => {
+    if (!verifier.availability || Object.hasOwn(unavailable, verifier.name)) return;
+    const reason = await verifier.availability();
+    if (reason !== null && !Object.hasOwn(unavailable, verifier.name)) unavailable[verifier.name] = reason;
+  });
+  try {
+    await Promise.all([pool.ready(), prep?.ready(), ...checks]);
+  } catch (error) {
+    prep?.close();
+    await pool.close();
+    throw error;
+  }
+  return new Engine(effective, settings, pool, unavailable, remotes, prep);
+}
+
+/**
+ * Preparation threads for the verifiers they can prepare exactly as the engine does: the shipped
+ * plain kernel verifiers (no host stage, not remote), as the table has them. Null when none or off.
+ */
+function prepPoolFor(
+  table: Record<string, WasmVerifier>,
+  settings: EngineOptions,
+  kernels: Record<string, string>,
+): PrepPool | undefined {
+  const verifiers = Object.keys(table).filter((name) =>
+    Object.hasOwn(VERIFIERS, name) && table[name] === VERIFIERS[name] && !table[name].stage &&
+    !table[name].remote && Object.hasOwn(kernels, name)
+  );
+  if (settings.prepThreads <= 0 || verifiers.length === 0) return undefined;
+  return new PrepPool(settings.prepThreads, {
+    verifiers,
+    maxResponseChars: settings.maxResponseChars,
+    maxTimeoutMs: settings.maxTimeoutMs,
+    lazyValidators: settings.lazyValidators,
+  });
 }
 
 /** A remote verifier's `params` that also asks its backend whether the options fit the config. */
@@ -164,6 +205,7 @@ export class Engine {
     private readonly pool: WorkerPool,
     private readonly unavailable: Record<string, string>,
     private readonly remotes: Record<string, RemoteBackend> = {},
+    private readonly prep?: PrepPool,
   ) {
     this.validator = new ItemValidator(table, options.maxResponseChars, options.lazyValidators);
     this.metrics = new EngineMetrics(new Set(Object.keys(table)));
@@ -220,6 +262,7 @@ export class Engine {
       pool: { ...this.pool.stats },
       pendingItems: this.pendingItems,
       rejectedBatches: { ...this.rejected },
+      prep: this.prep ? { ...this.prep.stats } : null,
     };
   }
 
@@ -278,6 +321,7 @@ export class Engine {
         record: (result) => this.metrics.record(result),
         release: (count) => this.pendingItems -= count,
         remotes: this.remotes,
+        prep: this.prep,
       },
       rawItems,
       batch,
@@ -317,6 +361,7 @@ export class Engine {
 
   /** Stops the sandbox processes (and any verifier's own, such as a renderer pool). */
   async close(): Promise<void> {
+    this.prep?.close();
     await Promise.all([
       this.pool.close(),
       ...Object.values(this.table).map((v) => v.close?.()),

@@ -83,7 +83,7 @@ export class ItemPreparer {
       return this.prepareSpec({ ...rest, spec: route }, sink);
     }
     if (has("spec")) return this.prepareSpec(item, sink);
-    const prepared = this.prepare(raw, sink);
+    const prepared = this.prepareVerifierItem(raw, sink);
     return "result" in prepared ? prepared : { items: [prepared.item] };
   }
 
@@ -137,7 +137,7 @@ export class ItemPreparer {
         ...(base.prompt === undefined ? {} : { prompt: base.prompt }),
         ...(base.images === undefined ? {} : { images: base.images }),
       };
-      const prepared = this.prepare(leafRaw, (result) => {
+      const prepared = this.prepareVerifierItem(leafRaw, (result) => {
         this.onLeafResult(result);
         results.set(leaf.path, result);
         gates.notify();
@@ -152,7 +152,11 @@ export class ItemPreparer {
     return { items, ready: () => leaves.length === 0 && finish() };
   }
 
-  private prepare(
+  /**
+   * Prepares an item that names a verifier (not a spec or a route): its prepared part, or its
+   * caller error (`tooLarge` for an over-long response). Preparation threads call it too.
+   */
+  prepareVerifierItem(
     raw: unknown,
     sink: (result: VerifyResult) => void,
   ): { item: PreparedItem } | { result: VerifyResult; tooLarge?: boolean } {

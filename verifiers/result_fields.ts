@@ -4,7 +4,7 @@
  * decode and throw away. `id`, `index`, `reward` and `error` always come back, so a compact result
  * still tells a verdict from a no-verdict and a caller error.
  */
-import { reasonOf, resultJson, type VerifyResult } from "./result.ts";
+import { KernelVerdict, reasonOf, resultJson, type VerifyResult } from "./result.ts";
 
 /** Every field a result may be asked for; `reason` is `details.reason` lifted to the top. */
 export const RESULT_FIELDS = [
@@ -54,6 +54,9 @@ export function resultJsonWith(result: VerifyResult, selection: FieldSelection, 
     const full = resultJson(result);
     return index === undefined ? full : `{"index":${index},${full.slice(1)}`;
   }
+  if (result instanceof KernelVerdict && !selection.has("details")) {
+    return compactVerdictJson(result, selection, index);
+  }
   const out: Record<string, unknown> = {};
   if (result.id !== undefined) out.id = result.id;
   if (index !== undefined) out.index = index;
@@ -68,4 +71,22 @@ export function resultJsonWith(result: VerifyResult, selection: FieldSelection, 
   if (selection.has("ms")) out.ms = result.ms;
   if (selection.has("components") && result.components !== undefined) out.components = result.components;
   return JSON.stringify(out);
+}
+
+/** `resultJsonWith` for a kernel verdict without details: written as text (same fields, same order). */
+function compactVerdictJson(
+  result: KernelVerdict,
+  selection: ReadonlySet<ResultField>,
+  index?: number,
+): string {
+  let text = result.id === undefined ? "{" : `{"id":${JSON.stringify(result.id)},`;
+  if (index !== undefined) text += `"index":${index},`;
+  if (selection.has("verifier")) text += `"verifier":${JSON.stringify(result.verifier)},`;
+  if (selection.has("version")) text += `"version":${JSON.stringify(result.version)},`;
+  text += `"reward":${result.reward}`;
+  if (selection.has("correct")) text += `,"correct":${result.correct}`;
+  if (selection.has("reason")) text += `,"reason":${JSON.stringify(result.reason)}`;
+  text += ',"error":null';
+  if (selection.has("ms")) text += `,"ms":${result.ms}`;
+  return text + "}";
 }

@@ -170,9 +170,30 @@ export class ItemValidator {
 
 /**
  * The path of the first number in `value` that is not finite (`1e309` parses to Infinity), or null.
- * Iterative, so a deeply nested value cannot overflow the stack.
+ * Iterative, so a deeply nested value cannot overflow the stack; the path is only built for the
+ * (rare) value that has such a number, so the common case allocates almost nothing.
  */
 export function nonFinitePath(value: unknown, root: string): string | null {
+  if (typeof value === "number") return Number.isFinite(value) ? null : root;
+  if (value === null || typeof value !== "object") return null;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (typeof node === "number") {
+      if (!Number.isFinite(node)) return pathTo(value, root);
+    } else if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i--) stack.push(node[i]);
+    } else if (node !== null && typeof node === "object") {
+      for (const key in node) {
+        if (Object.hasOwn(node, key)) stack.push((node as Record<string, unknown>)[key]);
+      }
+    }
+  }
+  return null;
+}
+
+/** The path from `root` to a non-finite number in `value` (the one `nonFinitePath` has always named). */
+function pathTo(value: unknown, root: string): string | null {
   const stack: [unknown, string][] = [[value, root]];
   while (stack.length > 0) {
     const [node, path] = stack.pop()!;

@@ -1,0 +1,132 @@
+/**
+ * Preparation threads (verifiers/prep_pool.ts): a large batch of raw items prepared on the threads
+ * gets exactly the results, byte for byte, that the engine's main thread gives the same items —
+ * valid items of every plain kernel verifier, every kind of caller error, and the items the threads
+ * hand back (specs, routes, staged verifiers, malformed JSON) — and a failed thread costs nothing.
+ */
+import { deepStrictEqual, strictEqual } from "node:assert/strict";
+import { createEngine, type Engine, RawItem, resultJson, VERIFIERS } from "../verifiers/mod.ts";
+
+/** Item texts: each verifier's published examples, with and without ids, and hostile ones. */
+function itemTexts(): string[] {
+  const texts: string[] = [];
+  for (const verifier of Object.values(VERIFIERS)) {
+    if (verifier.stage || verifier.remote) continue;
+    verifier.examples.forEach((example, i) => {
+      texts.push(JSON.stringify({ verifier: verifier.name, ...example.item }));
+      texts.push(JSON.stringify({ id: `${verifier.name}-${i}`, verifier: verifier.name, ...example.item }));
+    });
+  }
+  texts.push(
+    '{"verifier":"iou","response":"[0,0,10,10]","reference":{"box":[-1e309,20,110,220]}}',
+    '{"verifier":"iou","response":"[0,0,10,10]","reference":{"box":[1,2,3]}}',
+    '{"verifier":"iou","response":"[0,0,10,10]","reference":{"box":[0,0,10,10]},"options":{"nope":1}}',
+    '{"verifier":"iou","response":"[0,0,10,10]","reference":{"box":[0,0,10,10]},"options":{"timeout_ms":0}}',
+    '{"verifier":"iou","response":"' + "x".repeat(300) + '","reference":{"box":[0,0,10,10]}}',
+    '{"verifier":"constructor","response":"1"}',
+    '{"verifier":"toString","response":"1","reference":"1"}',
+    '{"verifier":"no_such","response":"1"}',
+    '{"response":"1"}',
+    '{"verifier":"math","response":"1","reference":"1","extra":true}',
+    '{"verifier":"math","response":7,"reference":"1"}',
+    '{"verifier":"math"',
+    "[1,2,3]",
+    "null",
+    '{"spec":{"sum":[{"verifier":"math","reference":"2"},{"const":0.5}]},"response":"\\\\boxed{2}"}',
+    '{"data_source":"gsm8k","response":"\\\\boxed{2}","reference":"2"}',
+    '{"id":"both","verifier":"math","spec":"x","response":"2"}',
+    '{"verifier":"chart_code","response":"print(1)","reference":{}}',
+    '{"verifier":"math","response":"\\\\boxed{\\u00e9\\u4e2d 2}","reference":"2"}',
+    '{"verifier":"match","response":"<answer>B</answer>","reference":{"__proto__":{"x":1}}}',
+  );
+  // Enough items for several slices on the threads (windows under 128 items stay on the main thread).
+  const batch: string[] = [];
+  while (batch.length < 900) batch.push(...texts);
+  return batch;
+}
+
+async function resultsOf(engine: Engine, texts: string[]): Promise<string[]> {
+  const results = await engine.verifyBatch(texts.map((text) => new RawItem(text)));
+  return results.map((result) => {
+    // `ms` is a measurement, not part of the outcome.
+    const plain = JSON.parse(resultJson(result));
+    delete plain.ms;
+    if (plain.components) { for (const c of plain.components) delete c.ms; }
+    return JSON.stringify(plain);
+  });
+}
+
+const settings = {
+  workers: 2,
+  maxResponseChars: 256,
+  routes: { gsm8k: { verifier: "math" } },
+  lazyValidators: false,
+};
+
+Deno.test("prep threads: the same results as the main thread for every kind of item", async () => {
+  const texts = itemTexts();
+  const main = await createEngine(VERIFIERS, { ...settings, prepThreads: 0 });
+  const threaded = await createEngine(VERIFIERS, { ...settings, prepThreads: 2 });
+  try {
+    const expected = await resultsOf(main, texts);
+    const got = await resultsOf(threaded, texts);
+    strictEqual(got.length, texts.length);
+    for (let i = 0; i < texts.length; i++) deepStrictEqual(got[i], expected[i], `item ${i}: ${texts[i]}`);
+    // The batch really went through the threads, and had verdicts and caller errors.
+    strictEqual(main.stats().prep, null);
+    const prep = threaded.stats().prep!;
+    strictEqual(prep.threads, 2);
+    strictEqual(prep.slices >= 4, true, `slices: ${prep.slices}`);
+    strictEqual(prep.fallbacks, 0);
+    const kinds = new Set(got.map((r) => JSON.parse(r).error?.code ?? "verdict"));
+    strictEqual(kinds.has("verdict") && kinds.has("invalid_request"), true);
+  } finally {
+    await main.close();
+    await threaded.close();
+  }
+});
+
+Deno.test("prep threads: a batch still completes, with the same results, after the threads are gone", async () => {
+  const texts = itemTexts().slice(0, 400);
+  const engine = await createEngine(VERIFIERS, { ...settings, prepThreads: 2 });
+  try {
+    const before = await resultsOf(engine, texts);
+    // Stop the threads behind the engine's back (as a crash would): slices fall back to the main thread.
+    engine["prep"]?.close();
+    const after = await resultsOf(engine, texts);
+    deepStrictEqual(after, before);
+    strictEqual(engine.stats().pendingItems, 0);
+    strictEqual(engine.stats().prep!.fallbacks > 0, true);
+  } finally {
+    await engine.close();
+  }
+});
+
+Deno.test("prep threads: plain objects and small batches stay on the main thread, same results", async () => {
+  const texts = itemTexts().slice(0, 300);
+  const engine = await createEngine(VERIFIERS, { ...settings, prepThreads: 2 });
+  try {
+    const fromText = await resultsOf(engine, texts);
+    const slices = engine.stats().prep!.slices;
+    const objects = texts.map((text) => {
+      try {
+        return JSON.parse(text);
+      } catch {
+        return undefined;
+      }
+    });
+    const parsable = objects.flatMap((item, i) => item === undefined ? [] : [[item, fromText[i]] as const]);
+    const results = await engine.verifyBatch(parsable.map(([item]) => item));
+    results.forEach((result, i) => {
+      const plain = JSON.parse(resultJson(result));
+      delete plain.ms;
+      if (plain.components) { for (const c of plain.components) delete c.ms; }
+      deepStrictEqual(JSON.stringify(plain), parsable[i][1]);
+    });
+    strictEqual(engine.stats().prep!.slices, slices, "objects were not sent to the threads");
+    await engine.verifyBatch(texts.slice(0, 100).map((text) => new RawItem(text)));
+    strictEqual(engine.stats().prep!.slices, slices, "a small batch was not sent to the threads");
+  } finally {
+    await engine.close();
+  }
+});
