@@ -163,6 +163,39 @@ Deno.test("readLines() gives the lines of any chunking: LF, CRLF, UTF-8 split ac
   );
 });
 
+Deno.test("readLines() on arbitrary bytes (invalid UTF-8 included) equals decoding each line alone", async () => {
+  const LF = 10, CR = 13;
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(
+        fc.oneof(fc.constantFrom(LF, CR, 0xc3, 0xa9, 0xe2, 0x82, 0xf0, 0x9f, 0xff, 0x80), fc.nat(255)),
+        {
+          maxLength: 200,
+        },
+      ),
+      fc.integer({ min: 1, max: 17 }),
+      async (array, size) => {
+        const bytes = Uint8Array.from(array);
+        // The reference: split the bytes at LF, decode each line alone, drop one trailing CR.
+        const expected: string[] = [];
+        let start = 0;
+        const decode = (from: number, to: number) => {
+          const end = to > from && bytes[to - 1] === CR ? to - 1 : to;
+          expected.push(new TextDecoder().decode(bytes.subarray(from, end)));
+        };
+        for (let i = 0; i < bytes.length; i++) {
+          if (bytes[i] === LF) {
+            decode(start, i);
+            start = i + 1;
+          }
+        }
+        if (start < bytes.length) decode(start, bytes.length);
+        assert.deepEqual(await collect(readLines(chunked(bytes, size))), expected);
+      },
+    ),
+  );
+});
+
 Deno.test("readLines() splits a 50 MB line in linear time (it took minutes when quadratic)", async () => {
   const long = new Uint8Array(50 * 1024 * 1024 + 2).fill(120);
   long[long.length - 2] = 10;
