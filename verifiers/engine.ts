@@ -4,7 +4,7 @@
  * counters). The HTTP API, the CLI and the benchmark runner all go through it, so they all give the
  * same result for the same item.
  */
-import { type PoolStats, sandboxLaunch, WorkerPool } from "../wasm/mod.ts";
+import { DEFAULT_CGROUP_MEMORY_BYTES, type PoolStats, sandboxLaunch, WorkerPool } from "../wasm/mod.ts";
 import { EngineMetrics } from "./metrics.ts";
 import type { VerifyResult } from "./result.ts";
 import { InvalidRequestError, type RemoteBackend, type WasmVerifier } from "./types.ts";
@@ -53,6 +53,8 @@ export interface EngineOptions {
    * ArrayBuffer is a catchable RangeError. The default, 2 GiB, leaves room for more compiled kernels.
    */
   sandboxMemoryBytes: number;
+  /** Memory cgroup limit of each sandbox process, in bytes, where a cgroup can be made (0: none). */
+  sandboxCgroupMemoryBytes: number;
   /** Compile each verifier's schemas on its first item (one-shot commands) instead of at start. */
   lazyValidators: boolean;
   /** Judge endpoints by name (config `judges:`), for the remote `judge` verifier. */
@@ -80,6 +82,7 @@ export const defaultEngineOptions: EngineOptions = {
   maxSpecLeaves: 256,
   maxSpecLeafBytes: 64 * 1024 * 1024,
   sandboxMemoryBytes: 2048 * 1024 * 1024,
+  sandboxCgroupMemoryBytes: DEFAULT_CGROUP_MEMORY_BYTES,
   lazyValidators: false,
   judges: {},
   judgeTemplates: {},
@@ -140,7 +143,11 @@ export async function createEngine(
     // Options that name what is not configured (an unknown judge) are caller errors before anything runs.
     if (reason === null) effective[verifier.name] = { ...verifier, params: remoteParams(verifier, backend) };
   }
-  const launch = await sandboxLaunch({ kernels, memoryBytes: settings.sandboxMemoryBytes });
+  const launch = await sandboxLaunch({
+    kernels,
+    memoryBytes: settings.sandboxMemoryBytes,
+    cgroupMemoryBytes: settings.sandboxCgroupMemoryBytes,
+  });
   const pool = new WorkerPool({ size: settings.workers, kernels, launch });
   const prep = prepPoolFor(effective, settings, kernels);
   // Staged verifiers' own checks (e.g. starting a Python sandbox) run while the kernels compile.
