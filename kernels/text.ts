@@ -67,7 +67,10 @@ function scoreItem(): ArrayBuffer {
     w.key("extraction").str(region.via);
     return finishResult(w);
   }
-  const texts = new Texts();
+  // room for every code point at once (at most one per byte of the answer, one per code unit of a reference)
+  let room = region.end - region.start;
+  for (let r = 0; r < refsValue.items.length; r++) room += refsValue.items[r].str.length;
+  const texts = new Texts(room);
   texts.begin();
   appendUtf8(texts.cps, item.ptr, region.start, region.end);
   texts.end();

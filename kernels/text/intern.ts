@@ -52,16 +52,19 @@ export class Interner {
    */
   internHashed(start: i32, len: i32, h: u32): i32 {
     h = hashEnd(h, len);
-    let slot = <i32>h & this.mask;
+    const mask = this.mask;
+    const table = this.table.dataStart;
     const runs = this.runs.data.dataStart;
+    const sym = this.symbols.dataStart;
+    let slot = <i32>h & mask;
     while (true) {
-      const entry = unchecked(this.table[slot]);
+      const entry = load<i32>(table + (<usize>slot << 2));
       if (entry == 0) break;
       const run = runs + (<usize>(entry - 1) * 12);
-      if (load<i32>(run) == <i32>h && load<i32>(run, 8) == len && sameRun(this.symbols, load<i32>(run, 4), start, len)) {
+      if (load<i32>(run) == <i32>h && load<i32>(run, 8) == len && sameRun(sym, load<i32>(run, 4), start, len)) {
         return entry - 1;
       }
-      slot = (slot + 1) & this.mask;
+      slot = (slot + 1) & mask;
     }
     const id = this.count++;
     this.runs.push(<i32>h);
@@ -87,9 +90,11 @@ export class Interner {
   }
 }
 
-function sameRun(sym: Int32Array, a: i32, b: i32, len: i32): bool {
-  for (let i = 0; i < len; i++) {
-    if (unchecked(sym[a + i]) != unchecked(sym[b + i])) return false;
+@inline function sameRun(sym: usize, a: i32, b: i32, len: i32): bool {
+  const pa = sym + (<usize>a << 2);
+  const pb = sym + (<usize>b << 2);
+  for (let i: usize = 0; i < <usize>len << 2; i += 4) {
+    if (load<i32>(pa + i) != load<i32>(pb + i)) return false;
   }
   return true;
 }

@@ -6,9 +6,14 @@ import { Interner } from "./intern";
 
 /** Code point ranges: text 0 is the hypothesis, texts 1… the references. */
 export class Texts {
-  cps: IntList = new IntList(256);
+  cps: IntList;
   starts: IntList = new IntList(8);
   ends: IntList = new IntList(8);
+
+  /** `room`: about how many code points all texts will hold (the list grows past it). */
+  constructor(room: i32) {
+    this.cps = new IntList(room + 8);
+  }
 
   get count(): i32 {
     return this.starts.len;
