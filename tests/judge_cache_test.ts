@@ -4,7 +4,14 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { cacheKey, cacheKeyAfter, JudgeCache, MEMORY_ENTRIES } from "../verifiers/judge/cache.ts";
+import { DatabaseSync } from "node:sqlite";
+import {
+  cacheKey,
+  cacheKeyAfter,
+  FLUSH_DELAY_MS,
+  JudgeCache,
+  MEMORY_ENTRIES,
+} from "../verifiers/judge/cache.ts";
 import { JUDGE_VERSION, JudgeService } from "../verifiers/judge/service.ts";
 import { judgeSettingsOf } from "../verifiers/judge/settings.ts";
 import { SHIPPED_TEMPLATES } from "../verifiers/judge/templates.ts";
@@ -45,17 +52,59 @@ Deno.test("the in-memory front keeps the most recent verdicts; older ones still 
   cache.close();
 });
 
-Deno.test("a file-backed cache writes a verdict by the end of the event-loop turn (another reader sees it)", async () => {
+Deno.test("a file-backed cache writes the verdicts of FLUSH_DELAY_MS together (another reader sees them then)", async () => {
   const dir = await Deno.makeTempDir();
   const path = `${dir}/judge.sqlite`;
   const writer = new JudgeCache(path);
   const reader = new JudgeCache(path);
-  for (let i = 0; i < 3; i++) writer.put(`k${i}`, { score: i, details: { i } });
+  writer.put("k0", { score: 0, details: { i: 0 } });
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  // Put in later turns of the same window: one write for all of them.
+  for (let i = 1; i < 3; i++) writer.put(`k${i}`, { score: i, details: { i } });
   assert.equal(writer.get("k1")!.score, 1, "visible to its writer at once");
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  assert.deepEqual(reader.get("k2"), { score: 2, details: { i: 2 } }, "written for other processes");
+  assert.equal(reader.get("k0"), null, "not written yet");
+  await new Promise((resolve) => setTimeout(resolve, FLUSH_DELAY_MS + 20));
+  for (let i = 0; i < 3; i++) {
+    assert.deepEqual(reader.get(`k${i}`), { score: i, details: { i } }, "written for other processes");
+  }
+  // close() writes what is pending at once.
+  writer.put("k3", { score: 3, details: {} });
   writer.close();
+  assert.equal(reader.get("k3")!.score, 3);
   reader.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("a write that fails (the file is locked) keeps its verdicts: answered from memory, written on the retry", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/judge.sqlite`;
+  const writer = new JudgeCache(path);
+  const locker = new DatabaseSync(path);
+  locker.exec("BEGIN EXCLUSIVE");
+  const logged: string[] = [];
+  const error = console.error;
+  console.error = (message: string) => logged.push(message);
+  try {
+    writer.put("k", { score: 0.5, details: { verdict: "5" } });
+    writer.flush();
+    assert.match(logged.join("\n"), /writing 1 verdicts failed .*trying again/);
+    assert.deepEqual(writer.get("k"), { score: 0.5, details: { verdict: "5" } }, "still answered");
+    locker.exec("ROLLBACK");
+    // The retry, on its timer, writes it for other readers.
+    await new Promise((resolve) => setTimeout(resolve, FLUSH_DELAY_MS + 30));
+    const reader = new JudgeCache(path);
+    assert.deepEqual(reader.get("k"), { score: 0.5, details: { verdict: "5" } }, "written on the retry");
+    reader.close();
+    // close() makes one last try; what it cannot write is reported, not hidden.
+    locker.exec("BEGIN EXCLUSIVE");
+    writer.put("k2", { score: 1, details: {} });
+    writer.close();
+    assert.match(logged.join("\n"), /1 verdicts not written/);
+    locker.exec("ROLLBACK");
+  } finally {
+    console.error = error;
+    locker.close();
+  }
   await Deno.remove(dir, { recursive: true });
 });
 

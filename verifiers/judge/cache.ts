@@ -31,8 +31,18 @@ export function cacheKeyAfter(fixedJson: string, varying: unknown[]): string {
 /** Verdicts also kept in process memory (most recently used), in front of SQLite. */
 export const MEMORY_ENTRIES = 65_536;
 
-/** Pending verdicts that make the cache write them at once (else: at the end of the turn). */
+/** Pending verdicts that make the cache write them at once (else: FLUSH_DELAY_MS after the first). */
 const FLUSH_ENTRIES = 1024;
+
+/**
+ * Longest time (ms) a verdict waits in memory before it is written to a cache file. Verdicts of a
+ * 50 ms judge arrive a few per event-loop turn: one transaction per turn cost about as much CPU as
+ * the rest of the call, one per 100 ms gathers about a hundred of them.
+ */
+export const FLUSH_DELAY_MS = 100;
+
+/** Most verdicts kept pending while writes keep failing. */
+const MAX_PENDING = 16 * FLUSH_ENTRIES;
 
 /** The verdict cache; `path` ":memory:" keeps it in memory for the process's life. */
 export class JudgeCache {
@@ -43,9 +53,11 @@ export class JudgeCache {
    */
   private readonly recent = new Map<string, { verdict: CachedVerdict; seq: number }>();
   private seq = 0;
-  /** Verdicts put but not yet written: written together, in one transaction, a moment later. */
+  /** Verdicts put but not yet written: written together, in one transaction, FLUSH_DELAY_MS later. */
   private readonly pending = new Map<string, CachedVerdict>();
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The last write failed; its retry is on the timer. */
+  private retrying = false;
   /**
    * True while every stored verdict is also in `recent`: an in-memory database that has never
    * evicted. A memory miss is then a miss without asking SQLite. (A file may be shared with other
@@ -110,8 +122,9 @@ export class JudgeCache {
   }
 
   /**
-   * Stores a verdict: at once in memory, in SQLite with the other verdicts put in the same turn of
-   * the event loop (one transaction for all of them, not one per verdict).
+   * Stores a verdict: at once in memory (this cache's `get` sees it), in SQLite with the other
+   * verdicts put within FLUSH_DELAY_MS (one transaction for all of them, not one per verdict), and
+   * in any case by `flush()` or `close()`.
    */
   put(key: string, verdict: CachedVerdict): void {
     // An in-memory database only backs the memory front: it gets what the front evicts.
@@ -121,26 +134,44 @@ export class JudgeCache {
 
   private write(key: string, verdict: CachedVerdict): void {
     this.pending.set(key, verdict);
-    if (this.pending.size >= FLUSH_ENTRIES) this.flush();
-    else this.flushTimer ??= setTimeout(() => this.flush(), 0);
+    // After a failed write the retry waits for its timer (not one failing write per verdict).
+    if (this.pending.size >= FLUSH_ENTRIES && !this.retrying) this.flush();
+    else this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_DELAY_MS);
   }
 
-  /** Writes the pending verdicts to SQLite now. */
+  /**
+   * Writes the pending verdicts to SQLite now, in one transaction. When that fails (a locked or
+   * full file), they stay pending and are tried again FLUSH_DELAY_MS later; meanwhile `get` still
+   * answers them. Past MAX_PENDING the oldest are given up on (logged; the memory front keeps them).
+   */
   flush(): void {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
+    this.retrying = false;
     if (this.pending.size === 0) return;
     const now = Date.now();
     try {
       this.db.exec("BEGIN");
       for (const [key, verdict] of this.pending) this.putStatement.run(key, JSON.stringify(verdict), now);
       this.db.exec("COMMIT");
+      this.pending.clear();
     } catch (error) {
       if (this.db.isTransaction) this.db.exec("ROLLBACK");
-      // Kept in memory only; the database no longer holds everything memory lacks.
-      console.error(`judge cache: writing ${this.pending.size} verdicts failed: ${(error as Error).message}`);
-    } finally {
-      this.pending.clear();
+      let dropped = 0;
+      for (const key of this.pending.keys()) {
+        if (this.pending.size <= MAX_PENDING) break;
+        this.pending.delete(key);
+        dropped++;
+      }
+      // The database no longer holds everything that memory lacks.
+      if (dropped > 0) this.memoryComplete = false;
+      console.error(
+        `judge cache: writing ${this.pending.size + dropped} verdicts failed (${
+          (error as Error).message
+        }); trying again in ${FLUSH_DELAY_MS} ms${dropped > 0 ? `; ${dropped} given up on` : ""}`,
+      );
+      this.retrying = true;
+      this.flushTimer = setTimeout(() => this.flush(), FLUSH_DELAY_MS);
     }
   }
 
@@ -155,9 +186,13 @@ export class JudgeCache {
     }
   }
 
-  /** Writes what is pending and closes the database. */
+  /** Writes what is pending (one last try) and closes the database. */
   close(): void {
     this.flush();
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.pending.size > 0) console.error(`judge cache: ${this.pending.size} verdicts not written`);
+    this.pending.clear();
     this.db.close();
   }
 }
