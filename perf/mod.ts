@@ -5,6 +5,7 @@
 import { benchCharts } from "./chart_bench.ts";
 import { benchCli } from "./cli_bench.ts";
 import { benchGui } from "./gui_bench.ts";
+import { benchHealthz } from "./healthz_bench.ts";
 import { benchHttpExternal } from "./http_external_bench.ts";
 import { benchGrpoStep } from "./grpo_step_bench.ts";
 import { benchJudge } from "./judge_bench.ts";
@@ -33,5 +34,6 @@ const rows = [
   ...(await benchGrpoStep()),
   ...(await benchCli()),
   ...(await benchSoak()),
+  ...(await benchHealthz()),
 ];
 console.log(rows.join("\n"));

@@ -39,20 +39,23 @@ async function childrenOf(pid: number): Promise<number[]> {
 }
 
 /** RSS of the server process and, summed, of its children (the sandbox processes). */
-async function serverRss(pid: number): Promise<{ host: number; sandboxes: number }> {
+export async function serverRss(pid: number): Promise<{ host: number; sandboxes: number }> {
   const children = await childrenOf(pid);
   const sizes = await Promise.all(children.map(rssOf));
   return { host: await rssOf(pid), sandboxes: sizes.reduce((a, b) => a + b, 0) };
 }
 
-async function startServer(): Promise<{ child: Deno.ChildProcess; url: string }> {
+/** Starts `main.ts serve` in its own process on a free loopback port (env: extra settings). */
+export async function startServer(
+  env: Record<string, string> = {},
+): Promise<{ child: Deno.ChildProcess; url: string }> {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", "main.ts", "serve", "--host", "127.0.0.1", "--port", String(port)],
     cwd: new URL("..", import.meta.url).pathname,
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", ...env },
     stdout: "piped",
     stderr: "inherit",
   }).spawn();

@@ -6,10 +6,10 @@
  * framing of the client's request; the items' contents (and a model's output in them) are left to
  * the engine and the kernels.
  */
-import { BatchTooLargeError, RawItem, yieldNow } from "../verifiers/mod.ts";
+import { BatchTooLargeError, RawItem, WorkSlicer } from "../verifiers/mod.ts";
 
-/** Characters scanned between two yields to the event loop. */
-const YIELD_EVERY = 2_000_000;
+/** Bytes scanned between two looks at the clock (the slicer decides whether to yield). */
+const CHECK_EVERY = 65_536;
 
 const QUOTE = 34, BACKSLASH = 92, OPEN_OBJECT = 123, CLOSE_OBJECT = 125, OPEN_ARRAY = 91, CLOSE_ARRAY = 93;
 const COMMA = 44, COLON = 58;
@@ -140,8 +140,6 @@ class Scanner {
   }
 }
 
-const pause = yieldNow;
-
 /** Bytes of items decoded in one call (decoding per item costs a call per item). */
 const DECODE_BYTES = 1 << 20;
 
@@ -214,7 +212,8 @@ export async function splitBatchBody(
   let itemsStart = -1, itemsEnd = -1;
   const items: RawItem[] = [];
   const pending = new PendingItems(text);
-  let nextPause = YIELD_EVERY;
+  const slicer = new WorkSlicer();
+  let nextCheck = CHECK_EVERY;
   if (scan.peek() !== CLOSE_OBJECT) {
     while (true) {
       if (scan.peek() !== QUOTE) scan.fail("expected a key");
@@ -236,9 +235,9 @@ export async function splitBatchBody(
             }
             pending.add(start, scan.at, verifier);
             if (pending.bytes() > DECODE_BYTES) pending.flushInto(items);
-            if (scan.at > nextPause) {
-              nextPause = scan.at + YIELD_EVERY;
-              await pause();
+            if (scan.at > nextCheck) {
+              nextCheck = scan.at + CHECK_EVERY;
+              if (slicer.due()) await slicer.yield();
             }
             const d = scan.peek();
             if (d === COMMA) {

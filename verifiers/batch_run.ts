@@ -11,7 +11,7 @@ import { type ItemPreparer, ownValue, verifierOf } from "./item_preparer.ts";
 import { noVerdict, verdict, type VerifyResult } from "./result.ts";
 import type { RemoteBackend, WasmVerifier } from "./types.ts";
 import { runRemoteGroup } from "./remote_run.ts";
-import { yieldNow } from "./yield_now.ts";
+import { WorkSlicer } from "./yield_now.ts";
 import { RawItem } from "./raw_item.ts";
 import type { PrepPool } from "./prep_pool.ts";
 import { PREP_KIND, type PrepDone, type PrepGroup } from "./prep_protocol.ts";
@@ -70,6 +70,8 @@ export class BatchRun {
   /** Aborts remote calls (judges) when the budget runs out or the batch is cancelled. */
   private readonly remoteAbort = new AbortController();
   private readonly deadlineAt: number;
+  /** Cuts item preparation into slices, with a full event-loop turn (sockets, timers) now and then. */
+  private readonly slicer = new WorkSlicer(SLICE_MS);
   private budgetTimer: ReturnType<typeof setTimeout> | undefined;
   private finish!: () => void;
   private readonly done = new Promise<void>((resolve) => this.finish = resolve);
@@ -284,13 +286,11 @@ export class BatchRun {
     include?: (index: number) => boolean,
   ): Promise<Map<string, PreparedItem[]>> {
     const groups = new Map<string, PreparedItem[]>();
-    let sliceEnd = performance.now() + SLICE_MS;
     for (let index = begin; index < end; index++) {
       if (include && !include(index)) continue;
-      if ((index & 63) === 0 && performance.now() > sliceEnd) {
-        await yieldNow();
+      if ((index & 63) === 0 && this.slicer.due()) {
+        await this.slicer.yield();
         if (this.aborted) break;
-        sliceEnd = performance.now() + SLICE_MS;
       }
       const raw = this.rawItems[index];
       let prepared;
