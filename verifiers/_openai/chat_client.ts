@@ -65,10 +65,18 @@ export type ChatOutcome =
     usage?: Record<string, unknown> | null;
   };
 
+/** Completions URLs of the base URLs seen (a judge sends thousands of requests to one URL). */
+const completionsUrls = new Map<string, string>();
+
 /** The chat completions URL for a base URL. */
 export function completionsUrl(url: string): string {
-  const trimmed = url.replace(/\/+$/, "");
-  return trimmed.endsWith("/chat/completions") ? trimmed : `${trimmed}/chat/completions`;
+  let full = completionsUrls.get(url);
+  if (full === undefined) {
+    const trimmed = url.replace(/\/+$/, "");
+    full = trimmed.endsWith("/chat/completions") ? trimmed : `${trimmed}/chat/completions`;
+    if (completionsUrls.size < 1024) completionsUrls.set(url, full);
+  }
+  return full;
 }
 
 /** The request body for one prompt. */

@@ -183,7 +183,7 @@ export class JudgeService {
       if (hit) return this.fromCache(hit, threshold);
       let imageUrls: string[];
       try {
-        imageUrls = await judgeImageUrls(images, s.maxImageSide);
+        imageUrls = images.length === 0 ? [] : await judgeImageUrls(images, s.maxImageSide);
       } catch (error) {
         return imageProblem(error);
       }
@@ -245,7 +245,7 @@ export class JudgeService {
     if (hit) return this.fromCache(hit, threshold);
     let imageUrls: string[];
     try {
-      imageUrls = await judgeImageUrls(images, s.maxImageSide);
+      imageUrls = images.length === 0 ? [] : await judgeImageUrls(images, s.maxImageSide);
     } catch (error) {
       return imageProblem(error);
     }
