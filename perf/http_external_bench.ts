@@ -9,6 +9,7 @@ import { startServer } from "../tests/_server.ts";
 import { createEngine, VERIFIERS } from "../verifiers/mod.ts";
 import { recItems } from "./rec_items.ts";
 import { median } from "./stats.ts";
+import { cpuPer, describeCpu, threadCpu } from "./thread_cpu.ts";
 
 const ITEMS = 4096;
 const ROUNDS = 30;
@@ -73,7 +74,10 @@ export async function benchHttpExternal(): Promise<string[]> {
   const server = await startServer();
   try {
     const full = await python(server.url, itemsPath);
+    // The compact run's requests (3 warm-ups + ROUNDS) are also the CPU split's.
+    const cpuBefore = await threadCpu(server.process.pid);
     const compact = await python(server.url, itemsPath, ["reward", "correct", "reason"]);
+    const cpuSplit = cpuPer(cpuBefore, await threadCpu(server.process.pid), ROUNDS + 3);
     const curlMs = await curl(server.url, bodyPath);
     const verdict = (
       ms: number,
@@ -97,6 +101,11 @@ export async function benchHttpExternal(): Promise<string[]> {
         compact.p50_ms,
         `p90 ${compact.p90_ms.toFixed(1)} ms; \`… ${ROUNDS} '["reward","correct","reason"]'\``,
       ),
+      `| CPU time per compact request, by thread (Linux /proc; the server and its sandbox processes, not the client) | ${
+        cpuSplit.reduce((sum, [, ms]) => sum + ms, 0).toFixed(1)
+      } ms | ${
+        describeCpu(cpuSplit)
+      }; on ${navigator.hardwareConcurrency} cores the p50 cannot go below total / cores |`,
       row(
         `HTTP, the same compact batch with curl (no decoding)`,
         curlMs,
