@@ -193,27 +193,46 @@ const KERNEL_DEFAULTS: Record<string, unknown> = {
   threshold: 1,
 };
 
+const DEFAULTS = Symbol("defaults");
+const IMPLIED = Symbol("implied");
+
+interface Compact {
+  [DEFAULTS]: Record<string, unknown>;
+  [IMPLIED]: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** The prototype of compact parameters: its `toJSON` leaves out what equals the kernel's default. */
+const COMPACT_PROTOTYPE = Object.defineProperty({}, "toJSON", {
+  enumerable: false,
+  value(this: Compact) {
+    const out: Record<string, unknown> = {};
+    const defaults = this[DEFAULTS], implied = this[IMPLIED];
+    for (const key in this) {
+      if (!Object.hasOwn(this, key)) continue;
+      const value = this[key];
+      const fallback = Object.hasOwn(implied, key) ? implied[key] : defaults[key];
+      if (fallback === undefined || !sameValue(value, fallback)) out[key] = value;
+    }
+    return out;
+  },
+});
+
 /**
- * Gives `params` a `toJSON` that leaves out every key equal to its kernel default (`defaults`, or
+ * `params` with a `toJSON` that leaves out every key equal to its kernel default (`defaults`, or
  * `implied` computed from the parameters themselves), so the engine serializes only what matters.
+ * The `toJSON` lives on a shared prototype (defining it on each object made every item's parameters
+ * a slow dictionary object: a sixth of the engine's main thread for `match`).
  */
 export function serializeCompactly<T extends object>(
   params: T,
   defaults: Record<string, unknown>,
   implied: Record<string, unknown> = {},
 ): T {
-  Object.defineProperty(params, "toJSON", {
-    enumerable: false,
-    value: () => {
-      const out: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(params)) {
-        const fallback = key in implied ? implied[key] : defaults[key];
-        if (fallback === undefined || !sameValue(value, fallback)) out[key] = value;
-      }
-      return out;
-    },
-  });
-  return params;
+  const compact = Object.assign(Object.create(COMPACT_PROTOTYPE), params) as Compact;
+  compact[DEFAULTS] = defaults;
+  compact[IMPLIED] = implied;
+  return compact as unknown as T;
 }
 
 // Equal as JSON: primitives by ===, arrays of primitives element by element, anything else by its JSON text.
