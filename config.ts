@@ -49,6 +49,8 @@ export interface Config {
   max_spec_leaf_bytes: number;
   /** Memory limit (RLIMIT_DATA, bytes) of each WASM sandbox process. */
   sandbox_memory_bytes: number;
+  /** Memory cgroup limit (bytes) of each WASM sandbox process where one can be made; 0: no cgroup. */
+  sandbox_cgroup_memory_bytes: number;
 }
 
 export const defaultConfig: Config = {
@@ -73,6 +75,7 @@ export const defaultConfig: Config = {
   max_spec_leaves: defaultEngineOptions.maxSpecLeaves,
   max_spec_leaf_bytes: defaultEngineOptions.maxSpecLeafBytes,
   sandbox_memory_bytes: defaultEngineOptions.sandboxMemoryBytes,
+  sandbox_cgroup_memory_bytes: defaultEngineOptions.sandboxCgroupMemoryBytes,
 };
 
 const ENV: Record<string, keyof Config> = {
@@ -87,6 +90,7 @@ const ENV: Record<string, keyof Config> = {
   ARBITER_API_KEYS: "api_keys",
   ARBITER_RUNS_DIR: "runs_dir",
   ARBITER_SANDBOX_MEMORY_BYTES: "sandbox_memory_bytes",
+  ARBITER_SANDBOX_CGROUP_MEMORY_BYTES: "sandbox_cgroup_memory_bytes",
   ARBITER_MAX_SPEC_DEPTH: "max_spec_depth",
   ARBITER_MAX_SPEC_LEAVES: "max_spec_leaves",
   ARBITER_MAX_SPEC_LEAF_BYTES: "max_spec_leaf_bytes",
@@ -113,10 +117,11 @@ function coerce(key: keyof Config, value: unknown, source: string): Config[keyof
   }
   if (typeof expected === "number") {
     const n = Number(value);
-    const zeroAllowed = key === "port" || key === "prep_threads";
+    const nonNegative = key === "prep_threads" || key === "sandbox_cgroup_memory_bytes";
+    const zeroAllowed = key === "port" || nonNegative;
     if (!Number.isInteger(n) || n < (zeroAllowed ? 0 : 1)) {
       throw new ConfigError(
-        `${source}: ${key} must be a ${key === "prep_threads" ? "non-negative" : "positive"} integer, got ${
+        `${source}: ${key} must be a ${nonNegative ? "non-negative" : "positive"} integer, got ${
           JSON.stringify(value)
         }`,
       );
@@ -200,5 +205,6 @@ export function engineOptions(config: Config, { oneShot = false } = {}): Partial
     maxSpecLeaves: config.max_spec_leaves,
     maxSpecLeafBytes: config.max_spec_leaf_bytes,
     sandboxMemoryBytes: config.sandbox_memory_bytes,
+    sandboxCgroupMemoryBytes: config.sandbox_cgroup_memory_bytes,
   };
 }

@@ -8,7 +8,14 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { createProbeEngine, sandboxChildren } from "./_probe.ts";
-import { type CgroupSource, locateMemoryCgroup, sandboxLaunch, WorkerPool } from "../wasm/mod.ts";
+import {
+  type CgroupSource,
+  DEFAULT_CGROUP_MEMORY_BYTES,
+  locateMemoryCgroup,
+  sandboxLaunch,
+  WorkerPool,
+} from "../wasm/mod.ts";
+import { ConfigError, engineOptions, loadConfig } from "../config.ts";
 
 const probe = (response: string) => ({ verifier: "probe", response, options: {} });
 const kernels = { probe: new URL("../wasm/test/probe.wasm", import.meta.url).pathname };
@@ -110,8 +117,8 @@ Deno.test("locateMemoryCgroup(): v2 when it has the memory controller for childr
   }
 });
 
-Deno.test("sandbox processes sit in their own memory cgroup, limited to sandbox_memory_bytes by default", async () => {
-  const engine = await createProbeEngine({ workers: 1, sandboxMemoryBytes: 1536 * 1024 * 1024 });
+Deno.test("sandbox processes sit in their own memory cgroup, limited to sandbox_cgroup_memory_bytes", async () => {
+  const engine = await createProbeEngine({ workers: 1, sandboxCgroupMemoryBytes: 768 * 1024 * 1024 });
   const stats = engine.stats().pool;
   let dir = "";
   try {
@@ -124,13 +131,13 @@ Deno.test("sandbox processes sit in their own memory cgroup, limited to sandbox_
       );
       return;
     }
-    assert.equal(stats.memoryCgroupBytes, 1536 * 1024 * 1024, stats.memoryCgroup);
+    assert.equal(stats.memoryCgroupBytes, 768 * 1024 * 1024, stats.memoryCgroup);
     const [pid] = sandboxChildren();
     dir = cgroupDirOf(pid);
     assert.match(dir, new RegExp(`/arbiter-sandbox-${Deno.pid}-\\d+/slot-0$`));
     assert.ok(stats.memoryCgroup.includes(join(dir, "..")), stats.memoryCgroup);
     const limitFile = exists(join(dir, "memory.max")) ? "memory.max" : "memory.limit_in_bytes";
-    assert.equal(Deno.readTextFileSync(join(dir, limitFile)).trim(), String(1536 * 1024 * 1024));
+    assert.equal(Deno.readTextFileSync(join(dir, limitFile)).trim(), String(768 * 1024 * 1024));
   } finally {
     await engine.close();
   }
@@ -302,4 +309,17 @@ console.log(JSON.stringify({ uid: Deno.uid(), status: made.status, limitBytes: m
       await Deno.remove(dir, { recursive: true });
     }
   },
+});
+
+Deno.test("sandbox_cgroup_memory_bytes: 2 GiB by default, 0 turns the cgroups off, negative is a config error", () => {
+  assert.equal(loadConfig().sandbox_cgroup_memory_bytes, DEFAULT_CGROUP_MEMORY_BYTES);
+  assert.equal(DEFAULT_CGROUP_MEMORY_BYTES, 2048 * 1024 * 1024);
+  const off = loadConfig({ env: { ARBITER_SANDBOX_CGROUP_MEMORY_BYTES: "0" } });
+  assert.equal(engineOptions(off).sandboxCgroupMemoryBytes, 0);
+  const yaml = loadConfig({ yamlText: "sandbox_cgroup_memory_bytes: 805306368\n" });
+  assert.equal(engineOptions(yaml).sandboxCgroupMemoryBytes, 805306368);
+  assert.throws(
+    () => loadConfig({ env: { ARBITER_SANDBOX_CGROUP_MEMORY_BYTES: "-1" } }),
+    (error) => error instanceof ConfigError && /non-negative integer/.test(error.message),
+  );
 });
