@@ -220,6 +220,12 @@ export class SandboxCgroups {
       try {
         Deno.writeTextFileSync(join(slot, SWAP_FILE[version]), version === 1 ? String(this.limitBytes) : "0");
       } catch { /* no swap accounting */ }
+      if (version === 1) {
+        // A v1 cgroup inherits oom_kill_disable: with it, a process at the limit would hang, not die.
+        try {
+          Deno.writeTextFileSync(join(slot, "memory.oom_control"), "0");
+        } catch { /* an old kernel: the default (kill) stands */ }
+      }
       this.slots.push(slot);
       this.oomSeen.push(readOomKills(slot, version));
     }
