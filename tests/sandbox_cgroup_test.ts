@@ -110,7 +110,7 @@ Deno.test("locateMemoryCgroup(): v2 when it has the memory controller for childr
     await Deno.writeTextFile(join(v2, "srv", "cgroup.subtree_control"), "\n");
     assert.match(
       problem({ cgroup: "0::/srv\n", mountinfo: v2Mount }),
-      /does not enable the memory controller/,
+      /does not give its children the memory controller/,
     );
   } finally {
     await Deno.remove(dir, { recursive: true });

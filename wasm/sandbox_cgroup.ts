@@ -114,7 +114,7 @@ export function locateMemoryCgroup(source: CgroupSource): Hierarchy | { problem:
     } else if (!words("cgroup.subtree_control").includes("memory")) {
       // A cgroup with processes cannot give its children controllers (v2's no-internal-process rule).
       problems.push(
-        `cgroup v2: ${base} does not enable the memory controller for its children (cgroup.subtree_control); start the server in a delegated cgroup that does`,
+        `cgroup v2: ${base} does not give its children the memory controller (cgroup.subtree_control), and cannot while the server's process is in it`,
       );
     } else if (v2.readOnly) {
       problems.push(`cgroup v2 at ${v2.point} is mounted read-only`);
