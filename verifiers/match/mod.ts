@@ -4,7 +4,12 @@ import { matchExamples } from "./examples.ts";
 import { matchParams } from "./params.ts";
 import { matchOptionsSchema, matchReferenceSchema } from "./schemas.ts";
 
-export { type MatchElement, type MatchKernelParams, serializeCompactly } from "./params.ts";
+export {
+  MATCH_KERNEL_DEFAULTS,
+  type MatchElement,
+  type MatchKernelParams,
+  serializeCompactly,
+} from "./params.ts";
 export { MATCH_MODES, type MatchMode } from "./schemas.ts";
 
 export const matchVerifier: WasmVerifier = {
