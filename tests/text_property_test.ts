@@ -177,3 +177,49 @@ Deno.test("property: the word tokenizers cut any mix of ASCII runs, accents, CJK
     { numRuns: 1000 },
   );
 });
+
+Deno.test("property: SQuAD's tokens (exact, token_f1) are normalize_answer(s).split() on any mix of pieces", () => {
+  const pieces = [
+    "a",
+    "an",
+    "the",
+    "The",
+    "A",
+    "x",
+    "Bc",
+    "9",
+    "é",
+    "ß",
+    "猫",
+    "😀",
+    "—",
+    " ",
+    "\t",
+    ",",
+    "'",
+    "_",
+    "-",
+    "THE.",
+  ];
+  const punct = /[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/g;
+  // SQuAD v1.1: lower, drop string.punctuation, articles (whole \w-runs) become a space, split on whitespace
+  const normalize = (s: string) =>
+    s.toLowerCase().replace(punct, "").replace(/(?<![\p{L}\p{N}_])(a|an|the)(?![\p{L}\p{N}_])/gu, " ")
+      .split(/\s+/).filter((t) => t.length > 0);
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 30 }), (ps) => {
+      const text = `q ${ps.join("")}`;
+      const tokens = normalize(text);
+      assert.equal(
+        score(text, tokens.join(" "), { metric: "exact" }).reward,
+        1,
+        JSON.stringify([text, tokens]),
+      );
+      assert.equal(score(text, tokens.join(" "), { metric: "token_f1" }).reward, 1);
+      if (tokens.length > 1) {
+        assert.equal(score(text, tokens.slice(0, -1).join(" "), { metric: "exact" }).reward, 0);
+      }
+    }),
+    { numRuns: 1000 },
+  );
+});

@@ -154,48 +154,99 @@ export function tokenIds(
   return m - before;
 }
 
-function close(out: IntList, spans: IntList, start: i32): void {
-  spans.push(start);
-  spans.push(out.len - start);
-}
-
 // SQuAD v1.1's normalize_answer then split(): lowercase, delete ASCII punctuation, replace the
 // words a, an, the by a space, split on whitespace.
 function squadTokens(src: IntList, s: i32, e: i32, lower: bool, out: IntList, spans: IntList): void {
+  // pass 1: lowercase, delete ASCII punctuation, and class each code point kept (space, word, other)
   const text = new IntList(e - s + 1);
+  const classes = new Uint8Array(e - s + 1);
+  const from = src.data.dataStart;
+  const tp = text.data.dataStart;
+  const cp = classes.dataStart;
+  let len = 0;
+  const ascii = squadAsciiClasses();
   for (let i = s; i < e; i++) {
-    const c = lowered(src.at(i), lower);
-    if (!isAsciiPunct(c)) text.push(c);
+    let c = load<i32>(from + (<usize>i << 2));
+    let k: u8;
+    if (c < 0x80) {
+      // one table load instead of a chain of range tests (whose branches the text makes unpredictable)
+      k = load<u8>(ascii + <usize>c);
+      if (k == SQUAD_DELETE) continue;
+      if (lower) c |= <i32>(<u32>(c - 0x41) < 26) << 5;
+    } else {
+      c = lowered(c, lower);
+      k = isSpace(c) ? SQUAD_SPACE : isPythonWord(c) ? SQUAD_WORD : SQUAD_OTHER;
+    }
+    store<i32>(tp + (<usize>len << 2), c);
+    store<u8>(cp + <usize>len, k);
+    len++;
   }
-  // article words are maximal runs of word characters (Python's \b … \b)
+  // pass 2: article words are maximal runs of word characters (Python's \b … \b)
+  out.reserve(len);
+  spans.reserve(2 * len + 2);
+  const to = out.data.dataStart;
+  const sp = spans.data.dataStart;
+  let n = out.len;
+  let m = spans.len;
   let tokenStart = -1;
   let i = 0;
-  while (i < text.len) {
-    const c = text.at(i);
-    if (isSpace(c)) {
-      if (tokenStart >= 0) close(out, spans, tokenStart);
-      tokenStart = -1;
+  while (i < len) {
+    const k = load<u8>(cp + <usize>i);
+    if (k == SQUAD_WORD) {
+      let j = i + 1;
+      while (j < len && load<u8>(cp + <usize>j) == SQUAD_WORD) j++;
+      if (!isArticle(tp, i, j)) {
+        if (tokenStart < 0) tokenStart = n;
+        for (; i < j; i++) {
+          store<i32>(to + (<usize>n << 2), load<i32>(tp + (<usize>i << 2)));
+          n++;
+        }
+        continue;
+      }
+      i = j; // an article separates, like a space
+    } else if (k == SQUAD_OTHER) {
+      if (tokenStart < 0) tokenStart = n;
+      store<i32>(to + (<usize>n << 2), load<i32>(tp + (<usize>i << 2)));
+      n++;
       i++;
       continue;
+    } else {
+      i++;
     }
-    if (isPythonWord(c)) {
-      let j = i;
-      while (j < text.len && isPythonWord(text.at(j))) j++;
-      if (isArticle(text, i, j)) {
-        if (tokenStart >= 0) close(out, spans, tokenStart);
-        tokenStart = -1;
-      } else {
-        if (tokenStart < 0) tokenStart = out.len;
-        for (let k = i; k < j; k++) out.push(text.at(k));
-      }
-      i = j;
-      continue;
+    if (tokenStart >= 0) {
+      store<i32>(sp + (<usize>m << 2), tokenStart);
+      store<i32>(sp + (<usize>(m + 1) << 2), n - tokenStart);
+      m += 2;
+      tokenStart = -1;
     }
-    if (tokenStart < 0) tokenStart = out.len;
-    out.push(c);
-    i++;
   }
-  if (tokenStart >= 0) close(out, spans, tokenStart);
+  if (tokenStart >= 0) {
+    store<i32>(sp + (<usize>m << 2), tokenStart);
+    store<i32>(sp + (<usize>(m + 1) << 2), n - tokenStart);
+    m += 2;
+  }
+  out.len = n;
+  spans.len = m;
+}
+
+// The classes of SQuAD's pass over the text (ASCII punctuation is deleted first).
+const SQUAD_SPACE: u8 = 0;
+const SQUAD_WORD: u8 = 1;
+const SQUAD_OTHER: u8 = 2;
+const SQUAD_DELETE: u8 = 3;
+// The class of each ASCII character, filled once in static memory (case does not change a class).
+const SQUAD_ASCII: usize = memory.data(128);
+let squadAsciiReady = false;
+
+function squadAsciiClasses(): usize {
+  if (!squadAsciiReady) {
+    for (let c = 0; c < 128; c++) {
+      const k = isAsciiPunct(c) ? SQUAD_DELETE : isSpace(c) ? SQUAD_SPACE : isPythonWord(c) ? SQUAD_WORD : SQUAD_OTHER;
+      store<u8>(SQUAD_ASCII + <usize>c, k);
+    }
+    squadAsciiReady = true;
+  }
+  return SQUAD_ASCII;
 }
 
 @inline function isPythonWord(c: i32): bool {
@@ -203,11 +254,13 @@ function squadTokens(src: IntList, s: i32, e: i32, lower: bool, out: IntList, sp
   return !isSpace(c) && !isPunct(c) && !isInvisible(c);
 }
 
-function isArticle(t: IntList, i: i32, j: i32): bool {
+// Whether the code points tp[i, j) are the word a, an or the.
+function isArticle(tp: usize, i: i32, j: i32): bool {
   const n = j - i;
-  if (n == 1) return t.at(i) == 0x61;
-  if (n == 2) return t.at(i) == 0x61 && t.at(i + 1) == 0x6e;
-  if (n == 3) return t.at(i) == 0x74 && t.at(i + 1) == 0x68 && t.at(i + 2) == 0x65;
+  const p = tp + (<usize>i << 2);
+  if (n == 1) return load<i32>(p) == 0x61;
+  if (n == 2) return load<i32>(p) == 0x61 && load<i32>(p, 4) == 0x6e;
+  if (n == 3) return load<i32>(p) == 0x74 && load<i32>(p, 4) == 0x68 && load<i32>(p, 8) == 0x65;
   return false;
 }
 
