@@ -7,8 +7,9 @@
  * whole call (loopback HTTP and the fake's work included), and the same request sent straight with
  * `fetch` gives the harness's own round trip, so that the difference is Arbiter's overhead per call
  * (target < 1 ms at p50). The harness's ceiling for (a) is measured too: the same number of
- * requests sent straight to the fake, 64 at a time, without Arbiter; and this process's CPU time
- * per item. Each round uses a fresh engine (an empty cache) after a warm-up batch of 256 items;
+ * requests sent straight to the fake, 64 at a time, without Arbiter; this process's CPU time per
+ * item; and the average number of calls in flight during (a) (the judge's in-flight seconds metric
+ * over the batch's wall time). Each round uses a fresh engine (an empty cache) after a warm-up batch of 256 items;
  * `--rounds N` prints every round and the medians.
  */
 import { cpuUsage } from "node:process";
@@ -33,6 +34,8 @@ export interface EngineModule {
 export interface JudgeFigures {
   /** (a) wall time of the 4,096-item batch, and how many results were not reward 1. */
   coldMs: number;
+  /** (a) average number of calls in flight to the judge (from the in-flight seconds metric). */
+  coldInFlight: number;
   /** CPU time (user + system, all threads) of this process during (a) and (b). */
   coldCpuMs: number;
   hitsCpuMs: number;
@@ -122,6 +125,13 @@ async function rawBatch(url: string, count: number, concurrency: number): Promis
   return performance.now() - started;
 }
 
+/** A judge's `arbiter_judge_in_flight_seconds_total` (NaN when the engine does not report it). */
+function inFlightSeconds(lines: string[], judge: string): number {
+  const prefix = `arbiter_judge_in_flight_seconds_total{judge="${judge}"} `;
+  const line = lines.find((l) => l.startsWith(prefix));
+  return line === undefined ? NaN : Number(line.slice(prefix.length));
+}
+
 function cpuMsSince(start: { user: number; system: number }): number {
   const { user, system } = cpuUsage(start);
   return (user + system) / 1000;
@@ -147,11 +157,13 @@ export async function measureJudge(
       Array.from({ length: WARM_UP }, (_, i) => item(base + ITEMS + CALLS + i, "slow")),
     );
     const items = Array.from({ length: ITEMS }, (_, i) => item(base + i, "slow"));
+    const busyBefore = inFlightSeconds(engine.remoteMetricLines(), "slow");
     let cpu = cpuUsage();
     let t = performance.now();
     const cold = await engine.verifyBatch(items);
     const coldMs = performance.now() - t;
     const coldCpuMs = cpuMsSince(cpu);
+    const coldInFlight = ((inFlightSeconds(engine.remoteMetricLines(), "slow") - busyBefore) * 1000) / coldMs;
     // The hits take a fraction of a second: the median of several passes.
     const passes: { ms: number; cpuMs: number }[] = [];
     let warm = cold;
@@ -175,6 +187,7 @@ export async function measureJudge(
     }
     return {
       coldMs,
+      coldInFlight,
       coldCpuMs,
       hitsCpuMs,
       notOne: cold.filter((r) => r.reward !== 1).length,
@@ -207,7 +220,11 @@ export function judgeRows(rounds: JudgeFigures[]): string[] {
       perSecond(ITEMS, coldMs)
     } items/s | ${Math.round((rate / bound) * 100)}% of the ${bound} items/s bound (target ≥ 90%); ${
       Math.max(...rounds.map((r) => r.notOne))
-    } not 1; ${cpuPerItem(rounds.map((r) => r.coldCpuMs))}; harness alone (fetch straight to the fake): ${
+    } not 1; ${
+      median(rounds.map((r) => r.coldInFlight)).toFixed(1)
+    } calls in flight on average (of ${CONCURRENCY}); ${
+      cpuPerItem(rounds.map((r) => r.coldCpuMs))
+    }; harness alone (fetch straight to the fake): ${
       perSecond(ITEMS, median(rounds.map((r) => r.rawBatchMs)))
     } requests/s |`,
     `| judge, ${ITEMS} cache hits${n} | ${

@@ -148,6 +148,28 @@ Deno.test("upstream_unavailable after retries; cache hits and misses reach the m
   });
 });
 
+Deno.test("the in-flight seconds metric: its rate is the average number of calls in flight (max_concurrency kept full)", async () => {
+  await withEngine(() => ({ content: "VERDICT: 6", delayMs: 100 }), async (engine, fake) => {
+    const inFlightSeconds = () =>
+      Number(
+        /arbiter_judge_in_flight_seconds_total\{judge="fake"\} ([0-9.]+)/.exec(
+          engine.remoteMetricLines().join("\n"),
+        )![1],
+      );
+    const before = inFlightSeconds();
+    const started = performance.now();
+    const results = await engine.verifyBatch(Array.from({ length: 16 }, (_, i) => judged(`answer ${i}`)));
+    const wallSeconds = (performance.now() - started) / 1000;
+    assert.ok(results.every((r) => r.reward === 0.6));
+    const busy = inFlightSeconds() - before;
+    // 16 calls of at least 100 ms each, 4 at a time.
+    assert.ok(busy >= 16 * 0.1 && busy < 16 * 0.5, `in flight ${busy} s`);
+    const average = busy / wallSeconds;
+    assert.ok(average > 2.5 && average <= 4.0001, `average in flight ${average}`);
+    assert.equal(fake.maxInFlight(), 4);
+  }, { max_concurrency: 4 });
+});
+
 Deno.test("without judges, judge is listed but unavailable and its batches are refused (503)", async () => {
   const engine = await createEngine(VERIFIERS, { workers: 1 });
   try {

@@ -30,6 +30,13 @@ export function judgeMetricLines(service: JudgeService): string[] {
   for (const [judge, n] of Object.entries(stats.attempts)) {
     lines.push(`arbiter_judge_attempts_total{judge="${label(judge)}"} ${n}`);
   }
+  lines.push(
+    "# HELP arbiter_judge_in_flight_seconds_total Seconds of judge calls in flight, summed over calls (its rate is the average number in flight).",
+  );
+  lines.push("# TYPE arbiter_judge_in_flight_seconds_total counter");
+  for (const [judge, ms] of Object.entries(stats.busyMs)) {
+    lines.push(`arbiter_judge_in_flight_seconds_total{judge="${label(judge)}"} ${(ms / 1000).toFixed(3)}`);
+  }
   lines.push("# HELP arbiter_judge_tokens_total Tokens the judges reported using.");
   lines.push("# TYPE arbiter_judge_tokens_total counter");
   for (const [judge, n] of Object.entries(stats.tokens)) {

@@ -78,6 +78,9 @@ export class JudgeLimiter {
   private readonly bySignal = new Map<AbortSignal, SignalWaiters>();
   /** Highest number of calls seen in flight at once (tests and metrics read it). */
   peakInFlight = 0;
+  /** Time-integral of the calls in flight (call-milliseconds) up to `busyAt`. */
+  private busy = 0;
+  private busyAt = performance.now();
 
   constructor(readonly maxConcurrency: number, requestsPerMinute: number, tokensPerMinute: number) {
     this.requests = new TokenBucket(requestsPerMinute);
@@ -137,8 +140,24 @@ export class JudgeLimiter {
     }
   }
 
+  /**
+   * Call-milliseconds spent in flight so far (each call counts from admission to release): over an
+   * interval, its increase divided by the interval's length is the average number in flight.
+   */
+  get busyMs(): number {
+    return this.busy + this.inFlight * (performance.now() - this.busyAt);
+  }
+
+  /** Adds the time since the last change at the current number in flight (call before changing it). */
+  private accrue(): void {
+    const t = performance.now();
+    this.busy += this.inFlight * (t - this.busyAt);
+    this.busyAt = t;
+  }
+
   /** Ends a call; `actualTokens` (when the endpoint reported usage) settles the estimate. */
   release(estimatedTokens: number, actualTokens?: number): void {
+    this.accrue();
     this.inFlight--;
     if (actualTokens !== undefined && Number.isFinite(actualTokens)) {
       const difference = estimatedTokens - actualTokens;
@@ -171,6 +190,7 @@ export class JudgeLimiter {
       this.queue.shift();
       this.requests.take(1);
       this.tokens.take(waiter.tokens);
+      this.accrue();
       this.inFlight++;
       this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
       waiter.admitted = true;

@@ -59,6 +59,8 @@ export interface JudgeCounters {
   attempts: Record<string, number>;
   /** judge name → tokens reported by the endpoint */
   tokens: Record<string, number>;
+  /** judge name → call-milliseconds in flight (its rate is the average number of calls in flight) */
+  busyMs: Record<string, number>;
 }
 
 interface Judge {
@@ -390,7 +392,14 @@ export class JudgeService {
 
   /** Cache and call counters (for `/metrics`). */
   stats(): JudgeCounters {
-    return { cacheHits: this.cache.hits, cacheMisses: this.cache.misses, ...structuredClone(this.counters) };
+    const busyMs: Record<string, number> = {};
+    for (const [name, judge] of this.judges) busyMs[name] = judge.limiter.busyMs;
+    return {
+      cacheHits: this.cache.hits,
+      cacheMisses: this.cache.misses,
+      ...structuredClone(this.counters),
+      busyMs,
+    };
   }
 
   /** The limiter of a judge (tests read its peak concurrency). */
