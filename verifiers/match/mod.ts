@@ -8,7 +8,6 @@ export {
   MATCH_KERNEL_DEFAULTS,
   type MatchElement,
   type MatchKernelParams,
-  serializeCompactly,
 } from "./params.ts";
 export { MATCH_MODES, type MatchMode } from "./schemas.ts";
 

@@ -4,7 +4,7 @@ import { textExamples } from "./examples.ts";
 import { textParams } from "./params.ts";
 import { textOptionsSchema, textReferenceSchema } from "./schemas.ts";
 
-export type { TextKernelParams } from "./params.ts";
+export { TEXT_KERNEL_DEFAULTS, type TextKernelParams } from "./params.ts";
 export { TEXT_METRICS, type TextMetric } from "./schemas.ts";
 
 export const textVerifier: WasmVerifier = {
