@@ -65,6 +65,18 @@ export function renderMetrics(engine: Engine, http: HttpMetrics): string {
     ["arbiter_sandbox_deaths_total", "counter", stats.deaths, "Sandbox processes that died unasked."],
     ["arbiter_kernel_faults_total", "counter", stats.faults, "Kernel traps contained by the sandbox."],
     [
+      "arbiter_sandbox_oom_kills_total",
+      "counter",
+      stats.oomKills,
+      "Sandbox processes the kernel's OOM killer stopped at their memory cgroup's limit (also in deaths).",
+    ],
+    [
+      "arbiter_sandbox_memory_cgroup_bytes",
+      "gauge",
+      stats.memoryCgroupBytes,
+      "Memory cgroup limit of each sandbox process; 0: no cgroup (RLIMIT_DATA only).",
+    ],
+    [
       "arbiter_prep_threads",
       "gauge",
       prep?.threads ?? 0,
@@ -96,6 +108,11 @@ export function renderMetrics(engine: Engine, http: HttpMetrics): string {
     lines.push("# TYPE arbiter_sandbox_last_death_info gauge");
     lines.push(`arbiter_sandbox_last_death_info{reason="${label(stats.lastDeathReason.slice(0, 200))}"} 1`);
   }
+  lines.push(
+    "# HELP arbiter_sandbox_memory_cgroup_info Where the sandbox processes' memory cgroups are, or why there are none.",
+    "# TYPE arbiter_sandbox_memory_cgroup_info gauge",
+    `arbiter_sandbox_memory_cgroup_info{status="${label(stats.memoryCgroup.slice(0, 300))}"} 1`,
+  );
   lines.push("# HELP arbiter_http_requests_total HTTP requests, by route and status.");
   lines.push("# TYPE arbiter_http_requests_total counter");
   for (const [key, n] of http.requests) {

@@ -201,6 +201,13 @@ Deno.test("HTTP API", async (t) => {
       assert.match(text, /arbiter_pool_workers 2/);
       assert.match(text, /arbiter_respawns_total 0/);
       assert.match(text, /arbiter_http_requests_total\{route="POST \/v1\/verify",status="200"\} \d+/);
+      // The sandbox's memory facts and the preparation threads' counters, whatever this machine allows.
+      assert.match(text, /arbiter_sandbox_oom_kills_total 0/);
+      assert.match(text, /arbiter_sandbox_memory_cgroup_bytes \d+/);
+      assert.match(text, /arbiter_sandbox_memory_cgroup_info\{status="(cgroup v[12] |unavailable: |off )[^"]*"\} 1/);
+      assert.match(text, /arbiter_prep_threads \d+/);
+      assert.match(text, /arbiter_prep_slices_total \d+/);
+      assert.match(text, /arbiter_prep_fallbacks_total 0/);
     });
 
     await t.step("an unknown route is a 404 in the same error shape", async () => {
