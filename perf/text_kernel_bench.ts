@@ -25,7 +25,7 @@ const n = flag("items", 2000);
 const rest = Deno.args.filter((a, i) => !a.startsWith("--") && !Deno.args[i - 1]?.startsWith("--"));
 const paths = rest.length > 0 ? rest : [new URL("../wasm/text.wasm", import.meta.url).pathname];
 const items = longTextItems(n) as Item[];
-const metrics = ["rougeL", "rouge1", "exact", "wer", "cer"];
+const metrics = ["rougeL", "rouge1", "token_f1", "exact", "wer", "cer"];
 const encoded = new Map<string, Uint8Array[]>(
   metrics.map((m) => [
     m,

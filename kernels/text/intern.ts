@@ -90,11 +90,15 @@ export class Interner {
   }
 }
 
+// Whether the runs at a and b of `len` symbols are equal: two symbols per comparison.
 @inline function sameRun(sym: usize, a: i32, b: i32, len: i32): bool {
   const pa = sym + (<usize>a << 2);
   const pb = sym + (<usize>b << 2);
-  for (let i: usize = 0; i < <usize>len << 2; i += 4) {
-    if (load<i32>(pa + i) != load<i32>(pb + i)) return false;
+  const bytes = <usize>len << 2;
+  let i: usize = 0;
+  while (i + 8 <= bytes) {
+    if (load<u64>(pa + i) != load<u64>(pb + i)) return false;
+    i += 8;
   }
-  return true;
+  return i == bytes || load<i32>(pa + i) == load<i32>(pb + i);
 }
