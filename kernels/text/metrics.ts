@@ -29,7 +29,7 @@ function fmeasure(p: f64, r: f64): f64 {
 // The best reference's F of clipped n-gram overlap: precision over the hypothesis's n-grams,
 // recall over the reference's, F named `fname`. ROUGE-N and SQuAD's token F1 (n = 1) are this.
 function overlapF(tok: TokenIds, n: i32, fname: string): Score {
-  const c = countNgrams(tok.ids, n);
+  const c = countNgrams(tok.ids, n, tok.alphabet);
   const s = new Score();
   let bestP = 0.0, bestR = 0.0;
   s.reward = -1;
@@ -121,7 +121,7 @@ export function bleu(tok: TokenIds, order: i32, smooth: string, smoothValue: f64
   for (let r = 1; r < tok.ids.length; r++) refLens.push(tok.ids[r].length);
   st.refLen = closestRefLen(hyp.length, refLens);
   for (let n = 1; n <= order; n++) {
-    const c = countNgrams(tok.ids, n);
+    const c = countNgrams(tok.ids, n, tok.alphabet);
     const hc = c.counts[0];
     const d = c.distinct[0];
     let correct = 0;

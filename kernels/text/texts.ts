@@ -64,8 +64,12 @@ export class NgramCounts {
   alphabet: i32 = 0;
 }
 
-/** Counts the n-grams of order n of each sequence of ids. */
-export function countNgrams(seqs: Array<Int32Array>, n: i32): NgramCounts {
+/**
+ * Counts the n-grams of order n of each sequence of ids. `alphabet` > 0 says the ids are dense, below it: then
+ * unigrams are their own ids (no interning).
+ */
+export function countNgrams(seqs: Array<Int32Array>, n: i32, alphabet: i32 = 0): NgramCounts {
+  if (n == 1 && alphabet > 0) return countIds(seqs, alphabet);
   // all sequences side by side, so one interner sees them all
   let total = 0;
   for (let t = 0; t < seqs.length; t++) total += seqs[t].length;
@@ -88,11 +92,16 @@ export function countNgrams(seqs: Array<Int32Array>, n: i32): NgramCounts {
     for (let i = 0; i < g; i++) unchecked((row[i] = interner.intern(offsets[t] + i, n)));
     ids[t] = row;
   }
+  return countIds(ids, interner.count);
+}
+
+// The counts of each row of n-gram ids below `alphabet`.
+function countIds(ids: Array<Int32Array>, alphabet: i32): NgramCounts {
   const out = new NgramCounts();
-  out.alphabet = interner.count;
-  for (let t = 0; t < seqs.length; t++) {
+  out.alphabet = alphabet;
+  for (let t = 0; t < ids.length; t++) {
     const row = ids[t];
-    const counts = new Int32Array(max(interner.count, 1));
+    const counts = new Int32Array(max(alphabet, 1));
     const distinct = new IntList(row.length + 1);
     for (let i = 0; i < row.length; i++) {
       const id = unchecked(row[i]);
