@@ -4,6 +4,7 @@
  * classified: what may be retried (429, 5xx, timeouts, network) and what is recorded as an error.
  */
 import { postJson } from "./http.ts";
+import type { Http1Pool } from "./http1.ts";
 import { splitReasoning } from "./think.ts";
 
 /** Where and how to ask the model under test. */
@@ -164,13 +165,14 @@ export function outcomeOfBody(text: string, latencyMs: number): ChatOutcome {
   return { ok: true, ...partial, logprobs: logprobsOf(choice), latencyMs };
 }
 
-/** Sends one prompt; never throws (failures are outcomes). */
+/** Sends one prompt (through `client` for plain http when given, else fetch); never throws. */
 export async function requestCompletion(
   endpoint: ChatEndpoint,
   params: SamplingParams,
   prompt: ChatPrompt,
   timeoutMs: number,
   cancel?: AbortSignal,
+  client?: Http1Pool,
 ): Promise<ChatOutcome> {
   const posted = await postJson(
     completionsUrl(endpoint.url),
@@ -178,6 +180,7 @@ export async function requestCompletion(
     endpoint.apiKey,
     timeoutMs,
     cancel,
+    client,
   );
   return posted.ok ? outcomeOfBody(posted.text, posted.latencyMs) : posted;
 }

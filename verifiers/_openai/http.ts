@@ -4,6 +4,7 @@
  * read is capped (a server that streams without end is cut off), redirects are refused, and error
  * messages never quote the answer's body (it may come from an address a caller named). Never throws.
  */
+import { Http1Error, type Http1Pool } from "./http1.ts";
 import { requestSignal } from "./request_signal.ts";
 
 /** The request headers without an API key (fetch copies them per request). */
@@ -75,28 +76,70 @@ async function cappedText(response: Response): Promise<string | null> {
   return new TextDecoder().decode(all);
 }
 
-/** POSTs `body` as JSON to `url` (with a bearer key when given). */
+/** Parsed URLs of the URLs seen (a judge posts thousands of requests to one URL). */
+const parsedUrls = new Map<string, URL>();
+
+function parsedUrl(url: string): URL {
+  let parsed = parsedUrls.get(url);
+  if (parsed === undefined) {
+    parsed = new URL(url);
+    if (parsedUrls.size < 1024) parsedUrls.set(url, parsed);
+  }
+  return parsed;
+}
+
+/** A status, the body's text (null: past the cap) and the Retry-After header. */
+interface Answer {
+  status: number;
+  text: string | null;
+  retryAfter: string | null;
+}
+
+/**
+ * POSTs `body` as JSON to `url` (with a bearer key when given): through `client` when it takes
+ * the URL (plain http; see http1.ts), else through `fetch`.
+ */
 export async function postJson(
   url: string,
   body: unknown,
   apiKey: string | null | undefined,
   timeoutMs: number,
   cancel?: AbortSignal,
+  client?: Http1Pool,
 ): Promise<PostOutcome> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const headers = apiKey ? [...JSON_HEADERS, ["authorization", `Bearer ${apiKey}`]] : JSON_HEADERS;
   const ending = requestSignal(timeoutMs, cancel);
   try {
-    // No redirects: an allowed endpoint must not send the server to another address.
-    const response = await fetch(url, {
-      method: "POST",
-      headers,
-      body: JSON.stringify(body),
-      signal: ending.signal,
-      redirect: "error",
-    });
-    const text = await cappedText(response);
+    let answer: Answer;
+    const target = client ? parsedUrl(url) : null;
+    if (client && target && client.handles(target)) {
+      const got = await client.post(
+        target,
+        JSON.stringify(body),
+        headers as [string, string][],
+        ending.signal,
+        MAX_ANSWER_BYTES,
+      );
+      // No redirects: an allowed endpoint must not send the server to another address.
+      if (got.status >= 300 && got.status < 400) {
+        throw new Http1Error(`the endpoint redirected (HTTP ${got.status}); redirects are refused`);
+      }
+      answer = { status: got.status, text: got.text, retryAfter: got.headers.get("retry-after") ?? null };
+    } else {
+      // No redirects: an allowed endpoint must not send the server to another address.
+      const response = await fetch(url, {
+        method: "POST",
+        headers,
+        body: JSON.stringify(body),
+        signal: ending.signal,
+        redirect: "error",
+      });
+      const text = await cappedText(response);
+      answer = { status: response.status, text, retryAfter: response.headers.get("retry-after") };
+    }
+    const { status, text } = answer;
     if (text === null) {
       return {
         ok: false,
@@ -106,24 +149,24 @@ export async function postJson(
         latencyMs: elapsed(),
       };
     }
-    if (response.status === 429 || response.status >= 500) {
+    if (status === 429 || status >= 500) {
       return {
         ok: false,
-        code: response.status === 429 ? "rate_limited" : "server_error",
-        message: `HTTP ${response.status} (${text.length} characters of body, not shown)`,
+        code: status === 429 ? "rate_limited" : "server_error",
+        message: `HTTP ${status} (${text.length} characters of body, not shown)`,
         retryable: true,
-        retryAfterMs: retryAfterMsOf(response.headers.get("retry-after")),
+        retryAfterMs: retryAfterMsOf(answer.retryAfter),
         latencyMs: elapsed(),
       };
     }
-    if (!response.ok) {
+    if (status < 200 || status > 299) {
       // 400, 413, 422: the server refused this input (e.g. longer than the model's context);
       // other statuses (401, 403, 404, …) are about the endpoint or its configuration.
-      const rejected = response.status === 400 || response.status === 413 || response.status === 422;
+      const rejected = status === 400 || status === 413 || status === 422;
       return {
         ok: false,
         code: rejected ? "rejected_input" : "http_error",
-        message: `HTTP ${response.status} (${text.length} characters of body, not shown)`,
+        message: `HTTP ${status} (${text.length} characters of body, not shown)`,
         retryable: false,
         latencyMs: elapsed(),
       };

@@ -17,3 +17,4 @@ export {
 } from "./chat_client.ts";
 export { type SplitAnswer, splitReasoning } from "./think.ts";
 export { MAX_ANSWER_BYTES, postJson, type PostOutcome, retryAfterMsOf } from "./http.ts";
+export { Http1Pool } from "./http1.ts";

@@ -4,6 +4,7 @@
  * endpoint's `Retry-After` (which also pauses every other call to that judge) or an exponential
  * backoff, and never past the item's deadline. What is left after the last attempt is the failure.
  */
+import type { Http1Pool } from "../_openai/mod.ts";
 import { AdmissionAborted, type JudgeLimiter } from "./limiter.ts";
 
 /** What one attempt returns: a success, or a failure saying whether another attempt may help. */
@@ -30,6 +31,8 @@ export interface CallLimits {
   clock: ItemClock;
   estimatedTokens: number;
   signal?: AbortSignal;
+  /** The service's HTTP/1.1 client for plain-http endpoints (absent: fetch). */
+  client?: Http1Pool;
 }
 
 /** An item's deadline, set when its first call is admitted. */

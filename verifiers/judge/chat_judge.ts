@@ -77,6 +77,7 @@ export async function judgePass(
         { system: filled.system, user: filled.user, images },
         timeoutMs,
         signal,
+        limits.client,
       );
       if (outcome.ok) return { ok: true, value: outcome, tokens: tokensOf(outcome) || null };
       // A complete answer that is empty or cut at max_tokens is the judge's answer: parse what is there.

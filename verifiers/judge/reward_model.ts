@@ -6,7 +6,7 @@
  * `{"reward": …}`, `{"scores": [...]}`, `{"rewards": [...]}` or `{"data": [{"score": …}]}`).
  * The raw score becomes a reward by the judge's transform.
  */
-import { postJson } from "../_openai/mod.ts";
+import { type Http1Pool, postJson } from "../_openai/mod.ts";
 import type { JudgeSettings, ScoreTransform } from "./settings.ts";
 
 /** What a reward model is asked about. */
@@ -99,15 +99,16 @@ export function transformScore(raw: number, transform: ScoreTransform): number {
   return Math.min(1, Math.max(0, value));
 }
 
-/** Asks the reward model; never throws. */
+/** Asks the reward model (through `client` for plain http when given, else fetch); never throws. */
 export async function requestReward(
   judge: JudgeSettings,
   input: RewardInput,
   timeoutMs: number,
   cancel?: AbortSignal,
+  client?: Http1Pool,
 ): Promise<RewardOutcome> {
   const url = judge.api === "vllm_pooling" ? poolingUrl(judge.url) : judge.url;
-  const posted = await postJson(url, rewardBody(judge, input), judge.apiKey, timeoutMs, cancel);
+  const posted = await postJson(url, rewardBody(judge, input), judge.apiKey, timeoutMs, cancel, client);
   if (!posted.ok) return posted;
   let body: unknown;
   try {

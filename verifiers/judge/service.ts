@@ -7,6 +7,7 @@
  */
 import type { RemoteItem, RemoteOutcome } from "../types.ts";
 import { DataRoots } from "../_access/mod.ts";
+import { Http1Pool } from "../_openai/mod.ts";
 import { type CachedVerdict, cacheKey, cacheKeyAfter, JudgeCache } from "./cache.ts";
 import {
   type ChatScoring,
@@ -77,6 +78,8 @@ export class JudgeService {
   };
 
   private readonly templateDigests = new Map<JudgeTemplate, string>();
+  /** Kept-alive connections to plain-http judges (the others go through fetch). */
+  private readonly client = new Http1Pool();
   private readonly keyPrefixes = new Map<string, string>();
 
   private constructor(
@@ -164,6 +167,7 @@ export class JudgeService {
       attemptTimeoutMs: s.timeoutMs,
       clock: new ItemClock(item.timeoutMs),
       signal,
+      client: this.client,
     };
     const threshold = typeof item.options.threshold === "number" ? item.options.threshold : 0.5;
     const base = { judge: s.name, model: s.model, judge_kind: s.kind };
@@ -198,6 +202,7 @@ export class JudgeService {
           { ...inputs, images: imageUrls },
           timeoutMs,
           sig,
+          this.client,
         );
         return outcome.ok ? { ok: true, value: outcome, tokens: outcome.tokens } : outcome;
       });
@@ -407,9 +412,10 @@ export class JudgeService {
     return this.judges.get(name)?.limiter;
   }
 
-  /** Rejects waiting calls and closes the cache. */
+  /** Rejects waiting calls, closes the judges' connections and the cache. */
   close(): void {
     for (const judge of this.judges.values()) judge.limiter.close();
+    this.client.close();
     this.cache.close();
   }
 }
