@@ -6,7 +6,7 @@
  * (`engine.verifyBatch` in this process: validation, marshalling, the sandbox, no HTTP, no JSON).
  */
 import { startServer } from "../tests/_server.ts";
-import { createEngine, VERIFIERS } from "../verifiers/mod.ts";
+import { createEngine, defaultEngineOptions, VERIFIERS } from "../verifiers/mod.ts";
 import { recItems } from "./rec_items.ts";
 import { median } from "./stats.ts";
 import { cpuPer, describeCpu, threadCpu } from "./thread_cpu.ts";
@@ -79,6 +79,15 @@ export async function benchHttpExternal(): Promise<string[]> {
     const compact = await python(server.url, itemsPath, ["reward", "correct", "reason"]);
     const cpuSplit = cpuPer(cpuBefore, await threadCpu(server.process.pid), ROUNDS + 3);
     const curlMs = await curl(server.url, bodyPath);
+    // The same compact batch against a server without preparation threads (everything on its main thread).
+    const single = await startServer({ ARBITER_PREP_THREADS: "0" });
+    let noThreads;
+    try {
+      noThreads = await python(single.url, itemsPath, ["reward", "correct", "reason"]);
+    } finally {
+      await single.stop();
+    }
+    const threads = defaultEngineOptions.prepThreads;
     const verdict = (
       ms: number,
     ) => (ms < TARGET_MS ? `meets the ${TARGET_MS} ms goal` : `misses the ${TARGET_MS} ms goal`);
@@ -106,6 +115,11 @@ export async function benchHttpExternal(): Promise<string[]> {
       } ms | ${
         describeCpu(cpuSplit)
       }; on ${navigator.hardwareConcurrency} cores the p50 cannot go below total / cores |`,
+      `| HTTP, the same compact batch from Python, server with \`prep_threads: 0\` (the default here is ${threads}) | p50 ${
+        noThreads.p50_ms.toFixed(1)
+      } ms | p90 ${noThreads.p90_ms.toFixed(1)} ms; the default's p50 above: ${
+        compact.p50_ms.toFixed(1)
+      } ms |`,
       row(
         `HTTP, the same compact batch with curl (no decoding)`,
         curlMs,
