@@ -204,7 +204,10 @@ Deno.test("HTTP API", async (t) => {
       // The sandbox's memory facts and the preparation threads' counters, whatever this machine allows.
       assert.match(text, /arbiter_sandbox_oom_kills_total 0/);
       assert.match(text, /arbiter_sandbox_memory_cgroup_bytes \d+/);
-      assert.match(text, /arbiter_sandbox_memory_cgroup_info\{status="(cgroup v[12] |unavailable: |off )[^"]*"\} 1/);
+      assert.match(
+        text,
+        /arbiter_sandbox_memory_cgroup_info\{status="(cgroup v[12] |unavailable: |off )[^"]*"\} 1/,
+      );
       assert.match(text, /arbiter_prep_threads \d+/);
       assert.match(text, /arbiter_prep_slices_total \d+/);
       assert.match(text, /arbiter_prep_fallbacks_total 0/);

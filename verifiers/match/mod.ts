@@ -4,11 +4,7 @@ import { matchExamples } from "./examples.ts";
 import { matchParams } from "./params.ts";
 import { matchOptionsSchema, matchReferenceSchema } from "./schemas.ts";
 
-export {
-  MATCH_KERNEL_DEFAULTS,
-  type MatchElement,
-  type MatchKernelParams,
-} from "./params.ts";
+export { MATCH_KERNEL_DEFAULTS, type MatchElement, type MatchKernelParams } from "./params.ts";
 export { MATCH_MODES, type MatchMode } from "./schemas.ts";
 
 export const matchVerifier: WasmVerifier = {
