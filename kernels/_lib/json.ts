@@ -21,12 +21,36 @@ export class JsonValue {
   bool: bool = false;
   num: f64 = 0;
   str: string = "";
-  items: JsonValue[] = [];
-  keys: string[] = [];
+  // Allocated on first use: most values are scalars, and two empty arrays per value were a tenth of
+  // a small item's time in the allocator.
+  private _items: JsonValue[] | null = null;
+  private _keys: string[] | null = null;
   // for numbers: true when written without '.', 'e' or 'E'
   integral: bool = false;
   // for arrays: true when written as a Python tuple "( … )"
   tuple: bool = false;
+
+  /** An array's elements, or an object's values (in key order); empty for a scalar. */
+  get items(): JsonValue[] {
+    let items = this._items;
+    if (items === null) this._items = items = [];
+    return items;
+  }
+
+  set items(items: JsonValue[]) {
+    this._items = items;
+  }
+
+  /** An object's keys, in order; empty otherwise. */
+  get keys(): string[] {
+    let keys = this._keys;
+    if (keys === null) this._keys = keys = [];
+    return keys;
+  }
+
+  set keys(keys: string[]) {
+    this._keys = keys;
+  }
 
   get(key: string): JsonValue | null {
     for (let i = this.keys.length - 1; i >= 0; i--) {
