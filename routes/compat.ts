@@ -12,7 +12,7 @@
  */
 import { type Context, Hono } from "hono";
 import type { Engine, VerifyResult } from "../verifiers/mod.ts";
-import { ON_NO_VERDICT, type OnNoVerdict, substituteNoVerdicts } from "../verifiers/mod.ts";
+import { IO_TURN_MS, ON_NO_VERDICT, type OnNoVerdict, substituteNoVerdicts } from "../verifiers/mod.ts";
 import { bodyReader, errorResponses, jsonContent, queryReader, type RouteContract } from "./contract.ts";
 import { ApiError } from "./errors.ts";
 
@@ -264,7 +264,7 @@ export function compatRoutes(engine: Engine): Hono {
       else item.spec = target.spec;
       return item;
     });
-    const results = await engine.verifyBatch(items);
+    const results = await engine.verifyBatch(items, { ioTurnMs: IO_TURN_MS });
     const error = callerError(results);
     if (error) throw error;
     const filled = substituteNoVerdicts(

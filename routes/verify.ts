@@ -4,6 +4,7 @@ import {
   type Engine,
   type FieldSelection,
   fieldsSchema,
+  IO_TURN_MS,
   resultJson,
   resultJsonWith,
   selectFields,
@@ -124,7 +125,7 @@ export function verifyRoutes(engine: Engine, tracker: DrainTracker): Hono {
     const selection = selectFields(fields);
     const wantsStream = (c.req.header("accept") ?? "").includes("application/x-ndjson");
     if (!wantsStream) {
-      const results = await engine.verifyBatch(items, { budgetMs: budget_ms });
+      const results = await engine.verifyBatch(items, { budgetMs: budget_ms, ioTurnMs: IO_TURN_MS });
       return new Response(resultsBody(results, selection), { status: 200, headers: JSON_TYPE });
     }
     const encoder = new TextEncoder();
@@ -140,7 +141,12 @@ export function verifyRoutes(engine: Engine, tracker: DrainTracker): Hono {
       controller.enqueue(encoder.encode(`${resultJsonWith(result, selection, index)}\n`));
     };
     // Throws a full queue or a missing kernel synchronously, before the stream starts (429/503).
-    const done = engine.startBatch(items, { budgetMs: budget_ms, onResult, signal: hangUp.signal });
+    const done = engine.startBatch(items, {
+      budgetMs: budget_ms,
+      onResult,
+      signal: hangUp.signal,
+      ioTurnMs: IO_TURN_MS,
+    });
     tracker.track(done);
     done.then(() => {
       if (!hangUp.signal.aborted) controller.close();

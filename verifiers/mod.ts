@@ -17,7 +17,7 @@ export {
 } from "./engine.ts";
 export type { BatchOptions } from "./batch_run.ts";
 export { RawItem } from "./raw_item.ts";
-export { WorkSlicer, yieldNow, yieldToIo } from "./yield_now.ts";
+export { IO_TURN_MS, WorkSlicer, yieldNow, yieldToIo } from "./yield_now.ts";
 export { BatchTooLargeError, OverloadedError, SandboxUnavailableError } from "./errors.ts";
 export { VERIFIERS } from "./registry.ts";
 export { ARBITER_VERSION } from "./version.ts";

