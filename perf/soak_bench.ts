@@ -6,6 +6,7 @@
  * the end. `deno run --allow-all perf/soak_bench.ts [seconds]` runs it alone (default 30 s).
  */
 import { quantile } from "./stats.ts";
+import { childrenOf } from "./thread_cpu.ts";
 import { mathItems } from "./math_items.ts";
 import { recItems } from "./rec_items.ts";
 
@@ -21,21 +22,6 @@ async function rssOf(pid: number): Promise<number> {
   } catch {
     return 0;
   }
-}
-
-/** The pids of a process's children (Linux /proc). */
-async function childrenOf(pid: number): Promise<number[]> {
-  const out: number[] = [];
-  for await (const entry of Deno.readDir("/proc")) {
-    if (!/^\d+$/.test(entry.name)) continue;
-    try {
-      const stat = await Deno.readTextFile(`/proc/${entry.name}/stat`);
-      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid) out.push(Number(entry.name));
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return out;
 }
 
 /** RSS of the server process and, summed, of its children (the sandbox processes). */

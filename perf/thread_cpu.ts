@@ -19,7 +19,8 @@ function roleOf(inSandbox: boolean, name: string): string {
   return `${where} other (${name.replace(/[-#]?\d+$/, "")})`;
 }
 
-async function childrenOf(pid: number): Promise<number[]> {
+/** The pids of a process's children (Linux /proc). */
+export async function childrenOf(pid: number): Promise<number[]> {
   const out: number[] = [];
   for await (const entry of Deno.readDir("/proc")) {
     if (!/^\d+$/.test(entry.name)) continue;

@@ -4,7 +4,7 @@
  * bombs, oversized batches, and sandbox processes that die (issue #12's failures 1–5 and 9).
  */
 import assert from "node:assert/strict";
-import { createProbeEngine } from "./_probe.ts";
+import { createProbeEngine, sandboxChildren } from "./_probe.ts";
 import { BatchTooLargeError, createEngine, VERIFIERS } from "../verifiers/mod.ts";
 import { readSandboxFrame } from "../wasm/sandbox_frames.ts";
 
@@ -13,21 +13,6 @@ const probe = (response: string, options: Record<string, unknown> = {}) => ({
   response,
   options,
 });
-
-/** Pids of this process's sandbox children (read from /proc, so no other test's process is touched). */
-function sandboxChildren(): number[] {
-  const pids: number[] = [];
-  for (const entry of Deno.readDirSync("/proc")) {
-    if (!/^\d+$/.test(entry.name)) continue;
-    try {
-      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      const cmdline = Deno.readTextFileSync(`/proc/${entry.name}/cmdline`);
-      if (ppid === Deno.pid && cmdline.includes("sandbox_process.ts")) pids.push(Number(entry.name));
-    } catch { /* gone */ }
-  }
-  return pids;
-}
 
 Deno.test("built-in object names are unknown verifiers, specs and routes, and never leak queue slots", async () => {
   const engine = await createEngine(VERIFIERS, { workers: 1, maxQueueItems: 4 });

@@ -6,7 +6,7 @@
  * starts a new process, and puts the chunk's other unfinished items first in line, so one looping
  * item costs one deadline and nothing else.
  */
-import { asFloat64, asUint32, bytesOf, FrameReader } from "./frames.ts";
+import { asFloat64, asUint32, bytesOf, FrameReader, joinBytes } from "./frames.ts";
 import type { ItemFault } from "./protocol.ts";
 import type { SandboxLaunch } from "./sandbox_launch.ts";
 import { type CgroupSource, SandboxCgroups } from "./sandbox_cgroup.ts";
@@ -421,7 +421,7 @@ export class WorkerPool {
           responseFrom ? bytesOf(responseFrom) : new Uint8Array(0),
         ]);
         // One write per job: each write to the pipe costs far more than copying the frame once.
-        slot.writer.write(joinParts(parts)).catch(() => {/* the process died; onExit settles its job */});
+        slot.writer.write(joinBytes(parts)).catch(() => {/* the process died; onExit settles its job */});
       }
     }
   }
@@ -526,20 +526,6 @@ function sliceSharing(request: ChunkRequest, responseFrom: Int32Array, positions
     ends[i] = at;
   });
   return { bytes, ends, responseFrom: from };
-}
-
-/** The parts of a frame as one buffer. */
-function joinParts(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  let total = 0;
-  for (const part of parts) total += part.byteLength;
-  const joined = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    joined.set(part, at);
-    at += part.byteLength;
-  }
-  return joined;
 }
 
 /** Splits a chunk's comma-joined outputs into each item's JSON text (decoding the chunk once). */

@@ -9,6 +9,7 @@
  * applied by the pool right after the spawn).
  */
 import { basename, join } from "node:path";
+import { joinBytes } from "./frames.ts";
 
 /** The user and group sandbox processes run as when the server runs as root. */
 export const SANDBOX_UID = 65534;
@@ -56,15 +57,8 @@ export const DEFAULT_CGROUP_MEMORY_BYTES = 2048 * 1024 * 1024;
 const encoder = new TextEncoder();
 
 async function sha256(parts: Uint8Array[]): Promise<string> {
-  let total = 0;
-  for (const p of parts) total += p.length;
-  const all = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    all.set(p, at);
-    at += p.length;
-  }
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", all));
+  const all = joinBytes(parts);
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", all as Uint8Array<ArrayBuffer>));
   return [...digest.slice(0, 12)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
