@@ -99,6 +99,30 @@ class Scanner {
     return undefined;
   }
 
+  /** Where the last verifier name was read, and its value: the next item's usually repeats it. */
+  private lastName = { start: 0, end: 0, value: undefined as string | undefined };
+
+  /**
+   * The verifier name quoted at [start, end): the last one's string when the bytes repeat (no
+   * per-item allocation for a batch of one verifier, which keeps collections short), else parsed.
+   */
+  private verifierAt(start: number, end: number): string | undefined {
+    const t = this.text;
+    const last = this.lastName;
+    if (last.value !== undefined && end - start === last.end - last.start) {
+      let same = true;
+      for (let i = 0; i < end - start && same; i++) same = t[start + i] === t[last.start + i];
+      if (same) return last.value;
+    }
+    try {
+      const value = JSON.parse(decoder.decode(t.subarray(start, end)));
+      if (typeof value === "string") this.lastName = { start, end, value };
+      return value;
+    } catch {
+      return undefined; // left to the item's own parse
+    }
+  }
+
   /** Skips an object or array by depth, strings respected; captures the top-level `verifier` value. */
   private skipNested(captureVerifier: boolean): string | undefined {
     const t = this.text;
@@ -114,11 +138,7 @@ class Scanner {
         this.skipString();
         if (captureVerifier && depth === 1) {
           if (expectKey) keyIsVerifier = this.at - start === 10 && holds(t, start, QUOTED_VERIFIER);
-          else if (keyIsVerifier && verifier === undefined) {
-            try {
-              verifier = JSON.parse(decoder.decode(t.subarray(start, this.at)));
-            } catch { /* left to the item's own parse */ }
-          }
+          else if (keyIsVerifier && verifier === undefined) verifier = this.verifierAt(start, this.at);
         }
         continue;
       }
@@ -137,53 +157,6 @@ class Scanner {
       this.at++;
     }
     return this.fail("unbalanced brackets");
-  }
-}
-
-/** Bytes of items decoded in one call (decoding per item costs a call per item). */
-const DECODE_BYTES = 1 << 20;
-
-/**
- * Items found but not yet decoded: their byte ranges are decoded together, in one call per megabyte,
- * and cut into each item's text (by byte offsets when the range is ASCII, else item by item).
- */
-class PendingItems {
-  private starts: number[] = [];
-  private ends: number[] = [];
-  private verifiers: (string | undefined)[] = [];
-
-  constructor(private readonly text: Uint8Array) {}
-
-  count(): number {
-    return this.starts.length;
-  }
-
-  bytes(): number {
-    return this.starts.length === 0 ? 0 : this.ends[this.ends.length - 1] - this.starts[0];
-  }
-
-  add(start: number, end: number, verifier: string | undefined): void {
-    this.starts.push(start);
-    this.ends.push(end);
-    this.verifiers.push(verifier);
-  }
-
-  flushInto(items: RawItem[]): void {
-    const n = this.starts.length;
-    if (n === 0) return;
-    const first = this.starts[0];
-    const last = this.ends[n - 1];
-    const decoded = decoder.decode(this.text.subarray(first, last));
-    const ascii = decoded.length === last - first;
-    for (let i = 0; i < n; i++) {
-      const itemText = ascii
-        ? decoded.slice(this.starts[i] - first, this.ends[i] - first)
-        : decoder.decode(this.text.subarray(this.starts[i], this.ends[i]));
-      items.push(new RawItem(itemText, this.verifiers[i]));
-    }
-    this.starts = [];
-    this.ends = [];
-    this.verifiers = [];
   }
 }
 
@@ -211,7 +184,6 @@ export async function splitBatchBody(
   scan.at++;
   let itemsStart = -1, itemsEnd = -1;
   const items: RawItem[] = [];
-  const pending = new PendingItems(text);
   const slicer = new WorkSlicer();
   let nextCheck = CHECK_EVERY;
   if (scan.peek() !== CLOSE_OBJECT) {
@@ -230,11 +202,9 @@ export async function splitBatchBody(
             scan.skipSpace();
             const start = scan.at;
             const verifier = scan.skipValue(true);
-            if (pending.count() === maxItems - items.length) {
-              throw new BatchTooLargeError(items.length + pending.count() + 1, maxItems);
-            }
-            pending.add(start, scan.at, verifier);
-            if (pending.bytes() > DECODE_BYTES) pending.flushInto(items);
+            if (items.length === maxItems) throw new BatchTooLargeError(items.length + 1, maxItems);
+            // The item stays in the body's bytes until the engine prepares it.
+            items.push(new RawItem(text, verifier, start, scan.at));
             if (scan.at > nextCheck) {
               nextCheck = scan.at + CHECK_EVERY;
               if (slicer.due()) await slicer.yield();
@@ -248,7 +218,6 @@ export async function splitBatchBody(
             scan.fail("expected ',' or ']' in items");
           }
         }
-        pending.flushInto(items);
         scan.at++;
         itemsEnd = scan.at;
       } else scan.skipValue();
