@@ -5,6 +5,7 @@
  * hand back (specs, routes, staged verifiers, malformed JSON) — and a failed thread costs nothing.
  */
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
+import { splitBatchBody } from "../routes/batch_body.ts";
 import { createEngine, type Engine, RawItem, resultJson, VERIFIERS } from "../verifiers/mod.ts";
 
 /** Item texts: each verifier's published examples, with and without ids, and hostile ones. */
@@ -45,8 +46,9 @@ function itemTexts(): string[] {
   return batch;
 }
 
-async function resultsOf(engine: Engine, texts: string[]): Promise<string[]> {
-  const results = await engine.verifyBatch(texts.map((text) => new RawItem(text)));
+async function resultsOf(engine: Engine, texts: string[] | RawItem[]): Promise<string[]> {
+  const raws = texts.map((text) => text instanceof RawItem ? text : new RawItem(text));
+  const results = await engine.verifyBatch(raws);
   return results.map((result) => {
     // `ms` is a measurement, not part of the outcome.
     const plain = JSON.parse(resultJson(result));
@@ -128,5 +130,56 @@ Deno.test("prep threads: plain objects and small batches stay on the main thread
     strictEqual(engine.stats().prep!.slices, slices, "a small batch was not sent to the threads");
   } finally {
     await engine.close();
+  }
+});
+
+Deno.test("prep threads: a body's items as byte ranges cross packed (ASCII or not, bad UTF-8 too), same results", async () => {
+  // Well-formed items only (a body with a broken item is a 400 before the engine sees it).
+  const texts = itemTexts().filter((text) => {
+    try {
+      JSON.parse(text);
+      return true;
+    } catch {
+      return false;
+    }
+  }).slice(0, 600);
+  // Literal non-ASCII characters (not \u escapes) in every other slice's worth of items.
+  for (let i = 0; i < texts.length; i += 7) {
+    texts[i] = '{"verifier":"text","response":"é中 🙂 two","reference":"é中 🙂 two"}';
+  }
+  const encoder = new TextEncoder();
+  const parts = texts.map((text) => encoder.encode(text));
+  // An item with a byte that is not UTF-8 (the engine reads it as U+FFFD, as TextDecoder does).
+  parts[300] = new Uint8Array([
+    ...encoder.encode('{"verifier":"math","response":"'),
+    0xff,
+    ...encoder.encode('2","reference":"2"}'),
+  ]);
+  const bodyParts = [
+    encoder.encode('{"items":['),
+    ...parts.flatMap((p, i) => i === 0 ? [p] : [encoder.encode(","), p]),
+    encoder.encode("]}"),
+  ];
+  const body = new Uint8Array(bodyParts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of bodyParts) {
+    body.set(part, at);
+    at += part.length;
+  }
+  const { items } = await splitBatchBody(body, 10_000);
+  strictEqual(items!.length, texts.length);
+  const main = await createEngine(VERIFIERS, { ...settings, prepThreads: 0 });
+  const threaded = await createEngine(VERIFIERS, { ...settings, prepThreads: 2 });
+  try {
+    const expected = await resultsOf(main, items!.map((item) => item.text));
+    const slicesBefore = threaded.stats().prep!.slices;
+    const got = await resultsOf(threaded, items!);
+    for (let i = 0; i < texts.length; i++) deepStrictEqual(got[i], expected[i], `item ${i}`);
+    strictEqual(threaded.stats().prep!.slices > slicesBefore, true);
+    strictEqual(threaded.stats().prep!.fallbacks, 0);
+    strictEqual(JSON.parse(got[300]).error, null, "the item with a bad byte still got a verdict");
+  } finally {
+    await main.close();
+    await threaded.close();
   }
 });

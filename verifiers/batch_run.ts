@@ -14,7 +14,7 @@ import { runRemoteGroup } from "./remote_run.ts";
 import { WorkSlicer } from "./yield_now.ts";
 import { RawItem } from "./raw_item.ts";
 import type { PrepPool } from "./prep_pool.ts";
-import { PREP_KIND, type PrepDone, type PrepGroup } from "./prep_protocol.ts";
+import { type PackedTexts, PREP_KIND, type PrepDone, type PrepGroup } from "./prep_protocol.ts";
 
 /** Options of one batch. */
 export interface BatchOptions {
@@ -193,14 +193,39 @@ export class BatchRun {
     return Promise.all(slices);
   }
 
-  /** Items [from, to) as a preparation thread takes them: a raw item as its JSON text (others: null, prepared here). */
-  private sliceForPrep(from: number, to: number): unknown[] {
+  /**
+   * Items [from, to) as a preparation thread takes them: the body's bytes that hold them when they
+   * are byte ranges of one body in order (one copy, no per-item string here), else each raw item
+   * as its JSON text (others: null, prepared here).
+   */
+  private sliceForPrep(from: number, to: number): unknown[] | PackedTexts {
+    const packed = this.packedSlice(from, to);
+    if (packed) return packed;
     const slice = new Array(to - from);
     for (let i = from; i < to; i++) {
       const raw = this.rawItems[i];
       slice[i - from] = raw instanceof RawItem ? raw.text : null;
     }
     return slice;
+  }
+
+  /** Items [from, to) packed as one copy of their body's bytes, or null when they are not byte ranges of one body in order. */
+  private packedSlice(from: number, to: number): PackedTexts | null {
+    const first = this.rawItems[from];
+    if (!(first instanceof RawItem) || typeof first.source === "string") return null;
+    const source = first.source;
+    const base = first.start;
+    const starts = new Uint32Array(to - from);
+    const ends = new Uint32Array(to - from);
+    let last = base;
+    for (let i = from; i < to; i++) {
+      const raw = this.rawItems[i];
+      if (!(raw instanceof RawItem) || raw.source !== source || raw.start < last) return null;
+      starts[i - from] = raw.start - base;
+      ends[i - from] = raw.end - base;
+      last = raw.end;
+    }
+    return { bytes: source.slice(base, last), starts, ends };
   }
 
   /** Prepares items [begin, end) on this thread (those `include` accepts) and scores them. */

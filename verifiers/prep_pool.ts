@@ -3,7 +3,7 @@
  * on these threads while the main thread serves requests and feeds the sandbox pool. A thread that
  * fails (it should not) rejects its slices; the engine then prepares them itself.
  */
-import type { FromPrep, PrepDone, PrepInit, PrepJob } from "./prep_protocol.ts";
+import type { FromPrep, PackedTexts, PrepDone, PrepInit, PrepJob } from "./prep_protocol.ts";
 
 interface PrepThread {
   worker: Worker;
@@ -49,7 +49,7 @@ export class PrepPool {
   }
 
   /** Prepares a slice on the next thread; rejects when the pool is closed or the thread failed. */
-  prepare(items: unknown[]): Promise<PrepDone> {
+  prepare(items: unknown[] | PackedTexts): Promise<PrepDone> {
     if (this.closed) {
       this.stats.fallbacks++;
       return Promise.reject(new Error("The preparation threads are closed"));
@@ -68,7 +68,11 @@ export class PrepPool {
     return new Promise((resolve, reject) => {
       thread.pending.set(jobId, { resolve, reject });
       const job: PrepJob = { type: "job", jobId, items };
-      thread.worker.postMessage(job);
+      if (Array.isArray(items)) thread.worker.postMessage(job);
+      else {thread.worker.postMessage(
+          job,
+          [items.bytes.buffer, items.starts.buffer, items.ends.buffer] as ArrayBuffer[],
+        );}
     });
   }
 

@@ -15,11 +15,21 @@ export interface PrepInit {
   lazyValidators: boolean;
 }
 
-/** A slice of raw items: JSON texts (a body or a file, split by item) or plain objects. */
+/**
+ * Items' JSON texts as UTF-8 bytes, item i at `bytes[starts[i]..ends[i])`: a slice of a body's items
+ * crosses to a thread as one copy of its bytes, decoded there (not item by item on the main thread).
+ */
+export interface PackedTexts {
+  bytes: Uint8Array;
+  starts: Uint32Array;
+  ends: Uint32Array;
+}
+
+/** A slice of raw items: JSON texts (a body or a file, split by item), plain objects, or packed texts. */
 export interface PrepJob {
   type: "job";
   jobId: number;
-  items: unknown[];
+  items: unknown[] | PackedTexts;
 }
 
 /** Item kinds in `PrepDone.kinds`. */

@@ -9,6 +9,7 @@ import { encodeChunk, type PreparedItem } from "./_prepared.ts";
 import { ItemPreparer } from "./item_preparer.ts";
 import {
   type FromPrep,
+  type PackedTexts,
   PREP_KIND,
   type PrepDone,
   type PrepGroup,
@@ -57,13 +58,27 @@ function plainItem(raw: unknown): Record<string, unknown> | null {
   return typeof verifier === "string" && eligible.has(verifier) ? record : null;
 }
 
+const decoder = new TextDecoder();
+
+/** Each packed item's JSON text: one decode for the slice when it is ASCII, else one per item. */
+function unpack({ bytes, starts, ends }: PackedTexts): string[] {
+  const whole = decoder.decode(bytes);
+  const ascii = whole.length === bytes.length;
+  const texts = new Array<string>(starts.length);
+  for (let i = 0; i < starts.length; i++) {
+    texts[i] = ascii ? whole.slice(starts[i], ends[i]) : decoder.decode(bytes.subarray(starts[i], ends[i]));
+  }
+  return texts;
+}
+
 function prepareSlice(job: PrepJob): PrepDone {
-  const count = job.items.length;
+  const items = Array.isArray(job.items) ? job.items : unpack(job.items);
+  const count = items.length;
   const kinds = new Uint8Array(count).fill(PREP_KIND.engine);
   const results: [number, VerifyResult][] = [];
   const byVerifier = new Map<string, { positions: number[]; items: PreparedItem[] }>();
   for (let i = 0; i < count; i++) {
-    const item = plainItem(job.items[i]);
+    const item = plainItem(items[i]);
     if (item === null) continue;
     let prepared;
     try {

@@ -14,10 +14,10 @@ export class RawItem {
    * unavailable verifier is refused before it runs).
    */
   constructor(
-    private readonly source: string | Uint8Array,
+    readonly source: string | Uint8Array,
     readonly verifier?: string,
-    private readonly start = 0,
-    private readonly end = source.length,
+    readonly start = 0,
+    readonly end = source.length,
   ) {}
 
   /** The item's JSON text. */
