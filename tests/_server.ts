@@ -10,6 +10,16 @@ export interface RunningServer {
 
 const mainTs = new URL("../main.ts", import.meta.url).pathname;
 
+/**
+ * The permission flags of a `deno task` that runs main.ts (`start`, `verify`, `bench`), read from
+ * deno.json, so that tests run the server and the CLI exactly as the README's commands do.
+ */
+export function taskFlags(task: "start" | "verify" | "bench"): string[] {
+  const tasks = JSON.parse(Deno.readTextFileSync(new URL("../deno.json", import.meta.url))).tasks;
+  const words = (tasks[task].command as string).split(/\s+/);
+  return words.slice(words.indexOf("run") + 1, words.indexOf("main.ts"));
+}
+
 /** Spawns the server with `--port 0` and waits for its "listening on" line. */
 export async function startServer(
   env: Record<string, string> = {},
@@ -18,13 +28,7 @@ export async function startServer(
   const process = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
-      "--allow-net",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-sys",
-      "--allow-run",
-      "--allow-ffi",
+      ...taskFlags("start"),
       mainTs,
       "serve",
       "--port",

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { postJson, withApp } from "./_app.ts";
 import { readLines } from "../cli/lines.ts";
+import { taskFlags } from "./_server.ts";
 
 const mainTs = new URL("../main.ts", import.meta.url).pathname;
 
@@ -10,12 +11,7 @@ function runCli(args: string[], cwd: string, stdin?: string) {
   return new Deno.Command(Deno.execPath(), {
     args: [
       "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-sys",
-      "--allow-run",
-      "--allow-ffi",
+      ...taskFlags("verify"),
       mainTs,
       "verify",
       ...args,

@@ -3,6 +3,7 @@
  * root), the shipped `deploy/nginx/arbiter.conf` rewritten to given loopback ports, and Arbiter
  * replicas started as real `main.ts serve` processes.
  */
+import { taskFlags } from "./_server.ts";
 
 const repo = new URL("..", import.meta.url).pathname;
 export const NGINX_SITE = new URL("../deploy/nginx/arbiter.conf", import.meta.url);
@@ -124,13 +125,7 @@ export async function startReplica(port: number, workers: number, timeoutMs = 60
     new Deno.Command(Deno.execPath(), {
       args: [
         "run",
-        "--allow-net",
-        "--allow-read",
-        "--allow-write",
-        "--allow-env",
-        "--allow-sys",
-        "--allow-run",
-        "--allow-ffi",
+        ...taskFlags("start"),
         "main.ts",
         "serve",
         "--host",

@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { createProbeEngine, sandboxChildren } from "./_probe.ts";
+import { startServer } from "./_server.ts";
 import {
   type CgroupSource,
   DEFAULT_CGROUP_MEMORY_BYTES,
@@ -322,4 +323,17 @@ Deno.test("sandbox_cgroup_memory_bytes: 2 GiB by default, 0 turns the cgroups of
     () => loadConfig({ env: { ARBITER_SANDBOX_CGROUP_MEMORY_BYTES: "-1" } }),
     (error) => error instanceof ConfigError && /non-negative integer/.test(error.message),
   );
+});
+
+Deno.test("the server started with its documented flags (not --allow-all) finds the same memory cgroup", async () => {
+  // Deno 2.9 reads /proc only under --allow-all; `deno task start` and deploy/ pass narrower flags.
+  const server = await startServer();
+  try {
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const status = /arbiter_sandbox_memory_cgroup_info\{status="([^"]*)"\}/.exec(text)![1];
+    if (expectCgroups) assert.match(status, /^cgroup v[12] \S+\/arbiter-sandbox-\d+-\d+, /);
+    else assert.match(status, /^unavailable: /);
+  } finally {
+    await server.stop();
+  }
 });
