@@ -2,19 +2,20 @@
 // BLEU, chrF, SQuAD token F1, exact match, WER, CER, edit similarity). See verifiers/text/README.md.
 
 import { emit } from "./_lib/abi";
-import { badParameters, readItem, readParams } from "./_lib/item";
-import { JsonKind } from "./_lib/json";
+import { badParameters, readItem } from "./_lib/item";
+import { JsonKind, JsonReader } from "./_lib/json";
 import { boolAt, numberAt, stringAt } from "./_lib/param_values";
 import { beginResult, finishResult } from "./_lib/result";
 import { tagRegion } from "./_lib/tag_region";
 import { isBlank } from "./_lib/text";
-import { appendString, appendUtf8, IntList, isSpace, lowerCodePoint } from "./_lib/unicode";
+import { appendDecodedUtf8, appendString, appendUtf8, IntList, isSpace, lowerCodePoint } from "./_lib/unicode";
 import { bleu, chrf, exactMatch, rougeL, rougeN, Score, tokenF1 } from "./text/metrics";
 import { editSimilarity, errorRate } from "./text/rates";
 import { bleuTokens } from "./text/sacrebleu";
 import { Interner } from "./text/intern";
 import { Texts, internTokens, TokenIds } from "./text/texts";
-import { charSequence, tokenIds, tokenizerOf, withoutPunct } from "./text/tokenize";
+import { charSequence, tokenIds, Tokenizer, tokenizerOf, withoutPunct } from "./text/tokenize";
+import { asciiTokenIds, isPlainAscii } from "./text/ascii_tokens";
 
 export { input, output_len } from "./_lib/abi";
 
@@ -52,8 +53,11 @@ function tooComplex(problem: string, metric: string, s: Score | null, size: f64,
 function scoreItem(): ArrayBuffer {
   const item = readItem();
   if (item === null) return badParameters(null);
-  const p = readParams(item);
-  if (p === null) return badParameters(item);
+  // the references stay bytes in the parameter block, decoded straight to code points below
+  const reader = new JsonReader(item.ptr, item.sep, false);
+  reader.rawStrings = true;
+  const p = reader.parseWhole();
+  if (p === null || p.kind != JsonKind.Object) return badParameters(item);
   const refsValue = p.get("refs");
   if (refsValue === null || refsValue.kind != JsonKind.Array || refsValue.items.length == 0) return badParameters(item);
   const metric = stringAt(p, "metric", "rougeL");
@@ -69,15 +73,24 @@ function scoreItem(): ArrayBuffer {
   }
   // room for every code point at once (at most one per byte of the answer, one per code unit of a reference)
   let room = region.end - region.start;
-  for (let r = 0; r < refsValue.items.length; r++) room += refsValue.items[r].str.length;
+  for (let r = 0; r < refsValue.items.length; r++) {
+    const ref = refsValue.items[r];
+    room += ref.raw ? ref.rawEnd - ref.rawStart : ref.str.length;
+  }
   const texts = new Texts(room);
   texts.begin();
   appendUtf8(texts.cps, item.ptr, region.start, region.end);
-  texts.end();
+  texts.end(isPlainAscii(item.ptr, region.start, region.end) ? item.ptr + <usize>region.start : 0);
   for (let r = 0; r < refsValue.items.length; r++) {
+    const ref = refsValue.items[r];
     texts.begin();
-    appendString(texts.cps, refsValue.items[r].str);
-    texts.end();
+    if (ref.raw) {
+      appendDecodedUtf8(texts.cps, ref.rawPtr, ref.rawStart, ref.rawEnd);
+      texts.end(isPlainAscii(ref.rawPtr, ref.rawStart, ref.rawEnd) ? ref.rawPtr + <usize>ref.rawStart : 0);
+    } else {
+      appendString(texts.cps, ref.str);
+      texts.end();
+    }
   }
   const lower = boolAt(p, "lowercase", false);
   const tokenizeName = stringAt(p, "tokenize", "unicode");
@@ -153,7 +166,13 @@ function tokens(texts: Texts, metric: string, name: string, lower: bool, removeP
       e = src.len;
     }
     const ids = new IntList(64);
-    total += tokenIds(kind, src, s, e, lower, norm, interner, ids);
+    const plain = src === texts.cps ? texts.plain[t] : 0;
+    if (plain != 0 && (kind == Tokenizer.Unicode || kind == Tokenizer.Whitespace)) {
+      // plain ASCII: tokens straight from the bytes, the same ids
+      total += asciiTokenIds(plain, e - s, kind == Tokenizer.Unicode, lower, norm, interner, ids);
+    } else {
+      total += tokenIds(kind, src, s, e, lower, norm, interner, ids);
+    }
     if (total > MAX_TOKENS) return null;
     out.ids.push(ids.data.subarray(0, ids.len));
   }

@@ -20,7 +20,16 @@ export class JsonValue {
   kind: JsonKind = JsonKind.Null;
   bool: bool = false;
   num: f64 = 0;
-  str: string = "";
+  // A string's text; null while it is left as bytes (`raw`), decoded on first read of `str`.
+  private _str: string | null = null;
+  /**
+   * For a string a reader with `rawStrings` left undecoded: its UTF-8 bytes, escape-free, are
+   * [rawPtr + rawStart, rawPtr + rawEnd) of the reader's buffer (which must outlive the value).
+   */
+  raw: bool = false;
+  rawPtr: usize = 0;
+  rawStart: i32 = 0;
+  rawEnd: i32 = 0;
   // Allocated on first use: most values are scalars, and two empty arrays per value were a tenth of
   // a small item's time in the allocator.
   private _items: JsonValue[] | null = null;
@@ -29,6 +38,21 @@ export class JsonValue {
   integral: bool = false;
   // for arrays: true when written as a Python tuple "( … )"
   tuple: bool = false;
+
+  /** A string's text ("" for other kinds). */
+  get str(): string {
+    const s = this._str;
+    if (s !== null) return s;
+    const decoded = this.raw
+      ? String.UTF8.decodeUnsafe(this.rawPtr + <usize>this.rawStart, <usize>(this.rawEnd - this.rawStart), false)
+      : "";
+    this._str = decoded;
+    return decoded;
+  }
+
+  set str(s: string) {
+    this._str = s;
+  }
 
   /** An array's elements, or an object's values (in key order); empty for a scalar. */
   get items(): JsonValue[] {
@@ -72,6 +96,11 @@ export class JsonReader {
   end: i32 = 0;
   lenient: bool;
   failed: bool = false;
+  /**
+   * Leave string values without escapes as bytes (`JsonValue.raw`), decoded only when `str` is read:
+   * for a caller that reads long strings straight from the bytes. Keys are always decoded.
+   */
+  rawStrings: bool = false;
 
   constructor(ptr: usize, len: i32, lenient: bool = false) {
     this.ptr = ptr;
@@ -122,10 +151,23 @@ export class JsonReader {
     if (c == 0x5b) return this.array(depth, 0x5d);
     if (c == 0x28 && this.lenient) return this.array(depth, 0x29);
     if (c == 0x22 || (c == 0x27 && this.lenient)) {
-      const s = this.string(c);
-      if (s === null) return this.fail();
       const v = new JsonValue();
       v.kind = JsonKind.String;
+      if (this.rawStrings) {
+        const start = this.pos + 1;
+        const stop = this.scanString(c);
+        if (stop < 0) return this.fail();
+        if (this.noEscapes) {
+          v.raw = true;
+          v.rawPtr = this.ptr;
+          v.rawStart = start;
+          v.rawEnd = stop;
+          this.pos = stop + 1;
+          return v;
+        }
+      }
+      const s = this.string(c);
+      if (s === null) return this.fail();
       v.str = s;
       return v;
     }
@@ -264,26 +306,41 @@ export class JsonReader {
     return v;
   }
 
-  // Reads a quoted string that starts at this.pos with `quote`; returns null when it is malformed.
-  private string(quote: i32): string | null {
+  // Whether the last string scanned had no escapes.
+  private noEscapes: bool = true;
+
+  // Finds the closing `quote` of the string that starts at this.pos; returns its offset, or -1 when
+  // the string is malformed (unclosed, or a control character in strict mode). Sets `noEscapes`.
+  private scanString(quote: i32): i32 {
     let p = this.pos + 1;
-    const start = p;
     let plain = true;
+    const ptr = this.ptr;
+    const quotes = ONES * <u64>quote;
     while (true) {
+      // eight bytes at a time while none is the quote, a backslash or a control character
+      while (p + 8 <= this.len && !specialByte(load<u64>(ptr + <usize>p), quotes)) p += 8;
       const c = this.at(p);
-      if (c < 0) return null;
+      if (c < 0) return -1;
       if (c == quote) break;
       if (c == 0x5c) {
         plain = false;
         p += 2;
         continue;
       }
-      if (c < 0x20 && !this.lenient) return null;
+      if (c < 0x20 && !this.lenient) return -1;
       p++;
     }
-    if (p > this.len) return null;
+    this.noEscapes = plain;
+    return p;
+  }
+
+  // Reads a quoted string that starts at this.pos with `quote`; returns null when it is malformed.
+  private string(quote: i32): string | null {
+    const start = this.pos + 1;
+    const p = this.scanString(quote);
+    if (p < 0) return null;
     this.pos = p + 1;
-    if (plain) return String.UTF8.decodeUnsafe(this.ptr + <usize>start, <usize>(p - start), false);
+    if (this.noEscapes) return String.UTF8.decodeUnsafe(this.ptr + <usize>start, <usize>(p - start), false);
     return this.unescape(start, p);
   }
 
@@ -332,6 +389,19 @@ export class JsonReader {
     if (stop > runStart) parts.push(String.UTF8.decodeUnsafe(this.ptr + <usize>runStart, <usize>(stop - runStart), false));
     return parts.join("");
   }
+}
+
+const ONES: u64 = 0x0101010101010101;
+const HIGHS: u64 = 0x8080808080808080;
+const BACKSLASHES: u64 = ONES * 0x5c;
+
+// Whether any of the eight bytes of w is the quote (`quotes`: it in every byte), a backslash or
+// below 0x20. Each test is exact as a whole (a set high bit marks a byte that is zero, or below 0x20).
+@inline function specialByte(w: u64, quotes: u64): bool {
+  const q = w ^ quotes;
+  const b = w ^ BACKSLASHES;
+  const hits = ((q - ONES) & ~q) | ((b - ONES) & ~b) | ((w - ONES * 0x20) & ~w);
+  return (hits & HIGHS) != 0;
 }
 
 function boolValue(b: bool): JsonValue {

@@ -44,12 +44,7 @@ export function appendUtf8(out: IntList, ptr: usize, start: i32, end: i32): void
     if (i + 8 <= end) {
       const w = load<u64>(ptr + <usize>i);
       if ((w & 0x8080808080808080) == 0) {
-        const to = out.data.dataStart + (<usize>out.len << 2);
-        store<u64>(to, (w & 0xff) | ((w & 0xff00) << 24));
-        store<u64>(to, ((w >> 16) & 0xff) | ((w & 0xff000000) << 8), 8);
-        store<u64>(to, ((w >> 32) & 0xff) | ((w >> 8) & 0xff00000000), 16);
-        store<u64>(to, ((w >> 48) & 0xff) | ((w >> 24) & 0xff00000000), 24);
-        out.len += 8;
+        storeAscii8(out, w);
         i += 8;
         continue;
       }
@@ -129,6 +124,79 @@ export function appendString(out: IntList, s: string): void {
     out.push(c >= 0xd800 && c <= 0xdfff ? 0xfffd : c);
     i++;
   }
+}
+
+/**
+ * Appends the code points that `appendString(String.UTF8.decodeUnsafe(ptr + start, end - start))`
+ * appends, without the string: bytes decoded as AssemblyScript's lenient decoder reads them
+ * (continuation bytes unchecked, a truncated sequence ends the text), then UTF-16 surrogate pairs
+ * joined and lone surrogates as U+FFFD. For JSON string values read in place (`JsonValue.raw`).
+ */
+export function appendDecodedUtf8(out: IntList, ptr: usize, start: i32, end: i32): void {
+  out.reserve(end - start); // at most one UTF-16 unit per byte, one code point per unit
+  let pending = -1; // a high surrogate waiting for its low half
+  let i = start;
+  while (i < end) {
+    if (pending < 0 && i + 8 <= end) {
+      const w = load<u64>(ptr + <usize>i);
+      if ((w & 0x8080808080808080) == 0) {
+        storeAscii8(out, w);
+        i += 8;
+        continue;
+      }
+    }
+    let u = <i32>load<u8>(ptr + <usize>(i++));
+    if (u >= 0x80) {
+      if (i == end) break;
+      const u1 = <i32>load<u8>(ptr + <usize>(i++)) & 63;
+      if ((u & 0xe0) == 0xc0) {
+        u = ((u & 31) << 6) | u1;
+      } else {
+        if (i == end) break;
+        const u2 = <i32>load<u8>(ptr + <usize>(i++)) & 63;
+        if ((u & 0xf0) == 0xe0) {
+          u = ((u & 15) << 12) | (u1 << 6) | u2;
+        } else {
+          if (i == end) break;
+          u = ((u & 7) << 18) | (u1 << 12) | (u2 << 6) | (<i32>load<u8>(ptr + <usize>(i++)) & 63);
+          if (u >= 0x10000) {
+            // the decoder's two units (past U+10FFFF the first may be a low surrogate)
+            u -= 0x10000;
+            pending = appendUnit(out, pending, (u >> 10) | 0xd800);
+            pending = appendUnit(out, pending, (u & 0x3ff) | 0xdc00);
+            continue;
+          }
+        }
+      }
+    }
+    pending = appendUnit(out, pending, u);
+  }
+  if (pending >= 0) out.push(0xfffd);
+}
+
+// Appends the code point of one more UTF-16 unit `u` after `pending` (a high surrogate, or -1), as
+// appendString reads units; returns the new pending high surrogate (or -1).
+@inline function appendUnit(out: IntList, pending: i32, u: i32): i32 {
+  if (pending >= 0) {
+    if (u >= 0xdc00 && u <= 0xdfff) {
+      out.push(0x10000 + ((pending - 0xd800) << 10) + (u - 0xdc00));
+      return -1;
+    }
+    out.push(0xfffd);
+  }
+  if (u >= 0xd800 && u <= 0xdbff) return u;
+  out.push(u >= 0xdc00 && u <= 0xdfff ? 0xfffd : u);
+  return -1;
+}
+
+// Stores the eight ASCII bytes of w as eight code points at the end of `out` (room reserved).
+@inline function storeAscii8(out: IntList, w: u64): void {
+  const to = out.data.dataStart + (<usize>out.len << 2);
+  store<u64>(to, (w & 0xff) | ((w & 0xff00) << 24));
+  store<u64>(to, ((w >> 16) & 0xff) | ((w & 0xff000000) << 8), 8);
+  store<u64>(to, ((w >> 32) & 0xff) | ((w >> 8) & 0xff00000000), 16);
+  store<u64>(to, ((w >> 48) & 0xff) | ((w >> 24) & 0xff00000000), 24);
+  out.len += 8;
 }
 
 /** A string of code points [start, start + len) of `cps`. */

@@ -18,6 +18,9 @@ export const HASH_START: u32 = 2166136261;
   return h ^ (h >> 15);
 }
 
+// Slots of the short-run table at first (it doubles when half full).
+const SHORT_TABLE: i32 = 256;
+
 /** Gives each distinct run [start, start + len) of `symbols` a dense id 0, 1, 2, … */
 export class Interner {
   /** The symbols the runs point into; a caller that reallocates them sets this again. */
@@ -28,6 +31,10 @@ export class Interner {
   /** How many distinct runs have ids. */
   count: i32 = 0;
   mask: i32;
+  // Short runs by key (see internShort): keys and id + 1 (0 = empty), allocated on first use.
+  private shortKeys: Uint64Array | null = null;
+  private shortIds: Int32Array | null = null;
+  private shortCount: i32 = 0;
 
   /** `expected` is about how many distinct runs it will see (the table grows past it). */
   constructor(symbols: Int32Array, expected: i32) {
@@ -75,12 +82,66 @@ export class Interner {
     return id;
   }
 
-  // Doubles the table and places every id again by its stored hash.
+  /**
+   * The id of a short run given as its key: up to eight symbols in 1…0x7f, the k-th in byte k, the
+   * bytes past the run zero (so the key also says the length). Ids come from the same count as
+   * `intern`'s, in order of first appearance; a caller sends every run that has a key here, and only
+   * those, so that equal runs get one id. The run's symbols need not be kept.
+   */
+  internShort(key: u64): i32 {
+    let keys = this.shortKeys;
+    let ids = this.shortIds;
+    if (keys === null || ids === null) {
+      keys = this.shortKeys = new Uint64Array(SHORT_TABLE);
+      ids = this.shortIds = new Int32Array(SHORT_TABLE);
+    }
+    const mask = ids.length - 1;
+    let slot = <i32>((key * 0x9e3779b97f4a7c15) >> 40) & mask;
+    while (true) {
+      const entry = unchecked(ids[slot]);
+      if (entry == 0) break;
+      if (unchecked(keys[slot]) == key) return entry - 1;
+      slot = (slot + 1) & mask;
+    }
+    const id = this.count++;
+    // a placeholder run (never matched, never placed in the run table), so that runs stay indexed by id
+    this.runs.push(0);
+    this.runs.push(0);
+    this.runs.push(-1);
+    unchecked((keys[slot] = key));
+    unchecked((ids[slot] = id + 1));
+    if (++this.shortCount * 2 > mask) this.growShort();
+    return id;
+  }
+
+  // Doubles the short-run table.
+  private growShort(): void {
+    const oldKeys = this.shortKeys!;
+    const oldIds = this.shortIds!;
+    const size = oldIds.length << 1;
+    const keys = new Uint64Array(size);
+    const ids = new Int32Array(size);
+    const mask = size - 1;
+    for (let k = 0; k < oldIds.length; k++) {
+      const entry = unchecked(oldIds[k]);
+      if (entry == 0) continue;
+      const key = unchecked(oldKeys[k]);
+      let slot = <i32>((key * 0x9e3779b97f4a7c15) >> 40) & mask;
+      while (unchecked(ids[slot]) != 0) slot = (slot + 1) & mask;
+      unchecked((keys[slot] = key));
+      unchecked((ids[slot] = entry));
+    }
+    this.shortKeys = keys;
+    this.shortIds = ids;
+  }
+
+  // Doubles the table and places every id again by its stored hash (short runs' placeholders stay out).
   private grow(): void {
     const size = (this.mask + 1) << 1;
     const table = new Int32Array(size);
     const mask = size - 1;
     for (let id = 0; id < this.count; id++) {
+      if (this.runs.at(3 * id + 2) < 0) continue;
       let slot = this.runs.at(3 * id) & mask;
       while (unchecked(table[slot]) != 0) slot = (slot + 1) & mask;
       unchecked((table[slot] = id + 1));

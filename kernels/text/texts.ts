@@ -9,6 +9,8 @@ export class Texts {
   cps: IntList;
   starts: IntList = new IntList(8);
   ends: IntList = new IntList(8);
+  /** Per text, where its bytes are when they are plain ASCII (one byte per code point), else 0. */
+  plain: Array<usize> = new Array<usize>();
 
   /** `room`: about how many code points all texts will hold (the list grows past it). */
   constructor(room: i32) {
@@ -24,8 +26,10 @@ export class Texts {
     this.starts.push(this.cps.len);
   }
 
-  end(): void {
+  /** Marks the end of the text; `plain`: where its bytes are when they are plain ASCII (see `plain`), else 0. */
+  end(plain: usize = 0): void {
     this.ends.push(this.cps.len);
+    this.plain.push(plain);
   }
 }
 

@@ -3,6 +3,7 @@
 // ("Tokenization").
 
 import { isAsciiPunct, isCjk, isInvisible, isPunct, isSpace, IntList, lowerCodePoint } from "../_lib/unicode";
+import { asciiWordBytes, lowerAscii } from "./ascii_tokens";
 import { HASH_START, hashStep, Interner } from "./intern";
 
 /** Tokenizer kinds (the `tokenize` option; 13a, zh and none are BLEU's, in sacrebleu.ts). */
@@ -53,12 +54,72 @@ function asciiClasses(unicode: bool, lower: bool): usize {
 }
 
 // Ends the token of normalized code points out[start, end) hashed to `h`: appends its id to `ids` at `m`; returns
-// where the next token's code points go (`start` again when the token was already known: its copy is dropped).
+// where the next token's code points go (`start` again when the token was already known or short: its copy is
+// dropped). A token of at most eight ASCII code points (no NUL) is interned by its key, as the fast path does.
 @inline function closeToken(interner: Interner, start: i32, end: i32, h: u32, idp: usize, m: i32): i32 {
+  const len = end - start;
+  if (len <= 8) {
+    const p = interner.symbols.dataStart + (<usize>start << 2);
+    let key: u64 = 0;
+    let k = 0;
+    for (; k < len; k++) {
+      const c = load<i32>(p + (<usize>k << 2));
+      if (<u32>(c - 1) >= 0x7f) break;
+      key |= <u64>c << (<u64>k << 3);
+    }
+    if (k == len) {
+      store<i32>(idp + (<usize>m << 2), interner.internShort(key));
+      return start;
+    }
+  }
   const before = interner.count;
-  const id = interner.internHashed(start, end - start, h);
+  const id = interner.internHashed(start, len, h);
   store<i32>(idp + (<usize>m << 2), id);
   return id < before ? start : end;
+}
+
+// The fast path of the unicode and whitespace tokenizers reads eight code points at a time as eight bytes.
+const ONES: u64 = 0x0101010101010101;
+const HIGHS: u64 = 0x8080808080808080;
+
+// Two code points below 0x80 (one u64 of the list) as two bytes.
+@inline function pack2(x: u64): u64 {
+  return (x & 0xff) | ((x >> 24) & 0xff00);
+}
+
+// Code points i … i + 7 of the list at `from` as the bytes of a u64 (the first in the low byte): a code point
+// that is not ASCII, or is NUL, reads 0x80 (a stop: the per-code-point path takes it); past `e`, a space.
+@inline function window(from: usize, i: i32, e: i32): u64 {
+  const p = from + (<usize>i << 2);
+  if (i + 8 <= e) {
+    const a = load<u64>(p);
+    const b = load<u64>(p, 8);
+    const c = load<u64>(p, 16);
+    const d = load<u64>(p, 24);
+    if (((a | b | c | d) & 0xffffff80ffffff80) == 0) {
+      const w = pack2(a) | (pack2(b) << 16) | (pack2(c) << 32) | (pack2(d) << 48);
+      if (((w - ONES) & ~w & HIGHS) == 0) return w; // no NUL
+    }
+  }
+  return windowSlow(p, e - i);
+}
+
+function windowSlow(p: usize, left: i32): u64 {
+  let w: u64 = 0;
+  for (let k = 0; k < 8; k++) {
+    let c = 0x20;
+    if (k < left) {
+      c = load<i32>(p + (<usize>k << 2));
+      if (<u32>(c - 1) >= 0x7f) c = 0x80;
+    }
+    w |= <u64>c << (<u64>k << 3);
+  }
+  return w;
+}
+
+// The high bit of each byte of w (ASCII or 0x80) that is a word character (asciiWordBytes); stops (0x80) are not.
+@inline function wordBytes(w: u64, unicode: bool): u64 {
+  return asciiWordBytes(w & ~HIGHS, unicode) & ~(w & HIGHS);
 }
 
 /**
@@ -98,7 +159,37 @@ export function tokenIds(
   let tokenStart = -1;
   let h = HASH_START;
   let i = s;
+  const fast = !perChar;
   while (i < e) {
+    if (fast && tokenStart < 0) {
+      // Eight code points at a time: skip ASCII separators, take a whole token of at most seven ASCII code
+      // points followed by an ASCII separator. Anything else (a stop, a longer token) goes on below.
+      const w = window(from, i, e);
+      const word = wordBytes(w, unicode);
+      const stop = w & HIGHS;
+      const at = <i32>(ctz(word | stop) >> 3); // separators first
+      if (at == 8) {
+        i += 8;
+        continue;
+      }
+      if ((stop >> (<u64>at << 3)) & 0x80) {
+        i += at;
+      } else {
+        const end = <i32>(ctz(~word & HIGHS & (~(<u64>0) << (<u64>at << 3))) >> 3);
+        if (end < 8 && ((stop >> (<u64>end << 3)) & 0x80) == 0) {
+          const x = lower ? lowerAscii(w & ~HIGHS) : w;
+          const key = (x >> (<u64>at << 3)) & ((<u64>1 << (<u64>(end - at) << 3)) - 1);
+          store<i32>(idp + (<usize>m << 2), interner.internShort(key));
+          m++;
+          i += end;
+          continue;
+        }
+        i += at;
+        // a token reaching the window's end: read it again from its start (unless it starts the window)
+        if (at > 0 && end == 8) continue;
+      }
+      if (i >= e) break;
+    }
     let c = load<i32>(from + (<usize>i << 2));
     let word: bool;
     if (c < 0x80) {

@@ -1,0 +1,132 @@
+/**
+ * The `text` kernel's word tokenizers take three paths: plain-ASCII texts from their bytes (a bitmap of word
+ * characters), other texts eight code points at a time where they are ASCII, and one code point at a time
+ * elsewhere; short tokens are interned by key, long ones by their code points. Property tests (fast-check): over
+ * texts mixing ASCII tokens of every length around the eight-character key, case, punctuation, NUL, JSON escapes,
+ * accents, CJK and Unicode spaces, ROUGE-L's LCS equals the LCS of a TypeScript tokenizer's tokens, so every path
+ * cuts the same tokens and gives equal tokens equal ids, whichever path each text took.
+ */
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { scoreInProcess } from "../wasm/mod.ts";
+import { textVerifier } from "../verifiers/text/mod.ts";
+import { lcs } from "../perf/text_baseline.ts";
+import { assertVerdict, loadKernel } from "./_kernel.ts";
+
+const kernel = loadKernel("text");
+
+const PIECES = [
+  "a",
+  "Bc",
+  "x",
+  "z9",
+  "xyzXYZ0", // 7: a key, and the window's longest token
+  "abcdefgh", // 8: the longest key
+  "ABCDEFGHI", // 9: interned by code points
+  "longerWordHere15",
+  "é",
+  "É",
+  "ß",
+  "猫",
+  "—",
+  " ",
+  "  ",
+  "\t",
+  "\n",
+  "-",
+  ".",
+  "_",
+  "\u0000",
+  '"',
+  "\\",
+  "\u00a0",
+  "\u3000",
+];
+
+const SPACE = /^[ \t\n\u00a0\u3000]$/;
+const CJK = /^[猫]$/;
+const UNICODE_WORD = /^[A-Za-z0-9éÉß]$/;
+
+/** The tokens of `text` by the tokenizers' definitions (verifiers/text/README.md), for these pieces. */
+function oracleTokens(text: string, tokenize: string, lower: boolean): string[] {
+  const cps = [...(lower ? text.toLowerCase() : text)];
+  if (tokenize === "whitespace") {
+    const out: string[] = [];
+    let cur = "";
+    for (const c of cps) {
+      if (SPACE.test(c)) {
+        if (cur) out.push(cur);
+        cur = "";
+      } else cur += c;
+    }
+    if (cur) out.push(cur);
+    return out;
+  }
+  const out: string[] = [];
+  let cur = "";
+  for (const c of cps) {
+    if (CJK.test(c) || !UNICODE_WORD.test(c)) {
+      if (cur) out.push(cur);
+      cur = "";
+      if (CJK.test(c)) out.push(c);
+    } else cur += c;
+  }
+  if (cur) out.push(cur);
+  return out;
+}
+
+Deno.test("property: every tokenizer path cuts the defined tokens and gives equal tokens one id (ROUGE-L's LCS against a TypeScript LCS)", () => {
+  const text = fc.array(fc.constantFrom(...PIECES), { maxLength: 60 }).map((ps) => `q ${ps.join("")}`);
+  fc.assert(
+    fc.property(
+      text,
+      fc.array(text, { minLength: 1, maxLength: 3 }),
+      fc.constantFrom("unicode", "whitespace"),
+      fc.boolean(),
+      (answer, refs, tokenize, lowercase) => {
+        const params = textVerifier.params(refs.length === 1 ? refs[0] : refs, {
+          tag: "",
+          metric: "rougeL",
+          tokenize,
+          lowercase,
+        });
+        const out = scoreInProcess(kernel, params, answer);
+        assertVerdict(out);
+        const h = oracleTokens(answer, tokenize, lowercase);
+        let best = -1, bestLcs = 0;
+        refs.forEach((ref) => {
+          const r = oracleTokens(ref, tokenize, lowercase);
+          const l = lcs(h, r);
+          const f = l === 0 ? 0 : 2 * (l / h.length) * (l / r.length) / (l / h.length + l / r.length);
+          if (f > best) [best, bestLcs] = [f, l];
+        });
+        assert.equal(out.details.lcs, bestLcs, JSON.stringify({ answer, refs, tokenize, lowercase }));
+        assert.ok(Math.abs(out.reward - best) < 1e-12);
+      },
+    ),
+    { numRuns: 1500 },
+  );
+});
+
+Deno.test("property: a text and the same text with one accent or escape elsewhere share every other token's id", () => {
+  // the answer plain ASCII (bytes), the reference the same words after a non-ASCII or escaped piece (code points)
+  const word = fc.constantFrom("a", "Bc", "z9", "xyzXYZ0", "abcdefgh", "ABCDEFGHI", "longerWordHere15", "q");
+  const words = fc.array(word, { minLength: 1, maxLength: 80 });
+  fc.assert(
+    fc.property(
+      words,
+      fc.constantFrom("é ", '" ', "\\ ", "猫 ", "\u0000 "),
+      fc.boolean(),
+      (ws, marker, lowercase) => {
+        const answer = ws.join(" ");
+        const out = scoreInProcess(
+          kernel,
+          textVerifier.params(`q ${marker}${answer}`, { tag: "", metric: "rougeL", lowercase }),
+          answer,
+        );
+        assert.equal(out.details.lcs, ws.length);
+      },
+    ),
+    { numRuns: 500 },
+  );
+});
