@@ -130,3 +130,27 @@ Deno.test("property: a text and the same text with one accent or escape elsewher
     { numRuns: 500 },
   );
 });
+
+Deno.test("property: thousands of distinct short and long tokens (both id tables grow) keep one id per token", () => {
+  // base-26 words of 1–12 letters from integers: many distinct keys (short) and runs (long), interleaved
+  const wordOf = (n: number, len: number) => {
+    let s = "";
+    for (let k = 0; k < len; k++, n = Math.floor(n / 26)) s += String.fromCharCode(97 + (n % 26));
+    return s;
+  };
+  const word = fc.tuple(fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 1, max: 12 })).map(([n, l]) =>
+    wordOf(n, l)
+  );
+  const words = fc.array(word, { minLength: 200, maxLength: 700 });
+  fc.assert(
+    fc.property(words, words, fc.constantFrom("", "é "), (h, r, marker) => {
+      const out = scoreInProcess(
+        kernel,
+        textVerifier.params(`q ${marker}${r.join(" ")}`, { tag: "", metric: "rougeL" }),
+        `q ${h.join(" ")}`,
+      );
+      assert.equal(out.details.lcs, lcs(["q", ...h], ["q", ...(marker ? ["é"] : []), ...r]));
+    }),
+    { numRuns: 40 },
+  );
+});

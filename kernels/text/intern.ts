@@ -18,8 +18,9 @@ export const HASH_START: u32 = 2166136261;
   return h ^ (h >> 15);
 }
 
-// Slots of the short-run table at first (it doubles when half full).
+// Slots of the short-run table at first (it doubles when half full), and its multiplicative hash.
 const SHORT_TABLE: i32 = 256;
+const SHORT_HASH: u64 = 0x9e3779b97f4a7c15;
 
 /** Gives each distinct run [start, start + len) of `symbols` a dense id 0, 1, 2, … */
 export class Interner {
@@ -31,9 +32,10 @@ export class Interner {
   /** How many distinct runs have ids. */
   count: i32 = 0;
   mask: i32;
-  // Short runs by key (see internShort): keys and id + 1 (0 = empty), allocated on first use.
-  private shortKeys: Uint64Array | null = null;
-  private shortIds: Int32Array | null = null;
+  // Short runs by key (see internShort): slots of two u64, the key (0 = empty) and the id; allocated on first use.
+  private shortSlots: Uint64Array | null = null;
+  private shortAt: usize = 0;
+  private shortMask: i32 = -1;
   private shortCount: i32 = 0;
 
   /** `expected` is about how many distinct runs it will see (the table grows past it). */
@@ -84,23 +86,28 @@ export class Interner {
 
   /**
    * The id of a short run given as its key: up to eight symbols in 1…0x7f, the k-th in byte k, the
-   * bytes past the run zero (so the key also says the length). Ids come from the same count as
-   * `intern`'s, in order of first appearance; a caller sends every run that has a key here, and only
-   * those, so that equal runs get one id. The run's symbols need not be kept.
+   * bytes past the run zero (so the key also says the length, and is never 0). Ids come from the same
+   * count as `intern`'s, in order of first appearance; a caller sends every run that has a key here,
+   * and only those, so that equal runs get one id. The run's symbols need not be kept.
    */
-  internShort(key: u64): i32 {
-    let keys = this.shortKeys;
-    let ids = this.shortIds;
-    if (keys === null || ids === null) {
-      keys = this.shortKeys = new Uint64Array(SHORT_TABLE);
-      ids = this.shortIds = new Int32Array(SHORT_TABLE);
+  @inline internShort(key: u64): i32 {
+    // the common case inline: the key in its first slot
+    if (this.shortMask >= 0) {
+      const at = this.shortAt + (<usize>(<i32>((key * SHORT_HASH) >> 40) & this.shortMask) << 4);
+      if (load<u64>(at) == key) return <i32>load<u64>(at, 8);
     }
-    const mask = ids.length - 1;
-    let slot = <i32>((key * 0x9e3779b97f4a7c15) >> 40) & mask;
+    return this.internShortSlow(key);
+  }
+
+  private internShortSlow(key: u64): i32 {
+    if (this.shortMask < 0) this.setShortTable(new Uint64Array(2 * SHORT_TABLE));
+    const mask = this.shortMask;
+    let slot = <i32>((key * SHORT_HASH) >> 40) & mask;
     while (true) {
-      const entry = unchecked(ids[slot]);
-      if (entry == 0) break;
-      if (unchecked(keys[slot]) == key) return entry - 1;
+      const at = this.shortAt + (<usize>slot << 4);
+      const k = load<u64>(at);
+      if (k == key) return <i32>load<u64>(at, 8);
+      if (k == 0) break;
       slot = (slot + 1) & mask;
     }
     const id = this.count++;
@@ -108,31 +115,33 @@ export class Interner {
     this.runs.push(0);
     this.runs.push(0);
     this.runs.push(-1);
-    unchecked((keys[slot] = key));
-    unchecked((ids[slot] = id + 1));
+    const at = this.shortAt + (<usize>slot << 4);
+    store<u64>(at, key);
+    store<u64>(at, <u64>id, 8);
     if (++this.shortCount * 2 > mask) this.growShort();
     return id;
   }
 
+  private setShortTable(slots: Uint64Array): void {
+    this.shortSlots = slots;
+    this.shortAt = slots.dataStart;
+    this.shortMask = (slots.length >> 1) - 1;
+  }
+
   // Doubles the short-run table.
   private growShort(): void {
-    const oldKeys = this.shortKeys!;
-    const oldIds = this.shortIds!;
-    const size = oldIds.length << 1;
-    const keys = new Uint64Array(size);
-    const ids = new Int32Array(size);
-    const mask = size - 1;
-    for (let k = 0; k < oldIds.length; k++) {
-      const entry = unchecked(oldIds[k]);
-      if (entry == 0) continue;
-      const key = unchecked(oldKeys[k]);
-      let slot = <i32>((key * 0x9e3779b97f4a7c15) >> 40) & mask;
-      while (unchecked(ids[slot]) != 0) slot = (slot + 1) & mask;
-      unchecked((keys[slot] = key));
-      unchecked((ids[slot] = entry));
+    const from = this.shortAt;
+    const oldSize = this.shortMask + 1;
+    this.setShortTable(new Uint64Array(oldSize << 2));
+    const mask = this.shortMask;
+    for (let k = 0; k < oldSize; k++) {
+      const key = load<u64>(from + (<usize>k << 4));
+      if (key == 0) continue;
+      let slot = <i32>((key * SHORT_HASH) >> 40) & mask;
+      while (load<u64>(this.shortAt + (<usize>slot << 4)) != 0) slot = (slot + 1) & mask;
+      store<u64>(this.shortAt + (<usize>slot << 4), key);
+      store<u64>(this.shortAt + (<usize>slot << 4), load<u64>(from + (<usize>k << 4), 8), 8);
     }
-    this.shortKeys = keys;
-    this.shortIds = ids;
   }
 
   // Doubles the table and places every id again by its stored hash (short runs' placeholders stay out).
