@@ -234,3 +234,27 @@ Deno.test("references without a letter or digit, and options of another metric, 
     InvalidRequestError,
   );
 });
+
+Deno.test("a reference holds at most 100,000 characters (code points, as JSON Schema's maxLength counts them)", () => {
+  const emoji = "\u{1F600}"; // two UTF-16 units, one character
+  for (
+    const [reference, ok] of [
+      ["a".repeat(100_000), true],
+      ["a".repeat(100_001), false],
+      ["a" + emoji.repeat(99_999), true], // 199,999 units
+      ["a" + emoji.repeat(100_000), false],
+      ["a" + "\uD800".repeat(99_999), true], // lone surrogates count one each
+      [["ok", "b".repeat(100_001)], false],
+    ] as [string | string[], boolean][]
+  ) {
+    const what = `${JSON.stringify(reference).length} bytes of JSON, ok: ${ok}`;
+    if (ok) textVerifier.params(reference, { metric: "rougeL" });
+    else {
+      assert.throws(
+        () => textVerifier.params(reference, { metric: "rougeL" }),
+        (e: Error) => e instanceof InvalidRequestError && /more than 100000 characters/.test(e.message),
+        what,
+      );
+    }
+  }
+});

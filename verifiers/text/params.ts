@@ -1,6 +1,6 @@
 /** Resolves a validated `text` reference and options into the kernel's parameters. */
 import { InvalidRequestError } from "../types.ts";
-import { type TextMetric, TOKENIZERS } from "./schemas.ts";
+import { MAX_REFERENCE_CHARS, type TextMetric, TOKENIZERS } from "./schemas.ts";
 
 /** The parameter object the `text` kernel reads. */
 export interface TextKernelParams {
@@ -86,11 +86,30 @@ class TextParams {
   }
 }
 
+// The number of code points of s (a lone surrogate counts as one).
+function codePoints(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;
+    n++;
+  }
+  return n;
+}
+
 /** Builds the kernel parameters; throws `InvalidRequestError` for what the schema cannot rule out. */
 export function textParams(reference: unknown, options: Record<string, unknown>): TextKernelParams {
   const refs = Array.isArray(reference) ? reference as string[] : [reference as string];
   const metric = (options.metric ?? "rougeL") as TextMetric;
   refs.forEach((r, i) => {
+    // code points are never more than UTF-16 units: only a reference longer than the bound in units is counted
+    if (r.length > MAX_REFERENCE_CHARS && codePoints(r) > MAX_REFERENCE_CHARS) {
+      throw new InvalidRequestError(
+        `reference${
+          refs.length > 1 ? `/${i}` : ""
+        }: must NOT have more than ${MAX_REFERENCE_CHARS} characters`,
+      );
+    }
     if (!/[\p{L}\p{N}]/u.test(r)) {
       throw new InvalidRequestError(
         `Reference ${
