@@ -11,7 +11,7 @@ import {
   resultJsonWith,
   type VerifyResult,
 } from "../verifiers/mod.ts";
-import { isBlankLine, readLineRanges } from "./lines.ts";
+import { readLineBatches } from "./lines.ts";
 
 /** Lines verified per engine batch: large enough to keep every sandbox process busy. */
 const BATCH_LINES = 8192;
@@ -49,9 +49,8 @@ export class VerifySummary {
   }
 }
 
-/** An input line: its bytes (decoded where it is prepared) and its line number. */
 interface NumberedLine {
-  item: RawItem;
+  text: string;
   number: number;
 }
 
@@ -59,7 +58,7 @@ interface NumberedLine {
 async function verifyLines(engine: Engine, lines: NumberedLine[]): Promise<VerifyResult[]> {
   // Each line stays text until the engine prepares it, a window at a time (a malformed line is its
   // own invalid_request), so parsing overlaps scoring instead of holding the thread for a block.
-  const verified = await engine.verifyBatch(lines.map((line) => line.item));
+  const verified = await engine.verifyBatch(lines.map((line) => new RawItem(line.text)));
   verified.forEach((result, i) => {
     if (result.error?.code === "invalid_request") {
       result.error = { code: "invalid_request", message: `line ${lines[i].number}: ${result.error.message}` };
@@ -145,12 +144,12 @@ export async function runVerify(
     block = [];
     if (pending.length > BLOCKS_IN_FLIGHT) await writeOldest();
   };
-  for await (const { bytes, starts, ends } of readLineRanges(readChunks(input, counter))) {
-    for (let i = 0; i < starts.length; i++) {
+  for await (const lines of readLineBatches(readChunks(input, counter))) {
+    for (const line of lines) {
       lineNumber++;
       // A blank line carries no item (a trailing newline, a separator): it gets no result line.
-      if (isBlankLine(bytes, starts[i], ends[i])) continue;
-      block.push({ item: new RawItem(bytes, undefined, starts[i], ends[i]), number: lineNumber });
+      if (line.trim() === "") continue;
+      block.push({ text: line, number: lineNumber });
       if (block.length >= BATCH_LINES) await flush();
     }
   }

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { postJson, withApp } from "./_app.ts";
-import { isBlankLine, readLines } from "../cli/lines.ts";
+import { readLines } from "../cli/lines.ts";
 import { taskFlags } from "./_server.ts";
 
 const mainTs = new URL("../main.ts", import.meta.url).pathname;
@@ -190,31 +190,6 @@ Deno.test("readLines() on arbitrary bytes (invalid UTF-8 included) equals decodi
       },
     ),
   );
-});
-
-Deno.test("isBlankLine() agrees with String.prototype.trim on each line's bytes (Unicode spaces, bad UTF-8)", () => {
-  fc.assert(
-    fc.property(
-      fc.array(
-        fc.oneof(
-          fc.constantFrom(9, 10, 11, 12, 13, 32, 0xc2, 0xa0, 0xe3, 0x80, 0x80, 0xef, 0xbb, 0xbf, 0xff),
-          fc.nat(255),
-        ),
-        { maxLength: 12 },
-      ),
-      (array) => {
-        const bytes = Uint8Array.from(array);
-        const trimmed = new TextDecoder().decode(bytes).trim() === "";
-        assert.equal(isBlankLine(bytes, 0, bytes.length), trimmed, JSON.stringify(array));
-      },
-    ),
-    { numRuns: 2000 },
-  );
-  const encode = (text: string) => new TextEncoder().encode(text);
-  for (const blank of ["", " \t", "\u00a0", "\u3000 \ufeff"]) {
-    assert.ok(isBlankLine(encode(blank), 0, encode(blank).length));
-  }
-  for (const item of ["{}", " x", "\u00a0é"]) assert.ok(!isBlankLine(encode(item), 0, encode(item).length));
 });
 
 Deno.test("readLines() splits a 50 MB line in linear time (it took minutes when quadratic)", async () => {

@@ -209,40 +209,23 @@ export class BatchRun {
     return slice;
   }
 
-  /**
-   * Items [from, to) packed into one buffer when every one is a byte range (of a body, or of the
-   * CLI's input): one copy of the range when they lie in order in one buffer, else each item's
-   * bytes copied after the other's; null when any item is not a byte range.
-   */
+  /** Items [from, to) packed as one copy of their body's bytes, or null when they are not byte ranges of one body in order. */
   private packedSlice(from: number, to: number): PackedTexts | null {
-    const count = to - from;
-    const starts = new Uint32Array(count);
-    const ends = new Uint32Array(count);
     const first = this.rawItems[from];
     if (!(first instanceof RawItem) || typeof first.source === "string") return null;
-    let inOrder = true;
-    let total = 0;
-    let last = first.start;
+    const source = first.source;
+    const base = first.start;
+    const starts = new Uint32Array(to - from);
+    const ends = new Uint32Array(to - from);
+    let last = base;
     for (let i = from; i < to; i++) {
       const raw = this.rawItems[i];
-      if (!(raw instanceof RawItem) || typeof raw.source === "string") return null;
-      if (raw.source !== first.source || raw.start < last) inOrder = false;
-      starts[i - from] = raw.start - first.start;
-      ends[i - from] = raw.end - first.start;
+      if (!(raw instanceof RawItem) || raw.source !== source || raw.start < last) return null;
+      starts[i - from] = raw.start - base;
+      ends[i - from] = raw.end - base;
       last = raw.end;
-      total += raw.end - raw.start;
     }
-    if (inOrder) return { bytes: first.source.slice(first.start, last), starts, ends };
-    const bytes = new Uint8Array(total);
-    let at = 0;
-    for (let i = from; i < to; i++) {
-      const raw = this.rawItems[i] as RawItem;
-      bytes.set((raw.source as Uint8Array).subarray(raw.start, raw.end), at);
-      starts[i - from] = at;
-      at += raw.end - raw.start;
-      ends[i - from] = at;
-    }
-    return { bytes, starts, ends };
+    return { bytes: source.slice(base, last), starts, ends };
   }
 
   /** Prepares items [begin, end) on this thread (those `include` accepts) and scores them. */
