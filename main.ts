@@ -95,7 +95,8 @@ function fieldsFlag(value: string | boolean | undefined): FieldSelection {
 }
 
 async function verify(config: Config, values: Record<string, string | boolean | undefined>): Promise<void> {
-  const engine = await createEngine(VERIFIERS, engineOptions(config, { oneShot: true }));
+  // Staged verifiers' sandbox checks wait for their first items: a run without them starts at once.
+  const engine = await createEngine(VERIFIERS, engineOptions(config, { oneShot: true, deferChecks: true }));
   try {
     const inPath = typeof values.in === "string" ? userPath(values.in) : null;
     const outPath = typeof values.out === "string" ? userPath(values.out) : null;

@@ -66,6 +66,38 @@ Deno.test("a verifier whose availability check fails is unavailable: 503-class e
   }
 });
 
+Deno.test("deferChecks (the CLI): start without waiting for a check; its verifier's items wait for it", async () => {
+  let settle!: (reason: string | null) => void;
+  let settled = false;
+  const check = new Promise<string | null>((resolve) => settle = resolve).finally(() => settled = true);
+  const slow: WasmVerifier = { ...staged, name: "slow", kernel: "probe", availability: () => check };
+  const engine = await createEngine({ probe: probeVerifier, slow }, {
+    workers: 1,
+    wasmDir: new URL("../wasm/test/", import.meta.url),
+    deferChecks: true,
+  });
+  try {
+    assert.equal(settled, false, "the engine started before the check settled");
+    // Other verifiers' items do not wait for it.
+    assert.equal((await engine.verifyBatch([{ verifier: "probe", response: "ok" }]))[0].reward, 1);
+    assert.equal(settled, false);
+    // The check's own items wait, then get its outcome: here it fails, so they are sandbox_unavailable.
+    const waiting = engine.verifyBatch([{ verifier: "slow", response: "run:ok" }, {
+      verifier: "probe",
+      response: "ok",
+    }]);
+    setTimeout(() => settle("bubblewrap is missing: apt-get install bubblewrap"), 50);
+    const [slowResult, probeResult] = await waiting;
+    assert.equal(settled, true);
+    assert.equal(slowResult.error?.code, "sandbox_unavailable");
+    assert.match(slowResult.error!.message, /unavailable/);
+    assert.equal(probeResult.reward, 1);
+    assert.deepEqual(engine.health().slow, "bubblewrap is missing: apt-get install bubblewrap");
+  } finally {
+    await engine.close();
+  }
+});
+
 Deno.test("a stage's details join the kernel's verdict; `kernel` names another verifier's kernel", async () => {
   // Named "staged" but graded by the probe kernel (as `program` is graded by `math`'s).
   const borrowing: WasmVerifier = {

@@ -14,6 +14,7 @@ import { runRemoteGroup } from "./remote_run.ts";
 import { WorkSlicer } from "./yield_now.ts";
 import { RawItem } from "./raw_item.ts";
 import type { PrepPool } from "./prep_pool.ts";
+import type { StagedChecks } from "./staged_checks.ts";
 import { type PackedTexts, PREP_KIND, type PrepDone, type PrepGroup } from "./prep_protocol.ts";
 
 /** Options of one batch. */
@@ -51,6 +52,8 @@ export interface BatchContext {
   remotes?: Record<string, RemoteBackend>;
   /** Threads that prepare slices of large windows off the main thread (absent: all on the main thread). */
   prep?: PrepPool;
+  /** Staged verifiers' sandbox checks; awaited (started if need be) before their items are staged. */
+  checks?: StagedChecks;
 }
 
 /** Windows of items being prepared or scored at once per batch (each: 2 × workers × maxChunkItems). */
@@ -354,6 +357,8 @@ export class BatchRun {
   /** Scores one verifier's items of a window: its host stage first when it has one, then the kernel. */
   private async runGroup(items: PreparedItem[]): Promise<void> {
     const verifier = verifierOf(this.context.table, items[0]);
+    const check = this.context.checks?.of(verifier.name);
+    if (check) await check;
     if (ownValue(this.context.unavailable, verifier.name) !== undefined) {
       for (const item of items) {
         item.sink(noVerdict(item.head, "sandbox_unavailable", `Verifier "${verifier.name}" is unavailable`));
