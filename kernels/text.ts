@@ -71,39 +71,53 @@ function scoreItem(): ArrayBuffer {
     w.key("extraction").str(region.via);
     return finishResult(w);
   }
-  // room for every code point at once (at most one per byte of the answer, one per code unit of a reference)
-  let room = region.end - region.start;
-  for (let r = 0; r < refsValue.items.length; r++) {
-    const ref = refsValue.items[r];
-    room += ref.raw ? ref.rawEnd - ref.rawStart : ref.str.length;
-  }
-  const texts = new Texts(room);
-  texts.begin();
-  appendUtf8(texts.cps, item.ptr, region.start, region.end);
-  texts.end(isPlainAscii(item.ptr, region.start, region.end) ? item.ptr + <usize>region.start : 0);
-  for (let r = 0; r < refsValue.items.length; r++) {
-    const ref = refsValue.items[r];
-    texts.begin();
-    if (ref.raw) {
-      appendDecodedUtf8(texts.cps, ref.rawPtr, ref.rawStart, ref.rawEnd);
-      texts.end(isPlainAscii(ref.rawPtr, ref.rawStart, ref.rawEnd) ? ref.rawPtr + <usize>ref.rawStart : 0);
-    } else {
-      appendString(texts.cps, ref.str);
-      texts.end();
-    }
-  }
   const lower = boolAt(p, "lowercase", false);
   const tokenizeName = stringAt(p, "tokenize", "unicode");
+  const kind = tokenizerOf(tokenizeName);
+  const removePunct = stringAt(p, "punctuation", "keep") == "remove";
+  // The word metrics whose tokenizer reads plain-ASCII texts as bytes (tokens()) need no code points of them.
+  const bytesOnly = (kind == Tokenizer.Unicode || kind == Tokenizer.Whitespace) && metric != "chrf" &&
+    metric != "cer" && metric != "edit_similarity" && metric != "bleu" && !(removePunct && metric == "wer");
+  const refs = refsValue.items;
+  const answerPlain = isPlainAscii(item.ptr, region.start, region.end);
+  const refPlain = new Array<bool>(refs.length);
+  // room for every code point decoded at once (at most one per byte of the answer, one per code unit of a reference)
+  let room = bytesOnly && answerPlain ? 0 : region.end - region.start;
+  for (let r = 0; r < refs.length; r++) {
+    const ref = refs[r];
+    refPlain[r] = ref.raw && isPlainAscii(ref.rawPtr, ref.rawStart, ref.rawEnd);
+    if (!(bytesOnly && refPlain[r])) room += ref.raw ? ref.rawEnd - ref.rawStart : ref.str.length;
+  }
+  const texts = new Texts(room);
+  if (bytesOnly && answerPlain) {
+    texts.addPlain(item.ptr + <usize>region.start, region.end - region.start);
+  } else {
+    texts.begin();
+    appendUtf8(texts.cps, item.ptr, region.start, region.end);
+    texts.end(answerPlain ? item.ptr + <usize>region.start : 0);
+  }
+  for (let r = 0; r < refs.length; r++) {
+    const ref = refs[r];
+    const plainAt = refPlain[r] ? ref.rawPtr + <usize>ref.rawStart : 0;
+    if (bytesOnly && plainAt != 0) {
+      texts.addPlain(plainAt, ref.rawEnd - ref.rawStart);
+      continue;
+    }
+    texts.begin();
+    if (ref.raw) appendDecodedUtf8(texts.cps, ref.rawPtr, ref.rawStart, ref.rawEnd);
+    else appendString(texts.cps, ref.str);
+    texts.end(plainAt);
+  }
   let s: Score;
   if (metric == "chrf") {
     const spaces = boolAt(p, "whitespace", false) ? CHRF_KEEP_SPACE : CHRF_DROP_SPACE;
     if (texts.cps.len > MAX_TOKENS) return tooComplex("too_long", metric, null, <f64>texts.cps.len, <f64>MAX_TOKENS);
     s = chrf(charSeqs(texts, lower, false, spaces), <i32>numberAt(p, "char_order", 6), numberAt(p, "beta", 2));
   } else if (metric == "cer" || metric == "edit_similarity") {
-    const seqs = charSeqs(texts, lower, stringAt(p, "punctuation", "keep") == "remove", STRIPPED);
+    const seqs = charSeqs(texts, lower, removePunct, STRIPPED);
     s = metric == "cer" ? errorRate(seqs, "cer", stringAt(p, "wer_reward", "linear")) : editSimilarity(seqs);
   } else {
-    const tok = tokens(texts, metric, tokenizeName, lower, stringAt(p, "punctuation", "keep") == "remove");
+    const tok = tokens(texts, metric, tokenizeName, lower, removePunct);
     if (tok === null) return tooComplex("too_many_tokens", metric, null, 0, <f64>MAX_TOKENS);
     if (metric == "rouge1") s = rougeN(tok, 1);
     else if (metric == "rouge2") s = rougeN(tok, 2);
@@ -168,8 +182,8 @@ function tokens(texts: Texts, metric: string, name: string, lower: bool, removeP
     const ids = new IntList(64);
     const plain = src === texts.cps ? texts.plain[t] : 0;
     if (plain != 0 && (kind == Tokenizer.Unicode || kind == Tokenizer.Whitespace)) {
-      // plain ASCII: tokens straight from the bytes, the same ids
-      total += asciiTokenIds(plain, e - s, kind == Tokenizer.Unicode, lower, norm, interner, ids);
+      // plain ASCII: tokens straight from the bytes, the same ids (the only reader of a text kept as bytes only)
+      total += asciiTokenIds(plain, texts.lengths.at(t), kind == Tokenizer.Unicode, lower, norm, interner, ids);
     } else {
       total += tokenIds(kind, src, s, e, lower, norm, interner, ids);
     }

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { scoreInProcess } from "../wasm/mod.ts";
 import { textVerifier } from "../verifiers/text/mod.ts";
-import { lcs } from "../perf/text_baseline.ts";
+import { lcs, levenshtein } from "../perf/text_baseline.ts";
 import { assertVerdict, loadKernel } from "./_kernel.ts";
 
 const kernel = loadKernel("text");
@@ -152,5 +152,53 @@ Deno.test("property: thousands of distinct short and long tokens (both id tables
       assert.equal(out.details.lcs, lcs(["q", ...h], ["q", ...(marker ? ["é"] : []), ...r]));
     }),
     { numRuns: 40 },
+  );
+});
+
+/** Clipped n-gram overlap F of token lists (rouge-score's ROUGE-N; n = 1 is also SQuAD's token F1). */
+function overlapF(h: string[], r: string[], n: number): number {
+  const grams = (t: string[]) => {
+    const m = new Map<string, number>();
+    for (let i = 0; i + n <= t.length; i++) {
+      const g = t.slice(i, i + n).join("\u0001");
+      m.set(g, (m.get(g) ?? 0) + 1);
+    }
+    return m;
+  };
+  const hg = grams(h), rg = grams(r);
+  let overlap = 0;
+  for (const [g, c] of hg) overlap += Math.min(c, rg.get(g) ?? 0);
+  const p = overlap / Math.max(1, h.length - n + 1), rec = overlap / Math.max(1, r.length - n + 1);
+  return p + rec > 0 ? 2 * p * rec / (p + rec) : 0;
+}
+
+Deno.test("property: the word metrics on texts read as bytes or as code points equal a TypeScript computation over the defined tokens", () => {
+  const text = fc.array(fc.constantFrom(...PIECES), { maxLength: 40 }).map((ps) => `q ${ps.join("")}`);
+  fc.assert(
+    fc.property(
+      text,
+      text,
+      fc.constantFrom("rouge1", "rouge2", "wer", "token_f1", "exact"),
+      fc.constantFrom("unicode", "whitespace"),
+      fc.boolean(),
+      (answer, ref, metric, tokenize, lowercase) => {
+        const out = scoreInProcess(
+          kernel,
+          textVerifier.params(ref, { tag: "", metric, tokenize, lowercase }),
+          answer,
+        );
+        assertVerdict(out);
+        const h = oracleTokens(answer, tokenize, lowercase), r = oracleTokens(ref, tokenize, lowercase);
+        const expected = metric === "rouge1" || metric === "token_f1"
+          ? overlapF(h, r, 1)
+          : metric === "rouge2"
+          ? overlapF(h, r, 2)
+          : metric === "wer"
+          ? Math.max(0, 1 - levenshtein(h, r) / r.length)
+          : Number(h.join("\u0001") === r.join("\u0001"));
+        assert.ok(Math.abs(out.reward - expected) < 1e-12, `${metric} ${out.reward} vs ${expected}`);
+      },
+    ),
+    { numRuns: 1500 },
   );
 });

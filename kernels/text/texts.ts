@@ -11,6 +11,8 @@ export class Texts {
   ends: IntList = new IntList(8);
   /** Per text, where its bytes are when they are plain ASCII (one byte per code point), else 0. */
   plain: Array<usize> = new Array<usize>();
+  /** Per text, its length in code points (for a text kept as bytes only, in bytes). */
+  lengths: IntList = new IntList(8);
 
   /** `room`: about how many code points all texts will hold (the list grows past it). */
   constructor(room: i32) {
@@ -30,6 +32,18 @@ export class Texts {
   end(plain: usize = 0): void {
     this.ends.push(this.cps.len);
     this.plain.push(plain);
+    this.lengths.push(this.cps.len - this.starts.at(this.starts.len - 1));
+  }
+
+  /**
+   * Adds a plain-ASCII text as its `len` bytes at `ptr` only: no code points (its range in `cps` is
+   * empty), for a caller that reads plain texts as bytes (the word tokenizers' byte path) and nothing else.
+   */
+  addPlain(ptr: usize, len: i32): void {
+    this.starts.push(this.cps.len);
+    this.ends.push(this.cps.len);
+    this.plain.push(ptr);
+    this.lengths.push(len);
   }
 }
 
