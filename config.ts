@@ -186,14 +186,15 @@ export function describeConfig(config: Config): string {
  * The engine's options from the effective configuration: the one mapping that `serve`, `verify` and
  * `bench` share. `oneShot` (the CLI, a bench run) lifts the admission limit and compiles each
  * verifier's schemas on first use instead of at start (a short run pays only for what it uses);
- * `deferChecks` (the CLI) waits for a staged verifier's sandbox check only when its items come.
+ * `lazyStart` (the CLI) waits for a staged verifier's sandbox check only when its items come, and
+ * for the preparation threads only when they are given work.
  */
 export function engineOptions(
   config: Config,
-  { oneShot = false, deferChecks = false } = {},
+  { oneShot = false, lazyStart = false } = {},
 ): Partial<EngineOptions> {
   return {
-    deferChecks,
+    lazyStart,
     workers: config.workers,
     prepThreads: config.prep_threads,
     maxQueueItems: oneShot ? Number.MAX_SAFE_INTEGER : config.max_queue_items,

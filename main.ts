@@ -95,8 +95,8 @@ function fieldsFlag(value: string | boolean | undefined): FieldSelection {
 }
 
 async function verify(config: Config, values: Record<string, string | boolean | undefined>): Promise<void> {
-  // Staged verifiers' sandbox checks wait for their first items: a run without them starts at once.
-  const engine = await createEngine(VERIFIERS, engineOptions(config, { oneShot: true, deferChecks: true }));
+  // Sandbox checks and preparation threads are waited for only when needed: the run starts at once.
+  const engine = await createEngine(VERIFIERS, engineOptions(config, { oneShot: true, lazyStart: true }));
   try {
     const inPath = typeof values.in === "string" ? userPath(values.in) : null;
     const outPath = typeof values.out === "string" ? userPath(values.out) : null;

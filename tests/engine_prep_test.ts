@@ -183,3 +183,18 @@ Deno.test("prep threads: a body's items as byte ranges cross packed (ASCII or no
     await threaded.close();
   }
 });
+
+Deno.test("prep threads with lazyStart (the CLI): slices sent before the threads are up wait for them, same results", async () => {
+  const texts = itemTexts().slice(0, 600);
+  const main = await createEngine(VERIFIERS, { ...settings, prepThreads: 0 });
+  const lazy = await createEngine(VERIFIERS, { ...settings, prepThreads: 2, lazyStart: true });
+  try {
+    const got = await resultsOf(lazy, texts);
+    deepStrictEqual(got, await resultsOf(main, texts));
+    strictEqual(lazy.stats().prep!.slices > 0, true, "the slices went to the threads");
+    strictEqual(lazy.stats().prep!.fallbacks, 0);
+  } finally {
+    await main.close();
+    await lazy.close();
+  }
+});

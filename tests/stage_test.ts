@@ -66,7 +66,7 @@ Deno.test("a verifier whose availability check fails is unavailable: 503-class e
   }
 });
 
-Deno.test("deferChecks (the CLI): start without waiting for a check; its verifier's items wait for it", async () => {
+Deno.test("lazyStart (the CLI): start without waiting for a check; its verifier's items wait for it", async () => {
   let settle!: (reason: string | null) => void;
   let settled = false;
   const check = new Promise<string | null>((resolve) => settle = resolve).finally(() => settled = true);
@@ -74,7 +74,7 @@ Deno.test("deferChecks (the CLI): start without waiting for a check; its verifie
   const engine = await createEngine({ probe: probeVerifier, slow }, {
     workers: 1,
     wasmDir: new URL("../wasm/test/", import.meta.url),
-    deferChecks: true,
+    lazyStart: true,
   });
   try {
     assert.equal(settled, false, "the engine started before the check settled");

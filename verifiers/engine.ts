@@ -59,12 +59,13 @@ export interface EngineOptions {
   /** Compile each verifier's schemas on its first item (one-shot commands) instead of at start. */
   lazyValidators: boolean;
   /**
-   * Do not wait at start for staged verifiers' sandbox checks (`deno task verify`): a batch waits
-   * for a verifier's check when its first item reaches the stage, and its items are
-   * `sandbox_unavailable` if the check fails. A run without charts or programs then does not wait
-   * for a Python sandbox to start (measured: 1.3 s of a CLI run's 1.5 s start here).
+   * Start without waiting for what a run may not need (`deno task verify`): a staged verifier's
+   * sandbox check runs when its first items come (they are `sandbox_unavailable` if it fails; a run
+   * without charts or programs then does not wait for a Python sandbox to start, 1.3 s here), and
+   * the preparation threads take slices once they have started (a slice sent before waits in the
+   * thread's queue; a thread that fails to start hands its slices back to the main thread).
    */
-  deferChecks: boolean;
+  lazyStart: boolean;
   /** Judge endpoints by name (config `judges:`), for the remote `judge` verifier. */
   judges: Record<string, unknown>;
   /** Rubric templates added to the shipped ones (config `judge_templates:`). */
@@ -92,7 +93,7 @@ export const defaultEngineOptions: EngineOptions = {
   sandboxMemoryBytes: 2048 * 1024 * 1024,
   sandboxCgroupMemoryBytes: DEFAULT_CGROUP_MEMORY_BYTES,
   lazyValidators: false,
-  deferChecks: false,
+  lazyStart: false,
   judges: {},
   judgeTemplates: {},
   judgeCache: "",
@@ -160,7 +161,7 @@ export async function createEngine(
   const pool = new WorkerPool({ size: settings.workers, kernels, launch });
   const prep = prepPoolFor(effective, settings, kernels);
   // Staged verifiers' own checks (e.g. starting a Python sandbox) run while the kernels compile, or
-  // (deferChecks) when their first items come.
+  // (lazyStart) when their first items come.
   const checks = new StagedChecks();
   for (const verifier of Object.values(table)) {
     const check = verifier.availability;
@@ -171,7 +172,14 @@ export async function createEngine(
     });
   }
   try {
-    await Promise.all([pool.ready(), prep?.ready(), settings.deferChecks ? undefined : checks.all()]);
+    const prepReady = prep?.ready();
+    // Lazily: a thread that fails to start is handled per slice (its slices fall back).
+    if (settings.lazyStart) prepReady?.catch(() => {});
+    await Promise.all([
+      pool.ready(),
+      settings.lazyStart ? undefined : prepReady,
+      settings.lazyStart ? undefined : checks.all(),
+    ]);
   } catch (error) {
     prep?.close();
     await pool.close();
@@ -227,7 +235,7 @@ export class Engine {
     private readonly unavailable: Record<string, string>,
     private readonly remotes: Record<string, RemoteBackend> = {},
     private readonly prep?: PrepPool,
-    /** Staged verifiers' sandbox checks (settled at start unless `deferChecks`). */
+    /** Staged verifiers' sandbox checks (settled at start unless `lazyStart`). */
     private readonly checks = new StagedChecks(),
   ) {
     this.validator = new ItemValidator(table, options.maxResponseChars, options.lazyValidators);
