@@ -42,6 +42,39 @@ export function longTextItems(n: number): unknown[] {
   }));
 }
 
+/**
+ * Pieces of text that exercise every path of the `text` kernel's tokenizers: ASCII tokens around the
+ * eight-character key, case, punctuation, NUL, characters JSON escapes, accents, CJK and Unicode spaces
+ * (tests/text_tokenize_test.ts, perf/text_kernel_diff.ts).
+ */
+export const TOKEN_PIECES: string[] = [
+  "a",
+  "Bc",
+  "x",
+  "z9",
+  "xyzXYZ0", // 7: a key, and the window's longest token
+  "abcdefgh", // 8: the longest key
+  "ABCDEFGHI", // 9: interned by code points
+  "longerWordHere15",
+  "é",
+  "É",
+  "ß",
+  "猫",
+  "—",
+  " ",
+  "  ",
+  "\t",
+  "\n",
+  "-",
+  ".",
+  "_",
+  "\u0000",
+  '"',
+  "\\",
+  "\u00a0",
+  "\u3000",
+];
+
 const ANSWER = /<answer>([\s\S]*?)<\/answer>/g;
 
 function tokens(text: string): string[] {

@@ -8,6 +8,7 @@ import fc from "fast-check";
 import { compileKernel, encodeItem, KernelInstance } from "../wasm/mod.ts";
 import { TEXT_METRICS, textVerifier } from "../verifiers/text/mod.ts";
 import { TOKENIZERS } from "../verifiers/text/schemas.ts";
+import { TOKEN_PIECES } from "./text_baseline.ts";
 const load = (p: string) => new KernelInstance(compileKernel(Deno.readFileSync(p)));
 const paths = Deno.args.filter((a, i) => !a.startsWith("--") && Deno.args[i - 1] !== "--runs");
 if (paths.length < 1) throw new Error("usage: perf/text_kernel_diff.ts OLD.wasm [NEW.wasm] [--runs N]");
@@ -16,44 +17,8 @@ const oldK = load(paths[0]), newK = load(newPath);
 const runsAt = Deno.args.indexOf("--runs");
 const dec = new TextDecoder();
 const pieces = [
-  "a",
-  "Bc",
-  "x",
-  "z9",
-  "xyzXYZ0",
-  "abcdefgh",
-  "ABCDEFGHI",
-  "longerWordHere15",
-  "the",
-  "an",
-  "The",
-  "é",
-  "É",
-  "ß",
-  "İ",
-  "猫",
-  "—",
-  "😀",
-  " ",
-  "  ",
-  "\t",
-  "\n",
-  "-",
-  ".",
-  ",",
-  "'",
-  "_",
-  "\u0000",
-  '"',
-  "\\",
-  "\u00a0",
-  "\u3000",
-  "\u200b",
-  "\uD800",
-  "<answer>",
-  "</answer>",
-  "1,000",
-  "3.5",
+  ...TOKEN_PIECES,
+  ...["the", "an", "The", "İ", "😀", "\u200b", "\uD800", "<answer>", "</answer>", "1,000", "3.5", ",", "'"],
 ];
 const text = fc.oneof(
   fc.array(fc.constantFrom(...pieces), { maxLength: 60 }).map((p) => p.join("")),

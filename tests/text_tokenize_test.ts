@@ -10,38 +10,12 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { scoreInProcess } from "../wasm/mod.ts";
 import { textVerifier } from "../verifiers/text/mod.ts";
-import { lcs, levenshtein } from "../perf/text_baseline.ts";
+import { lcs, levenshtein, TOKEN_PIECES } from "../perf/text_baseline.ts";
 import { assertVerdict, loadKernel } from "./_kernel.ts";
 
 const kernel = loadKernel("text");
 
-const PIECES = [
-  "a",
-  "Bc",
-  "x",
-  "z9",
-  "xyzXYZ0", // 7: a key, and the window's longest token
-  "abcdefgh", // 8: the longest key
-  "ABCDEFGHI", // 9: interned by code points
-  "longerWordHere15",
-  "é",
-  "É",
-  "ß",
-  "猫",
-  "—",
-  " ",
-  "  ",
-  "\t",
-  "\n",
-  "-",
-  ".",
-  "_",
-  "\u0000",
-  '"',
-  "\\",
-  "\u00a0",
-  "\u3000",
-];
+const PIECES = TOKEN_PIECES;
 
 const SPACE = /^[ \t\n\u00a0\u3000]$/;
 const CJK = /^[猫]$/;
