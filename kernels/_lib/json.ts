@@ -40,9 +40,13 @@ export class JsonValue {
   tuple: bool = false;
 
   /** A string's text ("" for other kinds). */
-  get str(): string {
+  @inline get str(): string {
     const s = this._str;
-    if (s !== null) return s;
+    return s !== null ? s : this.decodeRaw();
+  }
+
+  // The text of a string left as bytes, decoded once ("" for a value that is no string).
+  private decodeRaw(): string {
     const decoded = this.raw
       ? String.UTF8.decodeUnsafe(this.rawPtr + <usize>this.rawStart, <usize>(this.rawEnd - this.rawStart), false)
       : "";
@@ -316,9 +320,13 @@ export class JsonReader {
     let plain = true;
     const ptr = this.ptr;
     const quotes = ONES * <u64>quote;
+    // a short string is read byte by byte; past its first 16 bytes, eight at a time
+    const wordsFrom = p + 16;
     while (true) {
       // eight bytes at a time while none is the quote, a backslash or a control character
-      while (p + 8 <= this.len && !specialByte(load<u64>(ptr + <usize>p), quotes)) p += 8;
+      if (p >= wordsFrom) {
+        while (p + 8 <= this.len && !specialByte(load<u64>(ptr + <usize>p), quotes)) p += 8;
+      }
       const c = this.at(p);
       if (c < 0) return -1;
       if (c == quote) break;
