@@ -86,9 +86,7 @@ export function asciiTokenIds(
     store<u64>(bp + (<usize>b << 3), bits);
   }
   // pass 2: the tokens, from the bitmap (its extra last word is 0: every token ends by then)
-  ids.reserve(len);
-  out.reserve(len);
-  interner.symbols = out.data;
+  ids.reserve((len >> 1) + 1); // tokens are separated: at most one per two bytes, rounded up
   const idp = ids.data.dataStart;
   let m = ids.len;
   const before = m;
@@ -129,6 +127,8 @@ export function asciiTokenIds(
 // appended to `out` and kept there when the token is new.
 function internLong(ptr: usize, start: i32, end: i32, lower: bool, out: IntList, interner: Interner): i32 {
   const at = out.len;
+  out.reserve(end - start);
+  interner.symbols = out.data; // the room may have moved
   const to = out.data.dataStart + (<usize>at << 2);
   let h = HASH_START;
   for (let i = start; i < end; i++) {
