@@ -77,9 +77,20 @@ export function encodeChunk(
       carrier = i;
     }
   }
+  const timeoutsMs = new Float64Array(items.length);
+  for (let i = 0; i < items.length; i++) timeoutsMs[i] = items[i].timeoutMs;
+  const chunk = (bytes: Uint8Array, ends: Uint32Array): ChunkRequest => ({
+    kernel: items[0].head.verifier!,
+    bytes,
+    ends,
+    timeoutsMs,
+    deadlineAt,
+    ...(shared > 0 ? { responseFrom } : {}),
+  });
+  const ascii = asciiChunk(items, responseFrom);
+  if (ascii) return chunk(ascii.bytes, ascii.ends);
   let bytes = new Uint8Array(Math.max(64, Math.ceil(estimate * 1.1)));
   const ends = new Uint32Array(items.length);
-  const timeoutsMs = new Float64Array(items.length);
   let at = 0;
   // Encodes a string at `at`; what did not fit (non-ASCII text) is finished in a grown buffer.
   const write = (text: string) => {
@@ -111,14 +122,37 @@ export function encodeChunk(
       write(item.response);
     }
     ends[i] = at;
-    timeoutsMs[i] = item.timeoutMs;
   }
-  return {
-    kernel: items[0].head.verifier!,
-    bytes: bytes.subarray(0, at),
-    ends,
-    timeoutsMs,
-    deadlineAt,
-    ...(shared > 0 ? { responseFrom } : {}),
-  };
+  return chunk(bytes.subarray(0, at), ends);
+}
+
+/**
+ * The chunk's bytes in one encoding call when it is all ASCII (measured: 0.15 µs per `rec` item
+ * instead of 0.75 µs for two `encodeInto` calls per item; most chunks are ASCII, as JSON escapes
+ * make them): the items' texts joined, encoded once, and each item's end read from the string
+ * lengths. Null when an item carries a stage's input or the text is not ASCII (then each item is
+ * encoded alone).
+ */
+function asciiChunk(
+  items: PreparedItem[],
+  responseFrom: Int32Array | undefined,
+): { bytes: Uint8Array; ends: Uint32Array } | null {
+  const parts = new Array<string>(items.length * 3);
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (item.input) return null;
+    parts[3 * i] = item.params;
+    parts[3 * i + 1] = "\0";
+    parts[3 * i + 2] = responseFrom && responseFrom[i] >= 0 ? "" : item.response;
+  }
+  const text = parts.join("");
+  const bytes = encoder.encode(text);
+  if (bytes.length !== text.length) return null;
+  const ends = new Uint32Array(items.length);
+  let at = 0;
+  for (let i = 0; i < items.length; i++) {
+    at += parts[3 * i].length + 1 + parts[3 * i + 2].length;
+    ends[i] = at;
+  }
+  return { bytes, ends };
 }
