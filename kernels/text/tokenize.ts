@@ -53,24 +53,28 @@ function asciiClasses(unicode: bool, lower: bool): usize {
   return ASCII_CLASSES + (<usize>((unicode ? 2 : 0) | (lower ? 1 : 0)) << 8);
 }
 
+// The key of a token of at most eight ASCII code points (no NUL) at p, as Interner.internShort takes it; 0 when
+// the token has none (longer, or another code point).
+@inline function shortKey(p: usize, len: i32): u64 {
+  if (len > 8) return 0;
+  let key: u64 = 0;
+  for (let k = 0; k < len; k++) {
+    const c = load<i32>(p + (<usize>k << 2));
+    if (<u32>(c - 1) >= 0x7f) return 0;
+    key |= <u64>c << (<u64>k << 3);
+  }
+  return key;
+}
+
 // Ends the token of normalized code points out[start, end) hashed to `h`: appends its id to `ids` at `m`; returns
 // where the next token's code points go (`start` again when the token was already known or short: its copy is
-// dropped). A token of at most eight ASCII code points (no NUL) is interned by its key, as the fast path does.
+// dropped). A token with a short key is interned by it, as the fast paths do.
 @inline function closeToken(interner: Interner, start: i32, end: i32, h: u32, idp: usize, m: i32): i32 {
   const len = end - start;
-  if (len <= 8) {
-    const p = interner.symbols.dataStart + (<usize>start << 2);
-    let key: u64 = 0;
-    let k = 0;
-    for (; k < len; k++) {
-      const c = load<i32>(p + (<usize>k << 2));
-      if (<u32>(c - 1) >= 0x7f) break;
-      key |= <u64>c << (<u64>k << 3);
-    }
-    if (k == len) {
-      store<i32>(idp + (<usize>m << 2), interner.internShort(key));
-      return start;
-    }
+  const key = shortKey(interner.symbols.dataStart + (<usize>start << 2), len);
+  if (key != 0) {
+    store<i32>(idp + (<usize>m << 2), interner.internShort(key));
+    return start;
   }
   const before = interner.count;
   const id = interner.internHashed(start, len, h);
@@ -141,7 +145,13 @@ export function tokenIds(
     const spans = new IntList(64);
     squadTokens(src, s, e, lower, out, spans);
     interner.symbols = out.data;
-    for (let k = 0; k < spans.len; k += 2) ids.push(interner.intern(spans.at(k), spans.at(k + 1)));
+    const at = out.data.dataStart;
+    for (let k = 0; k < spans.len; k += 2) {
+      const start = spans.at(k);
+      const len = spans.at(k + 1);
+      const key = shortKey(at + (<usize>start << 2), len);
+      ids.push(key != 0 ? interner.internShort(key) : interner.intern(start, len));
+    }
     return ids.len - before;
   }
   // at most one token per code point: room reserved once, then plain stores through raw pointers
