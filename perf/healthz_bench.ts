@@ -6,7 +6,8 @@
  * answer is in. `deno run --allow-all perf/healthz_bench.ts` runs it alone.
  */
 import { quantile } from "./stats.ts";
-import { startServer } from "./soak_bench.ts";
+import { startServer } from "../tests/_server.ts";
+import { curlPost } from "./http_external_bench.ts";
 
 const ITEMS = 262_144;
 
@@ -15,32 +16,17 @@ export async function benchHealthz(): Promise<string[]> {
   const dir = await Deno.makeTempDir({ prefix: "arbiter_healthz_bench_" });
   const bodyPath = `${dir}/body.json`;
   const bodyBytes = await writeBody(bodyPath);
-  const { child, url } = await startServer();
+  const server = await startServer();
+  const url = server.url;
   try {
-    const post = () =>
-      new Deno.Command("curl", {
-        args: [
-          "-s",
-          "-o",
-          "/dev/null",
-          "-w",
-          "%{http_code}",
-          "-H",
-          "content-type: application/json",
-          "--data-binary",
-          `@${bodyPath}`,
-          `${url}/v1/verify/batch`,
-        ],
-        stdout: "piped",
-      }).output();
+    const post = () => curlPost(url, bodyPath);
     // A warm-up batch, then the measured one.
     await post();
     const poller = await startPoller(url);
     const started = performance.now();
-    const out = await post();
+    const status = await post();
     const batchMs = performance.now() - started;
     const latencies = await poller.stop();
-    const status = new TextDecoder().decode(out.stdout);
     if (status !== "200") throw new Error(`the maximal batch got HTTP ${status}`);
     const mb = bodyBytes / 1e6;
     return [
@@ -55,8 +41,7 @@ export async function benchHealthz(): Promise<string[]> {
       } s; \`python3 perf/healthz_poller.py URL\` |`,
     ];
   } finally {
-    child.kill("SIGTERM");
-    await child.status;
+    await server.stop();
     await Deno.remove(dir, { recursive: true });
   }
 }

@@ -9,6 +9,7 @@ import { quantile } from "./stats.ts";
 import { childrenOf } from "./thread_cpu.ts";
 import { mathItems } from "./math_items.ts";
 import { recItems } from "./rec_items.ts";
+import { startServer } from "../tests/_server.ts";
 
 const CONNECTIONS = 16;
 const BATCH_ITEMS = 256;
@@ -29,35 +30,6 @@ export async function serverRss(pid: number): Promise<{ host: number; sandboxes:
   const children = await childrenOf(pid);
   const sizes = await Promise.all(children.map(rssOf));
   return { host: await rssOf(pid), sandboxes: sizes.reduce((a, b) => a + b, 0) };
-}
-
-/** Starts `main.ts serve` in its own process on a free loopback port (env: extra settings). */
-export async function startServer(
-  env: Record<string, string> = {},
-): Promise<{ child: Deno.ChildProcess; url: string }> {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "main.ts", "serve", "--host", "127.0.0.1", "--port", String(port)],
-    cwd: new URL("..", import.meta.url).pathname,
-    env: { NO_COLOR: "1", ...env },
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  const deadline = Date.now() + 60_000;
-  while (!text.includes("listening on")) {
-    const { value, done } = await reader.read();
-    if (done || Date.now() > deadline) throw new Error(`the server did not start:\n${text}`);
-    text += value;
-  }
-  // Keep reading so the pipe never fills.
-  (async () => {
-    while (!(await reader.read()).done) { /* discard */ }
-  })().catch(() => {});
-  return { child, url: `http://127.0.0.1:${port}` };
 }
 
 interface Tally {
@@ -97,18 +69,19 @@ const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 
 /** Runs the soak for `seconds` and returns the README's table rows. */
 export async function benchSoak(seconds = 30): Promise<string[]> {
-  const { child, url } = await startServer();
+  const server = await startServer();
+  const url = server.url;
   try {
     const warm = performance.now() + WARMUP_MS;
     await Promise.all(Array.from({ length: CONNECTIONS }, (_, i) => worker(url, warm, i + 1, null)));
-    const before = await serverRss(child.pid);
+    const before = await serverRss(server.process.pid);
     const tally: Tally = { items: 0, failures: 0, single: [], batch: [] };
     const started = performance.now();
     const until = started + seconds * 1000;
     await Promise.all(Array.from({ length: CONNECTIONS }, (_, i) => worker(url, until, i + 1, tally)));
     const elapsedS = (performance.now() - started) / 1000;
     await new Promise((r) => setTimeout(r, 2000));
-    const after = await serverRss(child.pid);
+    const after = await serverRss(server.process.pid);
     const requests = tally.single.length + tally.batch.length;
     const p = (values: number[], q: number) => quantile(values, q).toFixed(1);
     return [
@@ -123,8 +96,7 @@ export async function benchSoak(seconds = 30): Promise<string[]> {
       } → ${mib(after.sandboxes)} |`,
     ];
   } finally {
-    child.kill("SIGTERM");
-    await child.status;
+    await server.stop();
   }
 }
 

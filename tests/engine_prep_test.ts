@@ -6,7 +6,15 @@
  */
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
 import { splitBatchBody } from "../routes/batch_body.ts";
-import { createEngine, type Engine, RawItem, resultJson, VERIFIERS } from "../verifiers/mod.ts";
+import {
+  createEngine,
+  type Engine,
+  type EngineOptions,
+  RawItem,
+  resultJson,
+  VERIFIERS,
+} from "../verifiers/mod.ts";
+import { joinBytes } from "../wasm/mod.ts";
 
 /** Item texts: each verifier's published examples, with and without ids, and hostile ones. */
 function itemTexts(): string[] {
@@ -65,11 +73,24 @@ const settings = {
   lazyValidators: false,
 };
 
+/** Runs `check` with an engine without preparation threads and one with them (`threaded` options). */
+async function withEngines(
+  threaded: Partial<EngineOptions>,
+  check: (main: Engine, threaded: Engine) => Promise<void>,
+): Promise<void> {
+  const main = await createEngine(VERIFIERS, { ...settings, prepThreads: 0 });
+  const other = await createEngine(VERIFIERS, { ...settings, prepThreads: 2, ...threaded });
+  try {
+    await check(main, other);
+  } finally {
+    await main.close();
+    await other.close();
+  }
+}
+
 Deno.test("prep threads: the same results as the main thread for every kind of item", async () => {
   const texts = itemTexts();
-  const main = await createEngine(VERIFIERS, { ...settings, prepThreads: 0 });
-  const threaded = await createEngine(VERIFIERS, { ...settings, prepThreads: 2 });
-  try {
+  await withEngines({}, async (main, threaded) => {
     const expected = await resultsOf(main, texts);
     const got = await resultsOf(threaded, texts);
     strictEqual(got.length, texts.length);
@@ -82,10 +103,7 @@ Deno.test("prep threads: the same results as the main thread for every kind of i
     strictEqual(prep.fallbacks, 0);
     const kinds = new Set(got.map((r) => JSON.parse(r).error?.code ?? "verdict"));
     strictEqual(kinds.has("verdict") && kinds.has("invalid_request"), true);
-  } finally {
-    await main.close();
-    await threaded.close();
-  }
+  });
 });
 
 Deno.test("prep threads: a batch still completes, with the same results, after the threads are gone", async () => {
@@ -160,17 +178,9 @@ Deno.test("prep threads: a body's items as byte ranges cross packed (ASCII or no
     ...parts.flatMap((p, i) => i === 0 ? [p] : [encoder.encode(","), p]),
     encoder.encode("]}"),
   ];
-  const body = new Uint8Array(bodyParts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of bodyParts) {
-    body.set(part, at);
-    at += part.length;
-  }
-  const { items } = await splitBatchBody(body, 10_000);
+  const { items } = await splitBatchBody(joinBytes(bodyParts), 10_000);
   strictEqual(items!.length, texts.length);
-  const main = await createEngine(VERIFIERS, { ...settings, prepThreads: 0 });
-  const threaded = await createEngine(VERIFIERS, { ...settings, prepThreads: 2 });
-  try {
+  await withEngines({}, async (main, threaded) => {
     const expected = await resultsOf(main, items!.map((item) => item.text));
     const slicesBefore = threaded.stats().prep!.slices;
     const got = await resultsOf(threaded, items!);
@@ -178,23 +188,15 @@ Deno.test("prep threads: a body's items as byte ranges cross packed (ASCII or no
     strictEqual(threaded.stats().prep!.slices > slicesBefore, true);
     strictEqual(threaded.stats().prep!.fallbacks, 0);
     strictEqual(JSON.parse(got[300]).error, null, "the item with a bad byte still got a verdict");
-  } finally {
-    await main.close();
-    await threaded.close();
-  }
+  });
 });
 
 Deno.test("prep threads with lazyStart (the CLI): slices sent before the threads are up wait for them, same results", async () => {
   const texts = itemTexts().slice(0, 600);
-  const main = await createEngine(VERIFIERS, { ...settings, prepThreads: 0 });
-  const lazy = await createEngine(VERIFIERS, { ...settings, prepThreads: 2, lazyStart: true });
-  try {
+  await withEngines({ lazyStart: true }, async (main, lazy) => {
     const got = await resultsOf(lazy, texts);
     deepStrictEqual(got, await resultsOf(main, texts));
     strictEqual(lazy.stats().prep!.slices > 0, true, "the slices went to the threads");
     strictEqual(lazy.stats().prep!.fallbacks, 0);
-  } finally {
-    await main.close();
-    await lazy.close();
-  }
+  });
 });

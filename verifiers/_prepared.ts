@@ -63,17 +63,14 @@ export function encodeChunk(
   /** The last item that carries its own response (not a stage's input), for sharing. */
   let carrier = -1;
   let shared = 0;
-  let estimate = 0;
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
-    estimate += item.params.length + 1;
-    if (item.input) estimate += item.input.length;
-    else if (responseFrom && carrier >= 0 && item.response === items[carrier].response) {
+    if (item.input) continue;
+    if (responseFrom && carrier >= 0 && item.response === items[carrier].response) {
       // The same string (or the same text): the sandbox reads the carrier's copy.
       responseFrom[i] = carrier;
       shared++;
     } else {
-      estimate += item.response.length;
       carrier = i;
     }
   }
@@ -89,6 +86,14 @@ export function encodeChunk(
   });
   const ascii = asciiChunk(items, responseFrom);
   if (ascii) return chunk(ascii.bytes, ascii.ends);
+  // Item by item: a first guess at the size (one byte per character), grown when text needs more.
+  let estimate = 0;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    const fromCarrier = responseFrom !== undefined && responseFrom[i] >= 0;
+    estimate += item.params.length + 1 +
+      (item.input ? item.input.length : fromCarrier ? 0 : item.response.length);
+  }
   let bytes = new Uint8Array(Math.max(64, Math.ceil(estimate * 1.1)));
   const ends = new Uint32Array(items.length);
   let at = 0;

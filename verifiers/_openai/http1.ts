@@ -7,6 +7,7 @@
  * compressed (it asks for `identity`). Anything else (https, a proxy in the environment) is left to
  * `fetch` by `Http1Pool.handles`. Header lines are read as bytes; the body is returned as text.
  */
+import { joinBytes } from "../../wasm/mod.ts";
 
 /** An answer: status, lower-cased headers, the body's text (null when longer than the cap). */
 export interface Http1Answer {
@@ -296,7 +297,7 @@ async function readChunked(reader: Reader, maxBytes: number): Promise<Uint8Array
   }
   // Trailers, up to the empty line.
   while ((await reader.until([13, 10], MAX_HEAD_BYTES)).length > 0);
-  return concat(parts, total);
+  return joinBytes(parts);
 }
 
 async function readToEnd(reader: Reader, maxBytes: number): Promise<Uint8Array | null> {
@@ -308,14 +309,4 @@ async function readToEnd(reader: Reader, maxBytes: number): Promise<Uint8Array |
 
 function isHexDigit(c: string): boolean {
   return (c >= "0" && c <= "9") || (c >= "a" && c <= "f") || (c >= "A" && c <= "F");
-}
-
-function concat(parts: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }

@@ -1,3 +1,5 @@
+import { joinBytes } from "../../wasm/mod.ts";
+
 /** Exact-length reads from a byte stream (a sandbox's stdout), with one carry-over buffer. */
 export class ByteReader {
   private buffered: Uint8Array = new Uint8Array(0);
@@ -22,14 +24,7 @@ export class ByteReader {
       this.buffered = this.buffered.subarray(take);
       have += take;
     }
-    if (parts.length === 1) return parts[0];
-    const out = new Uint8Array(n);
-    let at = 0;
-    for (const part of parts) {
-      out.set(part, at);
-      at += part.length;
-    }
-    return out;
+    return joinBytes(parts);
   }
 
   /** Stops reading (the process is gone or being killed). */
