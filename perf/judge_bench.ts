@@ -17,6 +17,7 @@ import { cpuUsage } from "node:process";
 import { createEngine, VERIFIERS } from "../verifiers/mod.ts";
 
 import { median, perSecond, quantile } from "./stats.ts";
+import { startServer } from "../tests/_server.ts";
 
 const ITEMS = 4096;
 const LATENCY_MS = 50;
@@ -263,10 +264,47 @@ export async function benchJudge(rounds = 1): Promise<string[]> {
       figures.push(await measureJudge({ slow: slow.url, instant: instant.url }, r));
       if (rounds > 1) console.error(judgeRows([figures[r]]).join("\n"));
     }
-    return judgeRows(figures);
+    return [...judgeRows(figures), ...await judgeOverHttp(slow.url)];
   } finally {
     await slow.stop();
     await instant.stop();
+  }
+}
+
+/**
+ * The same as a trainer sees it: a real server (`main.ts serve --config`, the judge configured at the
+ * 50 ms fake) and a separate Python process posting the 4,096 items (`perf/judge_http_client.py`):
+ * HTTP, the server's parsing and the client's JSON encoding and decoding included.
+ */
+async function judgeOverHttp(fakeUrl: string): Promise<string[]> {
+  const dir = await Deno.makeTempDir({ prefix: "arbiter_judge_http_" });
+  const config = `${dir}/arbiter.yaml`;
+  await Deno.writeTextFile(
+    config,
+    `judges:\n  fake:\n    url: ${fakeUrl}\n    model: fake\n    max_concurrency: ${CONCURRENCY}\n`,
+  );
+  const server = await startServer({}, ["--config", config]);
+  try {
+    const script = new URL("./judge_http_client.py", import.meta.url).pathname;
+    const out = await new Deno.Command("python3", { args: [script, server.url, "fake"], stdout: "piped" })
+      .output();
+    if (!out.success) throw new Error("the judge HTTP client failed");
+    const { items, cold_ms, hits_ms } = JSON.parse(new TextDecoder().decode(out.stdout));
+    const bound = CONCURRENCY / (LATENCY_MS / 1000);
+    const cold = (items / cold_ms) * 1000;
+    return [
+      `| judge over HTTP from Python, ${items} items, fake judge ${LATENCY_MS} ms, max_concurrency ${CONCURRENCY} | ${
+        perSecond(items, cold_ms)
+      } items/s | ${
+        Math.round((cold / bound) * 100)
+      }% of the ${bound} items/s bound; a separate client process, JSON encoding and decoding included; \`python3 perf/judge_http_client.py URL fake\` |`,
+      `| judge over HTTP from Python, the same ${items} items again (cache hits), median of 5 | ${
+        perSecond(items, hits_ms)
+      } items/s | target ≥ 50,000 (measured in-process above); HTTP and the client's JSON work included |`,
+    ];
+  } finally {
+    await server.stop();
+    await Deno.remove(dir, { recursive: true });
   }
 }
 

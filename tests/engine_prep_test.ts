@@ -200,3 +200,21 @@ Deno.test("prep threads with lazyStart (the CLI): slices sent before the threads
     strictEqual(lazy.stats().prep!.fallbacks, 0);
   });
 });
+
+Deno.test("prep threads: slices whose items name only verifiers the threads do not prepare stay on the main thread", async () => {
+  // As the HTTP splitter reads them: each item's verifier is known before it is parsed.
+  const staged = Array.from(
+    { length: 600 },
+    (_, i) => `{"id":"${i}","verifier":"no_such","response":"${i}"}`,
+  );
+  await withEngines({}, async (main, threaded) => {
+    const expected = await resultsOf(main, staged);
+    const slices = threaded.stats().prep!.slices;
+    const got = await resultsOf(threaded, staged.map((text) => new RawItem(text, "no_such")));
+    deepStrictEqual(got, expected);
+    strictEqual(threaded.stats().prep!.slices, slices, "no slice went to the threads and back");
+    // The same items without a known verifier still go (the threads decide).
+    await resultsOf(threaded, staged);
+    strictEqual(threaded.stats().prep!.slices > slices, true);
+  });
+});

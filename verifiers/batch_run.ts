@@ -185,6 +185,11 @@ export class BatchRun {
     const slices: Promise<unknown>[] = [];
     for (let from = begin; from < end; from += size) {
       const to = Math.min(end, from + size);
+      // A slice the threads would only hand back (e.g. judge items) stays here: no round trip.
+      if (!this.anyForPrep(prep, from, to)) {
+        slices.push(this.prepareAndRun(from, to));
+        continue;
+      }
       slices.push(
         prep.prepare(this.sliceForPrep(from, to)).then(
           (done) => this.runSlice(from, done),
@@ -194,6 +199,16 @@ export class BatchRun {
       );
     }
     return Promise.all(slices);
+  }
+
+  /** Whether any raw item of [from, to) may be one the threads prepare (its verifier is theirs, or not yet known). */
+  private anyForPrep(prep: PrepPool, from: number, to: number): boolean {
+    for (let i = from; i < to; i++) {
+      const raw = this.rawItems[i];
+      if (!(raw instanceof RawItem)) continue;
+      if (raw.verifier === undefined || prep.handles(raw.verifier)) return true;
+    }
+    return false;
   }
 
   /**

@@ -33,9 +33,18 @@ export class PrepPool {
   private nextJobId = 1;
   private closed = false;
 
+  /** The verifiers whose items the threads prepare (others come back to the engine untouched). */
+  private readonly verifiers: ReadonlySet<string>;
+
   constructor(size: number, settings: PrepSettings) {
     this.stats = { threads: size, slices: 0, fallbacks: 0 };
+    this.verifiers = new Set(settings.verifiers);
     for (let i = 0; i < size; i++) this.threads.push(this.start(settings));
+  }
+
+  /** Whether the threads prepare items of verifier `name` (a spec, a route or a judge's: no). */
+  handles(name: string): boolean {
+    return this.verifiers.has(name);
   }
 
   /** Number of threads. */
