@@ -11,6 +11,7 @@ import {
   FLUSH_DELAY_MS,
   JudgeCache,
   MEMORY_ENTRIES,
+  MEMORY_KEY_CHARS,
 } from "../verifiers/judge/cache.ts";
 import { JUDGE_VERSION, JudgeService } from "../verifiers/judge/service.ts";
 import { judgeSettingsOf } from "../verifiers/judge/settings.ts";
@@ -160,4 +161,54 @@ Deno.test("verdicts cached under the full key form are still hits (keys of exist
     await fake.close();
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("memory keys: exact text for short inputs (no hash per hit), the SHA-256 for long ones; SQLite always stores the SHA-256", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/judge.sqlite`;
+  const fixed = JSON.stringify(["1.0.0", "chat", "m", { temperature: 0 }]);
+  const short = [{ prompt: "p", response: "r", reference: "x" }, []];
+  const long = [{ prompt: "p", response: "r".repeat(MEMORY_KEY_CHARS), reference: "x" }, []];
+  const cache = new JudgeCache(path);
+  const shortKey = cache.key(fixed, short);
+  assert.doesNotMatch(shortKey, /^[0-9a-f]{64}$/);
+  assert.equal(cache.key(fixed, long), cacheKeyAfter(fixed, long));
+  cache.put(shortKey, { score: 0.25, details: {} });
+  cache.put(cache.key(fixed, long), { score: 0.75, details: {} });
+  cache.close();
+  const db = new DatabaseSync(path);
+  const stored = db.prepare("SELECT key FROM verdicts ORDER BY key").all().map((row) => row.key);
+  db.close();
+  assert.deepEqual(stored, [cacheKeyAfter(fixed, short), cacheKeyAfter(fixed, long)].sort());
+  const again = new JudgeCache(path);
+  assert.equal(again.get(again.key(fixed, short))!.score, 0.25);
+  assert.equal(again.get(again.key(fixed, long))!.score, 0.75);
+  again.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("memory keys are equal exactly when the parts are (control characters, separators, numbers included)", () => {
+  const cache = new JudgeCache();
+  const fixedParts = fc.constantFrom(
+    JSON.stringify(["a", 1]),
+    JSON.stringify(["a", 10]),
+    JSON.stringify(["a\u0001", 1]),
+  );
+  const varying = fc.array(fc.oneof(fc.string({ unit: "binary", maxLength: 20 }), fc.jsonValue()), {
+    minLength: 1,
+    maxLength: 3,
+  });
+  fc.assert(fc.property(fixedParts, varying, fixedParts, varying, (f1, v1, f2, v2) => {
+    const same = f1 === f2 && JSON.stringify(v1) === JSON.stringify(v2);
+    return (cache.key(f1, v1) === cache.key(f2, v2)) === same;
+  }));
+  cache.close();
+});
+
+Deno.test("a memory-evicted verdict of an in-memory cache is found again under its short key", () => {
+  const cache = new JudgeCache();
+  const fixed = JSON.stringify(["f"]);
+  for (let i = 0; i < MEMORY_ENTRIES + 5; i++) cache.put(cache.key(fixed, [i]), { score: i, details: {} });
+  for (let i = 0; i < 5; i++) assert.equal(cache.get(cache.key(fixed, [i]))!.score, i);
+  cache.close();
 });

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { createEngine, type Engine, SandboxUnavailableError, VERIFIERS } from "../verifiers/mod.ts";
-import { type FakeReply, type RecordedRequest, startFakeJudge } from "./fake_openai_server.ts";
+import { type FakeReply, type RecordedRequest, startFakeJudge, userTextOf } from "./fake_openai_server.ts";
 
 async function withEngine(
   reply: (request: RecordedRequest, n: number) => FakeReply,
@@ -145,6 +145,51 @@ Deno.test("upstream_unavailable after retries; cache hits and misses reach the m
     const lines = engine.remoteMetricLines().join("\n");
     assert.match(lines, /arbiter_judge_cache_total\{result="hit"\} [1-9]/);
     assert.match(lines, /arbiter_judge_calls_total\{judge="fake",outcome="upstream_unavailable"\} 1/);
+  });
+});
+
+Deno.test("cache hits settle in the batch's loop: a mixed batch of hits, misses, thresholds and a closed gate", async () => {
+  const reply = (r: RecordedRequest) => ({
+    content: `VERDICT: ${userTextOf(r.body).includes("seven") ? 7 : 3}`,
+  });
+  await withEngine(reply, async (engine, fake) => {
+    const first = await engine.verifyBatch([judged("seven"), judged("three")]);
+    assert.deepEqual(first.map((r) => r.reward), [0.7, 0.3]);
+    assert.equal(fake.requests.length, 2);
+    const batch = [
+      judged("seven"),
+      judged("three"),
+      judged("seven", { threshold: 0.8 }), // the same verdict, another threshold: wrong
+      judged("new one"),
+      { ...judged("seven"), id: "with-id" },
+      // Cached, but under a gate that stays closed (math: "seven" is not 4): gated out, no call.
+      {
+        spec: { gate: { if: { verifier: "math" }, then: { verifier: "judge" } } },
+        response: "seven",
+        reference: "4",
+        prompt: "What is 2+2?",
+      },
+    ];
+    const results = await engine.verifyBatch(batch);
+    assert.equal(fake.requests.length, 3, "only the new response was sent");
+    assert.deepEqual(results.map((r) => r.reward), [0.7, 0.3, 0.7, 0.3, 0.7, 0]);
+    assert.equal(results[5].components!.find((c) => c.verifier === "judge")!.gated_out, true);
+    assert.deepEqual(results.slice(0, 5).map((r) => r.correct), [true, false, false, false, true]);
+    assert.deepEqual(results.slice(0, 5).map((r) => r.details?.reason), [
+      null,
+      "wrong",
+      "wrong",
+      "wrong",
+      null,
+    ]);
+    assert.deepEqual(results.slice(0, 5).map((r) => r.details?.cached), [true, true, true, undefined, true]);
+    assert.equal(results[4].id, "with-id");
+    // Hits share their details, frozen: no result can change another's.
+    assert.equal(results[0].details, results[4].details);
+    assert.ok(Object.isFrozen(results[0].details));
+    const lines = engine.remoteMetricLines().join("\n");
+    assert.match(lines, /arbiter_judge_cache_total\{result="hit"\} 4\n/);
+    assert.match(lines, /arbiter_judge_cache_total\{result="miss"\} 3\n/);
   });
 });
 

@@ -211,6 +211,24 @@ Deno.test("the cache answers a repeated item without calling the judge; hits and
   });
 });
 
+Deno.test("cachedOutcome(): a hit without I/O, else null with nothing counted (misses, images, wrong options)", async () => {
+  await withFake(() => ({ content: "VERDICT: 9" }), async (fake) => {
+    const service = serviceFor(fake.url);
+    assert.equal(service.cachedOutcome(item()), null, "not cached yet");
+    await service.judge(item());
+    const hit = service.cachedOutcome(item());
+    assert.ok(hit !== null && "verdict" in hit);
+    assert.equal(hit.verdict.reward, 0.9);
+    assert.equal(hit.verdict.details.cached, true);
+    assert.equal(service.cachedOutcome(item({ template: "no_such_template" })), null);
+    assert.equal(service.cachedOutcome(item({ judge: "nobody" })), null);
+    assert.equal(service.cachedOutcome(item({}, { images: ["data:image/png;base64,AAAA"] })), null);
+    assert.deepEqual([service.stats().cacheHits, service.stats().cacheMisses], [1, 1]);
+    assert.equal(fake.requests.length, 1);
+    service.close();
+  });
+});
+
 Deno.test("max_concurrency is shared by every caller of a judge", async () => {
   await withFake(() => ({ content: "VERDICT: 5" }), async (fake) => {
     const service = serviceFor(fake.url, { max_concurrency: 4 });

@@ -383,7 +383,12 @@ export class BatchRun {
     const remote = this.context.remotes && ownValue(this.context.remotes, verifier.name);
     if (remote) {
       const runKernel = (prechecked: PreparedItem[]) => this.runChunks(prechecked);
-      return runRemoteGroup(items, { backend: remote, signal: this.remoteAbort.signal, runKernel });
+      return runRemoteGroup(items, {
+        backend: remote,
+        signal: this.remoteAbort.signal,
+        slicer: this.slicer,
+        runKernel,
+      });
     }
     const ready = verifier.stage ? await this.stageItems(verifier, items) : items;
     await this.runChunks(ready);

@@ -1,7 +1,8 @@
 /**
  * The engine's side of **remote** verifiers (DESIGN.md §4; today `judge`): their items are I/O, so
  * they run concurrently outside the sandbox pool (the backend's per-endpoint limiter bounds them),
- * each delivered the moment it is known (NDJSON streams them in completion order). An optional
+ * each delivered the moment it is known (NDJSON streams them in completion order); an outcome the
+ * backend knows without I/O (a cached verdict) settles in the loop, with no promise per item. An optional
  * pre-check runs the verifier's kernel first, in the sandbox, on the response. Spec leaves of a
  * remote verifier under a gate's `then` are lazy: called only once every enclosing gate's `if`
  * has passed its threshold (a closed gate costs no call; its leaf is marked `gated_out` anyway).
@@ -10,6 +11,7 @@ import type { PreparedItem } from "./_prepared.ts";
 import { noVerdict, roundMs, verdict, type VerifyResult } from "./result.ts";
 import { combine, type SpecLeaf, type SpecNode } from "./spec.ts";
 import type { RemoteBackend } from "./types.ts";
+import type { WorkSlicer } from "./yield_now.ts";
 
 /** One gate a leaf sits under: its condition subtree, the subtree's path, and the threshold. */
 interface GateCondition {
@@ -116,6 +118,8 @@ export interface RemoteGroupContext {
   backend: RemoteBackend;
   /** Aborts when the batch's budget runs out or the batch is cancelled. */
   signal: AbortSignal;
+  /** The batch's slicer of long synchronous work (settling many cache hits is such work). */
+  slicer: WorkSlicer;
   /** Runs items through the verifier's kernel in the sandbox (the pre-check). */
   runKernel: (items: PreparedItem[]) => Promise<unknown>;
 }
@@ -129,14 +133,25 @@ export async function runRemoteGroup(items: PreparedItem[], context: RemoteGroup
   }
   const calls: Promise<void>[] = [];
   let sliceEnd = 0;
+  let started = 0;
   for (let i = 0; i < direct.length; i++) {
+    // Outcomes known without I/O (cache hits) settle here, in the loop (no promise per item); a long
+    // run of them is sliced like the batch's preparation (its slicer: a full turn every ioTurnMs).
+    if (knownOutcome(direct[i], context)) {
+      if ((i & 63) === 63 && context.slicer.due()) await context.slicer.yield();
+      continue;
+    }
     // A window holds thousands of items. The judge's limiter admits the first ones at once, but
     // their requests go out only when the event loop waits for I/O: after the first ones, and then
     // every START_SLICE_MS, a timer turn lets them (and answers already in) through.
-    if (i === FIRST_STARTS || (i > FIRST_STARTS && (i & 15) === 0 && performance.now() > sliceEnd)) {
+    if (
+      started === FIRST_STARTS ||
+      (started > FIRST_STARTS && (started & 15) === 0 && performance.now() > sliceEnd)
+    ) {
       await ioTurn();
       sliceEnd = performance.now() + START_SLICE_MS;
     }
+    started++;
     calls.push(callRemote(direct[i], context));
   }
   if (checked.length > 0) {
@@ -151,6 +166,19 @@ export async function runRemoteGroup(items: PreparedItem[], context: RemoteGroup
     await context.runKernel(proxies);
   }
   await Promise.all(calls);
+}
+
+/** Settles an item whose outcome the backend knows without I/O (a cached verdict); false if it does not. */
+function knownOutcome(item: PreparedItem, context: RemoteGroupContext): boolean {
+  if (item.gateOpen || context.signal.aborted || !context.backend.known) return false;
+  const outcome = context.backend.known(item.remoteItem!);
+  if (outcome === null) return false;
+  item.sink(
+    "verdict" in outcome
+      ? verdict(item.head, outcome.verdict.reward, outcome.verdict.correct, outcome.verdict.details, 0)
+      : noVerdict(item.head, outcome.error.code, outcome.error.message, 0),
+  );
+  return true;
 }
 
 async function callRemote(item: PreparedItem, context: RemoteGroupContext): Promise<void> {

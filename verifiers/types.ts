@@ -99,6 +99,11 @@ export interface RemoteBackend {
   optionsProblem(options: Record<string, unknown>): string | null;
   /** Whether an item's options ask for the kernel pre-check first (a verdict other than reward 1 settles it). */
   prechecks(options: Record<string, unknown>): boolean;
+  /**
+   * The outcome already known for an item without any I/O (a cached verdict), or null: then `run`.
+   * Lets cache hits settle in the engine's loop, without a promise or an event-loop turn per item.
+   */
+  known?(item: RemoteItem): RemoteOutcome | null;
   /** Calls the endpoint for one item; `signal` aborts when the batch's budget runs out. Never throws. */
   run(item: RemoteItem, signal: AbortSignal): Promise<RemoteOutcome>;
   /** Prometheus lines for `/metrics` (calls, cache hits and misses, tokens). */

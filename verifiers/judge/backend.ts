@@ -57,6 +57,7 @@ export function judgeBackend(settings: RemoteSettings): RemoteBackend {
     unavailable: () => service.unavailableReason(),
     optionsProblem: (options) => service.optionsProblem(options),
     prechecks: (options) => options.precheck === true,
+    known: (item) => service.cachedOutcome(item),
     run: (item, signal) => service.judge(item, signal),
     metricLines: () => judgeMetricLines(service),
     close: () => Promise.resolve(service.close()),

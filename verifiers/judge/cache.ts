@@ -2,7 +2,8 @@
  * The content-addressed verdict cache (SQLite through `node:sqlite`): the key is the SHA-256 of the
  * judge's model and kind, the template's name and version, the sampling parameters, the scoring
  * mode and the filled inputs (prompt, response, reference, image digests); never the random marker
- * code, which changes per call. Only parsed verdicts are stored; failures are always retried.
+ * code, which changes per call. Only parsed verdicts are stored; failures are always retried. In
+ * process memory a short key is the exact text instead (see `JudgeCache.key`): no hash per hit.
  */
 import { createHash } from "node:crypto";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
@@ -24,9 +25,21 @@ export function cacheKey(parts: unknown[]): string {
  * template and scoring, so their JSON is made once.
  */
 export function cacheKeyAfter(fixedJson: string, varying: unknown[]): string {
-  const text = `${fixedJson.slice(0, -1)},${JSON.stringify(varying).slice(1)}`;
-  return createHash("sha256").update(text).digest("hex");
+  return digestAfter(fixedJson, JSON.stringify(varying));
 }
+
+function digestAfter(fixedJson: string, varyingJson: string): string {
+  return createHash("sha256").update(`${fixedJson.slice(0, -1)},${varyingJson.slice(1)}`).digest("hex");
+}
+
+/** Separates a fixed part's number from the varying parts' JSON in a memory key (never in a digest). */
+const KEY_SEPARATOR = "\u0001";
+
+/**
+ * Longest JSON of the varying parts that a memory key holds verbatim (a longer one's key is its
+ * digest): 65,536 entries then hold at most about 64 MiB of key text.
+ */
+export const MEMORY_KEY_CHARS = 512;
 
 /** Verdicts also kept in process memory (most recently used), in front of SQLite. */
 export const MEMORY_ENTRIES = 65_536;
@@ -68,6 +81,9 @@ export class JudgeCache {
   private readonly db: DatabaseSync;
   private readonly getStatement: StatementSync;
   private readonly putStatement: StatementSync;
+  /** The fixed parts' JSON texts that memory keys name by their position. */
+  private readonly fixedParts: string[] = [];
+  private readonly fixedNumbers = new Map<string, number>();
   hits = 0;
   misses = 0;
 
@@ -88,8 +104,39 @@ export class JudgeCache {
     );
   }
 
+  /**
+   * The key of the verdict for `cacheKeyAfter(fixedJson, varying)`, as `get`, `peek` and `put` take
+   * it: that digest when the varying parts' JSON is long; else, exact and without hashing, the fixed
+   * part's number and that JSON (SQLite still gets the digest, see `digestOf`).
+   */
+  key(fixedJson: string, varying: unknown[]): string {
+    const varyingJson = JSON.stringify(varying);
+    if (varyingJson.length > MEMORY_KEY_CHARS) return digestAfter(fixedJson, varyingJson);
+    let number = this.fixedNumbers.get(fixedJson);
+    if (number === undefined) {
+      number = this.fixedParts.push(fixedJson) - 1;
+      this.fixedNumbers.set(fixedJson, number);
+    }
+    return `${number}${KEY_SEPARATOR}${varyingJson}`;
+  }
+
+  /** The SHA-256 key that SQLite stores a key's verdict under (a key that is not `key()`'s is itself). */
+  private digestOf(key: string): string {
+    const at = key.indexOf(KEY_SEPARATOR);
+    if (at < 0) return key;
+    const fixedJson = this.fixedParts[Number(key.slice(0, at))];
+    return fixedJson === undefined ? key : digestAfter(fixedJson, key.slice(at + 1));
+  }
+
   /** The cached verdict for `key` (counted as a hit), or null (counted as a miss). */
   get(key: string): CachedVerdict | null {
+    const verdict = this.peek(key);
+    if (verdict === null) this.misses++;
+    return verdict;
+  }
+
+  /** The cached verdict for `key` (counted as a hit), or null (not counted). */
+  peek(key: string): CachedVerdict | null {
     const known = this.recent.get(key);
     if (known !== undefined) {
       if (this.seq - known.seq > MEMORY_ENTRIES / 2) {
@@ -106,15 +153,9 @@ export class JudgeCache {
       this.remember(key, waiting);
       return waiting;
     }
-    if (this.memoryComplete) {
-      this.misses++;
-      return null;
-    }
-    const row = this.getStatement.get(key) as { verdict: string } | undefined;
-    if (!row) {
-      this.misses++;
-      return null;
-    }
+    if (this.memoryComplete) return null;
+    const row = this.getStatement.get(this.digestOf(key)) as { verdict: string } | undefined;
+    if (!row) return null;
     this.hits++;
     const verdict = JSON.parse(row.verdict) as CachedVerdict;
     this.remember(key, verdict);
@@ -152,7 +193,9 @@ export class JudgeCache {
     const now = Date.now();
     try {
       this.db.exec("BEGIN");
-      for (const [key, verdict] of this.pending) this.putStatement.run(key, JSON.stringify(verdict), now);
+      for (const [key, verdict] of this.pending) {
+        this.putStatement.run(this.digestOf(key), JSON.stringify(verdict), now);
+      }
       this.db.exec("COMMIT");
       this.pending.clear();
     } catch (error) {

@@ -8,7 +8,7 @@
 import type { RemoteItem, RemoteOutcome } from "../types.ts";
 import { DataRoots } from "../_access/mod.ts";
 import { Http1Pool } from "../_openai/mod.ts";
-import { type CachedVerdict, cacheKey, cacheKeyAfter, JudgeCache } from "./cache.ts";
+import { type CachedVerdict, cacheKey, JudgeCache } from "./cache.ts";
 import {
   type ChatScoring,
   chatVerdict,
@@ -81,6 +81,11 @@ export class JudgeService {
   /** Kept-alive connections to plain-http judges (the others go through fetch). */
   private readonly client = new Http1Pool();
   private readonly keyPrefixes = new Map<string, string>();
+  /** A cached verdict's result details, if correct and if not (see fromCache). */
+  private readonly hitDetails = new WeakMap<
+    CachedVerdict,
+    [RemoteVerdictDetails, RemoteVerdictDetails]
+  >();
 
   private constructor(
     private readonly judges: Map<string, Judge>,
@@ -145,6 +150,21 @@ export class JudgeService {
     return typeof template === "string" ? template : null;
   }
 
+  /**
+   * The verdict the cache holds for an item, computed without I/O (counted as a hit), or null: not
+   * cached (nothing counted: `judge()` counts the miss), or the key needs I/O (images are read and
+   * hashed first), or the options are wrong (`judge()` says so). Cache hits thus settle in the
+   * engine's loop without a promise per item.
+   */
+  cachedOutcome(item: JudgeItem): JudgeOutcome | null {
+    if (item.images !== undefined) return null;
+    const judge = this.judgeFor(item.options);
+    if (typeof judge === "string") return null;
+    const key = this.keyOf(judge.settings, item.options, inputsOf(item), NO_IMAGES);
+    const hit = typeof key === "string" ? this.cache.peek(key) : null;
+    return hit === null ? null : this.fromCache(hit, thresholdOf(item.options));
+  }
+
   /** Judges one item; never throws. `signal` aborts it when the batch's budget runs out. */
   async judge(item: JudgeItem, signal?: AbortSignal): Promise<JudgeOutcome> {
     const judge = this.judgeFor(item.options);
@@ -156,11 +176,7 @@ export class JudgeService {
     } catch (error) {
       return imageProblem(error);
     }
-    const inputs = {
-      prompt: promptText(item.prompt),
-      response: item.response,
-      reference: referenceText(item.reference),
-    };
+    const inputs = inputsOf(item);
     const limits: Omit<CallLimits, "estimatedTokens"> = {
       limiter: judge.limiter,
       retries: s.retries,
@@ -169,30 +185,20 @@ export class JudgeService {
       signal,
       client: this.client,
     };
-    const threshold = typeof item.options.threshold === "number" ? item.options.threshold : 0.5;
+    const threshold = thresholdOf(item.options);
     const base = { judge: s.name, model: s.model, judge_kind: s.kind };
+    const key = this.keyOf(s, item.options, inputs, images.map((i) => i.sha256));
+    if (typeof key !== "string") return { error: { code: "invalid_request", message: key.problem } };
+    const hit = this.cache.get(key);
+    if (hit) return this.fromCache(hit, threshold);
+    let imageUrls: string[];
+    try {
+      imageUrls = images.length === 0 ? [] : await judgeImageUrls(images, s.maxImageSide);
+    } catch (error) {
+      return imageProblem(error);
+    }
 
     if (s.kind === "reward_model") {
-      const key = cacheKeyAfter(
-        this.keyPrefix(`reward_model\u0000${s.name}`, () => [
-          JUDGE_VERSION,
-          "reward_model",
-          s.model,
-          s.api,
-          s.transform,
-          s.scoreIndex,
-          s.maxImageSide,
-        ]),
-        [inputs, images.map((i) => i.sha256)],
-      );
-      const hit = this.cache.get(key);
-      if (hit) return this.fromCache(hit, threshold);
-      let imageUrls: string[];
-      try {
-        imageUrls = images.length === 0 ? [] : await judgeImageUrls(images, s.maxImageSide);
-      } catch (error) {
-        return imageProblem(error);
-      }
       const call = await callWithRetries({
         ...limits,
         estimatedTokens: Math.ceil((inputs.prompt.length + inputs.response.length) / 4),
@@ -227,35 +233,8 @@ export class JudgeService {
       return this.scored(score, details, threshold);
     }
 
-    const template = this.templateFor(item.options);
-    if (typeof template === "string") return { error: { code: "invalid_request", message: template } };
-    const scoring: ChatScoring = {
-      mode: item.options.scoring === "logprob" ? "logprob" : "verdict",
-      swap: item.options.swap === true,
-    };
-    const key = cacheKeyAfter(
-      this.keyPrefix(
-        `chat\u0000${s.name}\u0000${template.name}\u0000${scoring.mode}\u0000${scoring.swap}`,
-        () => [
-          JUDGE_VERSION,
-          "chat",
-          s.model,
-          this.templateDigest(template),
-          samplingOf(s, scoring),
-          scoring,
-          s.maxImageSide,
-        ],
-      ),
-      [inputs, images.map((i) => i.sha256)],
-    );
-    const hit = this.cache.get(key);
-    if (hit) return this.fromCache(hit, threshold);
-    let imageUrls: string[];
-    try {
-      imageUrls = images.length === 0 ? [] : await judgeImageUrls(images, s.maxImageSide);
-    } catch (error) {
-      return imageProblem(error);
-    }
+    const template = this.templateFor(item.options) as JudgeTemplate; // keyOf checked it
+    const scoring = scoringOf(item.options);
     const started = performance.now();
     const verdict = await chatVerdict(s, template, inputs, imageUrls, scoring, limits);
     const pass = verdict.pass;
@@ -288,6 +267,46 @@ export class JudgeService {
   }
 
   /**
+   * An item's cache key: its judge's fixed parts (model, kind, template and its version, sampling,
+   * scoring) and its filled inputs with the digests of its images; a wrong template is a problem.
+   */
+  private keyOf(
+    s: JudgeSettings,
+    options: Record<string, unknown>,
+    inputs: JudgeInputs,
+    imageDigests: string[],
+  ): string | { problem: string } {
+    if (s.kind === "reward_model") {
+      const fixed = this.keyPrefix(`reward_model\u0000${s.name}`, () => [
+        JUDGE_VERSION,
+        "reward_model",
+        s.model,
+        s.api,
+        s.transform,
+        s.scoreIndex,
+        s.maxImageSide,
+      ]);
+      return this.cache.key(fixed, [inputs, imageDigests]);
+    }
+    const template = this.templateFor(options);
+    if (typeof template === "string") return { problem: template };
+    const scoring = scoringOf(options);
+    const fixed = this.keyPrefix(
+      `chat\u0000${s.name}\u0000${template.name}\u0000${scoring.mode}\u0000${scoring.swap}`,
+      () => [
+        JUDGE_VERSION,
+        "chat",
+        s.model,
+        this.templateDigest(template),
+        samplingOf(s, scoring),
+        scoring,
+        s.maxImageSide,
+      ],
+    );
+    return this.cache.key(fixed, [inputs, imageDigests]);
+  }
+
+  /**
    * The JSON of a cache key's fixed parts (judge, template, sampling, scoring), made once per
    * combination: `id` names the combination (judges and templates are fixed for the service's life).
    */
@@ -316,10 +335,18 @@ export class JudgeService {
   }
 
   private fromCache(hit: CachedVerdict, threshold: number): JudgeOutcome {
-    // As scored(hit.score, { ...hit.details, cached: true }), with one copy of the details.
+    // As scored(hit.score, { ...hit.details, cached: true }), with the details made once per cached
+    // verdict and outcome (frozen: every result of a hit shares them).
     const correct = hit.score >= threshold;
-    const details = { reason: correct ? null : "wrong", ...hit.details, cached: true };
-    return { verdict: { reward: hit.score, correct, details } };
+    let shared = this.hitDetails.get(hit);
+    if (shared === undefined) {
+      shared = [
+        Object.freeze({ reason: null, ...hit.details, cached: true }),
+        Object.freeze({ reason: "wrong", ...hit.details, cached: true }),
+      ];
+      this.hitDetails.set(hit, shared);
+    }
+    return { verdict: { reward: hit.score, correct, details: shared[correct ? 0 : 1] } };
   }
 
   private unparsable(
@@ -421,6 +448,34 @@ export class JudgeService {
 }
 
 export { JudgeConfigError };
+
+type RemoteVerdictDetails = Readonly<Record<string, unknown> & { reason: string | null }>;
+
+/** The filled inputs an item gives the judge (and its cache key). */
+interface JudgeInputs {
+  prompt: string;
+  response: string;
+  reference: string;
+}
+
+function inputsOf(item: JudgeItem): JudgeInputs {
+  return {
+    prompt: promptText(item.prompt),
+    response: item.response,
+    reference: referenceText(item.reference),
+  };
+}
+
+const NO_IMAGES: string[] = [];
+
+/** The score at or above which a verdict is `correct` (option `threshold`, default 0.5). */
+function thresholdOf(options: Record<string, unknown>): number {
+  return typeof options.threshold === "number" ? options.threshold : 0.5;
+}
+
+function scoringOf(options: Record<string, unknown>): ChatScoring {
+  return { mode: options.scoring === "logprob" ? "logprob" : "verdict", swap: options.swap === true };
+}
 
 /** The outcome of an image that could not be read or resized (the caller's mistake, or internal). */
 function imageProblem(error: unknown): JudgeOutcome {
