@@ -8,7 +8,7 @@ import { RawItem } from "./raw_item.ts";
 import { noVerdict, type VerifyResult } from "./result.ts";
 import { leavesOf, type SpecNode, specSizeProblem } from "./spec.ts";
 import { specError, specResult } from "./spec_result.ts";
-import { InvalidRequestError, type WasmVerifier } from "./types.ts";
+import { InvalidRequestError, paramsJson, type WasmVerifier } from "./types.ts";
 import { LazyGates } from "./remote_run.ts";
 import type { ItemValidator } from "./validate.ts";
 
@@ -198,7 +198,7 @@ export class ItemPreparer {
             timeoutMs: 0,
           }
           : undefined,
-        params: JSON.stringify(params),
+        params: paramsJson(params),
         response: item.response,
         timeoutMs: Math.min(requested, this.settings.maxTimeoutMs),
       },

@@ -141,3 +141,19 @@ export class InvalidRequestError extends Error {
   readonly code = "invalid_request";
   override name = "InvalidRequestError";
 }
+
+/**
+ * Kernel parameters that write their own JSON (`kernelJson()`, the same text `JSON.stringify` gives
+ * them), for a verifier whose items are so small that serializing the parameters is a large share.
+ */
+export interface SelfSerializingParams {
+  kernelJson(): string;
+}
+
+/** The JSON text of a verifier's kernel parameters. */
+export function paramsJson(params: unknown): string {
+  return params instanceof Object &&
+      typeof (params as Partial<SelfSerializingParams>).kernelJson === "function"
+    ? (params as SelfSerializingParams).kernelJson()
+    : JSON.stringify(params);
+}

@@ -1,5 +1,5 @@
 /** Resolves a validated `match` reference and options into the kernel's parameters. */
-import { InvalidRequestError } from "../types.ts";
+import { InvalidRequestError, type SelfSerializingParams } from "../types.ts";
 import { MATCH_MODES, type MatchMode } from "./schemas.ts";
 
 /** A reference element as the kernel reads it: a label, a number, or a tuple of them. */
@@ -196,14 +196,15 @@ export const MATCH_KERNEL_DEFAULTS: Record<string, unknown> = {
 const DEFAULT_WEIGHTS_JSON = JSON.stringify(DEFAULT_WEIGHTS);
 
 /**
- * The `match` kernel's parameters: every field for the host (tests, the perf baseline), and a
- * `toJSON` that writes only what differs from the kernel's defaults (`MATCH_KERNEL_DEFAULTS`, and
- * `k` = the reference's length, `grid` = [1, that length]), key by key in the fields' order. Written
- * out rather than looped over (a generic loop over the keys, defined once on each object, took about 5 µs an item, a third of
- * the engine's main-thread time for `match`).
+ * The `match` kernel's parameters: every field for the host (tests, the perf baseline), and their
+ * JSON for the kernel (`kernelJson`) with only what differs from the kernel's defaults
+ * (`MATCH_KERNEL_DEFAULTS`, and `k` = the reference's length, `grid` = [1, that length]), key by key
+ * in the fields' order. Written out rather than looped over: a generic loop over the keys took about
+ * 5 µs an item, `JSON.stringify` over an object of the differing keys 1.06 µs, writing the text
+ * directly 0.33 µs (perf/match_bench.ts's items), for a main-thread share of about 6.5 µs.
  */
 interface MatchParams extends MatchKernelParams {}
-class MatchParams {
+class MatchParams implements SelfSerializingParams {
   // Assigned one by one, in order: every instance gets the same fast shape (Object.assign measured slower).
   constructor(p: MatchKernelParams) {
     this.mode = p.mode;
@@ -224,31 +225,39 @@ class MatchParams {
     this.threshold = p.threshold;
   }
 
-  toJSON(): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
+  kernelJson(): string {
     const n = this.ref.length;
-    if (this.mode !== "exact") out.mode = this.mode;
-    if (this.profile !== "default") out.profile = this.profile;
-    out.ref = this.ref;
-    if (this.tag !== "answer") out.tag = this.tag;
-    if (this.split !== "auto") out.split = this.split;
-    if (this.space_split !== true) out.space_split = this.space_split;
-    if (this.case_sensitive !== false) out.case_sensitive = this.case_sensitive;
-    if (this.punctuation !== "trim") out.punctuation = this.punctuation;
-    if (this.articles !== false) out.articles = this.articles;
-    if (this.k !== n) out.k = this.k;
-    if (this.gain !== "linear") out.gain = this.gain;
-    if (this.grid.length !== 2 || this.grid[0] !== 1 || this.grid[1] !== n) out.grid = this.grid;
-    if (this.directed !== true) out.directed = this.directed;
-    if (this.require_permutation !== false) out.require_permutation = this.require_permutation;
-    if (this.weights !== DEFAULT_WEIGHTS && JSON.stringify(this.weights) !== DEFAULT_WEIGHTS_JSON) {
-      out.weights = this.weights;
+    const json = JSON.stringify;
+    let out = this.mode !== "exact" ? `{"mode":${json(this.mode)},` : "{";
+    if (this.profile !== "default") out += `"profile":${json(this.profile)},`;
+    out += `"ref":${json(this.ref)}`;
+    if (this.tag !== "answer") out += `,"tag":${json(this.tag)}`;
+    if (this.split !== "auto") out += `,"split":${json(this.split)}`;
+    if (this.space_split !== true) out += `,"space_split":${json(this.space_split)}`;
+    if (this.case_sensitive !== false) out += `,"case_sensitive":${json(this.case_sensitive)}`;
+    if (this.punctuation !== "trim") out += `,"punctuation":${json(this.punctuation)}`;
+    if (this.articles !== false) out += `,"articles":${json(this.articles)}`;
+    if (this.k !== n) out += `,"k":${json(this.k)}`;
+    if (this.gain !== "linear") out += `,"gain":${json(this.gain)}`;
+    if (this.grid.length !== 2 || this.grid[0] !== 1 || this.grid[1] !== n) {
+      out += `,"grid":${json(this.grid)}`;
     }
-    if (this.threshold !== 1) out.threshold = this.threshold;
-    if (this.rel !== undefined) out.rel = this.rel;
-    if (this.choice_keys !== undefined) out.choice_keys = this.choice_keys;
-    if (this.choice_texts !== undefined) out.choice_texts = this.choice_texts;
-    return out;
+    if (this.directed !== true) out += `,"directed":${json(this.directed)}`;
+    if (this.require_permutation !== false) out += `,"require_permutation":${json(this.require_permutation)}`;
+    if (this.weights !== DEFAULT_WEIGHTS) {
+      const weights = json(this.weights);
+      if (weights !== DEFAULT_WEIGHTS_JSON) out += `,"weights":${weights}`;
+    }
+    if (this.threshold !== 1) out += `,"threshold":${json(this.threshold)}`;
+    if (this.rel !== undefined) out += `,"rel":${json(this.rel)}`;
+    if (this.choice_keys !== undefined) out += `,"choice_keys":${json(this.choice_keys)}`;
+    if (this.choice_texts !== undefined) out += `,"choice_texts":${json(this.choice_texts)}`;
+    return `${out}}`;
+  }
+
+  /** The same JSON for `JSON.stringify` (tests and tools encode items with it). */
+  toJSON(): unknown {
+    return JSON.parse(this.kernelJson());
   }
 }
 
