@@ -65,15 +65,18 @@ function runJob(job: JobMessage): DoneMessage {
   Atomics.store(progress, 2, count);
   Atomics.store(progress, 0, job.jobId);
   const shared = sharedResponses(job);
+  // One clock read per item: an item ends when the next starts (the bookkeeping between is tiny);
+  // each read costs about 0.15 µs, a tenth of a small kernel's item.
+  const origin = performance.timeOrigin;
+  let instance = instanceFor(job.kernel);
+  let t0 = performance.now();
   for (let i = 0; i < count; i++) {
     const end = job.ends[i];
     const item = job.bytes.subarray(begin, end);
     const tail = shared(i);
     begin = end;
-    const t0 = performance.now();
-    started[0] = performance.timeOrigin + t0;
+    started[0] = origin + t0;
     Atomics.store(progress, 1, i);
-    const instance = instanceFor(job.kernel);
     if (i > 0) at = append(at, COMMA);
     try {
       at = append(at, instance.scoreParts(item, tail));
@@ -88,9 +91,12 @@ function runJob(job: JobMessage): DoneMessage {
       });
       // The instance's state is undefined after a trap: start the next item on a fresh one.
       instances.delete(job.kernel);
+      instance = instanceFor(job.kernel);
     }
     outEnds[i] = at;
-    ms[i] = performance.now() - t0;
+    const t1 = performance.now();
+    ms[i] = t1 - t0;
+    t0 = t1;
   }
   Atomics.store(progress, 1, -1);
   return {
