@@ -112,11 +112,14 @@ export class JsonReader {
     this.lenient = lenient;
   }
 
-  /** Parses a value at `start`; returns null when the text there is not one. */
-  parseAt(start: i32): JsonValue | null {
+  /**
+   * Parses a value at `start`; returns null when the text there is not one. `depth`: the nesting it
+   * sits at (a caller walking an enclosing object itself passes 1, so the depth bound stays the same).
+   */
+  parseAt(start: i32, depth: i32 = 0): JsonValue | null {
     this.pos = start;
     this.failed = false;
-    const v = this.value(0);
+    const v = this.value(depth);
     if (this.failed || v === null) return null;
     this.end = this.pos;
     return v;

@@ -1,16 +1,52 @@
 // The `match` kernel's parameters, read once per item from the host's JSON (verifiers/match/params.ts).
+//
+// Two readers fill the same slots: a fast one that walks the host's object key by key (the host writes
+// plain keys; values are parsed by the strict JSON reader, strings left as bytes), and the general one
+// (the whole block as a JSON object, then a lookup per key) for anything the fast one declines. Both
+// then go through `configOf`, so they differ only in speed.
 
-import { JsonKind, JsonValue } from "../_lib/json";
-import { boolAt, numberAt, stringAt } from "../_lib/param_values";
+import { JsonKind, JsonReader, JsonValue } from "../_lib/json";
+import { Item } from "../_lib/item";
 import { IntList } from "../_lib/unicode";
+import { matchesAt } from "../_lib/text";
+
+/** The modes, compared once per item instead of by name at each use. `Other` scores as any_of. */
+export enum Mode {
+  Exact,
+  AnyOf,
+  SetExact,
+  SetF1,
+  SequenceExact,
+  PositionAccuracy,
+  Adjacency,
+  KendallTau,
+  Lcs,
+  Ndcg,
+  Weighted,
+  Other,
+}
+
+/** The ways to split a list answer; `Other` (a name the host never writes) splits nowhere. */
+export enum Split {
+  Auto,
+  Json,
+  Comma,
+  Newline,
+  Whitespace,
+  Other,
+}
 
 /** What the host resolved from the reference and options. */
 export class MatchConfig {
+  /** The mode's name as written in the result. */
   mode: string = "exact";
+  modeId: Mode = Mode.Exact;
   ref: JsonValue[] = [];
   rel: f64[] = [];
   tag: string = "answer";
+  /** The split's name (written in `extraction` for a name the kernel does not know). */
   split: string = "auto";
+  splitId: Split = Split.Auto;
   spaceSplit: bool = true;
   caseSensitive: bool = false;
   punctuation: string = "trim";
@@ -54,63 +90,308 @@ export class MatchConfig {
   isSequenceMode: bool = false;
 }
 
-function strings(p: JsonValue, key: string): string[] {
+/** The parameter values the kernel reads, by key (null: absent); the last of duplicate keys wins. */
+class Slots {
+  mode: JsonValue | null = null;
+  ref: JsonValue | null = null;
+  rel: JsonValue | null = null;
+  tag: JsonValue | null = null;
+  split: JsonValue | null = null;
+  spaceSplit: JsonValue | null = null;
+  caseSensitive: JsonValue | null = null;
+  punctuation: JsonValue | null = null;
+  articles: JsonValue | null = null;
+  choiceKeys: JsonValue | null = null;
+  choiceTexts: JsonValue | null = null;
+  k: JsonValue | null = null;
+  gain: JsonValue | null = null;
+  grid: JsonValue | null = null;
+  directed: JsonValue | null = null;
+  requirePermutation: JsonValue | null = null;
+  weights: JsonValue | null = null;
+  threshold: JsonValue | null = null;
+}
+
+/** Whether the key bytes [s, e) are `name` (ASCII). */
+@inline function keyIs(ptr: usize, s: i32, e: i32, name: string): bool {
+  return e - s == name.length && matchesAt(ptr, e, s, name);
+}
+
+// Stores `v` in the slot named by the key bytes [s, e) (ASCII); an unknown key is ignored.
+function setSlot(slots: Slots, ptr: usize, s: i32, e: i32, v: JsonValue): void {
+  if (keyIs(ptr, s, e, "ref")) slots.ref = v;
+  else if (keyIs(ptr, s, e, "mode")) slots.mode = v;
+  else if (keyIs(ptr, s, e, "choice_keys")) slots.choiceKeys = v;
+  else if (keyIs(ptr, s, e, "choice_texts")) slots.choiceTexts = v;
+  else if (keyIs(ptr, s, e, "space_split")) slots.spaceSplit = v;
+  else if (keyIs(ptr, s, e, "rel")) slots.rel = v;
+  else if (keyIs(ptr, s, e, "tag")) slots.tag = v;
+  else if (keyIs(ptr, s, e, "split")) slots.split = v;
+  else if (keyIs(ptr, s, e, "case_sensitive")) slots.caseSensitive = v;
+  else if (keyIs(ptr, s, e, "punctuation")) slots.punctuation = v;
+  else if (keyIs(ptr, s, e, "articles")) slots.articles = v;
+  else if (keyIs(ptr, s, e, "k")) slots.k = v;
+  else if (keyIs(ptr, s, e, "gain")) slots.gain = v;
+  else if (keyIs(ptr, s, e, "grid")) slots.grid = v;
+  else if (keyIs(ptr, s, e, "directed")) slots.directed = v;
+  else if (keyIs(ptr, s, e, "require_permutation")) slots.requirePermutation = v;
+  else if (keyIs(ptr, s, e, "weights")) slots.weights = v;
+  else if (keyIs(ptr, s, e, "threshold")) slots.threshold = v;
+}
+
+@inline function isJsonSpace(b: i32): bool {
+  return b == 0x20 || b == 0x0a || b == 0x0d || b == 0x09;
+}
+
+/**
+ * Reads the parameter block as the host writes it: one object of plain ASCII keys (no escapes,
+ * nothing below 0x20 or above 0x7e). Returns null, having read nothing that matters, for any other
+ * text (malformed too): the caller then reads it with `readParams` and `readConfigFrom`, which give
+ * every such block its exact verdict.
+ */
+export function readConfigFast(item: Item): MatchConfig | null {
+  const ptr = item.ptr;
+  const len = item.sep;
+  const reader = new JsonReader(ptr, len, false);
+  reader.rawStrings = true;
+  const slots = new Slots();
+  let p = 0;
+  while (p < len && isJsonSpace(<i32>load<u8>(ptr + <usize>p))) p++;
+  if (p >= len || load<u8>(ptr + <usize>p) != 0x7b) return null;
+  p++;
+  while (true) {
+    while (p < len && isJsonSpace(<i32>load<u8>(ptr + <usize>p))) p++;
+    if (p >= len || load<u8>(ptr + <usize>p) != 0x22) return null;
+    const ks = p + 1;
+    let ke = ks;
+    while (ke < len) {
+      const b = <i32>load<u8>(ptr + <usize>ke);
+      if (b == 0x22) break;
+      if (b < 0x20 || b > 0x7e || b == 0x5c) return null;
+      ke++;
+    }
+    if (ke >= len) return null;
+    p = ke + 1;
+    while (p < len && isJsonSpace(<i32>load<u8>(ptr + <usize>p))) p++;
+    if (p >= len || load<u8>(ptr + <usize>p) != 0x3a) return null;
+    // depth 1: the general reader parses this value inside the object, with the same depth bound
+    const v = reader.parseAt(p + 1, 1);
+    if (v === null) return null;
+    setSlot(slots, ptr, ks, ke, v);
+    p = reader.end;
+    while (p < len && isJsonSpace(<i32>load<u8>(ptr + <usize>p))) p++;
+    if (p >= len) return null;
+    const b = load<u8>(ptr + <usize>p);
+    p++;
+    if (b == 0x7d) break;
+    if (b != 0x2c) return null;
+  }
+  while (p < len && isJsonSpace(<i32>load<u8>(ptr + <usize>p))) p++;
+  if (p != len) return null;
+  return configOf(slots);
+}
+
+/** Reads the parameter object (the general reader's); null when it lacks the reference list (a host bug). */
+export function readConfigFrom(p: JsonValue): MatchConfig | null {
+  const slots = new Slots();
+  slots.mode = p.get("mode");
+  slots.ref = p.get("ref");
+  slots.rel = p.get("rel");
+  slots.tag = p.get("tag");
+  slots.split = p.get("split");
+  slots.spaceSplit = p.get("space_split");
+  slots.caseSensitive = p.get("case_sensitive");
+  slots.punctuation = p.get("punctuation");
+  slots.articles = p.get("articles");
+  slots.choiceKeys = p.get("choice_keys");
+  slots.choiceTexts = p.get("choice_texts");
+  slots.k = p.get("k");
+  slots.gain = p.get("gain");
+  slots.grid = p.get("grid");
+  slots.directed = p.get("directed");
+  slots.requirePermutation = p.get("require_permutation");
+  slots.weights = p.get("weights");
+  slots.threshold = p.get("threshold");
+  return configOf(slots);
+}
+
+function strings(v: JsonValue | null): string[] {
   const out = new Array<string>();
-  const v = p.get(key);
   if (v === null || v.kind != JsonKind.Array) return out;
-  for (let i = 0; i < v.items.length; i++) out.push(v.items[i].str);
+  const items = v.items;
+  for (let i = 0; i < items.length; i++) out.push(items[i].str);
   return out;
 }
 
 function numbers(v: JsonValue | null): f64[] {
   const out = new Array<f64>();
   if (v === null || v.kind != JsonKind.Array) return out;
-  for (let i = 0; i < v.items.length; i++) out.push(v.items[i].num);
+  const items = v.items;
+  for (let i = 0; i < items.length; i++) out.push(items[i].num);
   return out;
 }
 
-/** Reads the parameter object; null when it lacks the reference list (a host bug). */
-export function readConfig(p: JsonValue): MatchConfig | null {
-  const ref = p.get("ref");
+@inline function isString(v: JsonValue | null): bool {
+  return v !== null && v.kind == JsonKind.String;
+}
+
+/** The string value, else `fallback`. */
+function stringOr(v: JsonValue | null, fallback: string): string {
+  return v !== null && v.kind == JsonKind.String ? v.str : fallback;
+}
+
+/** The number value, else `fallback`. */
+function numberOr(v: JsonValue | null, fallback: f64): f64 {
+  return v !== null && v.kind == JsonKind.Number ? v.num : fallback;
+}
+
+/** The boolean value, else `fallback`. */
+function boolOr(v: JsonValue | null, fallback: bool): bool {
+  return v !== null && v.kind == JsonKind.Bool ? v.bool : fallback;
+}
+
+/**
+ * Whether the string value `v` is `text` (ASCII). A value left as bytes is compared on its bytes when
+ * they are ASCII; other bytes are decoded first (the lenient decoder may read odd bytes as ASCII).
+ */
+function stringIs(v: JsonValue, text: string): bool {
+  if (v.raw && isAscii(v.rawPtr, v.rawStart, v.rawEnd)) {
+    return v.rawEnd - v.rawStart == text.length && matchesAt(v.rawPtr, v.rawEnd, v.rawStart, text);
+  }
+  return v.str == text;
+}
+
+function isAscii(ptr: usize, s: i32, e: i32): bool {
+  for (let i = s; i < e; i++) if (load<u8>(ptr + <usize>i) >= 0x80) return false;
+  return true;
+}
+
+/** The name of mode `m` (not Other). */
+function modeName(m: Mode): string {
+  switch (m) {
+    case Mode.Exact:
+      return "exact";
+    case Mode.AnyOf:
+      return "any_of";
+    case Mode.SetExact:
+      return "set_exact";
+    case Mode.SetF1:
+      return "set_f1";
+    case Mode.SequenceExact:
+      return "sequence_exact";
+    case Mode.PositionAccuracy:
+      return "position_accuracy";
+    case Mode.Adjacency:
+      return "adjacency";
+    case Mode.KendallTau:
+      return "kendall_tau";
+    case Mode.Lcs:
+      return "lcs";
+    case Mode.Ndcg:
+      return "ndcg";
+    default:
+      return "weighted";
+  }
+}
+
+/** The name of split `s` (not Other). */
+function splitName(s: Split): string {
+  switch (s) {
+    case Split.Auto:
+      return "auto";
+    case Split.Json:
+      return "json";
+    case Split.Comma:
+      return "comma";
+    case Split.Newline:
+      return "newline";
+    default:
+      return "whitespace";
+  }
+}
+
+/** The mode named by `v` (a string), as its constant name and id; the name as given for an unknown one. */
+function setMode(c: MatchConfig, v: JsonValue | null): void {
+  if (!isString(v)) return; // the default: exact
+  const m = changetype<JsonValue>(v);
+  for (let i = 0; i < <i32>Mode.Other; i++) {
+    const name = modeName(<Mode>i);
+    if (stringIs(m, name)) {
+      c.mode = name;
+      c.modeId = <Mode>i;
+      return;
+    }
+  }
+  c.mode = m.str;
+  c.modeId = Mode.Other;
+}
+
+/** The split named by `v` (a string), as its constant name and id; the name as given for an unknown one. */
+function setSplit(c: MatchConfig, v: JsonValue | null): void {
+  if (!isString(v)) return; // the default: auto
+  const s = changetype<JsonValue>(v);
+  for (let i = 0; i < <i32>Split.Other; i++) {
+    const name = splitName(<Split>i);
+    if (stringIs(s, name)) {
+      c.split = name;
+      c.splitId = <Split>i;
+      return;
+    }
+  }
+  c.split = s.str;
+  c.splitId = Split.Other;
+}
+
+/** The config from the parameter values; null when the reference list is missing (a host bug). */
+function configOf(s: Slots): MatchConfig | null {
+  const ref = s.ref;
   if (ref === null || ref.kind != JsonKind.Array) return null;
   const c = new MatchConfig();
-  c.mode = stringAt(p, "mode", "exact");
-  c.isListMode = c.mode != "exact" && c.mode != "any_of";
-  c.isSequenceMode = c.mode == "sequence_exact" || c.mode == "position_accuracy" || c.mode == "adjacency" ||
-    c.mode == "kendall_tau" || c.mode == "lcs";
-  c.ref = ref.items;
-  c.rel = numbers(p.get("rel"));
-  c.tag = stringAt(p, "tag", "answer");
-  c.split = stringAt(p, "split", "auto");
-  c.spaceSplit = boolAt(p, "space_split", true);
-  c.caseSensitive = boolAt(p, "case_sensitive", false);
-  c.punctuation = stringAt(p, "punctuation", "trim");
+  setMode(c, s.mode);
+  const mode = c.modeId;
+  c.isListMode = mode != Mode.Exact && mode != Mode.AnyOf;
+  c.isSequenceMode = mode == Mode.SequenceExact || mode == Mode.PositionAccuracy || mode == Mode.Adjacency ||
+    mode == Mode.KendallTau || mode == Mode.Lcs;
+  const refItems = ref.items;
+  c.ref = refItems;
+  if (s.rel !== null) c.rel = numbers(s.rel);
+  const tag = s.tag;
+  if (isString(tag)) c.tag = stringIs(changetype<JsonValue>(tag), "answer") ? "answer" : changetype<JsonValue>(tag).str;
+  setSplit(c, s.split);
+  c.spaceSplit = boolOr(s.spaceSplit, true);
+  c.caseSensitive = boolOr(s.caseSensitive, false);
+  const punct = s.punctuation;
+  if (isString(punct)) {
+    const pv = changetype<JsonValue>(punct);
+    c.punctuation = stringIs(pv, "trim") ? "trim" : stringIs(pv, "remove") ? "remove" : pv.str;
+  }
   c.removePunct = c.punctuation == "remove";
   c.trimPunct = c.punctuation == "trim";
-  c.articles = boolAt(p, "articles", false);
-  c.choiceKeys = strings(p, "choice_keys");
-  c.choiceTexts = strings(p, "choice_texts");
-  c.k = <i32>numberAt(p, "k", <f64>max(ref.items.length, 1));
-  c.exponentialGain = stringAt(p, "gain", "linear") == "exponential";
-  const grid = numbers(p.get("grid"));
+  c.articles = boolOr(s.articles, false);
+  if (s.choiceKeys !== null) c.choiceKeys = strings(s.choiceKeys);
+  if (s.choiceTexts !== null) c.choiceTexts = strings(s.choiceTexts);
+  c.k = <i32>numberOr(s.k, <f64>max(refItems.length, 1));
+  const gain = s.gain;
+  c.exponentialGain = isString(gain) && stringIs(changetype<JsonValue>(gain), "exponential");
+  const grid = numbers(s.grid);
   if (grid.length == 2) {
     c.rows = <i32>grid[0];
     c.cols = <i32>grid[1];
   } else {
-    c.cols = ref.items.length;
+    c.cols = refItems.length;
   }
-  c.directed = boolAt(p, "directed", true);
-  c.requirePermutation = boolAt(p, "require_permutation", false);
-  const w = p.get("weights");
+  c.directed = boolOr(s.directed, true);
+  c.requirePermutation = boolOr(s.requirePermutation, false);
+  const w = s.weights;
   if (w !== null && w.kind == JsonKind.Object) {
-    c.right = numberAt(w, "right", 1);
+    c.right = numberOr(w.get("right"), 1);
     const partial = numbers(w.get("partial"));
     if (partial.length > 0) c.partial = partial;
-    c.partialMin = <i32>numberAt(w, "partial_min", 1);
-    c.wrong = numberAt(w, "wrong", 0);
-    c.extra = numberAt(w, "extra", -0.5);
-    c.missing = numberAt(w, "missing", 0);
+    c.partialMin = <i32>numberOr(w.get("partial_min"), 1);
+    c.wrong = numberOr(w.get("wrong"), 0);
+    c.extra = numberOr(w.get("extra"), -0.5);
+    c.missing = numberOr(w.get("missing"), 0);
   }
-  c.threshold = numberAt(p, "threshold", 1);
+  c.threshold = numberOr(s.threshold, 1);
   return c;
 }

@@ -6,7 +6,7 @@ import { JsonKind, JsonReader, JsonValue } from "../_lib/json";
 import { lastBoxed, tagRegion } from "../_lib/tag_region";
 import { lastFence } from "../_lib/text";
 import { appendUtf8, IntList, isSpace } from "../_lib/unicode";
-import { MatchConfig } from "./config";
+import { MatchConfig, Split } from "./config";
 
 /** Answer bytes past which an item is `too_complex`. */
 export const MAX_ANSWER_BYTES: i32 = 1 << 20;
@@ -121,7 +121,7 @@ export function extract(ptr: usize, start: i32, end: i32, c: MatchConfig): Extra
   if (hi(t) >= lo(t)) return failed(x, "no_answer", "");
   const first = <i32>load<u8>(ptr + <usize>bs);
   const jsonish = first == 0x5b || first == 0x28 || first == 0x22 || first == 0x27;
-  if (jsonish && c.split != "comma" && c.split != "newline" && c.split != "whitespace") {
+  if (jsonish && c.splitId != Split.Comma && c.splitId != Split.Newline && c.splitId != Split.Whitespace) {
     // bound the parser's work before it starts: elements (commas at the list's own level) and
     // values at any depth (all commas)
     const commas = countCommas(ptr, bs, be);
@@ -132,7 +132,7 @@ export function extract(ptr: usize, start: i32, end: i32, c: MatchConfig): Extra
     const v = new JsonReader(ptr + <usize>bs, be - bs, true).parseWhole();
     if (v !== null) return fromJson(x, v, c);
   }
-  if (c.split == "json" && c.isListMode) return failed(x, "bad_format", "not_a_json_list");
+  if (c.splitId == Split.Json && c.isListMode) return failed(x, "bad_format", "not_a_json_list");
   if (!c.isListMode) {
     const e = new RawElement();
     e.start = hi(t);
@@ -230,14 +230,23 @@ function splitText(x: Extracted, s: i32, e: i32, c: MatchConfig): void {
   if (lineHasText) lines++;
   // a one-line numbered or bulleted answer ("1. a") is a list of one
   if (lines == 1) s = afterBullet(cps, s, e);
-  let how = c.split;
-  if (how == "auto") {
-    if (lines >= 2) how = "newline";
-    else if (separators > 0) how = "comma";
-    else if (spaces > 0 && (c.spaceSplit || c.isSequenceMode)) how = "whitespace";
-    else how = "none";
+  let how = c.splitId;
+  let name = c.split;
+  if (how == Split.Auto) {
+    if (lines >= 2) how = Split.Newline;
+    else if (separators > 0) how = Split.Comma;
+    else if (spaces > 0 && (c.spaceSplit || c.isSequenceMode)) how = Split.Whitespace;
+    else how = Split.Other; // one piece
+    name = how == Split.Newline
+      ? "newline"
+      : how == Split.Comma
+      ? "comma"
+      : how == Split.Whitespace
+      ? "whitespace"
+      : "single";
   }
-  x.via += how == "none" ? "+single" : "+" + how;
+  // `name` is the split's (an unknown name, which splits nowhere, included) or "single"
+  x.via += "+" + name;
   let pieceStart = s;
   depth = 0;
   for (let i = s; i <= e; i++) {
@@ -246,12 +255,12 @@ function splitText(x: Extracted, s: i32, e: i32, c: MatchConfig): void {
     if (!cut) {
       if (isOpen(ch)) depth++;
       else if (isClose(ch)) depth = max(0, depth - 1);
-      if (how == "newline") cut = ch == 0x0a;
-      else if (how == "comma") cut = depth == 0 && isListSeparator(ch);
-      else if (how == "whitespace") cut = depth == 0 && isSpace(ch);
+      if (how == Split.Newline) cut = ch == 0x0a;
+      else if (how == Split.Comma) cut = depth == 0 && isListSeparator(ch);
+      else if (how == Split.Whitespace) cut = depth == 0 && isSpace(ch);
     }
     if (!cut) continue;
-    if (!addPiece(x, pieceStart, i, how == "newline")) return;
+    if (!addPiece(x, pieceStart, i, how == Split.Newline)) return;
     pieceStart = i + 1;
   }
 }
