@@ -1,5 +1,5 @@
 /** Resolves a validated `text` reference and options into the kernel's parameters. */
-import { InvalidRequestError } from "../types.ts";
+import { InvalidRequestError, type SelfSerializingParams } from "../types.ts";
 import { MAX_REFERENCE_CHARS, type TextMetric, TOKENIZERS } from "./schemas.ts";
 
 /** The parameter object the `text` kernel reads. */
@@ -40,12 +40,13 @@ export const TEXT_KERNEL_DEFAULTS: Record<string, unknown> = {
 const LOWERCASE_BY_DEFAULT: TextMetric[] = ["rouge1", "rouge2", "rougeL", "token_f1", "exact"];
 
 /**
- * The `text` kernel's parameters: every field for the host, and a `toJSON` that writes only what
- * differs from `TEXT_KERNEL_DEFAULTS` (tokenize and lowercase always), key by key in the fields'
- * order, written out rather than looped over (as `match`'s parameters, for the same reason).
+ * The `text` kernel's parameters: every field for the host, and their JSON for the kernel
+ * (`kernelJson`) with only what differs from `TEXT_KERNEL_DEFAULTS` (tokenize and lowercase always),
+ * key by key in the fields' order, written directly (as `match`'s parameters, for the same reason:
+ * `JSON.stringify` over an object of those keys took 1.10 µs an item of short captions).
  */
 interface TextParams extends TextKernelParams {}
-class TextParams {
+class TextParams implements SelfSerializingParams {
   // Assigned one by one, in order: every instance gets the same fast shape (Object.assign measured slower).
   constructor(p: TextKernelParams) {
     this.metric = p.metric;
@@ -65,24 +66,28 @@ class TextParams {
     this.threshold = p.threshold;
   }
 
-  toJSON(): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    if (this.metric !== "rougeL") out.metric = this.metric;
-    if (this.profile !== "default") out.profile = this.profile;
-    out.refs = this.refs;
-    if (this.tag !== "answer") out.tag = this.tag;
-    out.tokenize = this.tokenize;
-    out.lowercase = this.lowercase;
-    if (this.punctuation !== "keep") out.punctuation = this.punctuation;
-    if (this.smooth !== "exp") out.smooth = this.smooth;
-    if (this.smooth_value !== 1) out.smooth_value = this.smooth_value;
-    if (this.max_order !== 4) out.max_order = this.max_order;
-    if (this.char_order !== 6) out.char_order = this.char_order;
-    if (this.beta !== 2) out.beta = this.beta;
-    if (this.whitespace !== false) out.whitespace = this.whitespace;
-    if (this.wer_reward !== "linear") out.wer_reward = this.wer_reward;
-    if (this.threshold !== 1) out.threshold = this.threshold;
-    return out;
+  kernelJson(): string {
+    const json = JSON.stringify;
+    let out = this.metric !== "rougeL" ? `{"metric":${json(this.metric)},` : "{";
+    if (this.profile !== "default") out += `"profile":${json(this.profile)},`;
+    out += `"refs":${json(this.refs)}`;
+    if (this.tag !== "answer") out += `,"tag":${json(this.tag)}`;
+    out += `,"tokenize":${json(this.tokenize)},"lowercase":${json(this.lowercase)}`;
+    if (this.punctuation !== "keep") out += `,"punctuation":${json(this.punctuation)}`;
+    if (this.smooth !== "exp") out += `,"smooth":${json(this.smooth)}`;
+    if (this.smooth_value !== 1) out += `,"smooth_value":${json(this.smooth_value)}`;
+    if (this.max_order !== 4) out += `,"max_order":${json(this.max_order)}`;
+    if (this.char_order !== 6) out += `,"char_order":${json(this.char_order)}`;
+    if (this.beta !== 2) out += `,"beta":${json(this.beta)}`;
+    if (this.whitespace !== false) out += `,"whitespace":${json(this.whitespace)}`;
+    if (this.wer_reward !== "linear") out += `,"wer_reward":${json(this.wer_reward)}`;
+    if (this.threshold !== 1) out += `,"threshold":${json(this.threshold)}`;
+    return `${out}}`;
+  }
+
+  /** The same JSON for `JSON.stringify` (tests and tools encode items with it). */
+  toJSON(): unknown {
+    return JSON.parse(this.kernelJson());
   }
 }
 
