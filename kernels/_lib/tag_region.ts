@@ -9,8 +9,10 @@ import { indexOfAscii, Span } from "./text";
  */
 export function tagRegion(ptr: usize, start: i32, end: i32, tag: string): Span {
   if (tag.length == 0) return new Span(start, end, "whole");
-  const open = "<" + tag + ">";
-  const close = "</" + tag + ">";
+  // the usual tag's markers are constants (two string concatenations fewer per item)
+  const usual = tag == "answer";
+  const open = usual ? "<answer>" : "<" + tag + ">";
+  const close = usual ? "</answer>" : "</" + tag + ">";
   let lastOpen = -1;
   let blockStart = -1;
   let blockEnd = -1;

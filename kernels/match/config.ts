@@ -41,8 +41,8 @@ export class MatchConfig {
   /** The mode's name as written in the result. */
   mode: string = "exact";
   modeId: Mode = Mode.Exact;
-  ref: JsonValue[] = [];
-  rel: f64[] = [];
+  /** The reference's elements (always set by `configOf`). */
+  ref!: JsonValue[];
   tag: string = "answer";
   /** The split's name (written in `extraction` for a name the kernel does not know). */
   split: string = "auto";
@@ -51,8 +51,8 @@ export class MatchConfig {
   caseSensitive: bool = false;
   punctuation: string = "trim";
   articles: bool = false;
-  choiceKeys: string[] = [];
-  choiceTexts: string[] = [];
+  /** Whether the parameters list choice keys (`choiceKeys` is not empty). */
+  hasChoices: bool = false;
   k: i32 = 1;
   exponentialGain: bool = false;
   rows: i32 = 1;
@@ -60,23 +60,77 @@ export class MatchConfig {
   directed: bool = true;
   requirePermutation: bool = false;
   right: f64 = 1;
-  partial: f64[] = [0.5];
   partialMin: i32 = 1;
   wrong: f64 = 0;
   extra: f64 = -0.5;
   missing: f64 = 0;
   threshold: f64 = 1;
-  /** Scratch code point lists for normalizing labels (one item's lifetime, reused per label). */
-  scratchA: IntList = new IntList(64);
-  scratchB: IntList = new IntList(64);
-  private foldingConfig: MatchConfig | null = null;
+  // Lists most items leave at their defaults, made on first read (an allocation fewer per item each).
+  private relList: f64[] | null = null;
+  private partialList: f64[] | null = null;
+  private keyList: string[] | null = null;
+  private textList: string[] | null = null;
 
-  /** The default normalization (for reading choices), whatever this item's options. */
-  get folding(): MatchConfig {
-    let f = this.foldingConfig;
+  /** ndcg: the relevance of each reference element (empty when not given). */
+  get rel(): f64[] {
+    let l = this.relList;
+    if (l === null) this.relList = l = new Array<f64>();
+    return l;
+  }
+
+  set rel(l: f64[]) {
+    this.relList = l;
+  }
+
+  /** weighted: the partial credits (default [0.5]). */
+  get partial(): f64[] {
+    let l = this.partialList;
+    if (l === null) {
+      l = new Array<f64>(1);
+      l[0] = 0.5;
+      this.partialList = l;
+    }
+    return l;
+  }
+
+  set partial(l: f64[]) {
+    this.partialList = l;
+  }
+
+  /** The choices' keys (empty without choices). */
+  get choiceKeys(): string[] {
+    let l = this.keyList;
+    if (l === null) this.keyList = l = new Array<string>();
+    return l;
+  }
+
+  set choiceKeys(l: string[]) {
+    this.keyList = l;
+  }
+
+  /** The choices' texts (empty without choices). */
+  get choiceTexts(): string[] {
+    let l = this.textList;
+    if (l === null) this.textList = l = new Array<string>();
+    return l;
+  }
+
+  set choiceTexts(l: string[]) {
+    this.textList = l;
+  }
+
+  /** How labels are normalized under these options. */
+  norm: Norm = new Norm();
+  private foldingNorm: Norm | null = null;
+  /** The choice texts under the default normalization (`label.ts` fills it on first use). */
+  foldedTexts: string[] | null = null;
+
+  /** The default normalization (for reading choices), whatever this item's options; same scratch lists. */
+  get folding(): Norm {
+    let f = this.foldingNorm;
     if (f === null) {
-      f = new MatchConfig();
-      this.foldingConfig = f;
+      f = new Norm(this.norm);
+      this.foldingNorm = f;
     }
     return f;
   }
@@ -88,6 +142,35 @@ export class MatchConfig {
   isListMode: bool = false;
   /** The order modes: sequence_exact, position_accuracy, adjacency, kendall_tau, lcs. */
   isSequenceMode: bool = false;
+}
+
+/** The normalization options of labels, and scratch code point lists (one item's lifetime, reused per label). */
+export class Norm {
+  caseSensitive: bool = false;
+  /** punctuation "remove" and "trim", as flags (read per character). */
+  removePunct: bool = false;
+  trimPunct: bool = true;
+  articles: bool = false;
+  /** Scratch of `labelKey`. */
+  a: IntList;
+  private inputList: IntList | null = null;
+
+  /** A normalization with the default options; `scratch`: another one whose scratch lists it shares. */
+  constructor(scratch: Norm | null = null) {
+    if (scratch !== null) {
+      this.a = scratch.a;
+      this.inputList = scratch.input;
+    } else {
+      this.a = new IntList(64);
+    }
+  }
+
+  /** Scratch for a label's code points before `labelKey` (JSON strings, choice keys); made on first use. */
+  get input(): IntList {
+    let l = this.inputList;
+    if (l === null) this.inputList = l = new IntList(64);
+    return l;
+  }
 }
 
 /** The parameter values the kernel reads, by key (null: absent); the last of duplicate keys wins. */
@@ -368,7 +451,15 @@ function configOf(s: Slots): MatchConfig | null {
   c.removePunct = c.punctuation == "remove";
   c.trimPunct = c.punctuation == "trim";
   c.articles = boolOr(s.articles, false);
-  if (s.choiceKeys !== null) c.choiceKeys = strings(s.choiceKeys);
+  const n = c.norm;
+  n.caseSensitive = c.caseSensitive;
+  n.removePunct = c.removePunct;
+  n.trimPunct = c.trimPunct;
+  n.articles = c.articles;
+  if (s.choiceKeys !== null) {
+    c.choiceKeys = strings(s.choiceKeys);
+    c.hasChoices = c.choiceKeys.length > 0;
+  }
   if (s.choiceTexts !== null) c.choiceTexts = strings(s.choiceTexts);
   c.k = <i32>numberOr(s.k, <f64>max(refItems.length, 1));
   const gain = s.gain;

@@ -3,8 +3,8 @@
 // any way of writing it), so that comparing answers is comparing strings.
 
 import { JsonKind, JsonValue } from "../_lib/json";
-import { appendString, IntList, isPunct, isSpace, lowerCodePoint } from "../_lib/unicode";
-import { MatchConfig } from "./config";
+import { appendDecodedUtf8, appendString, IntList, isPunct, isSpace, lowerCodePoint } from "../_lib/unicode";
+import { MatchConfig, Norm } from "./config";
 import { Extracted, RawElement } from "./extract";
 
 /** A compared element: its canonical key and, for a tuple, its fields' keys (null for a label). */
@@ -139,13 +139,13 @@ function isEndPunct(c: i32): bool {
     c == 0xff1f || c == 0xab || c == 0xbb || c == 0xbf || c == 0xa1;
 }
 
-/** The canonical key of the label cps[s, e). */
-export function labelKey(cps: IntList, s: i32, e: i32, c: MatchConfig): string {
+/** The canonical key of the label cps[s, e) under the normalization `c` (cps is none of its scratch lists). */
+export function labelKey(cps: IntList, s: i32, e: i32, c: Norm): string {
   while (s < e && isSpace(cps.at(s))) s++;
   while (e > s && isSpace(cps.at(e - 1))) e--;
   const v = numberValue(cps, s, e);
   if (!isNaN(v)) return numberKey(v);
-  const w = c.scratchA;
+  const w = c.a;
   w.len = 0;
   for (let i = s; i < e; i++) {
     let ch = cps.at(i);
@@ -159,34 +159,49 @@ export function labelKey(cps: IntList, s: i32, e: i32, c: MatchConfig): string {
     while (a < b && (isEndPunct(w.at(a)) || isSpace(w.at(a)))) a++;
     while (b > a && (isEndPunct(w.at(b - 1)) || isSpace(w.at(b - 1)))) b--;
   }
-  // words separated by single spaces, articles dropped when asked
-  const out = c.scratchB;
-  out.len = 0;
+  // words separated by single spaces, articles dropped when asked; written over `w` itself (the
+  // write position never passes the read position, and a word is tested before it is moved)
+  let n = 0;
   let i = a;
   while (i < b) {
     while (i < b && isSpace(w.at(i))) i++;
     let j = i;
     while (j < b && !isSpace(w.at(j))) j++;
     if (j > i && !(c.articles && isArticle(w, i, j))) {
-      if (out.len > 0) out.push(0x20);
-      for (let k = i; k < j; k++) out.push(w.at(k));
+      if (n > 0) setAt(w, n++, 0x20);
+      for (let k = i; k < j; k++) setAt(w, n++, w.at(k));
     }
     i = j;
   }
-  return codePointsString(out, 0, out.len);
+  return codePointsString(w, 0, n);
+}
+
+// Stores `v` at index i < w.len of `w`.
+@inline function setAt(w: IntList, i: i32, v: i32): void {
+  unchecked((w.data[i] = v));
 }
 
 /** The key of a JSON value written by the model or the host. */
-export function jsonKey(v: JsonValue, c: MatchConfig): string {
+export function jsonKey(v: JsonValue, c: Norm): string {
   if (v.kind == JsonKind.String) {
-    const cps = new IntList(v.str.length + 1);
-    appendString(cps, v.str);
+    const cps = c.input;
+    cps.len = 0;
+    appendStringValue(cps, v);
     return labelKey(cps, 0, cps.len, c);
   }
   if (v.kind == JsonKind.Number) return numberKey(v.num);
   if (v.kind == JsonKind.Bool) return v.bool ? "true" : "false";
   if (v.kind == JsonKind.Null) return "null";
   return canonicalJson(v);
+}
+
+/**
+ * Appends the code points of a JSON string value: from its bytes when the reader left it undecoded
+ * (the same code points as decoding it first, without building the string), else from its text.
+ */
+function appendStringValue(cps: IntList, v: JsonValue): void {
+  if (v.raw) appendDecodedUtf8(cps, v.rawPtr, v.rawStart, v.rawEnd);
+  else appendString(cps, v.str);
 }
 
 // Arrays and objects nested inside an element: their JSON text (the parser bounds the depth).
@@ -207,10 +222,10 @@ function canonicalJson(v: JsonValue): string {
 export function refElem(v: JsonValue, c: MatchConfig): Elem {
   if (v.kind == JsonKind.Array) {
     const fields = new Array<string>();
-    for (let i = 0; i < v.items.length; i++) fields.push(jsonKey(v.items[i], c));
+    for (let i = 0; i < v.items.length; i++) fields.push(jsonKey(v.items[i], c.norm));
     return tupleOf(fields);
   }
-  return new Elem(jsonKey(v, c), null);
+  return new Elem(jsonKey(v, c.norm), null);
 }
 
 /** The answer's elements as keys; a choice answer is read as its key (several for "AC"). */
@@ -218,7 +233,7 @@ export function answerElems(x: Extracted, c: MatchConfig): Elem[] {
   const out = new Array<Elem>();
   for (let i = 0; i < x.elements.length; i++) {
     const raw = x.elements[i];
-    if (c.choiceKeys.length > 0) {
+    if (c.hasChoices) {
       if (choiceElems(raw, x, c, out)) continue;
     }
     // a piece of punctuation alone ("-", "*", "…") is no element
@@ -243,19 +258,19 @@ function answerElem(raw: RawElement, x: Extracted, c: MatchConfig): Elem {
   if (json !== null) {
     if (json.kind == JsonKind.Array) {
       const fields = new Array<string>();
-      for (let i = 0; i < json.items.length; i++) fields.push(jsonKey(json.items[i], c));
+      for (let i = 0; i < json.items.length; i++) fields.push(jsonKey(json.items[i], c.norm));
       return tupleOf(fields);
     }
-    const key = jsonKey(json, c);
+    const key = jsonKey(json, c.norm);
     return new Elem(key, null);
   }
   const f = raw.fields;
   if (f !== null) {
     const fields = new Array<string>();
-    for (let i = 0; i < f.len; i += 2) fields.push(labelKey(x.cps, f.at(i), f.at(i + 1), c));
+    for (let i = 0; i < f.len; i += 2) fields.push(labelKey(x.cps, f.at(i), f.at(i + 1), c.norm));
     return tupleOf(fields);
   }
-  const key = labelKey(x.cps, raw.start, raw.end, c);
+  const key = labelKey(x.cps, raw.start, raw.end, c.norm);
   return new Elem(key, null);
 }
 
@@ -266,10 +281,21 @@ function foldedKey(cps: IntList, s: i32, e: i32, c: MatchConfig): string {
   return labelKey(cps, s, e, c.folding);
 }
 
-function foldedString(s: string, c: MatchConfig): string {
-  const cps = new IntList(s.length + 1);
-  appendString(cps, s);
-  return foldedKey(cps, 0, cps.len, c);
+// The choice texts under the default normalization, folded once per item.
+function foldedTexts(c: MatchConfig): string[] {
+  let out = c.foldedTexts;
+  if (out === null) {
+    out = new Array<string>(c.choiceTexts.length);
+    const f = c.folding;
+    const cps = f.input;
+    for (let k = 0; k < out.length; k++) {
+      cps.len = 0;
+      appendString(cps, c.choiceTexts[k]);
+      out[k] = labelKey(cps, 0, cps.len, f);
+    }
+    c.foldedTexts = out;
+  }
+  return out;
 }
 
 // Index of the choice whose key is the word cps[s, e): exact, else the one case-insensitive match.
@@ -317,9 +343,10 @@ export function choiceIndex(cps: IntList, s: i32, e: i32, c: MatchConfig): i32 {
   if (s >= e) return -1;
   // the text alone, equal to exactly one choice
   const whole = foldedKey(cps, s, e, c);
+  const texts = foldedTexts(c);
   let byText = -1;
-  for (let k = 0; k < c.choiceTexts.length; k++) {
-    if (foldedString(c.choiceTexts[k], c) == whole) {
+  for (let k = 0; k < texts.length; k++) {
+    if (texts[k] == whole) {
       if (byText >= 0) {
         byText = -2;
         break;
@@ -352,7 +379,7 @@ export function choiceIndex(cps: IntList, s: i32, e: i32, c: MatchConfig): i32 {
   const next = cps.at(i);
   if (next == 0x2e || next == 0x29 || next == 0x3a || next == 0xff0e || next == 0xff1a) return k;
   // "B A dog barking": the letter, then exactly its own text
-  if (isSpace(next) && foldedKey(cps, i, e, c) == foldedString(c.choiceTexts[k], c)) return k;
+  if (isSpace(next) && foldedKey(cps, i, e, c) == foldedTexts(c)[k]) return k;
   return -1;
 }
 
@@ -388,7 +415,9 @@ function choiceElems(raw: RawElement, x: Extracted, c: MatchConfig, out: Elem[])
 }
 
 function jsonKeyOfString(s: string, c: MatchConfig): string {
-  const cps = new IntList(s.length + 1);
+  const n = c.norm;
+  const cps = n.input;
+  cps.len = 0;
   appendString(cps, s);
-  return labelKey(cps, 0, cps.len, c);
+  return labelKey(cps, 0, cps.len, n);
 }
