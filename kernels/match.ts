@@ -7,7 +7,7 @@ import { beginResult, finishResult } from "./_lib/result";
 import { JsonWriter } from "./_lib/writer";
 import { MatchConfig, Mode, readConfigFast, readConfigFrom } from "./match/config";
 import { extract, Extracted } from "./match/extract";
-import { answerElems, Elem, refElem } from "./match/label";
+import { answerElems, Elem, refElems } from "./match/label";
 import {
   idsOf,
   isPermutation,
@@ -63,8 +63,7 @@ function scoreItem(): ArrayBuffer {
   const answer = answerElems(x, c);
   // a single answer that normalizes to nothing ("[", "...") names no label
   if (!c.isListMode && answer.length == 0) return problemVerdict(c, x, "no_answer", "empty_label");
-  const ref = new Array<Elem>(c.ref.length);
-  for (let i = 0; i < c.ref.length; i++) ref[i] = refElem(c.ref[i], c);
+  const ref = refElems(c);
   const ids = idsOf(answer, ref);
   if (c.requirePermutation && c.isSequenceMode && !isPermutation(ids)) {
     const w = beginResult(0, false, "bad_format");

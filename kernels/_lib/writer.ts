@@ -209,7 +209,15 @@ export class JsonWriter {
     const src = changetype<usize>(s);
     const dst = this.buf.dataStart + <usize>this.len;
     let plain = true;
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    // four code units at a time while all four are plain (most keys and values are)
+    while (i + 4 <= n) {
+      const units = load<u64>(src + (<usize>i << 1));
+      if (!plainUnits(units)) break;
+      store<u32>(dst + 1 + <usize>i, packUnits(units));
+      i += 4;
+    }
+    for (; i < n; i++) {
       const c = <i32>load<u16>(src + (<usize>i << 1));
       if (c < 0x20 || c >= 0x80 || c == 0x22 || c == 0x5c) {
         plain = false;
@@ -250,10 +258,32 @@ export class JsonWriter {
 
   /** The finished bytes, to hand to `emit()`. */
   finish(): ArrayBuffer {
-    const out = new ArrayBuffer(this.len);
+    // not zeroed first: every byte is copied over
+    const out = changetype<ArrayBuffer>(__new(<usize>this.len, idof<ArrayBuffer>()));
     memory.copy(changetype<usize>(out), this.buf.dataStart, <usize>this.len);
     return out;
   }
+}
+
+const UNIT_ONES: u64 = 0x0001000100010001;
+const UNIT_HIGHS: u64 = 0x8000800080008000;
+
+/**
+ * Whether four UTF-16 code units (one per 16-bit lane) are all printable ASCII other than the quote
+ * and the backslash: none at or above 0x80, none below 0x20 (a borrow starts only in such a lane, so
+ * the test as a whole is exact), none equal to 0x22 or 0x5c (a lane that is zero after the xor).
+ */
+@inline function plainUnits(w: u64): bool {
+  if ((w & 0xff80ff80ff80ff80) != 0) return false;
+  const quote = w ^ (UNIT_ONES * 0x22);
+  const slash = w ^ (UNIT_ONES * 0x5c);
+  const hits = (w - UNIT_ONES * 0x20) | ((quote - UNIT_ONES) & ~quote) | ((slash - UNIT_ONES) & ~slash);
+  return (hits & UNIT_HIGHS) == 0;
+}
+
+/** The four ASCII code units of w (each below 0x80) as four bytes, first unit in the lowest byte. */
+@inline function packUnits(w: u64): u32 {
+  return <u32>((w & 0xff) | ((w >> 8) & 0xff00) | ((w >> 16) & 0xff0000) | ((w >> 24) & 0xff000000));
 }
 
 function hexDigit(n: i32): i32 {

@@ -41,8 +41,16 @@ export class MatchConfig {
   /** The mode's name as written in the result. */
   mode: string = "exact";
   modeId: Mode = Mode.Exact;
-  /** The reference's elements (always set by `configOf`). */
-  ref!: JsonValue[];
+  /** The reference's elements as JSON values; null when read as spans (`refSpans`). */
+  ref: JsonValue[] | null = null;
+  /**
+   * The reference's elements as (kind, start, end) spans of the parameter bytes at `refPtr`, when
+   * they are all plain strings and integers (see `scanPlainArray`); null otherwise.
+   */
+  refSpans: IntList | null = null;
+  refPtr: usize = 0;
+  /** How many reference elements. */
+  refCount: i32 = 0;
   tag: string = "answer";
   /** The split's name (written in `extraction` for a name the kernel does not know). */
   split: string = "auto";
@@ -175,8 +183,14 @@ export class Norm {
 
 /** The parameter values the kernel reads, by key (null: absent); the last of duplicate keys wins. */
 class Slots {
+  /** The parameter bytes (spans are offsets into them). */
+  ptr: usize = 0;
   mode: JsonValue | null = null;
   ref: JsonValue | null = null;
+  /** A list read as spans instead of a JSON value (then its JSON slot is null, and the other way round). */
+  refSpans: IntList | null = null;
+  keySpans: IntList | null = null;
+  textSpans: IntList | null = null;
   rel: JsonValue | null = null;
   tag: JsonValue | null = null;
   split: JsonValue | null = null;
@@ -202,10 +216,17 @@ class Slots {
 
 // Stores `v` in the slot named by the key bytes [s, e) (ASCII); an unknown key is ignored.
 function setSlot(slots: Slots, ptr: usize, s: i32, e: i32, v: JsonValue): void {
-  if (keyIs(ptr, s, e, "ref")) slots.ref = v;
-  else if (keyIs(ptr, s, e, "mode")) slots.mode = v;
-  else if (keyIs(ptr, s, e, "choice_keys")) slots.choiceKeys = v;
-  else if (keyIs(ptr, s, e, "choice_texts")) slots.choiceTexts = v;
+  if (keyIs(ptr, s, e, "ref")) {
+    slots.ref = v;
+    slots.refSpans = null;
+  } else if (keyIs(ptr, s, e, "mode")) slots.mode = v;
+  else if (keyIs(ptr, s, e, "choice_keys")) {
+    slots.choiceKeys = v;
+    slots.keySpans = null;
+  } else if (keyIs(ptr, s, e, "choice_texts")) {
+    slots.choiceTexts = v;
+    slots.textSpans = null;
+  }
   else if (keyIs(ptr, s, e, "space_split")) slots.spaceSplit = v;
   else if (keyIs(ptr, s, e, "rel")) slots.rel = v;
   else if (keyIs(ptr, s, e, "tag")) slots.tag = v;
@@ -226,6 +247,90 @@ function setSlot(slots: Slots, ptr: usize, s: i32, e: i32, v: JsonValue): void {
   return b == 0x20 || b == 0x0a || b == 0x0d || b == 0x09;
 }
 
+/** The first offset from p on (below len) that is not JSON whitespace. */
+function skipJsonSpace(ptr: usize, len: i32, p: i32): i32 {
+  while (p < len && isJsonSpace(<i32>load<u8>(ptr + <usize>p))) p++;
+  return p;
+}
+
+/** A span's kind: a string's bytes between its quotes, or an integer's text. */
+export const SPAN_STRING: i32 = 0;
+export const SPAN_INTEGER: i32 = 1;
+
+/** The lists the fast reader reads as spans: 1 ref, 2 choice_keys, 3 choice_texts; 0 any other key. */
+function spanList(ptr: usize, s: i32, e: i32): i32 {
+  if (keyIs(ptr, s, e, "ref")) return 1;
+  if (keyIs(ptr, s, e, "choice_keys")) return 2;
+  if (keyIs(ptr, s, e, "choice_texts")) return 3;
+  return 0;
+}
+
+/**
+ * Reads the JSON array at p when it holds only plain strings (no escapes, nothing below 0x20) and,
+ * with `integers`, integers of up to 15 digits (an optional '-', no fraction or exponent): appends a
+ * (kind, start, end) triple per element to `out` and returns the offset after the array. Returns -1
+ * for any other text; the strict JSON reader then parses the value (and accepts or refuses it): on
+ * what this accepts, both read the same values and end at the same offset.
+ */
+function scanPlainArray(ptr: usize, len: i32, p: i32, out: IntList, integers: bool): i32 {
+  if (p >= len || load<u8>(ptr + <usize>p) != 0x5b) return -1;
+  p = skipJsonSpace(ptr, len, p + 1);
+  if (p < len && load<u8>(ptr + <usize>p) == 0x5d) return p + 1;
+  while (true) {
+    if (p >= len) return -1;
+    const first = <i32>load<u8>(ptr + <usize>p);
+    if (first == 0x22) {
+      const s = p + 1;
+      let e = s;
+      while (true) {
+        if (e >= len) return -1;
+        const b = <i32>load<u8>(ptr + <usize>e);
+        if (b == 0x22) break;
+        if (b < 0x20 || b == 0x5c) return -1;
+        e++;
+      }
+      out.push(SPAN_STRING);
+      out.push(s);
+      out.push(e);
+      p = e + 1;
+    } else if (integers && (first == 0x2d || (first >= 0x30 && first <= 0x39))) {
+      const s = p;
+      let e = first == 0x2d ? p + 1 : p;
+      const digitsFrom = e;
+      while (e < len && load<u8>(ptr + <usize>e) >= 0x30 && load<u8>(ptr + <usize>e) <= 0x39) e++;
+      const digits = e - digitsFrom;
+      if (digits == 0 || digits > 15) return -1;
+      const next = e < len ? <i32>load<u8>(ptr + <usize>e) : -1;
+      if (next != 0x2c && next != 0x5d && !isJsonSpace(next)) return -1; // a fraction, exponent or junk
+      out.push(SPAN_INTEGER);
+      out.push(s);
+      out.push(e);
+      p = e;
+    } else return -1;
+    p = skipJsonSpace(ptr, len, p);
+    if (p >= len) return -1;
+    const b = load<u8>(ptr + <usize>p);
+    if (b == 0x5d) return p + 1;
+    if (b != 0x2c) return -1;
+    p = skipJsonSpace(ptr, len, p + 1);
+    if (p < len && load<u8>(ptr + <usize>p) == 0x5d) return -1; // a trailing comma: the reader's to refuse
+  }
+}
+
+/** Stores the spans of list `which` (see `spanList`), replacing an earlier value of the same key. */
+function setSpans(slots: Slots, which: i32, spans: IntList): void {
+  if (which == 1) {
+    slots.refSpans = spans;
+    slots.ref = null;
+  } else if (which == 2) {
+    slots.keySpans = spans;
+    slots.choiceKeys = null;
+  } else {
+    slots.textSpans = spans;
+    slots.choiceTexts = null;
+  }
+}
+
 /**
  * Reads the parameter block as the host writes it: one object of plain ASCII keys (no escapes,
  * nothing below 0x20 or above 0x7e). Returns null, having read nothing that matters, for any other
@@ -238,6 +343,7 @@ export function readConfigFast(item: Item): MatchConfig | null {
   const reader = new JsonReader(ptr, len, false);
   reader.rawStrings = true;
   const slots = new Slots();
+  slots.ptr = ptr;
   let p = 0;
   while (p < len && isJsonSpace(<i32>load<u8>(ptr + <usize>p))) p++;
   if (p >= len || load<u8>(ptr + <usize>p) != 0x7b) return null;
@@ -254,14 +360,25 @@ export function readConfigFast(item: Item): MatchConfig | null {
       ke++;
     }
     if (ke >= len) return null;
-    p = ke + 1;
-    while (p < len && isJsonSpace(<i32>load<u8>(ptr + <usize>p))) p++;
+    p = skipJsonSpace(ptr, len, ke + 1);
     if (p >= len || load<u8>(ptr + <usize>p) != 0x3a) return null;
-    // depth 1: the general reader parses this value inside the object, with the same depth bound
-    const v = reader.parseAt(p + 1, 1);
-    if (v === null) return null;
-    setSlot(slots, ptr, ks, ke, v);
-    p = reader.end;
+    p = skipJsonSpace(ptr, len, p + 1);
+    // the reference and the choices as spans when they are plain lists (no JSON values to build)
+    const which = spanList(ptr, ks, ke);
+    let end = -1;
+    if (which != 0) {
+      const spans = new IntList(24);
+      end = scanPlainArray(ptr, len, p, spans, which == 1);
+      if (end >= 0) setSpans(slots, which, spans);
+    }
+    if (end < 0) {
+      // depth 1: the general reader parses this value inside the object, with the same depth bound
+      const v = reader.parseAt(p, 1);
+      if (v === null) return null;
+      setSlot(slots, ptr, ks, ke, v);
+      end = reader.end;
+    }
+    p = end;
     while (p < len && isJsonSpace(<i32>load<u8>(ptr + <usize>p))) p++;
     if (p >= len) return null;
     const b = load<u8>(ptr + <usize>p);
@@ -296,6 +413,17 @@ export function readConfigFrom(p: JsonValue): MatchConfig | null {
   slots.weights = p.get("weights");
   slots.threshold = p.get("threshold");
   return configOf(slots);
+}
+
+/** The strings of string spans (decoded as the JSON reader decodes a string without escapes). */
+function spanStrings(ptr: usize, spans: IntList): string[] {
+  const n = spans.len / 3;
+  const out = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    const s = spans.at(3 * i + 1);
+    out[i] = String.UTF8.decodeUnsafe(ptr + <usize>s, <usize>(spans.at(3 * i + 2) - s), false);
+  }
+  return out;
 }
 
 function strings(v: JsonValue | null): string[] {
@@ -428,15 +556,24 @@ function setSplit(c: MatchConfig, v: JsonValue | null): void {
 /** The config from the parameter values; null when the reference list is missing (a host bug). */
 function configOf(s: Slots): MatchConfig | null {
   const ref = s.ref;
-  if (ref === null || ref.kind != JsonKind.Array) return null;
+  const refSpans = s.refSpans;
+  if (refSpans === null && (ref === null || ref.kind != JsonKind.Array)) return null;
   const c = new MatchConfig();
+  if (refSpans !== null) {
+    c.refSpans = refSpans;
+    c.refPtr = s.ptr;
+    c.refCount = refSpans.len / 3;
+  } else {
+    const items = changetype<JsonValue>(ref).items;
+    c.ref = items;
+    c.refCount = items.length;
+  }
+  const refCount = c.refCount;
   setMode(c, s.mode);
   const mode = c.modeId;
   c.isListMode = mode != Mode.Exact && mode != Mode.AnyOf;
   c.isSequenceMode = mode == Mode.SequenceExact || mode == Mode.PositionAccuracy || mode == Mode.Adjacency ||
     mode == Mode.KendallTau || mode == Mode.Lcs;
-  const refItems = ref.items;
-  c.ref = refItems;
   if (s.rel !== null) c.rel = numbers(s.rel);
   const tag = s.tag;
   if (isString(tag)) c.tag = stringIs(changetype<JsonValue>(tag), "answer") ? "answer" : changetype<JsonValue>(tag).str;
@@ -456,12 +593,14 @@ function configOf(s: Slots): MatchConfig | null {
   n.removePunct = c.removePunct;
   n.trimPunct = c.trimPunct;
   n.articles = c.articles;
-  if (s.choiceKeys !== null) {
-    c.choiceKeys = strings(s.choiceKeys);
-    c.hasChoices = c.choiceKeys.length > 0;
-  }
-  if (s.choiceTexts !== null) c.choiceTexts = strings(s.choiceTexts);
-  c.k = <i32>numberOr(s.k, <f64>max(refItems.length, 1));
+  const keySpans = s.keySpans;
+  if (keySpans !== null) c.choiceKeys = spanStrings(s.ptr, keySpans);
+  else if (s.choiceKeys !== null) c.choiceKeys = strings(s.choiceKeys);
+  c.hasChoices = (keySpans !== null || s.choiceKeys !== null) && c.choiceKeys.length > 0;
+  const textSpans = s.textSpans;
+  if (textSpans !== null) c.choiceTexts = spanStrings(s.ptr, textSpans);
+  else if (s.choiceTexts !== null) c.choiceTexts = strings(s.choiceTexts);
+  c.k = <i32>numberOr(s.k, <f64>max(refCount, 1));
   const gain = s.gain;
   c.exponentialGain = isString(gain) && stringIs(changetype<JsonValue>(gain), "exponential");
   const grid = numbers(s.grid);
@@ -469,7 +608,7 @@ function configOf(s: Slots): MatchConfig | null {
     c.rows = <i32>grid[0];
     c.cols = <i32>grid[1];
   } else {
-    c.cols = refItems.length;
+    c.cols = refCount;
   }
   c.directed = boolOr(s.directed, true);
   c.requirePermutation = boolOr(s.requirePermutation, false);

@@ -5,7 +5,8 @@
 import { JsonKind, JsonReader, JsonValue } from "../_lib/json";
 import { lastBoxed, tagRegion } from "../_lib/tag_region";
 import { lastFence } from "../_lib/text";
-import { appendUtf8, IntList, isSpace } from "../_lib/unicode";
+import { appendUtf8, IntList } from "../_lib/unicode";
+import { spaceCp as isSpace } from "./ascii";
 import { MatchConfig, Split } from "./config";
 
 /** Answer bytes past which an item is `too_complex`. */

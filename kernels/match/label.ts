@@ -4,8 +4,10 @@
 
 import { JsonKind, JsonValue } from "../_lib/json";
 import { appendDecodedUtf8, appendString, IntList, isPunct, isSpace, lowerCodePoint } from "../_lib/unicode";
-import { MatchConfig, Norm } from "./config";
+import { MatchConfig, Norm, SPAN_INTEGER } from "./config";
+import { parseNumber } from "../_lib/number";
 import { Extracted, RawElement } from "./extract";
+import { asciiClass, endPunctOrSpaceCp, PUNCT, punctCp, spaceCp, UPPER } from "./ascii";
 
 /** A compared element: its canonical key and, for a tuple, its fields' keys (null for a label). */
 export class Elem {
@@ -127,46 +129,46 @@ function isArticle(w: IntList, s: i32, e: i32): bool {
   return false;
 }
 
-// Punctuation that ends or wraps a phrase (trimmed by punctuation "trim"): . , ; : ! ? quotes,
-// brackets, the ellipsis and their CJK and full-width forms. Not + # * - / & %: "C++" stays "c++".
-function isEndPunct(c: i32): bool {
-  if (c < 0x80) {
-    return c == 0x2e || c == 0x2c || c == 0x3b || c == 0x3a || c == 0x21 || c == 0x3f || c == 0x22 || c == 0x27 ||
-      c == 0x60 || c == 0x28 || c == 0x29 || c == 0x5b || c == 0x5d || c == 0x7b || c == 0x7d;
-  }
-  return (c >= 0x2018 && c <= 0x201f) || c == 0x2026 || (c >= 0x3001 && c <= 0x3003) || (c >= 0x3008 && c <= 0x3011) ||
-    c == 0xff01 || c == 0xff08 || c == 0xff09 || c == 0xff0c || c == 0xff0e || c == 0xff1a || c == 0xff1b ||
-    c == 0xff1f || c == 0xab || c == 0xbb || c == 0xbf || c == 0xa1;
-}
-
 /** The canonical key of the label cps[s, e) under the normalization `c` (cps is none of its scratch lists). */
 export function labelKey(cps: IntList, s: i32, e: i32, c: Norm): string {
-  while (s < e && isSpace(cps.at(s))) s++;
-  while (e > s && isSpace(cps.at(e - 1))) e--;
+  while (s < e && spaceCp(cps.at(s))) s++;
+  while (e > s && spaceCp(cps.at(e - 1))) e--;
   const v = numberValue(cps, s, e);
   if (!isNaN(v)) return numberKey(v);
   const w = c.a;
   w.len = 0;
+  w.reserve(e - s);
+  // case folded, punctuation removed when asked (ASCII by table)
+  let n = 0;
+  const fold = !c.caseSensitive;
+  const remove = c.removePunct;
   for (let i = s; i < e; i++) {
     let ch = cps.at(i);
-    if (!c.caseSensitive) ch = ch < 0x80 ? (ch >= 0x41 && ch <= 0x5a ? ch + 32 : ch) : lowerCodePoint(ch);
-    if (c.removePunct && isPunct(ch)) continue;
-    w.push(ch);
+    if (ch < 0x80) {
+      const cls = asciiClass(ch);
+      if (fold && (cls & UPPER) != 0) ch += 32;
+      if (remove && (cls & PUNCT) != 0) continue;
+    } else {
+      if (fold) ch = lowerCodePoint(ch);
+      if (remove && isPunct(ch)) continue;
+    }
+    setAt(w, n++, ch);
   }
+  w.len = n;
   let a = 0;
-  let b = w.len;
+  let b = n;
   if (c.trimPunct) {
-    while (a < b && (isEndPunct(w.at(a)) || isSpace(w.at(a)))) a++;
-    while (b > a && (isEndPunct(w.at(b - 1)) || isSpace(w.at(b - 1)))) b--;
+    while (a < b && endPunctOrSpaceCp(w.at(a))) a++;
+    while (b > a && endPunctOrSpaceCp(w.at(b - 1))) b--;
   }
   // words separated by single spaces, articles dropped when asked; written over `w` itself (the
   // write position never passes the read position, and a word is tested before it is moved)
-  let n = 0;
+  n = 0;
   let i = a;
   while (i < b) {
-    while (i < b && isSpace(w.at(i))) i++;
+    while (i < b && spaceCp(w.at(i))) i++;
     let j = i;
-    while (j < b && !isSpace(w.at(j))) j++;
+    while (j < b && !spaceCp(w.at(j))) j++;
     if (j > i && !(c.articles && isArticle(w, i, j))) {
       if (n > 0) setAt(w, n++, 0x20);
       for (let k = i; k < j; k++) setAt(w, n++, w.at(k));
@@ -218,8 +220,37 @@ function canonicalJson(v: JsonValue): string {
   return v.kind == JsonKind.Object ? "{" + parts.join(",") + "}" : "[" + parts.join(",") + "]";
 }
 
+/** The reference's elements as keys (from JSON values, or from the spans of a plain list). */
+export function refElems(c: MatchConfig): Elem[] {
+  const n = c.refCount;
+  const out = new Array<Elem>(n);
+  const spans = c.refSpans;
+  if (spans === null) {
+    const values = changetype<JsonValue[]>(c.ref);
+    for (let i = 0; i < n; i++) out[i] = refElem(values[i], c);
+    return out;
+  }
+  // the keys jsonKey gives the same strings and integers as JSON values
+  const norm = c.norm;
+  const ptr = c.refPtr;
+  for (let i = 0; i < n; i++) {
+    const s = spans.at(3 * i + 1);
+    const e = spans.at(3 * i + 2);
+    let key: string;
+    if (spans.at(3 * i) == SPAN_INTEGER) key = numberKey(parseNumber(ptr, s, e));
+    else {
+      const cps = norm.input;
+      cps.len = 0;
+      appendDecodedUtf8(cps, ptr, s, e);
+      key = labelKey(cps, 0, cps.len, norm);
+    }
+    out[i] = new Elem(key, null);
+  }
+  return out;
+}
+
 /** A reference element (host-written JSON: a label, a number or a tuple). */
-export function refElem(v: JsonValue, c: MatchConfig): Elem {
+function refElem(v: JsonValue, c: MatchConfig): Elem {
   if (v.kind == JsonKind.Array) {
     const fields = new Array<string>();
     for (let i = 0; i < v.items.length; i++) fields.push(jsonKey(v.items[i], c.norm));
@@ -248,7 +279,7 @@ export function answerElems(x: Extracted, c: MatchConfig): Elem[] {
 function hasWordChar(cps: IntList, s: i32, e: i32): bool {
   for (let i = s; i < e; i++) {
     const ch = cps.at(i);
-    if (!isPunct(ch) && !isSpace(ch)) return true;
+    if (!punctCp(ch) && !spaceCp(ch)) return true;
   }
   return false;
 }
