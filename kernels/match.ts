@@ -33,9 +33,10 @@ export function score(): usize {
   return emit(scoreItem());
 }
 
+// The details every verdict with a config carries, after the reason (hence the leading comma).
 function head(w: JsonWriter, c: MatchConfig, x: Extracted): void {
-  w.key("mode").str(c.mode);
-  w.key("extraction").str(x.via);
+  w.raw(',"mode":').str(c.mode);
+  w.raw(',"extraction":').str(x.via);
 }
 
 function problemVerdict(c: MatchConfig, x: Extracted, reason: string, problem: string): ArrayBuffer {
@@ -102,10 +103,10 @@ function scoreItem(): ArrayBuffer {
 // The answer's keys as compared (tuples as lists of fields), the first SHOWN_ELEMENTS of them.
 function writeExtracted(w: JsonWriter, answer: Elem[]): void {
   if (answer.length == 1 && answer[0].arity == 1) {
-    w.key("extracted").str(answer[0].key);
+    w.raw(',"extracted":').str(answer[0].key);
     return;
   }
-  w.key("extracted").beginArray();
+  w.raw(',"extracted":[');
   for (let i = 0; i < min(answer.length, SHOWN_ELEMENTS); i++) {
     const e = answer[i];
     if (e.arity == 1) w.str(e.key);

@@ -108,8 +108,20 @@ export class JsonWriter {
     this.reserve(n);
     const dst = this.buf.dataStart + <usize>this.len;
     const src = changetype<usize>(s);
-    for (let i = 0; i < n; i++) store<u8>(dst + <usize>i, <u8>load<u16>(src + (<usize>i << 1)));
+    let i = 0;
+    for (; i + 4 <= n; i += 4) store<u32>(dst + <usize>i, packUnits(load<u64>(src + (<usize>i << 1))));
+    for (; i < n; i++) store<u8>(dst + <usize>i, <u8>load<u16>(src + (<usize>i << 1)));
     this.len += n;
+  }
+
+  /**
+   * Appends `text`: JSON already written out, in ASCII (a constant such as `,"mode":`), after which
+   * a value comes (no comma is written before it). The caller places the commas inside `text`.
+   */
+  raw(text: string): JsonWriter {
+    this.ascii(text);
+    this.fresh = true;
+    return this;
   }
 
   private integer(v: i64): void {

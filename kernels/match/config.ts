@@ -525,9 +525,13 @@ function splitName(s: Split): string {
 function setMode(c: MatchConfig, v: JsonValue | null): void {
   if (!isString(v)) return; // the default: exact
   const m = changetype<JsonValue>(v);
+  // ASCII bytes (as the host writes them) are compared in place, other names as decoded text
+  const bytes = m.raw && isAscii(m.rawPtr, m.rawStart, m.rawEnd);
+  const n = m.rawEnd - m.rawStart;
   for (let i = 0; i < <i32>Mode.Other; i++) {
     const name = modeName(<Mode>i);
-    if (stringIs(m, name)) {
+    const same = bytes ? name.length == n && matchesAt(m.rawPtr, m.rawEnd, m.rawStart, name) : m.str == name;
+    if (same) {
       c.mode = name;
       c.modeId = <Mode>i;
       return;
@@ -603,8 +607,8 @@ function configOf(s: Slots): MatchConfig | null {
   c.k = <i32>numberOr(s.k, <f64>max(refCount, 1));
   const gain = s.gain;
   c.exponentialGain = isString(gain) && stringIs(changetype<JsonValue>(gain), "exponential");
-  const grid = numbers(s.grid);
-  if (grid.length == 2) {
+  const grid = s.grid !== null ? numbers(s.grid) : null;
+  if (grid !== null && grid.length == 2) {
     c.rows = <i32>grid[0];
     c.cols = <i32>grid[1];
   } else {

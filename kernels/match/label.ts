@@ -40,8 +40,8 @@ function tupleOf(fields: string[]): Elem {
 
 // The string of cps[s, e), built in one allocation (UTF-16, surrogate pairs above U+FFFF).
 function codePointsString(cps: IntList, s: i32, e: i32): string {
-  let units = 0;
-  for (let i = s; i < e; i++) units += cps.at(i) > 0xffff ? 2 : 1;
+  let units = e - s;
+  for (let i = s; i < e; i++) if (cps.at(i) > 0xffff) units++;
   const out = changetype<string>(__new(<usize>units << 1, idof<string>()));
   const base = changetype<usize>(out);
   let at: usize = 0;
@@ -140,6 +140,7 @@ export function labelKey(cps: IntList, s: i32, e: i32, c: Norm): string {
   w.reserve(e - s);
   // case folded, punctuation removed when asked (ASCII by table)
   let n = 0;
+  let wide = 0; // code points above U+FFFF (two UTF-16 units each)
   const fold = !c.caseSensitive;
   const remove = c.removePunct;
   for (let i = s; i < e; i++) {
@@ -151,6 +152,7 @@ export function labelKey(cps: IntList, s: i32, e: i32, c: Norm): string {
     } else {
       if (fold) ch = lowerCodePoint(ch);
       if (remove && isPunct(ch)) continue;
+      if (ch > 0xffff) wide++;
     }
     setAt(w, n++, ch);
   }
@@ -161,21 +163,37 @@ export function labelKey(cps: IntList, s: i32, e: i32, c: Norm): string {
     while (a < b && endPunctOrSpaceCp(w.at(a))) a++;
     while (b > a && endPunctOrSpaceCp(w.at(b - 1))) b--;
   }
-  // words separated by single spaces, articles dropped when asked; written over `w` itself (the
-  // write position never passes the read position, and a word is tested before it is moved)
-  n = 0;
+  // words separated by single spaces, articles dropped when asked, written straight into the key's
+  // UTF-16 units: room for every code point of w[a, b) (two units for those above U+FFFF), the
+  // unused tail given back (the stub allocator shrinks its last block in place)
+  const room = b - a + wide;
+  const out = changetype<usize>(__new(<usize>room << 1, idof<string>()));
+  let units = 0;
   let i = a;
   while (i < b) {
     while (i < b && spaceCp(w.at(i))) i++;
     let j = i;
     while (j < b && !spaceCp(w.at(j))) j++;
     if (j > i && !(c.articles && isArticle(w, i, j))) {
-      if (n > 0) setAt(w, n++, 0x20);
-      for (let k = i; k < j; k++) setAt(w, n++, w.at(k));
+      if (units > 0) units = storeUnits(out, units, 0x20);
+      for (let k = i; k < j; k++) units = storeUnits(out, units, w.at(k));
     }
     i = j;
   }
-  return codePointsString(w, 0, n);
+  return changetype<string>(units < room ? __renew(out, <usize>units << 1) : out);
+}
+
+// Stores code point `c` as UTF-16 at unit `at` of the string being built at `out`; returns the next unit.
+@inline function storeUnits(out: usize, at: i32, c: i32): i32 {
+  const to = out + (<usize>at << 1);
+  if (c > 0xffff) {
+    const v = c - 0x10000;
+    store<u16>(to, <u16>(0xd800 + (v >> 10)));
+    store<u16>(to + 2, <u16>(0xdc00 + (v & 0x3ff)));
+    return at + 2;
+  }
+  store<u16>(to, <u16>c);
+  return at + 1;
 }
 
 // Stores `v` at index i < w.len of `w`.

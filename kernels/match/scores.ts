@@ -59,9 +59,17 @@ export function idsOf(answer: Elem[], ref: Elem[]): Ids {
 }
 
 function smallId(keys: string[], key: string): i32 {
-  for (let i = 0; i < keys.length; i++) if (keys[i] == key) return i;
+  for (let i = 0; i < keys.length; i++) if (sameKey(unchecked(keys[i]), key)) return i;
   keys.push(key);
   return keys.length - 1;
+}
+
+/** `a == b`, with the length and the first code unit (where most distinct keys differ) compared inline first. */
+@inline function sameKey(a: string, b: string): bool {
+  const n = a.length;
+  if (n != b.length) return false;
+  if (n > 0 && load<u16>(changetype<usize>(a)) != load<u16>(changetype<usize>(b))) return false;
+  return a == b;
 }
 
 function counts(seq: Int32Array, alphabet: i32): Int32Array {
