@@ -317,6 +317,29 @@ function scanPlainArray(ptr: usize, len: i32, p: i32, out: IntList, integers: bo
   }
 }
 
+/**
+ * The string at p when it is plain (no escapes, nothing below 0x20), as the value the strict reader
+ * with `rawStrings` makes of it (its bytes left undecoded, between the quotes); null otherwise.
+ */
+function plainString(ptr: usize, len: i32, p: i32): JsonValue | null {
+  if (p >= len || load<u8>(ptr + <usize>p) != 0x22) return null;
+  let e = p + 1;
+  while (true) {
+    if (e >= len) return null;
+    const b = <i32>load<u8>(ptr + <usize>e);
+    if (b == 0x22) break;
+    if (b < 0x20 || b == 0x5c) return null;
+    e++;
+  }
+  const v = new JsonValue();
+  v.kind = JsonKind.String;
+  v.raw = true;
+  v.rawPtr = ptr;
+  v.rawStart = p + 1;
+  v.rawEnd = e;
+  return v;
+}
+
 /** Stores the spans of list `which` (see `spanList`), replacing an earlier value of the same key. */
 function setSpans(slots: Slots, which: i32, spans: IntList): void {
   if (which == 1) {
@@ -340,8 +363,7 @@ function setSpans(slots: Slots, which: i32, spans: IntList): void {
 export function readConfigFast(item: Item): MatchConfig | null {
   const ptr = item.ptr;
   const len = item.sep;
-  const reader = new JsonReader(ptr, len, false);
-  reader.rawStrings = true;
+  let reader: JsonReader | null = null; // made for the first value that is no plain string or list
   const slots = new Slots();
   slots.ptr = ptr;
   let p = 0;
@@ -372,11 +394,21 @@ export function readConfigFast(item: Item): MatchConfig | null {
       if (end >= 0) setSpans(slots, which, spans);
     }
     if (end < 0) {
-      // depth 1: the general reader parses this value inside the object, with the same depth bound
-      const v = reader.parseAt(p, 1);
-      if (v === null) return null;
+      let v = plainString(ptr, len, p);
+      if (v !== null) end = v.rawEnd + 1;
+      else {
+        // depth 1: the general reader parses this value inside the object, with the same depth bound
+        let r = reader;
+        if (r === null) {
+          r = new JsonReader(ptr, len, false);
+          r.rawStrings = true;
+          reader = r;
+        }
+        v = r.parseAt(p, 1);
+        if (v === null) return null;
+        end = r.end;
+      }
       setSlot(slots, ptr, ks, ke, v);
-      end = reader.end;
     }
     p = end;
     while (p < len && isJsonSpace(<i32>load<u8>(ptr + <usize>p))) p++;

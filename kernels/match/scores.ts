@@ -6,17 +6,23 @@ import { lcsLength, MAX_LCS_CELLS } from "../_lib/sequence_distance";
 import { MatchConfig } from "./config";
 import { Elem } from "./label";
 
+/** Detail numbers a mode reports at most. */
+const MAX_NUMBERS: i32 = 8;
+
 /** A mode's outcome. `problem` set means a verdict of 0 with that reason. */
 export class Verdict {
   reward: f64 = 0;
   problem: string | null = null;
   detail: string = "";
-  names: Array<string> = new Array<string>();
-  values: Array<f64> = new Array<f64>();
+  /** The detail numbers' names and values, `count` of them (fixed room: one allocation each, no growth). */
+  names: StaticArray<string> = new StaticArray<string>(MAX_NUMBERS);
+  values: StaticArray<f64> = new StaticArray<f64>(MAX_NUMBERS);
+  count: i32 = 0;
 
   add(name: string, v: f64): Verdict {
-    this.names.push(name);
-    this.values.push(v);
+    this.names[this.count] = name;
+    this.values[this.count] = v;
+    this.count++;
     return this;
   }
 }
