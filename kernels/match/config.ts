@@ -159,25 +159,20 @@ export class Norm {
   removePunct: bool = false;
   trimPunct: bool = true;
   articles: bool = false;
-  /** Scratch of `labelKey`. */
+  /**
+   * Scratch of `labelKey`, which may also be handed the label's code points in it (`input`): it
+   * reads each code point before it writes over it.
+   */
   a: IntList;
-  private inputList: IntList | null = null;
 
-  /** A normalization with the default options; `scratch`: another one whose scratch lists it shares. */
+  /** A normalization with the default options; `scratch`: another one whose scratch list it shares. */
   constructor(scratch: Norm | null = null) {
-    if (scratch !== null) {
-      this.a = scratch.a;
-      this.inputList = scratch.input;
-    } else {
-      this.a = new IntList(64);
-    }
+    this.a = scratch !== null ? scratch.a : new IntList(64);
   }
 
-  /** Scratch for a label's code points before `labelKey` (JSON strings, choice keys); made on first use. */
-  get input(): IntList {
-    let l = this.inputList;
-    if (l === null) this.inputList = l = new IntList(64);
-    return l;
+  /** Where to put a label's code points before `labelKey` (JSON strings, choice keys): `a` itself. */
+  @inline get input(): IntList {
+    return this.a;
   }
 }
 

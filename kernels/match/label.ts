@@ -129,7 +129,11 @@ function isArticle(w: IntList, s: i32, e: i32): bool {
   return false;
 }
 
-/** The canonical key of the label cps[s, e) under the normalization `c` (cps is none of its scratch lists). */
+/**
+ * The canonical key of the label cps[s, e) under the normalization `c`. `cps` may be the scratch list
+ * `c.a` itself (then with s = 0): each code point is read before the one pass over it writes at or
+ * below its index.
+ */
 export function labelKey(cps: IntList, s: i32, e: i32, c: Norm): string {
   while (s < e && spaceCp(cps.at(s))) s++;
   while (e > s && spaceCp(cps.at(e - 1))) e--;
@@ -137,7 +141,7 @@ export function labelKey(cps: IntList, s: i32, e: i32, c: Norm): string {
   if (!isNaN(v)) return numberKey(v);
   const w = c.a;
   w.len = 0;
-  w.reserve(e - s);
+  w.reserve(e - s); // never grows when w is cps (e is within its length), so nothing is lost
   // case folded, punctuation removed when asked (ASCII by table)
   let n = 0;
   let wide = 0; // code points above U+FFFF (two UTF-16 units each)
