@@ -9,6 +9,7 @@ import { JsonKind, JsonReader, JsonValue } from "../_lib/json";
 import { Item } from "../_lib/item";
 import { IntList } from "../_lib/unicode";
 import { matchesAt } from "../_lib/text";
+import { isJsonSpace, scanPlainArray, skipJsonSpace } from "./plain_list";
 
 /** The modes, compared once per item instead of by name at each use. `Other` scores as any_of. */
 export enum Mode {
@@ -238,78 +239,12 @@ function setSlot(slots: Slots, ptr: usize, s: i32, e: i32, v: JsonValue): void {
   else if (keyIs(ptr, s, e, "threshold")) slots.threshold = v;
 }
 
-@inline function isJsonSpace(b: i32): bool {
-  return b == 0x20 || b == 0x0a || b == 0x0d || b == 0x09;
-}
-
-/** The first offset from p on (below len) that is not JSON whitespace. */
-function skipJsonSpace(ptr: usize, len: i32, p: i32): i32 {
-  while (p < len && isJsonSpace(<i32>load<u8>(ptr + <usize>p))) p++;
-  return p;
-}
-
-/** A span's kind: a string's bytes between its quotes, or an integer's text. */
-export const SPAN_STRING: i32 = 0;
-export const SPAN_INTEGER: i32 = 1;
-
 /** The lists the fast reader reads as spans: 1 ref, 2 choice_keys, 3 choice_texts; 0 any other key. */
 function spanList(ptr: usize, s: i32, e: i32): i32 {
   if (keyIs(ptr, s, e, "ref")) return 1;
   if (keyIs(ptr, s, e, "choice_keys")) return 2;
   if (keyIs(ptr, s, e, "choice_texts")) return 3;
   return 0;
-}
-
-/**
- * Reads the JSON array at p when it holds only plain strings (no escapes, nothing below 0x20) and,
- * with `integers`, integers of up to 15 digits (an optional '-', no fraction or exponent): appends a
- * (kind, start, end) triple per element to `out` and returns the offset after the array. Returns -1
- * for any other text; the strict JSON reader then parses the value (and accepts or refuses it): on
- * what this accepts, both read the same values and end at the same offset.
- */
-function scanPlainArray(ptr: usize, len: i32, p: i32, out: IntList, integers: bool): i32 {
-  if (p >= len || load<u8>(ptr + <usize>p) != 0x5b) return -1;
-  p = skipJsonSpace(ptr, len, p + 1);
-  if (p < len && load<u8>(ptr + <usize>p) == 0x5d) return p + 1;
-  while (true) {
-    if (p >= len) return -1;
-    const first = <i32>load<u8>(ptr + <usize>p);
-    if (first == 0x22) {
-      const s = p + 1;
-      let e = s;
-      while (true) {
-        if (e >= len) return -1;
-        const b = <i32>load<u8>(ptr + <usize>e);
-        if (b == 0x22) break;
-        if (b < 0x20 || b == 0x5c) return -1;
-        e++;
-      }
-      out.push(SPAN_STRING);
-      out.push(s);
-      out.push(e);
-      p = e + 1;
-    } else if (integers && (first == 0x2d || (first >= 0x30 && first <= 0x39))) {
-      const s = p;
-      let e = first == 0x2d ? p + 1 : p;
-      const digitsFrom = e;
-      while (e < len && load<u8>(ptr + <usize>e) >= 0x30 && load<u8>(ptr + <usize>e) <= 0x39) e++;
-      const digits = e - digitsFrom;
-      if (digits == 0 || digits > 15) return -1;
-      const next = e < len ? <i32>load<u8>(ptr + <usize>e) : -1;
-      if (next != 0x2c && next != 0x5d && !isJsonSpace(next)) return -1; // a fraction, exponent or junk
-      out.push(SPAN_INTEGER);
-      out.push(s);
-      out.push(e);
-      p = e;
-    } else return -1;
-    p = skipJsonSpace(ptr, len, p);
-    if (p >= len) return -1;
-    const b = load<u8>(ptr + <usize>p);
-    if (b == 0x5d) return p + 1;
-    if (b != 0x2c) return -1;
-    p = skipJsonSpace(ptr, len, p + 1);
-    if (p < len && load<u8>(ptr + <usize>p) == 0x5d) return -1; // a trailing comma: the reader's to refuse
-  }
 }
 
 /**

@@ -8,6 +8,7 @@ import { lastFence } from "../_lib/text";
 import { appendUtf8, IntList } from "../_lib/unicode";
 import { spaceCp as isSpace } from "./ascii";
 import { MatchConfig, Split } from "./config";
+import { scanPlainArray } from "./plain_list";
 
 /** Answer bytes past which an item is `too_complex`. */
 export const MAX_ANSWER_BYTES: i32 = 1 << 20;
@@ -24,11 +25,18 @@ export class RawElement {
   end: i32 = 0;
   /** For a tuple written as text: (start, end) pairs of its fields. */
   fields: IntList | null = null;
+  /**
+   * For an element of a plain JSON list (plain_list.ts): SPAN_STRING or SPAN_INTEGER, and `start`,
+   * `end` are then byte offsets of the item at `Extracted.ptr`, not code point indices; -1 otherwise.
+   */
+  plain: i32 = -1;
 }
 
 /** The extraction's outcome: elements, or a problem (no_answer, ambiguous, too_complex, bad_format). */
 export class Extracted {
   cps: IntList = new IntList(64);
+  /** The item's bytes (for the spans of plain list elements). */
+  ptr: usize = 0;
   elements: RawElement[] = new Array<RawElement>(); // room for eight: no growth for short lists
   via: string = "";
   problem: string | null = null;
@@ -98,6 +106,7 @@ function enclosed(cps: IntList, s: i32, e: i32): bool {
 /** Finds the answer's region and its elements (one element for the single-answer modes). */
 export function extract(ptr: usize, start: i32, end: i32, c: MatchConfig): Extracted {
   const x = new Extracted();
+  x.ptr = ptr;
   let span = tagRegion(ptr, start, end, c.tag);
   let via = span.via;
   const boxed = lastBoxed(ptr, span);
@@ -129,6 +138,11 @@ export function extract(ptr: usize, start: i32, end: i32, c: MatchConfig): Extra
     if (hi(commas) >= MAX_ELEMENTS || lo(commas) >= 3 * MAX_ELEMENTS) {
       x.count = hi(commas) + 1;
       return failed(x, "too_complex", "too_many_elements");
+    }
+    // a plain list ([2, 1, 3, 4], ["a", "b"]) as spans; any other JSON by the lenient reader
+    if (first == 0x5b) {
+      const spans = new IntList(24);
+      if (scanPlainArray(ptr, be, bs, spans, true) == be) return fromPlainList(x, spans, c);
     }
     const v = new JsonReader(ptr + <usize>bs, be - bs, true).parseWhole();
     if (v !== null) return fromJson(x, v, c);
@@ -191,6 +205,32 @@ function fromJson(x: Extracted, v: JsonValue, c: MatchConfig): Extracted {
   for (let i = 0; i < n; i++) {
     const e = new RawElement();
     e.json = v.items[i];
+    x.elements.push(e);
+  }
+  x.count = n;
+  return x;
+}
+
+// A plain JSON list's elements, as fromJson takes those of the same list parsed (the same checks).
+function fromPlainList(x: Extracted, spans: IntList, c: MatchConfig): Extracted {
+  x.via += "+json";
+  const n = spans.len / 3;
+  if (!c.isListMode) {
+    if (n == 0) return failed(x, "no_answer", "empty_list");
+    if (n > 1) {
+      x.count = n;
+      return failed(x, "ambiguous", "several_answers");
+    }
+  }
+  if (n > MAX_ELEMENTS) {
+    x.count = n;
+    return failed(x, "too_complex", "too_many_elements");
+  }
+  for (let i = 0; i < n; i++) {
+    const e = new RawElement();
+    e.plain = spans.at(3 * i);
+    e.start = spans.at(3 * i + 1);
+    e.end = spans.at(3 * i + 2);
     x.elements.push(e);
   }
   x.count = n;

@@ -4,7 +4,8 @@
 
 import { JsonKind, JsonValue } from "../_lib/json";
 import { appendDecodedUtf8, appendString, IntList, isPunct, isSpace, lowerCodePoint } from "../_lib/unicode";
-import { MatchConfig, Norm, SPAN_INTEGER } from "./config";
+import { MatchConfig, Norm } from "./config";
+import { SPAN_INTEGER, SPAN_STRING } from "./plain_list";
 import { parseNumber } from "../_lib/number";
 import { Extracted, RawElement } from "./extract";
 import { asciiClass, endPunctOrSpaceCp, PUNCT, punctCp, spaceCp, UPPER } from "./ascii";
@@ -290,7 +291,7 @@ export function answerElems(x: Extracted, c: MatchConfig): Elem[] {
       if (choiceElems(raw, x, c, out)) continue;
     }
     // a piece of punctuation alone ("-", "*", "…") is no element
-    if (raw.json === null && raw.fields === null && !hasWordChar(x.cps, raw.start, raw.end)) continue;
+    if (raw.json === null && raw.fields === null && raw.plain < 0 && !hasWordChar(x.cps, raw.start, raw.end)) continue;
     const e = answerElem(raw, x, c);
     // a piece with nothing left after normalization ("-", ">", "…") is no element
     if (e.key.length > 0 || e.arity > 1) out.push(e);
@@ -307,6 +308,7 @@ function hasWordChar(cps: IntList, s: i32, e: i32): bool {
 }
 
 function answerElem(raw: RawElement, x: Extracted, c: MatchConfig): Elem {
+  if (raw.plain >= 0) return new Elem(plainKey(raw, x, c.norm), null);
   const json = raw.json;
   if (json !== null) {
     if (json.kind == JsonKind.Array) {
@@ -325,6 +327,16 @@ function answerElem(raw: RawElement, x: Extracted, c: MatchConfig): Elem {
   }
   const key = labelKey(x.cps, raw.start, raw.end, c.norm);
   return new Elem(key, null);
+}
+
+// The key of an element of a plain JSON list: what jsonKey gives the value the JSON reader makes of
+// it (an integer's value; a string's text, whose code points are those of its bytes decoded).
+function plainKey(raw: RawElement, x: Extracted, n: Norm): string {
+  if (raw.plain == SPAN_INTEGER) return numberKey(parseNumber(x.ptr, raw.start, raw.end));
+  const cps = n.input;
+  cps.len = 0;
+  appendDecodedUtf8(cps, x.ptr, raw.start, raw.end);
+  return labelKey(cps, 0, cps.len, n);
 }
 
 // ---- multiple choice ----
@@ -442,7 +454,13 @@ function choiceElems(raw: RawElement, x: Extracted, c: MatchConfig, out: Elem[])
   let s = raw.start;
   let e = raw.end;
   const json = raw.json;
-  if (json !== null) {
+  if (raw.plain >= 0) {
+    if (raw.plain != SPAN_STRING) return false;
+    cps = new IntList(raw.end - raw.start + 1);
+    appendDecodedUtf8(cps, x.ptr, raw.start, raw.end);
+    s = 0;
+    e = cps.len;
+  } else if (json !== null) {
     if (json.kind != JsonKind.String) return false;
     cps = new IntList(json.str.length + 1);
     appendString(cps, json.str);
