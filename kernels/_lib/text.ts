@@ -5,8 +5,9 @@
 export function matchesAt(ptr: usize, len: i32, at: i32, pat: string): bool {
   const n = pat.length;
   if (at < 0 || at + n > len) return false;
+  const units = changetype<usize>(pat); // the pattern's UTF-16 code units, i < n
   for (let i = 0; i < n; i++) {
-    if (<i32>load<u8>(ptr + <usize>(at + i)) != pat.charCodeAt(i)) return false;
+    if (<i32>load<u8>(ptr + <usize>(at + i)) != <i32>load<u16>(units + (<usize>i << 1))) return false;
   }
   return true;
 }

@@ -205,6 +205,19 @@ export function scoreAdjacency(ids: Ids, c: MatchConfig): Verdict {
 }
 
 // Sorts keys[lo, hi) with merge sort and returns the number of strict inversions.
+/** Rankings up to this long count their inversions pair by pair (no scratch array, no copies). */
+const SMALL_RANKING: i32 = 32;
+
+// The pairs i < j with keys[i] > keys[j], counted one by one: what `inversions` counts.
+function inversionsByPairs(keys: Int32Array, n: i32): i64 {
+  let inv: i64 = 0;
+  for (let i = 0; i < n; i++) {
+    const k = unchecked(keys[i]);
+    for (let j = i + 1; j < n; j++) if (k > unchecked(keys[j])) inv++;
+  }
+  return inv;
+}
+
 function inversions(keys: Int32Array, tmp: Int32Array, n: i32): i64 {
   let inv: i64 = 0;
   for (let width = 1; width < n; width <<= 1) {
@@ -246,7 +259,7 @@ export function scoreKendall(ids: Ids): Verdict {
   }
   const total = <i64>n * <i64>(n - 1) / 2;
   const ties = <i64>missing * <i64>(missing - 1) / 2;
-  const inv = inversions(keys, new Int32Array(n), n);
+  const inv = n <= SMALL_RANKING ? inversionsByPairs(keys, n) : inversions(keys, new Int32Array(n), n);
   const discordant = inv + ties;
   const concordant = total - discordant;
   const tau = total == 0 ? (missing == 0 ? 1.0 : -1.0) : <f64>(concordant - discordant) / <f64>total;
