@@ -71,10 +71,19 @@ function failed(x: Extracted, problem: string, detail: string): Extracted {
   return c == 0x22 || c == 0x27 || c == 0x60 || c == 0x201c || c == 0x201d || c == 0x2018 || c == 0x2019;
 }
 
+/**
+ * The code point at index i of a code point list's memory at `base` (`list.data.dataStart`): hot
+ * loops read through the base address, one load per code point instead of three.
+ */
+@inline export function cpAt(base: usize, i: i32): i32 {
+  return load<i32>(base + (<usize>i << 2));
+}
+
 /** Trims whitespace from both ends of cps[s, e); returns the new pair packed as (s << 32) | e. */
 function trimmed(cps: IntList, s: i32, e: i32): i64 {
-  while (s < e && isSpace(cps.at(s))) s++;
-  while (e > s && isSpace(cps.at(e - 1))) e--;
+  const base = cps.data.dataStart;
+  while (s < e && isSpace(cpAt(base, s))) s++;
+  while (e > s && isSpace(cpAt(base, e - 1))) e--;
   return (<i64>s << 32) | <i64>e;
 }
 
@@ -92,8 +101,9 @@ function enclosed(cps: IntList, s: i32, e: i32): bool {
   const open = cps.at(s);
   if (!isOpen(open) || cps.at(e - 1) != closerOf(open)) return false;
   let depth = 0;
+  const base = cps.data.dataStart;
   for (let i = s; i < e; i++) {
-    const c = cps.at(i);
+    const c = cpAt(base, i);
     if (isOpen(c)) depth++;
     else if (isClose(c)) {
       depth--;
@@ -255,8 +265,9 @@ function splitText(x: Extracted, s: i32, e: i32, c: MatchConfig): void {
   let spaces = 0;
   let depth = 0;
   let lineHasText = false;
+  const base = cps.data.dataStart;
   for (let i = s; i < e; i++) {
-    const ch = cps.at(i);
+    const ch = cpAt(base, i);
     if (ch == 0x0a) {
       if (lineHasText) lines++;
       lineHasText = false;
@@ -291,7 +302,7 @@ function splitText(x: Extracted, s: i32, e: i32, c: MatchConfig): void {
   let pieceStart = s;
   depth = 0;
   for (let i = s; i <= e; i++) {
-    const ch = i < e ? cps.at(i) : -1;
+    const ch = i < e ? cpAt(base, i) : -1;
     let cut = i == e;
     if (!cut) {
       if (isOpen(ch)) depth++;

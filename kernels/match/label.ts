@@ -7,7 +7,7 @@ import { appendDecodedUtf8, appendString, IntList, isPunct, isSpace, lowerCodePo
 import { MatchConfig, Norm } from "./config";
 import { SPAN_INTEGER, SPAN_STRING } from "./plain_list";
 import { parseNumber } from "../_lib/number";
-import { Extracted, RawElement } from "./extract";
+import { cpAt, Extracted, RawElement } from "./extract";
 import { asciiClass, endPunctOrSpaceCp, PUNCT, punctCp, spaceCp, UPPER } from "./ascii";
 
 /** A compared element: its canonical key and, for a tuple, its fields' keys (null for a label). */
@@ -143,13 +143,16 @@ export function labelKey(cps: IntList, s: i32, e: i32, c: Norm): string {
   const w = c.a;
   w.len = 0;
   w.reserve(e - s); // never grows when w is cps (e is within its length), so nothing is lost
+  // the lists' memory read and written through their base addresses: one load per code point
+  const src = cps.data.dataStart;
+  const dst = w.data.dataStart;
   // case folded, punctuation removed when asked (ASCII by table)
   let n = 0;
   let wide = 0; // code points above U+FFFF (two UTF-16 units each)
   const fold = !c.caseSensitive;
   const remove = c.removePunct;
   for (let i = s; i < e; i++) {
-    let ch = cps.at(i);
+    let ch = cpAt(src, i);
     if (ch < 0x80) {
       const cls = asciiClass(ch);
       if (fold && (cls & UPPER) != 0) ch += 32;
@@ -159,14 +162,15 @@ export function labelKey(cps: IntList, s: i32, e: i32, c: Norm): string {
       if (remove && isPunct(ch)) continue;
       if (ch > 0xffff) wide++;
     }
-    setAt(w, n++, ch);
+    store<i32>(dst + (<usize>n << 2), ch);
+    n++;
   }
   w.len = n;
   let a = 0;
   let b = n;
   if (c.trimPunct) {
-    while (a < b && endPunctOrSpaceCp(w.at(a))) a++;
-    while (b > a && endPunctOrSpaceCp(w.at(b - 1))) b--;
+    while (a < b && endPunctOrSpaceCp(cpAt(dst, a))) a++;
+    while (b > a && endPunctOrSpaceCp(cpAt(dst, b - 1))) b--;
   }
   // words separated by single spaces, articles dropped when asked, written straight into the key's
   // UTF-16 units: room for every code point of w[a, b) (two units for those above U+FFFF), the
@@ -176,12 +180,12 @@ export function labelKey(cps: IntList, s: i32, e: i32, c: Norm): string {
   let units = 0;
   let i = a;
   while (i < b) {
-    while (i < b && spaceCp(w.at(i))) i++;
+    while (i < b && spaceCp(cpAt(dst, i))) i++;
     let j = i;
-    while (j < b && !spaceCp(w.at(j))) j++;
+    while (j < b && !spaceCp(cpAt(dst, j))) j++;
     if (j > i && !(c.articles && isArticle(w, i, j))) {
       if (units > 0) units = storeUnits(out, units, 0x20);
-      for (let k = i; k < j; k++) units = storeUnits(out, units, w.at(k));
+      for (let k = i; k < j; k++) units = storeUnits(out, units, cpAt(dst, k));
     }
     i = j;
   }
@@ -199,11 +203,6 @@ export function labelKey(cps: IntList, s: i32, e: i32, c: Norm): string {
   }
   store<u16>(to, <u16>c);
   return at + 1;
-}
-
-// Stores `v` at index i < w.len of `w`.
-@inline function setAt(w: IntList, i: i32, v: i32): void {
-  unchecked((w.data[i] = v));
 }
 
 /** The key of a JSON value written by the model or the host. */
@@ -300,8 +299,9 @@ export function answerElems(x: Extracted, c: MatchConfig): Elem[] {
 }
 
 function hasWordChar(cps: IntList, s: i32, e: i32): bool {
+  const base = cps.data.dataStart;
   for (let i = s; i < e; i++) {
-    const ch = cps.at(i);
+    const ch = cpAt(base, i);
     if (!punctCp(ch) && !spaceCp(ch)) return true;
   }
   return false;
