@@ -1,7 +1,10 @@
 /**
  * The `match` benchmark of issue 13: (a) 100,000 answers under 200 bytes (labels with aliases,
  * choices, meta-action sets, permutations, rankings) through the engine, (b) the same comparisons as
- * plain TypeScript in-process on one thread (perf/match_baseline.ts), and their ratio.
+ * plain TypeScript in-process on one thread (perf/match_baseline.ts), and their ratio; (c) the
+ * engine's own floor for items this small: 100,000 `length` items (a kernel that only counts the
+ * response's characters) through the same engine, so that (a) can be read against what any verifier
+ * costs per item here.
  */
 import { createEngine, VERIFIERS } from "../verifiers/mod.ts";
 import { ItemValidator } from "../verifiers/validate.ts";
@@ -18,6 +21,16 @@ function latency(ms: number[]): string {
   } µs`;
 }
 
+/** `n` items of the `length` verifier: a think block and a short answer, a 100-character limit. */
+function lengthItems(n: number): unknown[] {
+  return Array.from({ length: n }, (_, i) => ({
+    verifier: "length",
+    response: `<think>x</think><answer>${i}</answer>`,
+    reference: null,
+    options: { max: 100 },
+  }));
+}
+
 /** Runs the measurements and returns the README's table rows. */
 export async function benchMatch(): Promise<string[]> {
   const items = matchItems(ITEMS);
@@ -27,6 +40,12 @@ export async function benchMatch(): Promise<string[]> {
       ROUNDS,
       () => engine.verifyBatch(items.slice(0, 20_000)),
       () => engine.verifyBatch(items),
+    );
+    const tiny = lengthItems(ITEMS);
+    const c = await timeRounds(
+      ROUNDS,
+      () => engine.verifyBatch(tiny.slice(0, 20_000)),
+      () => engine.verifyBatch(tiny),
     );
     const validator = new ItemValidator(VERIFIERS, 8 * 1024 * 1024);
     const b = await timeRounds(
@@ -46,6 +65,13 @@ export async function benchMatch(): Promise<string[]> {
         perSecond(ITEMS, b.medianMs)
       } items/s | ${b.medianMs.toFixed(0)} ms per 100k; ${latency(b.itemMs)}; ${b.correct} correct |`,
       `| match (a) / (b) | **${(b.medianMs / a.medianMs).toFixed(2)}×** the baseline's throughput | |`,
+      `| (c) the engine's floor for small items: ${
+        ITEMS.toLocaleString("en-US")
+      } \`length\` items (a kernel that only counts characters, 40-byte responses) through the same engine | ${
+        perSecond(ITEMS, c.medianMs)
+      } items/s | ${c.medianMs.toFixed(0)} ms per 100k; ${
+        latency(c.itemMs)
+      }; what any verifier costs per item here |`,
     ];
   } finally {
     await engine.close();
