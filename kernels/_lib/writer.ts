@@ -83,30 +83,37 @@ export function writeNumberText(dst: usize, v: f64): i32 {
 
 /** Builds one JSON text, ASCII only, byte by byte; numbers that are not finite are written as null. */
 export class JsonWriter {
-  buf: Uint8Array = new Uint8Array(256);
+  // The output, written in place: not zeroed (only [0, len) is ever read), doubled when full;
+  // `finish` shrinks it to `len` and hands it over as it is, without a copy.
+  private buf: ArrayBuffer = rawBuffer(256);
   len: i32 = 0;
   // true right after '{' or '[' (no comma needed before the next value)
   private fresh: bool = true;
 
+  // Where the output's bytes start.
+  @inline private get start(): usize {
+    return changetype<usize>(this.buf);
+  }
+
   private reserve(n: i32): void {
-    if (this.len + n <= this.buf.length) return;
-    let cap = this.buf.length * 2;
+    if (this.len + n <= this.buf.byteLength) return;
+    let cap = this.buf.byteLength * 2;
     while (cap < this.len + n) cap *= 2;
-    const next = new Uint8Array(cap);
-    memory.copy(next.dataStart, this.buf.dataStart, <usize>this.len);
+    const next = rawBuffer(cap);
+    memory.copy(changetype<usize>(next), this.start, <usize>this.len);
     this.buf = next;
   }
 
   @inline private byte(b: i32): void {
-    if (this.len >= this.buf.length) this.reserve(1);
-    store<u8>(this.buf.dataStart + <usize>this.len, <u8>b);
+    if (this.len >= this.buf.byteLength) this.reserve(1);
+    store<u8>(this.start + <usize>this.len, <u8>b);
     this.len++;
   }
 
   private ascii(s: string): void {
     const n = s.length;
     this.reserve(n);
-    const dst = this.buf.dataStart + <usize>this.len;
+    const dst = this.start + <usize>this.len;
     const src = changetype<usize>(s);
     let i = 0;
     for (; i + 4 <= n; i += 4) store<u32>(dst + <usize>i, packUnits(load<u64>(src + (<usize>i << 1))));
@@ -126,7 +133,7 @@ export class JsonWriter {
 
   private integer(v: i64): void {
     this.reserve(MAX_NUMBER_TEXT);
-    this.len += writeIntegerText(this.buf.dataStart + <usize>this.len, v);
+    this.len += writeIntegerText(this.start + <usize>this.len, v);
   }
 
   private comma(): void {
@@ -172,7 +179,7 @@ export class JsonWriter {
   num(v: f64): JsonWriter {
     this.comma();
     this.reserve(MAX_NUMBER_TEXT);
-    this.len += writeNumberText(this.buf.dataStart + <usize>this.len, v);
+    this.len += writeNumberText(this.start + <usize>this.len, v);
     return this;
   }
 
@@ -219,7 +226,7 @@ export class JsonWriter {
     // fast path: printable ASCII without quotes or backslashes, copied in one pass
     this.reserve(n + 2);
     const src = changetype<usize>(s);
-    const dst = this.buf.dataStart + <usize>this.len;
+    const dst = this.start + <usize>this.len;
     let plain = true;
     let i = 0;
     // four code units at a time while all four are plain (most keys and values are)
@@ -268,12 +275,12 @@ export class JsonWriter {
     this.byte(0x22);
   }
 
-  /** The finished bytes, to hand to `emit()`. */
+  /**
+   * The finished bytes, to hand to `emit()`: the buffer itself, shrunk to the output's length (the
+   * stub allocator shrinks in place, so its address stays). The writer is done with after this.
+   */
   finish(): ArrayBuffer {
-    // not zeroed first: every byte is copied over
-    const out = changetype<ArrayBuffer>(__new(<usize>this.len, idof<ArrayBuffer>()));
-    memory.copy(changetype<usize>(out), this.buf.dataStart, <usize>this.len);
-    return out;
+    return changetype<ArrayBuffer>(__renew(this.start, <usize>this.len));
   }
 }
 
@@ -296,6 +303,11 @@ const UNIT_HIGHS: u64 = 0x8000800080008000;
 /** The four ASCII code units of w (each below 0x80) as four bytes, first unit in the lowest byte. */
 @inline function packUnits(w: u64): u32 {
   return <u32>((w & 0xff) | ((w >> 8) & 0xff00) | ((w >> 16) & 0xff0000) | ((w >> 24) & 0xff000000));
+}
+
+// An ArrayBuffer of n bytes that are not zeroed (the writer reads only what it wrote).
+function rawBuffer(n: i32): ArrayBuffer {
+  return changetype<ArrayBuffer>(__new(<usize>n, idof<ArrayBuffer>()));
 }
 
 function hexDigit(n: i32): i32 {
