@@ -19,6 +19,16 @@ export function skipJsonSpace(ptr: usize, len: i32, p: i32): i32 {
 export const SPAN_STRING: i32 = 0;
 export const SPAN_INTEGER: i32 = 1;
 
+// Appends the triple (kind, s, e) to `out` (one capacity check for the three).
+@inline function pushSpan(out: IntList, kind: i32, s: i32, e: i32): void {
+  out.reserve(3);
+  const at = out.data.dataStart + (<usize>out.len << 2);
+  store<i32>(at, kind);
+  store<i32>(at, s, 4);
+  store<i32>(at, e, 8);
+  out.len += 3;
+}
+
 /**
  * Reads the JSON array at p when it holds only plain strings (no escapes, nothing below 0x20) and,
  * with `integers`, integers of up to 15 digits (an optional '-', no fraction or exponent): appends a
@@ -43,22 +53,18 @@ export function scanPlainArray(ptr: usize, len: i32, p: i32, out: IntList, integ
         if (b < 0x20 || b == 0x5c) return -1;
         e++;
       }
-      out.push(SPAN_STRING);
-      out.push(s);
-      out.push(e);
+      pushSpan(out, SPAN_STRING, s, e);
       p = e + 1;
     } else if (integers && (first == 0x2d || (first >= 0x30 && first <= 0x39))) {
       const s = p;
       let e = first == 0x2d ? p + 1 : p;
       const digitsFrom = e;
-      while (e < len && load<u8>(ptr + <usize>e) >= 0x30 && load<u8>(ptr + <usize>e) <= 0x39) e++;
+      while (e < len && <u32>(<i32>load<u8>(ptr + <usize>e) - 0x30) <= 9) e++; // digits
       const digits = e - digitsFrom;
       if (digits == 0 || digits > 15) return -1;
       const next = e < len ? <i32>load<u8>(ptr + <usize>e) : -1;
       if (next != 0x2c && next != 0x5d && !isJsonSpace(next)) return -1; // a fraction, exponent or junk
-      out.push(SPAN_INTEGER);
-      out.push(s);
-      out.push(e);
+      pushSpan(out, SPAN_INTEGER, s, e);
       p = e;
     } else return -1;
     p = skipJsonSpace(ptr, len, p);
