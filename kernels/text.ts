@@ -3,11 +3,9 @@
 
 import { emit } from "./_lib/abi";
 import { badParameters, readItem } from "./_lib/item";
-import { JsonKind, JsonReader } from "./_lib/json";
-import { boolAt, numberAt, stringAt } from "./_lib/param_values";
 import { beginResult, finishResult } from "./_lib/result";
 import { tagRegion } from "./_lib/tag_region";
-import { isBlank } from "./_lib/text";
+import { answerRegion, isBlank, Span } from "./_lib/text";
 import { appendDecodedUtf8, appendString, appendUtf8, IntList, isSpace, lowerCodePoint } from "./_lib/unicode";
 import { bleu, chrf, exactMatch, rougeL, rougeN, Score, tokenF1 } from "./text/metrics";
 import { editSimilarity, errorRate } from "./text/rates";
@@ -16,6 +14,7 @@ import { Interner } from "./text/intern";
 import { Texts, internTokens, TokenIds } from "./text/texts";
 import { charSequence, tokenIds, Tokenizer, tokenizerOf, withoutPunct } from "./text/tokenize";
 import { asciiTokenIds, isPlainAscii } from "./text/ascii_tokens";
+import { Metric, readTextParams } from "./text/params";
 
 export { input, output_len } from "./_lib/abi";
 
@@ -53,42 +52,42 @@ function tooComplex(problem: string, metric: string, s: Score | null, size: f64,
 function scoreItem(): ArrayBuffer {
   const item = readItem();
   if (item === null) return badParameters(null);
-  // the references stay bytes in the parameter block, decoded straight to code points below
-  const reader = new JsonReader(item.ptr, item.sep, false);
-  reader.rawStrings = true;
-  const p = reader.parseWhole();
-  if (p === null || p.kind != JsonKind.Object) return badParameters(item);
-  const refsValue = p.get("refs");
-  if (refsValue === null || refsValue.kind != JsonKind.Array || refsValue.items.length == 0) return badParameters(item);
-  const metric = stringAt(p, "metric", "rougeL");
-  const region = tagRegion(item.ptr, item.start, item.end, stringAt(p, "tag", "answer"));
+  const p = readTextParams(item);
+  if (p === null) return badParameters(item);
+  const metric = p.metric;
+  const metricName = p.metricName;
+  const region = p.tag == "answer"
+    ? answerSpan(item.ptr, item.start, item.end)
+    : tagRegion(item.ptr, item.start, item.end, p.tag);
   if (region.end - region.start > MAX_ANSWER_BYTES) {
-    return tooComplex("too_long", metric, null, <f64>(region.end - region.start), <f64>MAX_ANSWER_BYTES);
+    return tooComplex("too_long", metricName, null, <f64>(region.end - region.start), <f64>MAX_ANSWER_BYTES);
   }
   if (isBlank(item.ptr, region.start, region.end)) {
     const w = beginResult(0, false, "no_answer");
-    w.key("metric").str(metric);
+    w.key("metric").str(metricName);
     w.key("extraction").str(region.via);
     return finishResult(w);
   }
-  const lower = boolAt(p, "lowercase", false);
-  const tokenizeName = stringAt(p, "tokenize", "unicode");
+  const lower = p.lowercase;
+  const tokenizeName = p.tokenize;
   const kind = tokenizerOf(tokenizeName);
-  const removePunct = stringAt(p, "punctuation", "keep") == "remove";
+  const removePunct = p.removePunct;
   // The word metrics whose tokenizer reads plain-ASCII texts as bytes (tokens()) need no code points of them.
-  const bytesOnly = (kind == Tokenizer.Unicode || kind == Tokenizer.Whitespace) && metric != "chrf" &&
-    metric != "cer" && metric != "edit_similarity" && metric != "bleu" && !(removePunct && metric == "wer");
-  const refs = refsValue.items;
+  const bytesOnly = (kind == Tokenizer.Unicode || kind == Tokenizer.Whitespace) && metric != Metric.Chrf &&
+    metric != Metric.Cer && metric != Metric.EditSimilarity && metric != Metric.Bleu &&
+    !(removePunct && metric == Metric.Wer);
+  const refCount = p.refCount;
   const answerPlain = isPlainAscii(item.ptr, region.start, region.end);
-  const refPlain = new Array<bool>(refs.length);
+  // per reference, where its bytes are when they are plain ASCII, else 0
+  const refPlain = new StaticArray<usize>(refCount);
   // room for every code point decoded at once (at most one per byte of the answer, one per code unit of a reference)
   let room = bytesOnly && answerPlain ? 0 : region.end - region.start;
-  for (let r = 0; r < refs.length; r++) {
-    const ref = refs[r];
-    refPlain[r] = ref.raw && isPlainAscii(ref.rawPtr, ref.rawStart, ref.rawEnd);
-    if (!(bytesOnly && refPlain[r])) room += ref.raw ? ref.rawEnd - ref.rawStart : ref.str.length;
+  for (let r = 0; r < refCount; r++) {
+    const raw = p.refEnd(r) >= 0;
+    if (raw && isPlainAscii(p.ptr, p.refStart(r), p.refEnd(r))) refPlain[r] = p.ptr + <usize>p.refStart(r);
+    if (!(bytesOnly && refPlain[r] != 0)) room += raw ? p.refEnd(r) - p.refStart(r) : p.refStrings![r].length;
   }
-  const texts = new Texts(room);
+  const texts = new Texts(room, refCount + 1);
   if (bytesOnly && answerPlain) {
     texts.addPlain(item.ptr + <usize>region.start, region.end - region.start);
   } else {
@@ -96,46 +95,52 @@ function scoreItem(): ArrayBuffer {
     appendUtf8(texts.cps, item.ptr, region.start, region.end);
     texts.end(answerPlain ? item.ptr + <usize>region.start : 0);
   }
-  for (let r = 0; r < refs.length; r++) {
-    const ref = refs[r];
-    const plainAt = refPlain[r] ? ref.rawPtr + <usize>ref.rawStart : 0;
+  for (let r = 0; r < refCount; r++) {
+    const plainAt = refPlain[r];
     if (bytesOnly && plainAt != 0) {
-      texts.addPlain(plainAt, ref.rawEnd - ref.rawStart);
+      texts.addPlain(plainAt, p.refEnd(r) - p.refStart(r));
       continue;
     }
     texts.begin();
-    if (ref.raw) appendDecodedUtf8(texts.cps, ref.rawPtr, ref.rawStart, ref.rawEnd);
-    else appendString(texts.cps, ref.str);
+    if (p.refEnd(r) >= 0) appendDecodedUtf8(texts.cps, p.ptr, p.refStart(r), p.refEnd(r));
+    else appendString(texts.cps, p.refStrings![r]);
     texts.end(plainAt);
   }
   let s: Score;
-  if (metric == "chrf") {
-    const spaces = boolAt(p, "whitespace", false) ? CHRF_KEEP_SPACE : CHRF_DROP_SPACE;
-    if (texts.cps.len > MAX_TOKENS) return tooComplex("too_long", metric, null, <f64>texts.cps.len, <f64>MAX_TOKENS);
-    s = chrf(charSeqs(texts, lower, false, spaces), <i32>numberAt(p, "char_order", 6), numberAt(p, "beta", 2));
-  } else if (metric == "cer" || metric == "edit_similarity") {
+  if (metric == Metric.Chrf) {
+    const spaces = p.whitespace ? CHRF_KEEP_SPACE : CHRF_DROP_SPACE;
+    if (texts.cps.len > MAX_TOKENS) return tooComplex("too_long", metricName, null, <f64>texts.cps.len, <f64>MAX_TOKENS);
+    s = chrf(charSeqs(texts, lower, false, spaces), <i32>p.charOrder, p.beta);
+  } else if (metric == Metric.Cer || metric == Metric.EditSimilarity) {
     const seqs = charSeqs(texts, lower, removePunct, STRIPPED);
-    s = metric == "cer" ? errorRate(seqs, "cer", stringAt(p, "wer_reward", "linear")) : editSimilarity(seqs);
+    s = metric == Metric.Cer ? errorRate(seqs, "cer", p.werReward) : editSimilarity(seqs);
   } else {
     const tok = tokens(texts, metric, tokenizeName, lower, removePunct);
-    if (tok === null) return tooComplex("too_many_tokens", metric, null, 0, <f64>MAX_TOKENS);
-    if (metric == "rouge1") s = rougeN(tok, 1);
-    else if (metric == "rouge2") s = rougeN(tok, 2);
-    else if (metric == "bleu") s = bleu(tok, <i32>numberAt(p, "max_order", 4), stringAt(p, "smooth", "exp"), numberAt(p, "smooth_value", 1));
-    else if (metric == "token_f1") s = tokenF1(tok);
-    else if (metric == "exact") s = exactMatch(tok);
-    else if (metric == "wer") s = errorRate(tok.ids, "wer", stringAt(p, "wer_reward", "linear"));
+    if (tok === null) return tooComplex("too_many_tokens", metricName, null, 0, <f64>MAX_TOKENS);
+    if (metric == Metric.Rouge1) s = rougeN(tok, 1);
+    else if (metric == Metric.Rouge2) s = rougeN(tok, 2);
+    else if (metric == Metric.Bleu) s = bleu(tok, <i32>p.maxOrder, p.smooth, p.smoothValue);
+    else if (metric == Metric.TokenF1) s = tokenF1(tok);
+    else if (metric == Metric.Exact) s = exactMatch(tok);
+    else if (metric == Metric.Wer) s = errorRate(tok.ids, "wer", p.werReward);
     else s = rougeL(tok);
   }
-  if (s.tooComplex) return tooComplex("too_long", metric, s, 0, 0);
-  const threshold = numberAt(p, "threshold", 1);
-  const correct = s.reward >= threshold;
+  if (s.tooComplex) return tooComplex("too_long", metricName, s, 0, 0);
+  const correct = s.reward >= p.threshold;
   const w = beginResult(s.reward, correct, correct ? null : "wrong");
-  w.key("metric").str(metric);
+  w.key("metric").str(metricName);
   w.key("extraction").str(region.via);
-  if (refsValue.items.length > 1) w.key("reference_index").int(s.best);
+  if (refCount > 1) w.key("reference_index").int(s.best);
   for (let i = 0; i < s.names.length; i++) w.key(s.names[i]).num(s.values[i]);
   return finishResult(w);
+}
+
+// The region of the default tag `answer`: tagRegion's span for it (the same search, without building the tag's
+// marker strings), named as tagRegion names it.
+function answerSpan(ptr: usize, start: i32, end: i32): Span {
+  const a = answerRegion(ptr, start, end);
+  a.via = a.via == "whole" ? "whole" : a.via == "answer_tag" ? "tag" : "tag_unclosed";
+  return a;
 }
 
 // Per text, its code points for the character metrics: chrF's (all of them, whitespace dropped
@@ -162,18 +167,21 @@ function charSeqs(texts: Texts, lower: bool, removePunct: bool, chrfSpaces: i32)
 }
 
 // Every text as token ids, tokenized as the metric and options say; null past MAX_TOKENS.
-function tokens(texts: Texts, metric: string, name: string, lower: bool, removePunct: bool): TokenIds | null {
+function tokens(texts: Texts, metric: Metric, name: string, lower: bool, removePunct: bool): TokenIds | null {
   const norm = new IntList(texts.cps.len + 16);
-  if (metric == "bleu") return bleuTokenIds(texts, name, lower, norm);
+  if (metric == Metric.Bleu) return bleuTokenIds(texts, name, lower, norm);
   const kind = tokenizerOf(name);
-  const interner = new Interner(norm.data, 256);
+  // about one distinct token per eight bytes or code points, at most 256 (a hint: the interner grows)
+  let size = 0;
+  for (let t = 0; t < texts.count; t++) size += texts.lengths.at(t);
+  const interner = new Interner(norm.data, min(256, (size >> 3) + 8));
   const out = new TokenIds();
   let total = 0;
   for (let t = 0; t < texts.count; t++) {
     let src = texts.cps;
     let s = texts.starts.at(t);
     let e = texts.ends.at(t);
-    if (removePunct && metric == "wer") {
+    if (removePunct && metric == Metric.Wer) {
       src = new IntList(e - s + 1);
       withoutPunct(texts.cps, s, e, src);
       s = 0;

@@ -28,7 +28,7 @@ export class Interner {
   symbols: Int32Array;
   table: Int32Array; // id + 1, 0 = empty
   /** Per id, three values: the run's hash, start and length. */
-  runs: IntList = new IntList(192);
+  runs: IntList;
   /** How many distinct runs have ids. */
   count: i32 = 0;
   mask: i32;
@@ -38,13 +38,21 @@ export class Interner {
   private shortMask: i32 = -1;
   private shortCount: i32 = 0;
 
-  /** `expected` is about how many distinct runs it will see (the table grows past it). */
+  // Slots of the short-run table when first used: as many as the run table's, at most SHORT_TABLE.
+  private shortFirst: i32;
+
+  /**
+   * `expected` is about how many distinct runs it will see (the tables grow past it): the tables are
+   * allocated and zeroed per item, so a short text's should be small.
+   */
   constructor(symbols: Int32Array, expected: i32) {
     this.symbols = symbols;
     let size = 16;
     while (size < expected * 2) size <<= 1;
     this.table = new Int32Array(size);
     this.mask = size - 1;
+    this.shortFirst = min(size, SHORT_TABLE);
+    this.runs = new IntList(min(3 * size, 192));
   }
 
   /** The id of the run [start, start + len). */
@@ -100,7 +108,7 @@ export class Interner {
   }
 
   private internShortSlow(key: u64): i32 {
-    if (this.shortMask < 0) this.setShortTable(new Uint64Array(2 * SHORT_TABLE));
+    if (this.shortMask < 0) this.setShortTable(new Uint64Array(2 * this.shortFirst));
     const mask = this.shortMask;
     let slot = <i32>((key * SHORT_HASH) >> 40) & mask;
     while (true) {

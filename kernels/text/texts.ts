@@ -7,16 +7,20 @@ import { Interner } from "./intern";
 /** Code point ranges: text 0 is the hypothesis, texts 1… the references. */
 export class Texts {
   cps: IntList;
-  starts: IntList = new IntList(8);
-  ends: IntList = new IntList(8);
+  starts: IntList;
+  ends: IntList;
   /** Per text, where its bytes are when they are plain ASCII (one byte per code point), else 0. */
-  plain: Array<usize> = new Array<usize>();
+  plain: Array<usize>;
   /** Per text, its length in code points (for a text kept as bytes only, in bytes). */
-  lengths: IntList = new IntList(8);
+  lengths: IntList;
 
-  /** `room`: about how many code points all texts will hold (the list grows past it). */
-  constructor(room: i32) {
+  /** `room`: about how many code points all texts will hold (the list grows past it); `count`: about how many texts. */
+  constructor(room: i32, count: i32 = 8) {
     this.cps = new IntList(room + 8);
+    this.starts = new IntList(count);
+    this.ends = new IntList(count);
+    this.lengths = new IntList(count);
+    this.plain = new Array<usize>();
   }
 
   get count(): i32 {

@@ -1,0 +1,299 @@
+// The `text` kernel's parameters: the host's block read once into plain fields. A key walker reads
+// the block as the host writes it (ASCII keys, strings without escapes, booleans, the references as
+// byte ranges) without building a JSON tree; any other text goes to the general reader, which gives
+// every block its exact meaning (the fallbacks below) or its verdict (null: malformed).
+
+import { Item } from "../_lib/item";
+import { JsonKind, JsonReader, JsonValue } from "../_lib/json";
+import { boolAt, numberAt, stringAt } from "../_lib/param_values";
+import { matchesAt } from "../_lib/text";
+import { IntList } from "../_lib/unicode";
+
+/** The metric, as compared by the kernel (a name it does not know scores as ROUGE-L, under its own name). */
+export enum Metric {
+  RougeL,
+  Rouge1,
+  Rouge2,
+  Bleu,
+  Chrf,
+  TokenF1,
+  Exact,
+  Wer,
+  Cer,
+  EditSimilarity,
+}
+
+const METRIC_NAMES: StaticArray<string> = [
+  "rougeL",
+  "rouge1",
+  "rouge2",
+  "bleu",
+  "chrf",
+  "token_f1",
+  "exact",
+  "wer",
+  "cer",
+  "edit_similarity",
+];
+
+/** The metric named `name` (ROUGE-L for a name it does not know, as the kernel always scored one). */
+export function metricOf(name: string): Metric {
+  for (let i = 1; i < METRIC_NAMES.length; i++) if (METRIC_NAMES[i] == name) return <Metric>i;
+  return Metric.RougeL;
+}
+
+/** The values of the parameter block, with the kernel's defaults for absent keys or keys of another type. */
+export class TextParams {
+  metric: Metric = Metric.RougeL;
+  metricName: string = "rougeL";
+  /** The references: text r is bytes [refStart(r), refEnd(r)) of `ptr` when `refEnd(r) >= 0`, else `refStrings[r]`. */
+  refSpans: IntList = new IntList(8);
+  refStrings: Array<string> | null = null;
+  ptr: usize = 0;
+  tag: string = "answer";
+  tokenize: string = "unicode";
+  lowercase: bool = false;
+  removePunct: bool = false;
+  smooth: string = "exp";
+  smoothValue: f64 = 1;
+  maxOrder: f64 = 4;
+  charOrder: f64 = 6;
+  beta: f64 = 2;
+  whitespace: bool = false;
+  werReward: string = "linear";
+  threshold: f64 = 1;
+
+  get refCount(): i32 {
+    return this.refSpans.len >> 1;
+  }
+
+  @inline refStart(r: i32): i32 {
+    return this.refSpans.at(2 * r);
+  }
+
+  @inline refEnd(r: i32): i32 {
+    return this.refSpans.at(2 * r + 1);
+  }
+}
+
+/** The parameters of the item, or null when the block is malformed or lacks a non-empty `refs` list. */
+export function readTextParams(item: Item): TextParams | null {
+  const fast = readFast(item);
+  if (fast !== null) return fast;
+  const reader = new JsonReader(item.ptr, item.sep, false);
+  reader.rawStrings = true; // the references stay bytes, decoded straight to code points
+  const p = reader.parseWhole();
+  if (p === null || p.kind != JsonKind.Object) return null;
+  const refs = p.get("refs");
+  if (refs === null || refs.kind != JsonKind.Array || refs.items.length == 0) return null;
+  const t = new TextParams();
+  t.ptr = item.ptr;
+  const strings = new Array<string>(refs.items.length);
+  for (let r = 0; r < refs.items.length; r++) {
+    const ref = refs.items[r];
+    t.refSpans.push(ref.raw ? ref.rawStart : 0);
+    t.refSpans.push(ref.raw ? ref.rawEnd : -1);
+    strings[r] = ref.raw ? "" : ref.str;
+  }
+  t.refStrings = strings;
+  t.metricName = stringAt(p, "metric", "rougeL");
+  t.metric = metricOf(t.metricName);
+  t.tag = stringAt(p, "tag", "answer");
+  t.tokenize = stringAt(p, "tokenize", "unicode");
+  t.lowercase = boolAt(p, "lowercase", false);
+  t.removePunct = stringAt(p, "punctuation", "keep") == "remove";
+  t.smooth = stringAt(p, "smooth", "exp");
+  t.smoothValue = numberAt(p, "smooth_value", 1);
+  t.maxOrder = numberAt(p, "max_order", 4);
+  t.charOrder = numberAt(p, "char_order", 6);
+  t.beta = numberAt(p, "beta", 2);
+  t.whitespace = boolAt(p, "whitespace", false);
+  t.werReward = stringAt(p, "wer_reward", "linear");
+  t.threshold = numberAt(p, "threshold", 1);
+  return t;
+}
+
+@inline function isJsonSpace(b: i32): bool {
+  return b == 0x20 || b == 0x0a || b == 0x0d || b == 0x09;
+}
+
+// The walker's cursor over the block [ptr, ptr + len).
+class Walk {
+  ptr: usize;
+  len: i32;
+  p: i32 = 0;
+
+  constructor(ptr: usize, len: i32) {
+    this.ptr = ptr;
+    this.len = len;
+  }
+
+  @inline byte(): i32 {
+    return this.p < this.len ? <i32>load<u8>(this.ptr + <usize>this.p) : -1;
+  }
+
+  @inline space(): void {
+    while (this.p < this.len && isJsonSpace(<i32>load<u8>(this.ptr + <usize>this.p))) this.p++;
+  }
+
+  // A string of bytes 0x20… without escapes at p (the quote): returns where it ends (its closing quote), p
+  // past it; -1 for any other string (escapes, control bytes, unclosed) or no string.
+  plainString(): i32 {
+    if (this.byte() != 0x22) return -1;
+    let q = this.p + 1;
+    while (q < this.len) {
+      const b = <i32>load<u8>(this.ptr + <usize>q);
+      if (b == 0x22) {
+        this.p = q + 1;
+        return q;
+      }
+      if (b < 0x20 || b == 0x5c) return -1;
+      q++;
+    }
+    return -1;
+  }
+
+  // The literal `true` or `false` at p: 1 or 0, p past it; -1 otherwise (the caller's check of what follows
+  // it, a separator, rules out longer words).
+  boolean(): i32 {
+    if (matchesAt(this.ptr, this.len, this.p, "true")) {
+      this.p += 4;
+      return 1;
+    }
+    if (matchesAt(this.ptr, this.len, this.p, "false")) {
+      this.p += 5;
+      return 0;
+    }
+    return -1;
+  }
+}
+
+// Whether bytes [s, e) of ptr are the ASCII text `name`.
+@inline function bytesAre(ptr: usize, s: i32, e: i32, name: string): bool {
+  return e - s == name.length && matchesAt(ptr, e, s, name);
+}
+
+// The string among `names` that bytes [s, e) spell, else the bytes decoded (what the general reader's value gives).
+function stringOf(ptr: usize, s: i32, e: i32, names: StaticArray<string>): string {
+  for (let i = 0; i < names.length; i++) if (bytesAre(ptr, s, e, names[i])) return names[i];
+  return String.UTF8.decodeUnsafe(ptr + <usize>s, <usize>(e - s), false);
+}
+
+const TOKENIZE_NAMES: StaticArray<string> = ["unicode", "whitespace", "squad", "char", "13a", "zh", "none"];
+const TAG_NAMES: StaticArray<string> = ["answer", ""];
+const OTHER_NAMES: StaticArray<string> = ["keep", "remove", "exp", "linear", "floor", "add-k", "none"];
+
+// The references list at p: every element a plain string (else false: the general reader takes the block).
+function readRefs(w: Walk, t: TextParams): bool {
+  if (w.byte() != 0x5b) return false;
+  w.p++;
+  t.refSpans.len = 0; // a repeated key: the last one counts
+  while (true) {
+    w.space();
+    const start = w.p + 1;
+    const end = w.plainString();
+    if (end < 0) return false;
+    t.refSpans.push(start);
+    t.refSpans.push(end);
+    w.space();
+    const b = w.byte();
+    w.p++;
+    if (b == 0x5d) return true;
+    if (b != 0x2c) return false;
+  }
+}
+
+// The value at p of the key [ks, ke) into `t`: false when the walker does not take it (the general reader then reads
+// the whole block).
+function readValue(w: Walk, reader: JsonReader, t: TextParams, ks: i32, ke: i32): bool {
+  const ptr = w.ptr;
+  const c = w.byte();
+  if (c == 0x22) {
+    const s = w.p + 1;
+    const e = w.plainString();
+    if (e < 0) return false;
+    if (bytesAre(ptr, ks, ke, "metric")) {
+      let m = -1;
+      for (let i = 0; i < METRIC_NAMES.length; i++) if (bytesAre(ptr, s, e, METRIC_NAMES[i])) m = i;
+      if (m < 0) return false; // a name the kernel does not know: the general path writes it back as given
+      t.metric = <Metric>m;
+      t.metricName = METRIC_NAMES[m];
+    } else if (bytesAre(ptr, ks, ke, "tag")) t.tag = stringOf(ptr, s, e, TAG_NAMES);
+    else if (bytesAre(ptr, ks, ke, "tokenize")) t.tokenize = stringOf(ptr, s, e, TOKENIZE_NAMES);
+    else if (bytesAre(ptr, ks, ke, "punctuation")) t.removePunct = bytesAre(ptr, s, e, "remove");
+    else if (bytesAre(ptr, ks, ke, "smooth")) t.smooth = stringOf(ptr, s, e, OTHER_NAMES);
+    else if (bytesAre(ptr, ks, ke, "wer_reward")) t.werReward = stringOf(ptr, s, e, OTHER_NAMES);
+    else if (bytesAre(ptr, ks, ke, "refs") || isTyped(ptr, ks, ke)) return false; // another type than the kernel reads
+    return true;
+  }
+  if (c == 0x5b && bytesAre(ptr, ks, ke, "refs")) return readRefs(w, t);
+  if (c == 0x74 || c == 0x66) {
+    const b = w.boolean();
+    if (b < 0) return false;
+    if (bytesAre(ptr, ks, ke, "lowercase")) t.lowercase = b == 1;
+    else if (bytesAre(ptr, ks, ke, "whitespace")) t.whitespace = b == 1;
+    else if (isTyped(ptr, ks, ke)) return false;
+    return true;
+  }
+  // anything else (numbers, other keys' values) by the general reader, at depth 1 as inside the object
+  const v = reader.parseAt(w.p, 1);
+  if (v === null) return false;
+  w.p = reader.end;
+  if (bytesAre(ptr, ks, ke, "threshold")) return numberInto(v, t, 0);
+  if (bytesAre(ptr, ks, ke, "smooth_value")) return numberInto(v, t, 1);
+  if (bytesAre(ptr, ks, ke, "max_order")) return numberInto(v, t, 2);
+  if (bytesAre(ptr, ks, ke, "char_order")) return numberInto(v, t, 3);
+  if (bytesAre(ptr, ks, ke, "beta")) return numberInto(v, t, 4);
+  return !isTyped(ptr, ks, ke);
+}
+
+// Whether the key [s, e) is one the kernel reads (a value of another type than the walker expects sends the
+// block to the general reader, which applies the key's fallback).
+function isTyped(ptr: usize, s: i32, e: i32): bool {
+  return bytesAre(ptr, s, e, "refs") || bytesAre(ptr, s, e, "metric") || bytesAre(ptr, s, e, "tag") ||
+    bytesAre(ptr, s, e, "tokenize") || bytesAre(ptr, s, e, "lowercase") || bytesAre(ptr, s, e, "punctuation") ||
+    bytesAre(ptr, s, e, "smooth") || bytesAre(ptr, s, e, "smooth_value") || bytesAre(ptr, s, e, "max_order") ||
+    bytesAre(ptr, s, e, "char_order") || bytesAre(ptr, s, e, "beta") || bytesAre(ptr, s, e, "whitespace") ||
+    bytesAre(ptr, s, e, "wer_reward") || bytesAre(ptr, s, e, "threshold");
+}
+
+function numberInto(v: JsonValue, t: TextParams, which: i32): bool {
+  if (v.kind != JsonKind.Number) return false;
+  if (which == 0) t.threshold = v.num;
+  else if (which == 1) t.smoothValue = v.num;
+  else if (which == 2) t.maxOrder = v.num;
+  else if (which == 3) t.charOrder = v.num;
+  else t.beta = v.num;
+  return true;
+}
+
+// The block as the host writes it, or null (then the general reader decides).
+function readFast(item: Item): TextParams | null {
+  const w = new Walk(item.ptr, item.sep);
+  const reader = new JsonReader(item.ptr, item.sep, false);
+  const t = new TextParams();
+  t.ptr = item.ptr;
+  w.space();
+  if (w.byte() != 0x7b) return null;
+  w.p++;
+  while (true) {
+    w.space();
+    const ks = w.p + 1;
+    const ke = w.plainString();
+    if (ke < 0) return null;
+    for (let k = ks; k < ke; k++) if (load<u8>(w.ptr + <usize>k) > 0x7e) return null; // ASCII keys only
+    w.space();
+    if (w.byte() != 0x3a) return null;
+    w.p++;
+    w.space();
+    if (!readValue(w, reader, t, ks, ke)) return null;
+    w.space();
+    const b = w.byte();
+    w.p++;
+    if (b == 0x7d) break;
+    if (b != 0x2c) return null;
+  }
+  w.space();
+  if (w.p != w.len || t.refSpans.len == 0) return null;
+  return t;
+}
