@@ -12,7 +12,7 @@ import { editSimilarity, errorRate } from "./text/rates";
 import { bleuTokens } from "./text/sacrebleu";
 import { Interner } from "./text/intern";
 import { Texts, internTokens, TokenIds } from "./text/texts";
-import { charSequence, tokenIds, Tokenizer, tokenizerOf, withoutPunct } from "./text/tokenize";
+import { charSequence, squadAsciiTokenIds, tokenIds, Tokenizer, tokenizerOf, withoutPunct } from "./text/tokenize";
 import { asciiTokenIds, isPlainAscii } from "./text/ascii_tokens";
 import { Metric, readTextParams } from "./text/params";
 
@@ -73,7 +73,8 @@ function scoreItem(): ArrayBuffer {
   const kind = tokenizerOf(tokenizeName);
   const removePunct = p.removePunct;
   // The word metrics whose tokenizer reads plain-ASCII texts as bytes (tokens()) need no code points of them.
-  const bytesOnly = (kind == Tokenizer.Unicode || kind == Tokenizer.Whitespace) && metric != Metric.Chrf &&
+  const bytesOnly = (kind == Tokenizer.Unicode || kind == Tokenizer.Whitespace || kind == Tokenizer.Squad) &&
+    metric != Metric.Chrf &&
     metric != Metric.Cer && metric != Metric.EditSimilarity && metric != Metric.Bleu &&
     !(removePunct && metric == Metric.Wer);
   const refCount = p.refCount;
@@ -192,6 +193,8 @@ function tokens(texts: Texts, metric: Metric, name: string, lower: bool, removeP
     if (plain != 0 && (kind == Tokenizer.Unicode || kind == Tokenizer.Whitespace)) {
       // plain ASCII: tokens straight from the bytes, the same ids (the only reader of a text kept as bytes only)
       total += asciiTokenIds(plain, texts.lengths.at(t), kind == Tokenizer.Unicode, lower, norm, interner, ids);
+    } else if (plain != 0 && kind == Tokenizer.Squad) {
+      total += squadAsciiTokenIds(plain, texts.lengths.at(t), lower, norm, interner, ids);
     } else {
       total += tokenIds(kind, src, s, e, lower, norm, interner, ids);
     }

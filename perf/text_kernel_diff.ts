@@ -20,6 +20,7 @@ const dec = new TextDecoder();
 const pieces = [
   ...TOKEN_PIECES,
   ...["the", "an", "The", "İ", "😀", "\u200b", "\uD800", "<answer>", "</answer>", "1,000", "3.5", ",", "'"],
+  ...["\x01", "\x7f", "a.n", "t-he", "_", "A", "THE"],
 ];
 const caption = fc.array(
   fc.constantFrom(

@@ -141,6 +141,8 @@ class Walk {
   plainString(): i32 {
     if (this.byte() != 0x22) return -1;
     let q = this.p + 1;
+    // eight bytes at a time while none is a quote, a backslash or a control byte
+    while (q + 8 <= this.len && !specialByte(load<u64>(this.ptr + <usize>q))) q += 8;
     while (q < this.len) {
       const b = <i32>load<u8>(this.ptr + <usize>q);
       if (b == 0x22) {
@@ -166,6 +168,20 @@ class Walk {
     }
     return -1;
   }
+}
+
+const ONES: u64 = 0x0101010101010101;
+const HIGHS: u64 = 0x8080808080808080;
+const QUOTES: u64 = ONES * 0x22;
+const BACKSLASHES: u64 = ONES * 0x5c;
+
+// Whether any of the eight bytes of w is a quote, a backslash or below 0x20 (a set high bit marks a byte that is
+// zero, or below 0x20; each test is exact as a whole).
+@inline function specialByte(w: u64): bool {
+  const q = w ^ QUOTES;
+  const b = w ^ BACKSLASHES;
+  const hits = ((q - ONES) & ~q) | ((b - ONES) & ~b) | ((w - ONES * 0x20) & ~w);
+  return (hits & HIGHS) != 0;
 }
 
 // Whether bytes [s, e) of ptr are the ASCII text `name`.

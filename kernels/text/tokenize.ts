@@ -330,6 +330,87 @@ function squadTokens(src: IntList, s: i32, e: i32, lower: bool, out: IntList, sp
   spans.len = m;
 }
 
+/**
+ * SQuAD's tokens (squadTokens) of the plain-ASCII bytes [ptr, ptr + len) (every byte in 1…0x7f), in one pass:
+ * the same ids as tokenIds gives their code points. A token's characters go to `out` as they come (an article
+ * word, once complete, is taken back and separates); a token of at most eight characters is interned by its key,
+ * a longer one by its code points, which stay in `out` when new. Returns how many.
+ */
+export function squadAsciiTokenIds(
+  ptr: usize,
+  len: i32,
+  lower: bool,
+  out: IntList,
+  interner: Interner,
+  ids: IntList,
+): i32 {
+  const ascii = squadAsciiClasses();
+  out.reserve(len);
+  ids.reserve((len >> 1) + 1); // tokens are separated: at most one per two bytes, rounded up
+  interner.symbols = out.data;
+  const to = out.data.dataStart;
+  const idp = ids.data.dataStart;
+  let n = out.len;
+  let m = ids.len;
+  const before = m;
+  let tokenStart = -1;
+  let wordStart = -1;
+  for (let i = 0; i <= len; i++) {
+    let c = 0x20;
+    let k = SQUAD_SPACE; // the end separates as a space does
+    if (i < len) {
+      c = <i32>load<u8>(ptr + <usize>i);
+      k = load<u8>(ascii + <usize>c);
+      if (k == SQUAD_DELETE) continue;
+      if (lower) c |= <i32>(<u32>(c - 0x41) < 26) << 5;
+    }
+    if (k == SQUAD_WORD) {
+      if (wordStart < 0) wordStart = n;
+      if (tokenStart < 0) tokenStart = n;
+      store<i32>(to + (<usize>n << 2), c);
+      n++;
+      continue;
+    }
+    if (wordStart >= 0) {
+      // a maximal run of word characters ends here: an article is taken back and separates
+      if (isArticle(to, wordStart, n)) {
+        n = wordStart;
+        if (tokenStart < n) {
+          n = closeSquadToken(interner, tokenStart, n, idp, m++);
+        }
+        tokenStart = -1;
+      }
+      wordStart = -1;
+    }
+    if (k == SQUAD_OTHER) {
+      if (tokenStart < 0) tokenStart = n;
+      store<i32>(to + (<usize>n << 2), c);
+      n++;
+    } else if (tokenStart >= 0) {
+      n = closeSquadToken(interner, tokenStart, n, idp, m++);
+      tokenStart = -1;
+    }
+  }
+  out.len = n;
+  ids.len = m;
+  return m - before;
+}
+
+// Ends the token of code points out[start, end) (interner.symbols): stores its id at m of `idp`; returns where the
+// next token's code points go (`start` again unless the token was new and longer than a key).
+function closeSquadToken(interner: Interner, start: i32, end: i32, idp: usize, m: i32): i32 {
+  const len = end - start;
+  const key = shortKey(interner.symbols.dataStart + (<usize>start << 2), len);
+  if (key != 0) {
+    store<i32>(idp + (<usize>m << 2), interner.internShort(key));
+    return start;
+  }
+  const count = interner.count;
+  const id = interner.intern(start, len);
+  store<i32>(idp + (<usize>m << 2), id);
+  return id >= count ? end : start;
+}
+
 // The classes of SQuAD's pass over the text (ASCII punctuation is deleted first).
 const SQUAD_SPACE: u8 = 0;
 const SQUAD_WORD: u8 = 1;
