@@ -41,7 +41,7 @@ function tooComplex(problem: string, metric: string, s: Score | null, size: f64,
   w.key("metric").str(metric);
   w.key("problem").str(problem);
   if (s !== null) {
-    for (let i = 0; i < s.names.length; i++) w.key(s.names[i]).num(s.values[i]);
+    for (let i = 0; i < s.count; i++) w.key(s.names[i]).num(s.values[i]);
   } else {
     w.key("size").num(size);
     w.key("limit").num(limit);
@@ -94,7 +94,7 @@ function scoreItem(): ArrayBuffer {
   } else {
     texts.begin();
     appendUtf8(texts.cps, item.ptr, region.start, region.end);
-    texts.end(answerPlain ? item.ptr + <usize>region.start : 0);
+    texts.finish(answerPlain ? item.ptr + <usize>region.start : 0);
   }
   for (let r = 0; r < refCount; r++) {
     const plainAt = refPlain[r];
@@ -105,7 +105,7 @@ function scoreItem(): ArrayBuffer {
     texts.begin();
     if (p.refEnd(r) >= 0) appendDecodedUtf8(texts.cps, p.ptr, p.refStart(r), p.refEnd(r));
     else appendString(texts.cps, p.refStrings![r]);
-    texts.end(plainAt);
+    texts.finish(plainAt);
   }
   let s: Score;
   if (metric == Metric.Chrf) {
@@ -132,7 +132,7 @@ function scoreItem(): ArrayBuffer {
   w.key("metric").str(metricName);
   w.key("extraction").str(region.via);
   if (refCount > 1) w.key("reference_index").int(s.best);
-  for (let i = 0; i < s.names.length; i++) w.key(s.names[i]).num(s.values[i]);
+  for (let i = 0; i < s.count; i++) w.key(s.names[i]).num(s.values[i]);
   return finishResult(w);
 }
 
@@ -149,8 +149,8 @@ function answerSpan(ptr: usize, start: i32, end: i32): Span {
 function charSeqs(texts: Texts, lower: bool, removePunct: bool, chrfSpaces: i32): Array<Int32Array> {
   const out = new Array<Int32Array>();
   for (let t = 0; t < texts.count; t++) {
-    const s = texts.starts.at(t);
-    const e = texts.ends.at(t);
+    const s = texts.start(t);
+    const e = texts.end(t);
     const seq = new IntList(e - s + 1);
     if (chrfSpaces == CHRF_DROP_SPACE || chrfSpaces == CHRF_KEEP_SPACE) {
       for (let i = s; i < e; i++) {
@@ -174,33 +174,36 @@ function tokens(texts: Texts, metric: Metric, name: string, lower: bool, removeP
   const kind = tokenizerOf(name);
   // about one distinct token per eight bytes or code points, at most 256 (a hint: the interner grows)
   let size = 0;
-  for (let t = 0; t < texts.count; t++) size += texts.lengths.at(t);
+  for (let t = 0; t < texts.count; t++) size += texts.length(t);
   const interner = new Interner(norm.data, min(256, (size >> 3) + 8));
   const out = new TokenIds();
+  // every text's ids in one list, cut per text at the end
+  const ids = new IntList(64);
+  const cuts = new StaticArray<i32>(texts.count + 1);
   let total = 0;
   for (let t = 0; t < texts.count; t++) {
     let src = texts.cps;
-    let s = texts.starts.at(t);
-    let e = texts.ends.at(t);
+    let s = texts.start(t);
+    let e = texts.end(t);
     if (removePunct && metric == Metric.Wer) {
       src = new IntList(e - s + 1);
       withoutPunct(texts.cps, s, e, src);
       s = 0;
       e = src.len;
     }
-    const ids = new IntList(64);
-    const plain = src === texts.cps ? texts.plain[t] : 0;
+    const plain = src === texts.cps ? texts.plain(t) : 0;
     if (plain != 0 && (kind == Tokenizer.Unicode || kind == Tokenizer.Whitespace)) {
       // plain ASCII: tokens straight from the bytes, the same ids (the only reader of a text kept as bytes only)
-      total += asciiTokenIds(plain, texts.lengths.at(t), kind == Tokenizer.Unicode, lower, norm, interner, ids);
+      total += asciiTokenIds(plain, texts.length(t), kind == Tokenizer.Unicode, lower, norm, interner, ids);
     } else if (plain != 0 && kind == Tokenizer.Squad) {
-      total += squadAsciiTokenIds(plain, texts.lengths.at(t), lower, norm, interner, ids);
+      total += squadAsciiTokenIds(plain, texts.length(t), lower, norm, interner, ids);
     } else {
       total += tokenIds(kind, src, s, e, lower, norm, interner, ids);
     }
     if (total > MAX_TOKENS) return null;
-    out.ids.push(ids.data.subarray(0, ids.len));
+    cuts[t + 1] = ids.len;
   }
+  for (let t = 0; t < texts.count; t++) out.ids.push(ids.data.subarray(cuts[t], cuts[t + 1]));
   out.alphabet = interner.count;
   return out;
 }
@@ -211,7 +214,7 @@ function bleuTokenIds(texts: Texts, name: string, lower: bool, norm: IntList): T
   let total = 0;
   for (let t = 0; t < texts.count; t++) {
     const sp = new IntList(64);
-    bleuTokens(name, texts.cps, texts.starts.at(t), texts.ends.at(t), lower, norm, sp);
+    bleuTokens(name, texts.cps, texts.start(t), texts.end(t), lower, norm, sp);
     total += sp.len >> 1;
     if (total > MAX_TOKENS) return null;
     spans.push(sp);

@@ -11,13 +11,28 @@ import { clippedMatches, countNgrams, TokenIds } from "./texts";
 export class Score {
   reward: f64 = 0;
   best: i32 = 0;
-  names: Array<string> = new Array<string>();
-  values: Array<f64> = new Array<f64>();
+  /** How many detail numbers: names[0…count) and values[0…count). */
+  count: i32 = 0;
+  names: StaticArray<string> = new StaticArray<string>(8);
+  values: StaticArray<f64> = new StaticArray<f64>(8);
   tooComplex: bool = false;
 
   add(name: string, v: f64): Score {
-    this.names.push(name);
-    this.values.push(v);
+    const n = this.count;
+    if (n == this.names.length) {
+      // BLEU's orders past four (rare): room doubled
+      const names = new StaticArray<string>(2 * n);
+      const values = new StaticArray<f64>(2 * n);
+      for (let i = 0; i < n; i++) {
+        names[i] = this.names[i];
+        values[i] = this.values[i];
+      }
+      this.names = names;
+      this.values = values;
+    }
+    unchecked((this.names[n] = name));
+    unchecked((this.values[n] = v));
+    this.count = n + 1;
     return this;
   }
 }

@@ -7,36 +7,51 @@ import { Interner } from "./intern";
 /** Code point ranges: text 0 is the hypothesis, texts 1… the references. */
 export class Texts {
   cps: IntList;
-  starts: IntList;
-  ends: IntList;
-  /** Per text, where its bytes are when they are plain ASCII (one byte per code point), else 0. */
-  plain: Array<usize>;
-  /** Per text, its length in code points (for a text kept as bytes only, in bytes). */
-  lengths: IntList;
+  // Per text four values: its start and end in `cps`, where its bytes are when they are plain ASCII (else 0), and its
+  // length (one list: a short item's texts cost one allocation, not one per field).
+  private info: IntList;
 
   /** `room`: about how many code points all texts will hold (the list grows past it); `count`: about how many texts. */
   constructor(room: i32, count: i32 = 8) {
     this.cps = new IntList(room + 8);
-    this.starts = new IntList(count);
-    this.ends = new IntList(count);
-    this.lengths = new IntList(count);
-    this.plain = new Array<usize>();
+    this.info = new IntList(count << 2);
   }
 
   get count(): i32 {
-    return this.starts.len;
+    return this.info.len >> 2;
   }
 
-  /** Marks the start of the next text (call, append its code points to `cps`, then `end()`). */
+  /** Where text t starts in `cps`. */
+  @inline start(t: i32): i32 {
+    return this.info.at(t << 2);
+  }
+
+  /** Where text t ends in `cps`. */
+  @inline end(t: i32): i32 {
+    return this.info.at((t << 2) + 1);
+  }
+
+  /** Where the bytes of text t are when they are plain ASCII (one byte per code point), else 0. */
+  @inline plain(t: i32): usize {
+    return <usize>this.info.at((t << 2) + 2);
+  }
+
+  /** The length of text t in code points (for a text kept as bytes only, in bytes). */
+  @inline length(t: i32): i32 {
+    return this.info.at((t << 2) + 3);
+  }
+
+  /** Marks the start of the next text (call, append its code points to `cps`, then `finish()`). */
   begin(): void {
-    this.starts.push(this.cps.len);
+    this.info.push(this.cps.len);
   }
 
   /** Marks the end of the text; `plain`: where its bytes are when they are plain ASCII (see `plain`), else 0. */
-  end(plain: usize = 0): void {
-    this.ends.push(this.cps.len);
-    this.plain.push(plain);
-    this.lengths.push(this.cps.len - this.starts.at(this.starts.len - 1));
+  finish(plain: usize = 0): void {
+    const start = this.info.at(this.info.len - 1);
+    this.info.push(this.cps.len);
+    this.info.push(<i32>plain);
+    this.info.push(this.cps.len - start);
   }
 
   /**
@@ -44,10 +59,10 @@ export class Texts {
    * empty), for a caller that reads plain texts as bytes (the word tokenizers' byte path) and nothing else.
    */
   addPlain(ptr: usize, len: i32): void {
-    this.starts.push(this.cps.len);
-    this.ends.push(this.cps.len);
-    this.plain.push(ptr);
-    this.lengths.push(len);
+    this.info.push(this.cps.len);
+    this.info.push(this.cps.len);
+    this.info.push(<i32>ptr);
+    this.info.push(len);
   }
 }
 
