@@ -26,8 +26,8 @@ const SHORT_HASH: u64 = 0x9e3779b97f4a7c15;
 export class Interner {
   /** The symbols the runs point into; a caller that reallocates them sets this again. */
   symbols: Int32Array;
-  table: Int32Array; // id + 1, 0 = empty
-  /** Per id, three values: the run's hash, start and length. */
+  table: Int32Array; // run index + 1, 0 = empty
+  /** Per run interned by its symbols (not the short runs, which are interned by key), four values: its hash, start, length and id. */
   runs: IntList;
   /** How many distinct runs have ids. */
   count: i32 = 0;
@@ -52,7 +52,7 @@ export class Interner {
     this.table = new Int32Array(size);
     this.mask = size - 1;
     this.shortFirst = min(size, SHORT_TABLE);
-    this.runs = new IntList(min(3 * size, 192));
+    this.runs = new IntList(min(2 * size, 256));
   }
 
   /** The id of the run [start, start + len). */
@@ -77,18 +77,20 @@ export class Interner {
     while (true) {
       const entry = load<i32>(table + (<usize>slot << 2));
       if (entry == 0) break;
-      const run = runs + (<usize>(entry - 1) * 12);
+      const run = runs + (<usize>(entry - 1) << 4);
       if (load<i32>(run) == <i32>h && load<i32>(run, 8) == len && sameRun(sym, load<i32>(run, 4), start, len)) {
-        return entry - 1;
+        return load<i32>(run, 12);
       }
       slot = (slot + 1) & mask;
     }
     const id = this.count++;
+    const index = this.runs.len >> 2;
     this.runs.push(<i32>h);
     this.runs.push(start);
     this.runs.push(len);
-    unchecked((this.table[slot] = id + 1));
-    if (id * 2 >= this.mask) this.grow();
+    this.runs.push(id);
+    unchecked((this.table[slot] = index + 1));
+    if ((index + 1) * 2 > this.mask) this.grow();
     return id;
   }
 
@@ -99,10 +101,18 @@ export class Interner {
    * and only those, so that equal runs get one id. The run's symbols need not be kept.
    */
   @inline internShort(key: u64): i32 {
-    // the common case inline: the key in its first slot
+    // the common cases inline: the key in its first slot, or that slot empty (a new key, no growth needed)
     if (this.shortMask >= 0) {
       const at = this.shortAt + (<usize>(<i32>((key * SHORT_HASH) >> 40) & this.shortMask) << 4);
-      if (load<u64>(at) == key) return <i32>load<u64>(at, 8);
+      const k = load<u64>(at);
+      if (k == key) return <i32>load<u64>(at, 8);
+      if (k == 0 && (this.shortCount + 1) * 2 <= this.shortMask) {
+        const id = this.count++;
+        store<u64>(at, key);
+        store<u64>(at, <u64>id, 8);
+        this.shortCount++;
+        return id;
+      }
     }
     return this.internShortSlow(key);
   }
@@ -119,10 +129,6 @@ export class Interner {
       slot = (slot + 1) & mask;
     }
     const id = this.count++;
-    // a placeholder run (never matched, never placed in the run table), so that runs stay indexed by id
-    this.runs.push(0);
-    this.runs.push(0);
-    this.runs.push(-1);
     const at = this.shortAt + (<usize>slot << 4);
     store<u64>(at, key);
     store<u64>(at, <u64>id, 8);
@@ -152,16 +158,16 @@ export class Interner {
     }
   }
 
-  // Doubles the table and places every id again by its stored hash (short runs' placeholders stay out).
+  // Doubles the table and places every run again by its stored hash.
   private grow(): void {
     const size = (this.mask + 1) << 1;
     const table = new Int32Array(size);
     const mask = size - 1;
-    for (let id = 0; id < this.count; id++) {
-      if (this.runs.at(3 * id + 2) < 0) continue;
-      let slot = this.runs.at(3 * id) & mask;
+    const n = this.runs.len >> 2;
+    for (let k = 0; k < n; k++) {
+      let slot = this.runs.at(k << 2) & mask;
       while (unchecked(table[slot]) != 0) slot = (slot + 1) & mask;
-      unchecked((table[slot] = id + 1));
+      unchecked((table[slot] = k + 1));
     }
     this.table = table;
     this.mask = mask;
