@@ -14,7 +14,8 @@ import { Interner } from "./text/intern";
 import { Texts, internTokens, TokenIds } from "./text/texts";
 import { charSequence, squadAsciiTokenIds, tokenIds, Tokenizer, tokenizerOf, withoutPunct } from "./text/tokenize";
 import { asciiTokenIds, isPlainAscii } from "./text/ascii_tokens";
-import { Metric, readTextParams } from "./text/params";
+import { Metric, metricNameOf, readTextParams } from "./text/params";
+import { fitsScored, writeScored } from "./text/result";
 
 export { input, output_len } from "./_lib/abi";
 
@@ -127,6 +128,9 @@ function scoreItem(): ArrayBuffer {
     else s = rougeL(tok);
   }
   if (s.tooComplex) return tooComplex("too_long", metricName, s, 0, 0);
+  if (metricName == metricNameOf(metric) && fitsScored(s)) {
+    return writeScored(s, p.threshold, metricName, region.via, refCount);
+  }
   const correct = s.reward >= p.threshold;
   const w = beginResult(s.reward, correct, correct ? null : "wrong");
   w.key("metric").str(metricName);

@@ -65,9 +65,12 @@ fc.assert(
     fc.boolean(),
     fc.boolean(),
     fc.constantFrom("", "answer"),
-    (ans, refs, metric, tk, lower, punct, tag) => {
+    fc.constantFrom(undefined, 0, 0.25, 0.5, 1),
+    (ans, refs, metric, tk, lower, punct, tag, threshold) => {
       const toks = TOKENIZERS[metric];
       const options: Record<string, unknown> = { metric, lowercase: lower, tag };
+      if (threshold !== undefined) options.threshold = threshold;
+      if (punct && ["wer", "cer"].includes(metric)) options.wer_reward = "exp";
       if (toks.length > 0) options.tokenize = toks[tk % toks.length];
       if (punct && ["wer", "cer", "edit_similarity"].includes(metric)) options.punctuation = "remove";
       let params;

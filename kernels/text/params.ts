@@ -36,6 +36,11 @@ const METRIC_NAMES: StaticArray<string> = [
   "edit_similarity",
 ];
 
+/** The name of metric `m` (a constant: plain ASCII). */
+export function metricNameOf(m: Metric): string {
+  return METRIC_NAMES[<i32>m];
+}
+
 /** The metric named `name` (ROUGE-L for a name it does not know, as the kernel always scored one). */
 export function metricOf(name: string): Metric {
   for (let i = 1; i < METRIC_NAMES.length; i++) if (METRIC_NAMES[i] == name) return <Metric>i;
