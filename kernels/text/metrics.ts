@@ -5,7 +5,7 @@
 import { IntList } from "../_lib/unicode";
 import { lcsLength, MAX_LCS_CELLS } from "../_lib/sequence_distance";
 import { bleuScore, BleuStats, chrfScore, closestRefLen } from "./sacrebleu";
-import { clippedMatches, countNgrams, TokenIds } from "./texts";
+import { clippedMatches, countNgrams, NgramCounts, TokenIds } from "./texts";
 
 /** A metric's outcome. `tooComplex` set means the reward is 0 and the reason `too_complex`. */
 export class Score {
@@ -44,14 +44,27 @@ function fmeasure(p: f64, r: f64): f64 {
 // The best reference's F of clipped n-gram overlap: precision over the hypothesis's n-grams,
 // recall over the reference's, F named `fname`. ROUGE-N and SQuAD's token F1 (n = 1) are this.
 function overlapF(tok: TokenIds, n: i32, fname: string): Score {
-  const c = countNgrams(tok.ids, n, tok.alphabet);
+  const unigrams = n == 1 && tok.alphabet > 0;
+  // unigrams: the hypothesis's counts, each reference's tokens taking what is left (no per-text count tables)
+  const c: NgramCounts | null = unigrams ? null : countNgrams(tok.ids, n, tok.alphabet);
+  const counts = unigrams ? idCounts(tok.ids[0], tok.alphabet) : new Int32Array(0);
+  const left = new Int32Array(counts.length);
   const s = new Score();
   let bestP = 0.0, bestR = 0.0;
   s.reward = -1;
   for (let r = 1; r < tok.ids.length; r++) {
-    const overlap = <f64>clippedMatches(c, 0, r);
-    const p = overlap / <f64>max(c.totals[0], 1);
-    const rec = overlap / <f64>max(c.totals[r], 1);
+    let overlap = 0.0, hypTotal = 0, refTotal = 0;
+    if (c !== null) {
+      overlap = <f64>clippedMatches(c, 0, r);
+      hypTotal = c.totals[0];
+      refTotal = c.totals[r];
+    } else {
+      overlap = <f64>sharedIds(counts, left, tok.ids[r]);
+      hypTotal = tok.ids[0].length;
+      refTotal = tok.ids[r].length;
+    }
+    const p = overlap / <f64>max(hypTotal, 1);
+    const rec = overlap / <f64>max(refTotal, 1);
     const f = fmeasure(p, rec);
     if (f > s.reward) {
       s.reward = f;
@@ -61,6 +74,32 @@ function overlapF(tok: TokenIds, n: i32, fname: string): Score {
     }
   }
   return s.add("precision", bestP).add("recall", bestR).add(fname, s.reward);
+}
+
+// How many times each id below `alphabet` occurs in `ids`.
+function idCounts(ids: Int32Array, alphabet: i32): Int32Array {
+  const counts = new Int32Array(alphabet);
+  for (let i = 0; i < ids.length; i++) {
+    const id = unchecked(ids[i]);
+    unchecked((counts[id] = counts[id] + 1));
+  }
+  return counts;
+}
+
+// Σ over ids of min(counts[id], occurrences in ref): each token of ref takes one of what `counts` has left (a copy
+// in `left`, the same length).
+function sharedIds(counts: Int32Array, left: Int32Array, ref: Int32Array): i32 {
+  memory.copy(left.dataStart, counts.dataStart, <usize>counts.length << 2);
+  let m = 0;
+  for (let i = 0; i < ref.length; i++) {
+    const id = unchecked(ref[i]);
+    const k = unchecked(left[id]);
+    if (k > 0) {
+      unchecked((left[id] = k - 1));
+      m++;
+    }
+  }
+  return m;
 }
 
 /** rouge-score's ROUGE-N: clipped n-gram overlap, precision over the hypothesis, recall over the reference; best F. */
