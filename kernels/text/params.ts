@@ -4,7 +4,7 @@
 // every block its exact meaning (the fallbacks below) or its verdict (null: malformed).
 
 import { Item } from "../_lib/item";
-import { JsonKind, JsonReader, JsonValue } from "../_lib/json";
+import { JsonKind, JsonReader } from "../_lib/json";
 import { boolAt, numberAt, stringAt } from "../_lib/param_values";
 import { matchesAt } from "../_lib/text";
 import { IntList } from "../_lib/unicode";
@@ -224,74 +224,94 @@ function readRefs(w: Walk, t: TextParams): bool {
   }
 }
 
-// The value at p of the key [ks, ke) into `t`: false when the walker does not take it (the general reader then reads
-// the whole block).
-function readValue(w: Walk, reader: JsonReader, t: TextParams, ks: i32, ke: i32): bool {
+// The keys the kernel reads (OTHER: any other key, whose value is read and ignored).
+const OTHER: i32 = 0;
+const REFS: i32 = 1;
+const METRIC: i32 = 2;
+const TAG: i32 = 3;
+const TOKENIZE: i32 = 4;
+const LOWERCASE: i32 = 5;
+const PUNCTUATION: i32 = 6;
+const SMOOTH: i32 = 7;
+const WER_REWARD: i32 = 8;
+const WHITESPACE: i32 = 9;
+const THRESHOLD: i32 = 10;
+const SMOOTH_VALUE: i32 = 11;
+const MAX_ORDER: i32 = 12;
+const CHAR_ORDER: i32 = 13;
+const BETA: i32 = 14;
+
+// Which key the bytes [s, e) name: by length first, then the few names of that length.
+function keyOf(ptr: usize, s: i32, e: i32): i32 {
+  const n = e - s;
+  if (n == 4) return matchesAt(ptr, e, s, "refs") ? REFS : matchesAt(ptr, e, s, "beta") ? BETA : OTHER;
+  if (n == 6) return matchesAt(ptr, e, s, "metric") ? METRIC : matchesAt(ptr, e, s, "smooth") ? SMOOTH : OTHER;
+  if (n == 8) return matchesAt(ptr, e, s, "tokenize") ? TOKENIZE : OTHER;
+  if (n == 9) {
+    if (matchesAt(ptr, e, s, "lowercase")) return LOWERCASE;
+    return matchesAt(ptr, e, s, "threshold") ? THRESHOLD : matchesAt(ptr, e, s, "max_order") ? MAX_ORDER : OTHER;
+  }
+  if (n == 3) return matchesAt(ptr, e, s, "tag") ? TAG : OTHER;
+  if (n == 10) {
+    if (matchesAt(ptr, e, s, "whitespace")) return WHITESPACE;
+    return matchesAt(ptr, e, s, "char_order") ? CHAR_ORDER : matchesAt(ptr, e, s, "wer_reward") ? WER_REWARD : OTHER;
+  }
+  if (n == 11) return matchesAt(ptr, e, s, "punctuation") ? PUNCTUATION : OTHER;
+  if (n == 12) return matchesAt(ptr, e, s, "smooth_value") ? SMOOTH_VALUE : OTHER;
+  return OTHER;
+}
+
+// The value at p of the key `k` into `t`: false when the walker does not take it (the general reader then reads
+// the whole block: a value of another type than the key's, an unknown metric, escapes, malformed text).
+function readValue(w: Walk, t: TextParams, k: i32): bool {
   const ptr = w.ptr;
   const c = w.byte();
   if (c == 0x22) {
     const s = w.p + 1;
     const e = w.plainString();
     if (e < 0) return false;
-    if (bytesAre(ptr, ks, ke, "metric")) {
+    if (k == METRIC) {
       let m = -1;
       for (let i = 0; i < METRIC_NAMES.length; i++) if (bytesAre(ptr, s, e, METRIC_NAMES[i])) m = i;
       if (m < 0) return false; // a name the kernel does not know: the general path writes it back as given
       t.metric = <Metric>m;
       t.metricName = METRIC_NAMES[m];
-    } else if (bytesAre(ptr, ks, ke, "tag")) t.tag = stringOf(ptr, s, e, TAG_NAMES);
-    else if (bytesAre(ptr, ks, ke, "tokenize")) t.tokenize = stringOf(ptr, s, e, TOKENIZE_NAMES);
-    else if (bytesAre(ptr, ks, ke, "punctuation")) t.removePunct = bytesAre(ptr, s, e, "remove");
-    else if (bytesAre(ptr, ks, ke, "smooth")) t.smooth = stringOf(ptr, s, e, OTHER_NAMES);
-    else if (bytesAre(ptr, ks, ke, "wer_reward")) t.werReward = stringOf(ptr, s, e, OTHER_NAMES);
-    else if (bytesAre(ptr, ks, ke, "refs") || isTyped(ptr, ks, ke)) return false; // another type than the kernel reads
+    } else if (k == TAG) t.tag = stringOf(ptr, s, e, TAG_NAMES);
+    else if (k == TOKENIZE) t.tokenize = stringOf(ptr, s, e, TOKENIZE_NAMES);
+    else if (k == PUNCTUATION) t.removePunct = bytesAre(ptr, s, e, "remove");
+    else if (k == SMOOTH) t.smooth = stringOf(ptr, s, e, OTHER_NAMES);
+    else if (k == WER_REWARD) t.werReward = stringOf(ptr, s, e, OTHER_NAMES);
+    else if (k != OTHER) return false;
     return true;
   }
-  if (c == 0x5b && bytesAre(ptr, ks, ke, "refs")) return readRefs(w, t);
+  if (c == 0x5b && k == REFS) return readRefs(w, t);
   if (c == 0x74 || c == 0x66) {
     const b = w.boolean();
     if (b < 0) return false;
-    if (bytesAre(ptr, ks, ke, "lowercase")) t.lowercase = b == 1;
-    else if (bytesAre(ptr, ks, ke, "whitespace")) t.whitespace = b == 1;
-    else if (isTyped(ptr, ks, ke)) return false;
+    if (k == LOWERCASE) t.lowercase = b == 1;
+    else if (k == WHITESPACE) t.whitespace = b == 1;
+    else if (k != OTHER) return false;
     return true;
   }
   // anything else (numbers, other keys' values) by the general reader, at depth 1 as inside the object
+  const reader = new JsonReader(ptr, w.len, false);
   const v = reader.parseAt(w.p, 1);
   if (v === null) return false;
   w.p = reader.end;
-  if (bytesAre(ptr, ks, ke, "threshold")) return numberInto(v, t, 0);
-  if (bytesAre(ptr, ks, ke, "smooth_value")) return numberInto(v, t, 1);
-  if (bytesAre(ptr, ks, ke, "max_order")) return numberInto(v, t, 2);
-  if (bytesAre(ptr, ks, ke, "char_order")) return numberInto(v, t, 3);
-  if (bytesAre(ptr, ks, ke, "beta")) return numberInto(v, t, 4);
-  return !isTyped(ptr, ks, ke);
-}
-
-// Whether the key [s, e) is one the kernel reads (a value of another type than the walker expects sends the
-// block to the general reader, which applies the key's fallback).
-function isTyped(ptr: usize, s: i32, e: i32): bool {
-  return bytesAre(ptr, s, e, "refs") || bytesAre(ptr, s, e, "metric") || bytesAre(ptr, s, e, "tag") ||
-    bytesAre(ptr, s, e, "tokenize") || bytesAre(ptr, s, e, "lowercase") || bytesAre(ptr, s, e, "punctuation") ||
-    bytesAre(ptr, s, e, "smooth") || bytesAre(ptr, s, e, "smooth_value") || bytesAre(ptr, s, e, "max_order") ||
-    bytesAre(ptr, s, e, "char_order") || bytesAre(ptr, s, e, "beta") || bytesAre(ptr, s, e, "whitespace") ||
-    bytesAre(ptr, s, e, "wer_reward") || bytesAre(ptr, s, e, "threshold");
-}
-
-function numberInto(v: JsonValue, t: TextParams, which: i32): bool {
+  if (k == OTHER) return true;
   if (v.kind != JsonKind.Number) return false;
-  if (which == 0) t.threshold = v.num;
-  else if (which == 1) t.smoothValue = v.num;
-  else if (which == 2) t.maxOrder = v.num;
-  else if (which == 3) t.charOrder = v.num;
-  else t.beta = v.num;
+  if (k == THRESHOLD) t.threshold = v.num;
+  else if (k == SMOOTH_VALUE) t.smoothValue = v.num;
+  else if (k == MAX_ORDER) t.maxOrder = v.num;
+  else if (k == CHAR_ORDER) t.charOrder = v.num;
+  else if (k == BETA) t.beta = v.num;
+  else return false;
   return true;
 }
 
 // The block as the host writes it, or null (then the general reader decides).
 function readFast(item: Item): TextParams | null {
   const w = new Walk(item.ptr, item.sep);
-  const reader = new JsonReader(item.ptr, item.sep, false);
   const t = new TextParams();
   t.ptr = item.ptr;
   w.space();
@@ -307,7 +327,7 @@ function readFast(item: Item): TextParams | null {
     if (w.byte() != 0x3a) return null;
     w.p++;
     w.space();
-    if (!readValue(w, reader, t, ks, ke)) return null;
+    if (!readValue(w, t, keyOf(w.ptr, ks, ke))) return null;
     w.space();
     const b = w.byte();
     w.p++;
