@@ -122,57 +122,31 @@ export function readTextParams(item: Item): TextParams | null {
   return b == 0x20 || b == 0x0a || b == 0x0d || b == 0x09;
 }
 
-// The walker's cursor over the block [ptr, ptr + len).
-class Walk {
-  ptr: usize;
-  len: i32;
-  p: i32 = 0;
+// Where the JSON whitespace from p on ends (at most len).
+@inline function skipSpace(ptr: usize, len: i32, p: i32): i32 {
+  while (p < len && isJsonSpace(<i32>load<u8>(ptr + <usize>p))) p++;
+  return p;
+}
 
-  constructor(ptr: usize, len: i32) {
-    this.ptr = ptr;
-    this.len = len;
-  }
+// The byte at p, or -1 past the end.
+@inline function byteAt(ptr: usize, len: i32, p: i32): i32 {
+  return p < len ? <i32>load<u8>(ptr + <usize>p) : -1;
+}
 
-  @inline byte(): i32 {
-    return this.p < this.len ? <i32>load<u8>(this.ptr + <usize>this.p) : -1;
+// Where the string of bytes 0x20… without escapes that starts at p (its quote) ends: its closing quote; -1 for any
+// other string (escapes, control bytes, unclosed) or no string.
+function stringEnd(ptr: usize, len: i32, p: i32): i32 {
+  if (byteAt(ptr, len, p) != 0x22) return -1;
+  let q = p + 1;
+  // eight bytes at a time while none is a quote, a backslash or a control byte
+  while (q + 8 <= len && !specialByte(load<u64>(ptr + <usize>q))) q += 8;
+  while (q < len) {
+    const b = <i32>load<u8>(ptr + <usize>q);
+    if (b == 0x22) return q;
+    if (b < 0x20 || b == 0x5c) return -1;
+    q++;
   }
-
-  @inline space(): void {
-    while (this.p < this.len && isJsonSpace(<i32>load<u8>(this.ptr + <usize>this.p))) this.p++;
-  }
-
-  // A string of bytes 0x20… without escapes at p (the quote): returns where it ends (its closing quote), p
-  // past it; -1 for any other string (escapes, control bytes, unclosed) or no string.
-  plainString(): i32 {
-    if (this.byte() != 0x22) return -1;
-    let q = this.p + 1;
-    // eight bytes at a time while none is a quote, a backslash or a control byte
-    while (q + 8 <= this.len && !specialByte(load<u64>(this.ptr + <usize>q))) q += 8;
-    while (q < this.len) {
-      const b = <i32>load<u8>(this.ptr + <usize>q);
-      if (b == 0x22) {
-        this.p = q + 1;
-        return q;
-      }
-      if (b < 0x20 || b == 0x5c) return -1;
-      q++;
-    }
-    return -1;
-  }
-
-  // The literal `true` or `false` at p: 1 or 0, p past it; -1 otherwise (the caller's check of what follows
-  // it, a separator, rules out longer words).
-  boolean(): i32 {
-    if (matchesAt(this.ptr, this.len, this.p, "true")) {
-      this.p += 4;
-      return 1;
-    }
-    if (matchesAt(this.ptr, this.len, this.p, "false")) {
-      this.p += 5;
-      return 0;
-    }
-    return -1;
-  }
+  return -1;
 }
 
 const ONES: u64 = 0x0101010101010101;
@@ -204,23 +178,22 @@ const TOKENIZE_NAMES: StaticArray<string> = ["unicode", "whitespace", "squad", "
 const TAG_NAMES: StaticArray<string> = ["answer", ""];
 const OTHER_NAMES: StaticArray<string> = ["keep", "remove", "exp", "linear", "floor", "add-k", "none"];
 
-// The references list at p: every element a plain string (else false: the general reader takes the block).
-function readRefs(w: Walk, t: TextParams): bool {
-  if (w.byte() != 0x5b) return false;
-  w.p++;
+// The references list at p (its bracket): every element a plain string; returns where it ends (past its closing
+// bracket), or -1 (then the general reader takes the block).
+function readRefs(ptr: usize, len: i32, p: i32, t: TextParams): i32 {
+  p++;
   t.refSpans.len = 0; // a repeated key: the last one counts
   while (true) {
-    w.space();
-    const start = w.p + 1;
-    const end = w.plainString();
-    if (end < 0) return false;
-    t.refSpans.push(start);
+    p = skipSpace(ptr, len, p);
+    const end = stringEnd(ptr, len, p);
+    if (end < 0) return -1;
+    t.refSpans.push(p + 1);
     t.refSpans.push(end);
-    w.space();
-    const b = w.byte();
-    w.p++;
-    if (b == 0x5d) return true;
-    if (b != 0x2c) return false;
+    p = skipSpace(ptr, len, end + 1);
+    const b = byteAt(ptr, len, p);
+    p++;
+    if (b == 0x5d) return p;
+    if (b != 0x2c) return -1;
   }
 }
 
@@ -261,19 +234,19 @@ function keyOf(ptr: usize, s: i32, e: i32): i32 {
   return OTHER;
 }
 
-// The value at p of the key `k` into `t`: false when the walker does not take it (the general reader then reads
-// the whole block: a value of another type than the key's, an unknown metric, escapes, malformed text).
-function readValue(w: Walk, t: TextParams, k: i32): bool {
-  const ptr = w.ptr;
-  const c = w.byte();
+// The value at p of the key `k` into `t`; returns where it ends, or -1 when the walker does not take it (the general
+// reader then reads the whole block: a value of another type than the key's, an unknown metric, escapes, malformed
+// text).
+function readValue(ptr: usize, len: i32, p: i32, t: TextParams, k: i32): i32 {
+  const c = byteAt(ptr, len, p);
   if (c == 0x22) {
-    const s = w.p + 1;
-    const e = w.plainString();
-    if (e < 0) return false;
+    const s = p + 1;
+    const e = stringEnd(ptr, len, p);
+    if (e < 0) return -1;
     if (k == METRIC) {
       let m = -1;
       for (let i = 0; i < METRIC_NAMES.length; i++) if (bytesAre(ptr, s, e, METRIC_NAMES[i])) m = i;
-      if (m < 0) return false; // a name the kernel does not know: the general path writes it back as given
+      if (m < 0) return -1; // a name the kernel does not know: the general path writes it back as given
       t.metric = <Metric>m;
       t.metricName = METRIC_NAMES[m];
     } else if (k == TAG) t.tag = stringOf(ptr, s, e, TAG_NAMES);
@@ -281,60 +254,62 @@ function readValue(w: Walk, t: TextParams, k: i32): bool {
     else if (k == PUNCTUATION) t.removePunct = bytesAre(ptr, s, e, "remove");
     else if (k == SMOOTH) t.smooth = stringOf(ptr, s, e, OTHER_NAMES);
     else if (k == WER_REWARD) t.werReward = stringOf(ptr, s, e, OTHER_NAMES);
-    else if (k != OTHER) return false;
-    return true;
+    else if (k != OTHER) return -1;
+    return e + 1;
   }
-  if (c == 0x5b && k == REFS) return readRefs(w, t);
+  if (c == 0x5b && k == REFS) return readRefs(ptr, len, p, t);
   if (c == 0x74 || c == 0x66) {
-    const b = w.boolean();
-    if (b < 0) return false;
+    // true or false (what follows, checked by the caller to be a separator, rules out longer words)
+    let b = -1;
+    if (matchesAt(ptr, len, p, "true")) b = 1;
+    else if (matchesAt(ptr, len, p, "false")) b = 0;
+    if (b < 0) return -1;
     if (k == LOWERCASE) t.lowercase = b == 1;
     else if (k == WHITESPACE) t.whitespace = b == 1;
-    else if (k != OTHER) return false;
-    return true;
+    else if (k != OTHER) return -1;
+    return p + 5 - b;
   }
   // anything else (numbers, other keys' values) by the general reader, at depth 1 as inside the object
-  const reader = new JsonReader(ptr, w.len, false);
-  const v = reader.parseAt(w.p, 1);
-  if (v === null) return false;
-  w.p = reader.end;
-  if (k == OTHER) return true;
-  if (v.kind != JsonKind.Number) return false;
+  const reader = new JsonReader(ptr, len, false);
+  const v = reader.parseAt(p, 1);
+  if (v === null) return -1;
+  if (k == OTHER) return reader.end;
+  if (v.kind != JsonKind.Number) return -1;
   if (k == THRESHOLD) t.threshold = v.num;
   else if (k == SMOOTH_VALUE) t.smoothValue = v.num;
   else if (k == MAX_ORDER) t.maxOrder = v.num;
   else if (k == CHAR_ORDER) t.charOrder = v.num;
   else if (k == BETA) t.beta = v.num;
-  else return false;
-  return true;
+  else return -1;
+  return reader.end;
 }
 
 // The block as the host writes it, or null (then the general reader decides).
 function readFast(item: Item): TextParams | null {
-  const w = new Walk(item.ptr, item.sep);
+  const ptr = item.ptr;
+  const len = item.sep;
   const t = new TextParams();
-  t.ptr = item.ptr;
-  w.space();
-  if (w.byte() != 0x7b) return null;
-  w.p++;
+  t.ptr = ptr;
+  let p = skipSpace(ptr, len, 0);
+  if (byteAt(ptr, len, p) != 0x7b) return null;
+  p++;
   while (true) {
-    w.space();
-    const ks = w.p + 1;
-    const ke = w.plainString();
+    p = skipSpace(ptr, len, p);
+    const ks = p + 1;
+    const ke = stringEnd(ptr, len, p);
     if (ke < 0) return null;
-    for (let k = ks; k < ke; k++) if (load<u8>(w.ptr + <usize>k) > 0x7e) return null; // ASCII keys only
-    w.space();
-    if (w.byte() != 0x3a) return null;
-    w.p++;
-    w.space();
-    if (!readValue(w, t, keyOf(w.ptr, ks, ke))) return null;
-    w.space();
-    const b = w.byte();
-    w.p++;
+    p = skipSpace(ptr, len, ke + 1);
+    if (byteAt(ptr, len, p) != 0x3a) return null;
+    // a key the kernel does not read (non-ASCII ones too: their text never equals a name) is read and ignored
+    p = readValue(ptr, len, skipSpace(ptr, len, p + 1), t, keyOf(ptr, ks, ke));
+    if (p < 0) return null;
+    p = skipSpace(ptr, len, p);
+    const b = byteAt(ptr, len, p);
+    p++;
     if (b == 0x7d) break;
     if (b != 0x2c) return null;
   }
-  w.space();
-  if (w.p != w.len || t.refSpans.len == 0) return null;
+  p = skipSpace(ptr, len, p);
+  if (p != len || t.refSpans.len == 0) return null;
   return t;
 }
