@@ -332,9 +332,9 @@ function squadTokens(src: IntList, s: i32, e: i32, lower: bool, out: IntList, sp
 
 /**
  * SQuAD's tokens (squadTokens) of the plain-ASCII bytes [ptr, ptr + len) (every byte in 1…0x7f), in one pass:
- * the same ids as tokenIds gives their code points. A token's characters go to `out` as they come (an article
- * word, once complete, is taken back and separates); a token of at most eight characters is interned by its key,
- * a longer one by its code points, which stay in `out` when new. Returns how many.
+ * the same ids as tokenIds gives their code points. A token's characters go to `out` as they come, hashed (an
+ * article word, once complete, is taken back and separates); a token of at most eight characters is interned by
+ * its key, a longer one by its code points, which stay in `out` when new (closeToken). Returns how many.
  */
 export function squadAsciiTokenIds(
   ptr: usize,
@@ -355,6 +355,8 @@ export function squadAsciiTokenIds(
   const before = m;
   let tokenStart = -1;
   let wordStart = -1;
+  let h = HASH_START; // the hash of the token so far
+  let hWord = HASH_START; // … before its current run of word characters
   for (let i = 0; i <= len; i++) {
     let c = 0x20;
     let k = SQUAD_SPACE; // the end separates as a space does
@@ -365,9 +367,16 @@ export function squadAsciiTokenIds(
       if (lower) c |= <i32>(<u32>(c - 0x41) < 26) << 5;
     }
     if (k == SQUAD_WORD) {
-      if (wordStart < 0) wordStart = n;
-      if (tokenStart < 0) tokenStart = n;
+      if (tokenStart < 0) {
+        tokenStart = n;
+        h = HASH_START;
+      }
+      if (wordStart < 0) {
+        wordStart = n;
+        hWord = h;
+      }
       store<i32>(to + (<usize>n << 2), c);
+      h = hashStep(h, c);
       n++;
       continue;
     }
@@ -375,19 +384,21 @@ export function squadAsciiTokenIds(
       // a maximal run of word characters ends here: an article is taken back and separates
       if (isArticle(to, wordStart, n)) {
         n = wordStart;
-        if (tokenStart < n) {
-          n = closeSquadToken(interner, tokenStart, n, idp, m++);
-        }
+        if (tokenStart < n) n = closeToken(interner, tokenStart, n, hWord, idp, m++);
         tokenStart = -1;
       }
       wordStart = -1;
     }
     if (k == SQUAD_OTHER) {
-      if (tokenStart < 0) tokenStart = n;
+      if (tokenStart < 0) {
+        tokenStart = n;
+        h = HASH_START;
+      }
       store<i32>(to + (<usize>n << 2), c);
+      h = hashStep(h, c);
       n++;
     } else if (tokenStart >= 0) {
-      n = closeSquadToken(interner, tokenStart, n, idp, m++);
+      n = closeToken(interner, tokenStart, n, h, idp, m++);
       tokenStart = -1;
     }
   }
@@ -396,20 +407,6 @@ export function squadAsciiTokenIds(
   return m - before;
 }
 
-// Ends the token of code points out[start, end) (interner.symbols): stores its id at m of `idp`; returns where the
-// next token's code points go (`start` again unless the token was new and longer than a key).
-function closeSquadToken(interner: Interner, start: i32, end: i32, idp: usize, m: i32): i32 {
-  const len = end - start;
-  const key = shortKey(interner.symbols.dataStart + (<usize>start << 2), len);
-  if (key != 0) {
-    store<i32>(idp + (<usize>m << 2), interner.internShort(key));
-    return start;
-  }
-  const count = interner.count;
-  const id = interner.intern(start, len);
-  store<i32>(idp + (<usize>m << 2), id);
-  return id >= count ? end : start;
-}
 
 // The classes of SQuAD's pass over the text (ASCII punctuation is deleted first).
 const SQUAD_SPACE: u8 = 0;
