@@ -173,12 +173,18 @@ function charSeqs(texts: Texts, lower: bool, removePunct: bool, chrfSpaces: i32)
 
 // Every text as token ids, tokenized as the metric and options say; null past MAX_TOKENS.
 function tokens(texts: Texts, metric: Metric, name: string, lower: bool, removePunct: bool): TokenIds | null {
-  const norm = new IntList(texts.cps.len + 16);
-  if (metric == Metric.Bleu) return bleuTokenIds(texts, name, lower, norm);
   const kind = tokenizerOf(name);
-  // about one distinct token per eight bytes or code points, at most 256 (a hint: the interner grows)
+  // room for the code points of every text decoded, and for SQuAD of the longest text kept as bytes (its byte path
+  // writes a text's characters there, then keeps only the new long tokens')
   let size = 0;
-  for (let t = 0; t < texts.count; t++) size += texts.length(t);
+  let longestPlain = 0;
+  for (let t = 0; t < texts.count; t++) {
+    size += texts.length(t);
+    if (texts.plain(t) != 0 && kind == Tokenizer.Squad) longestPlain = max(longestPlain, texts.length(t));
+  }
+  const norm = new IntList(texts.cps.len + longestPlain + 16);
+  if (metric == Metric.Bleu) return bleuTokenIds(texts, name, lower, norm);
+  // about one distinct token per eight bytes or code points, at most 256 (a hint: the interner grows)
   const interner = new Interner(norm.data, min(256, (size >> 3) + 8));
   const out = new TokenIds();
   // every text's ids in one list, cut per text at the end
