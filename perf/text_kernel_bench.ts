@@ -7,49 +7,17 @@
  *
  *   deno run --allow-read perf/text_kernel_bench.ts [--rounds 5] [--items 2000] [a.wasm b.wasm …]
  */
-import { compileKernel, encodeItem, KernelInstance } from "../wasm/mod.ts";
 import { textVerifier } from "../verifiers/text/mod.ts";
 import { longTextItems } from "./text_baseline.ts";
+import { type BenchItem, bestOfRounds, encodedFor, kernelBenchArgs } from "./kernel_builds.ts";
 
-interface Item {
-  response: string;
-  reference: string;
-}
-
-function flag(name: string, fallback: number): number {
-  const at = Deno.args.indexOf(`--${name}`);
-  return at >= 0 ? Number(Deno.args[at + 1]) : fallback;
-}
-const rounds = flag("rounds", 5);
-const n = flag("items", 2000);
-const rest = Deno.args.filter((a, i) => !a.startsWith("--") && !Deno.args[i - 1]?.startsWith("--"));
-const paths = rest.length > 0 ? rest : [new URL("../wasm/text.wasm", import.meta.url).pathname];
-const items = longTextItems(n) as Item[];
+const { rounds, items: n, paths } = kernelBenchArgs("text", { rounds: 5, items: 2000 });
+const items = longTextItems(n) as BenchItem[];
 const metrics = ["rougeL", "rouge1", "token_f1", "exact", "wer", "cer"];
 const encoded = new Map<string, Uint8Array[]>(
-  metrics.map((m) => [
-    m,
-    items.map((it) => encodeItem(textVerifier.params(it.reference, { metric: m }), it.response)),
-  ]),
+  metrics.map((m) => [m, items.map((it) => encodedFor(textVerifier, { ...it, options: { metric: m } }))]),
 );
-const kernels = paths.map((p) => new KernelInstance(compileKernel(Deno.readFileSync(p))));
-
-function timeOne(k: KernelInstance, batch: Uint8Array[]): number {
-  const t = performance.now();
-  for (const b of batch) k.scoreBytes(b);
-  return (performance.now() - t) * 1000 / batch.length;
-}
-
-const best = new Map<string, number>();
-for (let r = 0; r < rounds; r++) {
-  for (const m of metrics) {
-    for (let i = 0; i < kernels.length; i++) {
-      const us = timeOne(kernels[i], encoded.get(m)!);
-      const key = `${m}\t${paths[i]}`;
-      best.set(key, Math.min(best.get(key) ?? Infinity, us));
-    }
-  }
-}
+const best = bestOfRounds(rounds, encoded, paths);
 console.log(`best of ${rounds} rounds, ${n} items of ~2 kB vs ~2 kB, µs per item`);
 for (const [key, us] of best) console.log(`${us.toFixed(2)}\t${key}`);
 
