@@ -201,17 +201,7 @@ function fromJson(x: Extracted, v: JsonValue, c: MatchConfig): Extracted {
     return x;
   }
   const n = v.items.length;
-  if (!c.isListMode) {
-    if (n == 0) return failed(x, "no_answer", "empty_list");
-    if (n > 1) {
-      x.count = n;
-      return failed(x, "ambiguous", "several_answers");
-    }
-  }
-  if (n > MAX_ELEMENTS) {
-    x.count = n;
-    return failed(x, "too_complex", "too_many_elements");
-  }
+  if (!listFits(x, n, c)) return x;
   for (let i = 0; i < n; i++) {
     const e = new RawElement();
     e.json = v.items[i];
@@ -221,21 +211,33 @@ function fromJson(x: Extracted, v: JsonValue, c: MatchConfig): Extracted {
   return x;
 }
 
-// A plain JSON list's elements, as fromJson takes those of the same list parsed (the same checks).
-function fromPlainList(x: Extracted, spans: IntList, c: MatchConfig): Extracted {
-  x.via += "+json";
-  const n = spans.len / 3;
+// Whether a JSON list of n elements can be the answer: a label mode takes exactly one, no mode more
+// than MAX_ELEMENTS; otherwise `x` is marked failed with the reason (and the count where it says why).
+function listFits(x: Extracted, n: i32, c: MatchConfig): bool {
   if (!c.isListMode) {
-    if (n == 0) return failed(x, "no_answer", "empty_list");
+    if (n == 0) {
+      failed(x, "no_answer", "empty_list");
+      return false;
+    }
     if (n > 1) {
       x.count = n;
-      return failed(x, "ambiguous", "several_answers");
+      failed(x, "ambiguous", "several_answers");
+      return false;
     }
   }
   if (n > MAX_ELEMENTS) {
     x.count = n;
-    return failed(x, "too_complex", "too_many_elements");
+    failed(x, "too_complex", "too_many_elements");
+    return false;
   }
+  return true;
+}
+
+// A plain JSON list's elements, as fromJson takes those of the same list parsed (the same checks).
+function fromPlainList(x: Extracted, spans: IntList, c: MatchConfig): Extracted {
+  x.via += "+json";
+  const n = spans.len / 3;
+  if (!listFits(x, n, c)) return x;
   for (let i = 0; i < n; i++) {
     const e = new RawElement();
     e.plain = spans.at(3 * i);
