@@ -300,7 +300,7 @@ async function judgeOverHttp(fakeUrl: string): Promise<string[]> {
       }% of the ${bound} items/s bound; a separate client process, JSON encoding and decoding included; \`python3 perf/judge_http_client.py URL fake\` |`,
       `| judge over HTTP from Python, the same ${items} items again (cache hits), median of 5 | ${
         perSecond(items, hits_ms)
-      } items/s | target ≥ 50,000 (measured in-process above); HTTP and the client's JSON work included |`,
+      } items/s | target ≥ 50,000; a separate client process, HTTP and its JSON encoding and decoding included |`,
     ];
   } finally {
     await server.stop();
