@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { encodeItem, type KernelOutput, scoreInProcess } from "../wasm/mod.ts";
-import { textVerifier } from "../verifiers/text/mod.ts";
+import { TEXT_METRICS, type TextMetric, textVerifier } from "../verifiers/text/mod.ts";
 import { InvalidRequestError } from "../verifiers/types.ts";
 import { assertVerdict, loadKernel } from "./_kernel.ts";
 
@@ -257,4 +257,33 @@ Deno.test("a reference holds at most 100,000 characters (code points, as JSON Sc
       );
     }
   }
+});
+
+Deno.test("the kernel knows every metric the host accepts (a name it did not know would score as ROUGE-L)", () => {
+  // The metric names are written twice, in the host's schema and in the AssemblyScript kernel: each
+  // metric must come back with its own details, not ROUGE-L's.
+  const common = ["reason", "metric", "extraction"];
+  const expected: Record<TextMetric, string[]> = {
+    rouge1: ["precision", "recall", "fmeasure"],
+    rouge2: ["precision", "recall", "fmeasure"],
+    rougeL: ["precision", "recall", "fmeasure", "lcs"],
+    bleu: ["bleu", "bp", "sys_len", "ref_len", "precision_1", "precision_2", "precision_3", "precision_4"],
+    chrf: ["chrf"],
+    token_f1: ["precision", "recall", "f1"],
+    exact: [],
+    wer: ["wer", "edits", "reference_length"],
+    cer: ["cer", "edits", "reference_length"],
+    edit_similarity: ["similarity", "edits"],
+  };
+  assert.deepEqual(Object.keys(expected).sort(), [...TEXT_METRICS].sort());
+  const rewards = new Map<string, number>();
+  for (const metric of TEXT_METRICS) {
+    const out = score("the cat sat on a mat", "a cat sat on the mat", { metric });
+    assert.equal(out.details.metric, metric);
+    assert.deepEqual(Object.keys(out.details), [...common, ...expected[metric]], metric);
+    rewards.set(metric, out.reward);
+  }
+  // rouge1 and rouge2 share their keys: their rewards tell them apart (unigrams all match, bigrams not).
+  assert.equal(rewards.get("rouge1"), 1);
+  assert.ok(rewards.get("rouge2")! < 1);
 });
