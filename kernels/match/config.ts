@@ -9,7 +9,8 @@ import { JsonKind, JsonReader, JsonValue } from "../_lib/json";
 import { Item } from "../_lib/item";
 import { IntList } from "../_lib/unicode";
 import { matchesAt } from "../_lib/text";
-import { isJsonSpace, scanPlainArray, skipJsonSpace } from "./plain_list";
+import { scanPlainArray } from "./plain_list";
+import { plainStringEnd, skipJsonSpace } from "../_lib/plain_json";
 
 /** The modes, compared once per item instead of by name at each use. `Other` scores as any_of. */
 export enum Mode {
@@ -252,15 +253,8 @@ function spanList(ptr: usize, s: i32, e: i32): i32 {
  * with `rawStrings` makes of it (its bytes left undecoded, between the quotes); null otherwise.
  */
 function plainString(ptr: usize, len: i32, p: i32): JsonValue | null {
-  if (p >= len || load<u8>(ptr + <usize>p) != 0x22) return null;
-  let e = p + 1;
-  while (true) {
-    if (e >= len) return null;
-    const b = <i32>load<u8>(ptr + <usize>e);
-    if (b == 0x22) break;
-    if (b < 0x20 || b == 0x5c) return null;
-    e++;
-  }
+  const e = plainStringEnd(ptr, len, p);
+  if (e < 0) return null;
   const v = new JsonValue();
   v.kind = JsonKind.String;
   v.raw = true;
@@ -297,11 +291,11 @@ export function readConfigFast(item: Item): MatchConfig | null {
   const slots = new Slots();
   slots.ptr = ptr;
   let p = 0;
-  while (p < len && isJsonSpace(<i32>load<u8>(ptr + <usize>p))) p++;
+  p = skipJsonSpace(ptr, len, p);
   if (p >= len || load<u8>(ptr + <usize>p) != 0x7b) return null;
   p++;
   while (true) {
-    while (p < len && isJsonSpace(<i32>load<u8>(ptr + <usize>p))) p++;
+    p = skipJsonSpace(ptr, len, p);
     if (p >= len || load<u8>(ptr + <usize>p) != 0x22) return null;
     const ks = p + 1;
     let ke = ks;
@@ -341,14 +335,14 @@ export function readConfigFast(item: Item): MatchConfig | null {
       setSlot(slots, ptr, ks, ke, v);
     }
     p = end;
-    while (p < len && isJsonSpace(<i32>load<u8>(ptr + <usize>p))) p++;
+    p = skipJsonSpace(ptr, len, p);
     if (p >= len) return null;
     const b = load<u8>(ptr + <usize>p);
     p++;
     if (b == 0x7d) break;
     if (b != 0x2c) return null;
   }
-  while (p < len && isJsonSpace(<i32>load<u8>(ptr + <usize>p))) p++;
+  p = skipJsonSpace(ptr, len, p);
   if (p != len) return null;
   return configOf(slots);
 }

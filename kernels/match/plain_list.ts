@@ -3,17 +3,7 @@
 // many answers so ("[2, 1, 3, 4]", ["doc2", "doc1"]). Anything else is left to the JSON reader.
 
 import { IntList } from "../_lib/unicode";
-
-/** JSON whitespace: space, newline, carriage return, tab. */
-@inline export function isJsonSpace(b: i32): bool {
-  return b == 0x20 || b == 0x0a || b == 0x0d || b == 0x09;
-}
-
-/** The first offset from p on (below len) that is not JSON whitespace. */
-export function skipJsonSpace(ptr: usize, len: i32, p: i32): i32 {
-  while (p < len && isJsonSpace(<i32>load<u8>(ptr + <usize>p))) p++;
-  return p;
-}
+import { isJsonSpace, plainStringEnd, skipJsonSpace } from "../_lib/plain_json";
 
 /** A span's kind: a string's bytes between its quotes, or an integer's text. */
 export const SPAN_STRING: i32 = 0;
@@ -44,16 +34,9 @@ export function scanPlainArray(ptr: usize, len: i32, p: i32, out: IntList, integ
     if (p >= len) return -1;
     const first = <i32>load<u8>(ptr + <usize>p);
     if (first == 0x22) {
-      const s = p + 1;
-      let e = s;
-      while (true) {
-        if (e >= len) return -1;
-        const b = <i32>load<u8>(ptr + <usize>e);
-        if (b == 0x22) break;
-        if (b < 0x20 || b == 0x5c) return -1;
-        e++;
-      }
-      pushSpan(out, SPAN_STRING, s, e);
+      const e = plainStringEnd(ptr, len, p);
+      if (e < 0) return -1;
+      pushSpan(out, SPAN_STRING, p + 1, e);
       p = e + 1;
     } else if (integers && (first == 0x2d || (first >= 0x30 && first <= 0x39))) {
       const s = p;

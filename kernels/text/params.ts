@@ -7,6 +7,7 @@ import { Item } from "../_lib/item";
 import { JsonKind, JsonReader } from "../_lib/json";
 import { boolAt, numberAt, stringAt } from "../_lib/param_values";
 import { matchesAt } from "../_lib/text";
+import { byteAt, plainStringEnd, skipJsonSpace } from "../_lib/plain_json";
 import { IntList } from "../_lib/unicode";
 
 /** The metric, as compared by the kernel (a name it does not know scores as ROUGE-L, under its own name). */
@@ -118,51 +119,6 @@ export function readTextParams(item: Item): TextParams | null {
   return t;
 }
 
-@inline function isJsonSpace(b: i32): bool {
-  return b == 0x20 || b == 0x0a || b == 0x0d || b == 0x09;
-}
-
-// Where the JSON whitespace from p on ends (at most len).
-@inline function skipSpace(ptr: usize, len: i32, p: i32): i32 {
-  while (p < len && isJsonSpace(<i32>load<u8>(ptr + <usize>p))) p++;
-  return p;
-}
-
-// The byte at p, or -1 past the end.
-@inline function byteAt(ptr: usize, len: i32, p: i32): i32 {
-  return p < len ? <i32>load<u8>(ptr + <usize>p) : -1;
-}
-
-// Where the string of bytes 0x20… without escapes that starts at p (its quote) ends: its closing quote; -1 for any
-// other string (escapes, control bytes, unclosed) or no string.
-function stringEnd(ptr: usize, len: i32, p: i32): i32 {
-  if (byteAt(ptr, len, p) != 0x22) return -1;
-  let q = p + 1;
-  // eight bytes at a time while none is a quote, a backslash or a control byte
-  while (q + 8 <= len && !specialByte(load<u64>(ptr + <usize>q))) q += 8;
-  while (q < len) {
-    const b = <i32>load<u8>(ptr + <usize>q);
-    if (b == 0x22) return q;
-    if (b < 0x20 || b == 0x5c) return -1;
-    q++;
-  }
-  return -1;
-}
-
-const ONES: u64 = 0x0101010101010101;
-const HIGHS: u64 = 0x8080808080808080;
-const QUOTES: u64 = ONES * 0x22;
-const BACKSLASHES: u64 = ONES * 0x5c;
-
-// Whether any of the eight bytes of w is a quote, a backslash or below 0x20 (a set high bit marks a byte that is
-// zero, or below 0x20; each test is exact as a whole).
-@inline function specialByte(w: u64): bool {
-  const q = w ^ QUOTES;
-  const b = w ^ BACKSLASHES;
-  const hits = ((q - ONES) & ~q) | ((b - ONES) & ~b) | ((w - ONES * 0x20) & ~w);
-  return (hits & HIGHS) != 0;
-}
-
 // Whether bytes [s, e) of ptr are the ASCII text `name`.
 @inline function bytesAre(ptr: usize, s: i32, e: i32, name: string): bool {
   return e - s == name.length && matchesAt(ptr, e, s, name);
@@ -184,12 +140,12 @@ function readRefs(ptr: usize, len: i32, p: i32, t: TextParams): i32 {
   p++;
   t.refSpans.len = 0; // a repeated key: the last one counts
   while (true) {
-    p = skipSpace(ptr, len, p);
-    const end = stringEnd(ptr, len, p);
+    p = skipJsonSpace(ptr, len, p);
+    const end = plainStringEnd(ptr, len, p);
     if (end < 0) return -1;
     t.refSpans.push(p + 1);
     t.refSpans.push(end);
-    p = skipSpace(ptr, len, end + 1);
+    p = skipJsonSpace(ptr, len, end + 1);
     const b = byteAt(ptr, len, p);
     p++;
     if (b == 0x5d) return p;
@@ -241,7 +197,7 @@ function readValue(ptr: usize, len: i32, p: i32, t: TextParams, k: i32): i32 {
   const c = byteAt(ptr, len, p);
   if (c == 0x22) {
     const s = p + 1;
-    const e = stringEnd(ptr, len, p);
+    const e = plainStringEnd(ptr, len, p);
     if (e < 0) return -1;
     if (k == METRIC) {
       let m = -1;
@@ -290,26 +246,26 @@ function readFast(item: Item): TextParams | null {
   const len = item.sep;
   const t = new TextParams();
   t.ptr = ptr;
-  let p = skipSpace(ptr, len, 0);
+  let p = skipJsonSpace(ptr, len, 0);
   if (byteAt(ptr, len, p) != 0x7b) return null;
   p++;
   while (true) {
-    p = skipSpace(ptr, len, p);
+    p = skipJsonSpace(ptr, len, p);
     const ks = p + 1;
-    const ke = stringEnd(ptr, len, p);
+    const ke = plainStringEnd(ptr, len, p);
     if (ke < 0) return null;
-    p = skipSpace(ptr, len, ke + 1);
+    p = skipJsonSpace(ptr, len, ke + 1);
     if (byteAt(ptr, len, p) != 0x3a) return null;
     // a key the kernel does not read (non-ASCII ones too: their text never equals a name) is read and ignored
-    p = readValue(ptr, len, skipSpace(ptr, len, p + 1), t, keyOf(ptr, ks, ke));
+    p = readValue(ptr, len, skipJsonSpace(ptr, len, p + 1), t, keyOf(ptr, ks, ke));
     if (p < 0) return null;
-    p = skipSpace(ptr, len, p);
+    p = skipJsonSpace(ptr, len, p);
     const b = byteAt(ptr, len, p);
     p++;
     if (b == 0x7d) break;
     if (b != 0x2c) return null;
   }
-  p = skipSpace(ptr, len, p);
+  p = skipJsonSpace(ptr, len, p);
   if (p != len || t.refSpans.len == 0) return null;
   return t;
 }
