@@ -77,11 +77,9 @@ export class PrepPool {
     return new Promise((resolve, reject) => {
       thread.pending.set(jobId, { resolve, reject });
       const job: PrepJob = { type: "job", jobId, items };
-      if (Array.isArray(items)) thread.worker.postMessage(job);
-      else {thread.worker.postMessage(
-          job,
-          [items.bytes.buffer, items.starts.buffer, items.ends.buffer] as ArrayBuffer[],
-        );}
+      // Packed texts move to the thread (their buffers are this slice's own copies).
+      const moved = Array.isArray(items) ? [] : [items.bytes.buffer, items.starts.buffer, items.ends.buffer];
+      thread.worker.postMessage(job, moved as ArrayBuffer[]);
     });
   }
 

@@ -5,6 +5,7 @@
  * remote verifiers, malformed JSON) go back to the engine untouched.
  */
 /// <reference lib="deno.worker" />
+import { decodeRanges } from "../wasm/mod.ts";
 import { encodeChunk, type PreparedItem } from "./_prepared.ts";
 import { ItemPreparer } from "./item_preparer.ts";
 import {
@@ -58,17 +59,9 @@ function plainItem(raw: unknown): Record<string, unknown> | null {
   return typeof verifier === "string" && eligible.has(verifier) ? record : null;
 }
 
-const decoder = new TextDecoder();
-
-/** Each packed item's JSON text: one decode for the slice when it is ASCII, else one per item. */
+/** Each packed item's JSON text (one decode for the slice when it is ASCII). */
 function unpack({ bytes, starts, ends }: PackedTexts): string[] {
-  const whole = decoder.decode(bytes);
-  const ascii = whole.length === bytes.length;
-  const texts = new Array<string>(starts.length);
-  for (let i = 0; i < starts.length; i++) {
-    texts[i] = ascii ? whole.slice(starts[i], ends[i]) : decoder.decode(bytes.subarray(starts[i], ends[i]));
-  }
-  return texts;
+  return decodeRanges(bytes, (i) => starts[i], ends);
 }
 
 function prepareSlice(job: PrepJob): PrepDone {

@@ -116,3 +116,23 @@ export function joinBytes(parts: Uint8Array[]): Uint8Array {
   }
   return joined;
 }
+
+const textDecoder = new TextDecoder();
+
+/**
+ * The texts of the byte ranges [start(i), ends[i]) of UTF-8 `bytes`: one decode of the whole when it
+ * is ASCII (byte offsets are then string offsets), else one decode per range.
+ */
+export function decodeRanges(
+  bytes: Uint8Array,
+  start: (i: number) => number,
+  ends: ArrayLike<number>,
+): string[] {
+  const whole = textDecoder.decode(bytes);
+  const ascii = whole.length === bytes.length;
+  const texts = new Array<string>(ends.length);
+  for (let i = 0; i < ends.length; i++) {
+    texts[i] = ascii ? whole.slice(start(i), ends[i]) : textDecoder.decode(bytes.subarray(start(i), ends[i]));
+  }
+  return texts;
+}

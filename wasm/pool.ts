@@ -6,7 +6,7 @@
  * starts a new process, and puts the chunk's other unfinished items first in line, so one looping
  * item costs one deadline and nothing else.
  */
-import { asFloat64, asUint32, bytesOf, FrameReader, joinBytes } from "./frames.ts";
+import { asFloat64, asUint32, bytesOf, decodeRanges, FrameReader, joinBytes } from "./frames.ts";
 import type { ItemFault } from "./protocol.ts";
 import type { SandboxLaunch } from "./sandbox_launch.ts";
 import { type CgroupSource, SandboxCgroups } from "./sandbox_cgroup.ts";
@@ -530,20 +530,5 @@ function sliceSharing(request: ChunkRequest, responseFrom: Int32Array, positions
 
 /** Splits a chunk's comma-joined outputs into each item's JSON text (decoding the chunk once). */
 function splitOutputs(output: Uint8Array, outEnds: Uint32Array): string[] {
-  const text = decoder.decode(output);
-  const texts: string[] = new Array(outEnds.length);
-  let begin = 0;
-  if (text.length === output.length) {
-    // ASCII (as the kernels' JSON writer makes it): byte offsets are string offsets.
-    for (let i = 0; i < outEnds.length; i++) {
-      texts[i] = text.slice(i > 0 ? begin + 1 : begin, outEnds[i]);
-      begin = outEnds[i];
-    }
-    return texts;
-  }
-  for (let i = 0; i < outEnds.length; i++) {
-    texts[i] = decoder.decode(output.subarray(i > 0 ? begin + 1 : begin, outEnds[i]));
-    begin = outEnds[i];
-  }
-  return texts;
+  return decodeRanges(output, (i) => (i > 0 ? outEnds[i - 1] + 1 : 0), outEnds);
 }
