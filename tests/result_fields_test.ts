@@ -118,7 +118,16 @@ Deno.test("a kernel verdict's compact text equals the generic path's, for every 
           ? { verifier: "iou", version: "1.0.0" }
           : { id, verifier: "iou", version: "1.0.0" };
         const details = JSON.stringify({ reason, extracted: [1, 2] });
-        const verdict = new KernelVerdict(head, reward, correct, reason, details, ms);
+        const verdict = new KernelVerdict(
+          id,
+          head.verifier,
+          head.version,
+          reward,
+          correct,
+          reason,
+          details,
+          ms,
+        );
         const selection = selectFields(fields);
         // The plain copy is not a KernelVerdict, so it takes the generic path.
         assert.equal(

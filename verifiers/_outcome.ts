@@ -65,9 +65,24 @@ export function resultOfOutcome(
 
 /** Checks a kernel's output against the contract and makes it a verdict (else an internal error). */
 function kernelVerdict(head: ResultHead, text: string, ms: number): VerifyResult {
+  return kernelResult(head.id, head.verifier!, head.version, text, ms);
+}
+
+/**
+ * The result of a kernel's output `text` for an item of `verifier` (its id, the verifier's version,
+ * `ms` already rounded): the kernel's verdict, or `internal` when the output breaks the contract.
+ */
+export function kernelResult(
+  id: string | undefined,
+  verifier: string,
+  version: string | null,
+  text: string,
+  ms: number,
+): VerifyResult {
   const out = parseKernelOutput(text);
   if (out === null) {
-    return noVerdict(head, "internal", `The ${head.verifier} kernel returned a malformed result`, ms);
+    const head = id === undefined ? { verifier, version } : { id, verifier, version };
+    return noVerdict(head, "internal", `The ${verifier} kernel returned a malformed result`, ms);
   }
-  return new KernelVerdict(head, out.reward, out.correct, out.reason, out.detailsJson, ms);
+  return new KernelVerdict(id, verifier, version, out.reward, out.correct, out.reason, out.detailsJson, ms);
 }

@@ -6,15 +6,16 @@
  */
 import type { ChunkRequest, ItemOutcome, WorkerPool } from "../wasm/mod.ts";
 import { encodeChunk, headOf, type PreparedItem } from "./_prepared.ts";
-import { resultOfOutcome } from "./_outcome.ts";
+import { kernelResult, resultOfOutcome } from "./_outcome.ts";
 import { type ItemPreparer, ownValue, verifierOf } from "./item_preparer.ts";
-import { noVerdict, verdict, type VerifyResult } from "./result.ts";
+import { noVerdict, roundMs, verdict, type VerifyResult } from "./result.ts";
 import type { RemoteBackend, WasmVerifier } from "./types.ts";
 import { runRemoteGroup } from "./remote_run.ts";
 import { WorkSlicer } from "./yield_now.ts";
 import { RawItem } from "./raw_item.ts";
 import type { PrepPool } from "./prep_pool.ts";
 import type { StagedChecks } from "./staged_checks.ts";
+import { KernelGroups } from "./kernel_groups.ts";
 import { type PackedTexts, PREP_KIND, type PrepDone, type PrepGroup } from "./prep_protocol.ts";
 
 /** Options of one batch. */
@@ -252,9 +253,15 @@ export class BatchRun {
     end: number,
     include?: (index: number) => boolean,
   ): Promise<void> {
-    const groups = await this.prepareWindow(begin, end, include);
-    await Promise.all([...groups.values()].map((items) => this.runGroup(items)));
+    const { kernel, groups } = await this.prepareWindow(begin, end, include);
+    await Promise.all([
+      ...(kernel.size > 0 ? kernel.encode().map((group) => this.runEncoded(0, group)) : []),
+      ...[...groups.values()].map((items) => this.runGroup(items)),
+    ]);
   }
+
+  /** The sink of the item at `index` (its batch slot). */
+  private readonly sinkFor = (index: number) => (result: VerifyResult) => this.deliver(index, result);
 
   /** Scores a slice a preparation thread returned: its caller errors, its kernel groups, the rest here. */
   private runSlice(base: number, done: PrepDone): Promise<unknown> {
@@ -296,11 +303,14 @@ export class BatchRun {
     for (let from = 0; from < count; from += size) {
       const to = Math.min(count, from + size);
       const settle = (k: number, outcome: ItemOutcome) => {
+        const position = base + group.positions[k];
+        if (outcome.kind === "output") {
+          // The common case, with no head or item object on the way.
+          const ms = roundMs(outcome.ms);
+          return this.deliver(position, kernelResult(group.ids[k], name, group.version, outcome.text, ms));
+        }
         const item = { head: headAt(k), timeoutMs: group.timeoutsMs[k] };
-        this.deliver(
-          base + group.positions[k],
-          resultOfOutcome(item, outcome, this.options.budgetMs, this.budgetSpent),
-        );
+        this.deliver(position, resultOfOutcome(item, outcome, this.options.budgetMs, this.budgetSpent));
       };
       if (this.budgetSpent || this.aborted) {
         for (let k = from; k < to; k++) settle(k, { kind: "cancelled", ms: 0 });
@@ -326,7 +336,8 @@ export class BatchRun {
   }
 
   /**
-   * Prepares items [begin, end): caller errors are delivered at once, the rest grouped by verifier.
+   * Prepares items [begin, end): caller errors are delivered at once, plain kernel items collected
+   * as columns (`KernelGroups`), the rest grouped by verifier as prepared items.
    * It yields to the event loop every SLICE_MS, so that a large window never holds the server's
    * thread for long (other requests, and the sandbox processes' finished jobs, are served between).
    */
@@ -334,7 +345,8 @@ export class BatchRun {
     begin: number,
     end: number,
     include?: (index: number) => boolean,
-  ): Promise<Map<string, PreparedItem[]>> {
+  ): Promise<{ kernel: KernelGroups; groups: Map<string, PreparedItem[]> }> {
+    const kernel = new KernelGroups();
     const groups = new Map<string, PreparedItem[]>();
     for (let index = begin; index < end; index++) {
       if (include && !include(index)) continue;
@@ -345,7 +357,8 @@ export class BatchRun {
       const raw = this.rawItems[index];
       let prepared;
       try {
-        prepared = this.context.preparer.prepareAny(raw, (result) => this.deliver(index, result));
+        prepared = this.context.preparer.prepareInto(raw, index, kernel, this.sinkFor);
+        if (prepared === null) continue;
       } catch (error) {
         // A bug in preparing (not a caller error, which is a result): this item only.
         this.deliver(
@@ -366,7 +379,7 @@ export class BatchRun {
       }
       prepared.ready?.();
     }
-    return groups;
+    return { kernel, groups };
   }
 
   /** Scores one verifier's items of a window: its host stage first when it has one, then the kernel. */

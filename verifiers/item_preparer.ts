@@ -11,6 +11,7 @@ import { specError, specResult } from "./spec_result.ts";
 import { InvalidRequestError, paramsJson, type WasmVerifier } from "./types.ts";
 import { LazyGates } from "./remote_run.ts";
 import type { ItemValidator } from "./validate.ts";
+import type { KernelGroups } from "./kernel_groups.ts";
 
 /** What the preparer needs to know of the engine's settings. */
 export interface PreparerSettings {
@@ -41,6 +42,79 @@ export class ItemPreparer {
     /** Called with each spec leaf's result (the spec's own result is counted by the batch). */
     private readonly onLeafResult: (result: VerifyResult) => void,
   ) {}
+
+  /**
+   * Prepares an item of a window at `position`: a plain kernel item (`kernelVerifierOf`) goes into
+   * `groups` with no object made for it (null is returned), any other as `prepareAny` prepares it
+   * (`sinkFor(position)` receives its result).
+   */
+  prepareInto(
+    raw: unknown,
+    position: number,
+    groups: KernelGroups,
+    sinkFor: (position: number) => (result: VerifyResult) => void,
+  ): Prepared | null {
+    if (raw instanceof RawItem) {
+      const parsed = raw.parse();
+      if ("error" in parsed) return this.prepareAny(raw, sinkFor(position));
+      raw = parsed.item;
+    }
+    const verifier = this.kernelVerifierOf(raw);
+    if (verifier) return this.prepareKernelItem(raw as Record<string, unknown>, verifier, position, groups);
+    return this.prepareAny(raw, sinkFor(position));
+  }
+
+  /**
+   * The verifier of a plain kernel item: an object that names, as its own `verifier`, one whose
+   * kernel scores the response itself (no host stage, no remote backend), with no spec or route.
+   * Undefined for any other item.
+   */
+  kernelVerifierOf(raw: unknown): WasmVerifier | undefined {
+    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return undefined;
+    const item = raw as Record<string, unknown>;
+    if (Object.hasOwn(item, "spec") || Object.hasOwn(item, "data_source")) return undefined;
+    const name = Object.hasOwn(item, "verifier") ? item.verifier : undefined;
+    const verifier = typeof name === "string" ? this.validator.verifierNamed(name) : undefined;
+    return verifier && !verifier.stage && !verifier.remote ? verifier : undefined;
+  }
+
+  /**
+   * Prepares a plain kernel item of `verifier` into `groups` at `position`: validated and its
+   * parameters built, with no object per item. Null once it is there; else its caller error, the
+   * very result `prepareVerifierItem` gives (which prepares the rare failing item again).
+   */
+  prepareKernelItem(
+    item: Record<string, unknown>,
+    verifier: WasmVerifier,
+    position: number,
+    groups: KernelGroups,
+  ): Prepared | null {
+    const failed = () => {
+      const prepared = this.prepareVerifierItem(item, () => {});
+      return "result" in prepared ? prepared : {
+        result: noVerdict(headOf(item), "internal", "Preparing the item failed: it passed on a second try"),
+      };
+    };
+    if (this.validator.validVerifier(item) !== verifier) return failed();
+    const options = (item.options ?? {}) as Record<string, unknown>;
+    let params: string;
+    try {
+      params = paramsJson(verifier.params(item.reference ?? null, options));
+    } catch {
+      return failed();
+    }
+    const requested = typeof options.timeout_ms === "number" ? options.timeout_ms : verifier.defaultTimeoutMs;
+    groups.add(
+      verifier.name,
+      verifier.version,
+      position,
+      item.id as string | undefined,
+      params,
+      item.response as string,
+      Math.min(requested, this.settings.maxTimeoutMs),
+    );
+    return null;
+  }
 
   /**
    * Prepares an item of any kind: a verifier item becomes one prepared item, a spec item (or one

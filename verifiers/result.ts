@@ -93,16 +93,18 @@ export class KernelVerdict implements VerifyResult {
   private parsed: Record<string, unknown> | undefined;
 
   constructor(
-    head: ResultHead,
+    id: string | undefined,
+    verifier: string,
+    version: string | null,
     reward: number,
     correct: boolean,
     reason: string | null,
     detailsJson: string,
     ms: number,
   ) {
-    if (head.id !== undefined) this.id = head.id;
-    this.verifier = head.verifier!;
-    this.version = head.version;
+    if (id !== undefined) this.id = id;
+    this.verifier = verifier;
+    this.version = version;
     this.reward = reward;
     this.correct = correct;
     this.reason = reason;

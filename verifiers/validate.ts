@@ -86,6 +86,11 @@ export class ItemValidator {
     if (!lazy) { for (const verifier of Object.values(table)) this.compiledFor(verifier); }
   }
 
+  /** The verifier of that name (own keys only), or undefined. */
+  verifierNamed(name: string): WasmVerifier | undefined {
+    return Object.hasOwn(this.table, name) ? this.table[name] : undefined;
+  }
+
   /** The verifier's compiled schemas (compiled on first use when the validator is lazy). */
   private compiledFor(verifier: WasmVerifier): CompiledVerifier {
     let compiled = this.compiled.get(verifier.name);
@@ -124,43 +129,53 @@ export class ItemValidator {
   }
 
   /**
-   * Returns the valid item, or a message that names the failing path and schema rule
-   * (`tooLarge` when the response is longer than the server accepts).
+   * The verifier of an item that names one, when the item is valid; else the message that names
+   * the failing path and schema rule (`tooLarge` when the response is longer than the server
+   * accepts). Builds nothing for a valid item: the engine reads its fields from the item itself.
    */
-  check(raw: unknown): { item: ValidItem } | { message: string; tooLarge?: boolean } {
+  validVerifier(raw: unknown): WasmVerifier | { message: string; tooLarge?: boolean } {
     const envelope = this.checkEnvelope(raw);
     if (envelope) return envelope;
-    const item = raw as {
-      id?: string;
-      verifier?: string;
-      response: string;
-      reference?: unknown;
-      options?: object;
-      prompt?: unknown;
-      images?: string[];
-    };
+    const item = raw as { verifier?: string; reference?: unknown; options?: object };
     if (item.verifier === undefined) {
       return {
         message: "item: must have required property 'verifier' (or 'spec', or a routed 'data_source')",
       };
     }
-    const verifier = Object.hasOwn(this.table, item.verifier) ? this.table[item.verifier] : undefined;
+    const verifier = this.verifierNamed(item.verifier);
     if (!verifier) {
       const known = Object.keys(this.table).sort().join(", ");
       return { message: `Unknown verifier "${item.verifier}"; known verifiers: ${known}` };
     }
     const compiled = this.compiledFor(verifier);
-    const reference = item.reference ?? null;
-    if (!compiled.reference(reference)) return { message: describe("reference", compiled.reference.errors) };
-    const options = (item.options ?? {}) as Record<string, unknown>;
-    if (!compiled.options(options)) return { message: describe("options", compiled.options.errors) };
+    if (!compiled.reference(item.reference ?? null)) {
+      return { message: describe("reference", compiled.reference.errors) };
+    }
+    if (!compiled.options(item.options ?? {})) {
+      return { message: describe("options", compiled.options.errors) };
+    }
+    return verifier;
+  }
+
+  /** Returns the valid item (see `validVerifier`), or the caller error. */
+  check(raw: unknown): { item: ValidItem } | { message: string; tooLarge?: boolean } {
+    const verifier = this.validVerifier(raw);
+    if ("message" in verifier) return verifier;
+    const item = raw as {
+      id?: string;
+      response: string;
+      reference?: unknown;
+      options?: Record<string, unknown>;
+      prompt?: unknown;
+      images?: string[];
+    };
     return {
       item: {
         id: item.id,
         verifier,
         response: item.response,
-        reference,
-        options,
+        reference: item.reference ?? null,
+        options: item.options ?? {},
         prompt: item.prompt,
         images: item.images,
       },
@@ -176,11 +191,13 @@ export class ItemValidator {
 export function nonFinitePath(value: unknown, root: string): string | null {
   if (typeof value === "number") return Number.isFinite(value) ? null : root;
   if (value === null || typeof value !== "object") return null;
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
+  const stack = pendingValues;
+  stack.push(value);
+  let found = false;
+  while (stack.length > 0 && !found) {
     const node = stack.pop()!;
     if (typeof node === "number") {
-      if (!Number.isFinite(node)) return pathTo(value, root);
+      found = !Number.isFinite(node);
     } else if (Array.isArray(node)) {
       for (let i = node.length - 1; i >= 0; i--) stack.push(node[i]);
     } else if (node !== null && typeof node === "object") {
@@ -189,8 +206,12 @@ export function nonFinitePath(value: unknown, root: string): string | null {
       }
     }
   }
-  return null;
+  stack.length = 0;
+  return found ? pathTo(value, root) : null;
 }
+
+/** `nonFinitePath`'s work list, one for every call (they never overlap): no array per item. */
+const pendingValues: unknown[] = [];
 
 /** The path from `root` to a non-finite number in `value` (the one `nonFinitePath` has always named). */
 function pathTo(value: unknown, root: string): string | null {

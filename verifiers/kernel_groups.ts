@@ -1,0 +1,68 @@
+/**
+ * Plain kernel items (an item that names a verifier whose kernel scores its response directly: no
+ * host stage, no remote backend) collected column by column, one group per verifier, and marshalled
+ * as `PrepGroup`s: no object per item on the way to the sandbox. The engine's main thread and the
+ * preparation threads collect them the same way, so an item gets the same bytes either way.
+ */
+import { encodeParts } from "./_prepared.ts";
+import type { PrepGroup } from "./prep_protocol.ts";
+
+/** One verifier's items, as columns. */
+interface GroupColumns {
+  version: string;
+  positions: number[];
+  ids: (string | undefined)[];
+  /** Three per item: its parameters' JSON, "\0", its response (`encodeParts`). */
+  parts: string[];
+  timeoutsMs: number[];
+}
+
+/** The plain kernel items of a window or a slice, by verifier. */
+export class KernelGroups {
+  private readonly groups = new Map<string, GroupColumns>();
+  private count = 0;
+
+  /** Items collected so far. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Adds an item of `verifier` (at `version`) at `position` of its window or slice. */
+  add(
+    verifier: string,
+    version: string,
+    position: number,
+    id: string | undefined,
+    params: string,
+    response: string,
+    timeoutMs: number,
+  ): void {
+    let group = this.groups.get(verifier);
+    if (!group) {
+      this.groups.set(verifier, group = { version, positions: [], ids: [], parts: [], timeoutsMs: [] });
+    }
+    group.positions.push(position);
+    group.ids.push(id);
+    group.parts.push(params, "\0", response);
+    group.timeoutsMs.push(timeoutMs);
+    this.count++;
+  }
+
+  /** Each verifier's items marshalled into one buffer. */
+  encode(): PrepGroup[] {
+    const out: PrepGroup[] = [];
+    for (const [verifier, group] of this.groups) {
+      const { bytes, ends } = encodeParts(group.parts);
+      out.push({
+        verifier,
+        version: group.version,
+        positions: Uint32Array.from(group.positions),
+        ids: group.ids,
+        bytes,
+        ends,
+        timeoutsMs: Float64Array.from(group.timeoutsMs),
+      });
+    }
+    return out;
+  }
+}
