@@ -1,15 +1,7 @@
 /** Turns what happened to an item in the sandbox into its result (DESIGN.md §2's three classes). */
-import { type ItemOutcome, KERNEL_MAX_BYTES } from "../wasm/mod.ts";
+import { type ItemOutcome, KERNEL_MAX_BYTES, type OutputOutcome, readKernelHead } from "../wasm/mod.ts";
 import type { PreparedItem } from "./_prepared.ts";
-import {
-  KernelVerdict,
-  noVerdict,
-  parseKernelOutput,
-  type ResultHead,
-  roundMs,
-  tooComplex,
-  type VerifyResult,
-} from "./result.ts";
+import { KernelVerdict, noVerdict, roundMs, tooComplex, type VerifyResult } from "./result.ts";
 
 /**
  * The result for an item's outcome: the kernel's verdict, `too_complex` for a deadline or memory
@@ -25,7 +17,7 @@ export function resultOfOutcome(
   const ms = roundMs(outcome.ms);
   switch (outcome.kind) {
     case "output":
-      return kernelVerdict(head, outcome.text, ms);
+      return kernelResult(head.id, head.verifier!, head.version, outcome, ms);
     case "timeout":
       return tooComplex(head, "deadline", `Verification ran past its ${item.timeoutMs} ms deadline`, ms);
     case "fault": {
@@ -63,23 +55,18 @@ export function resultOfOutcome(
   }
 }
 
-/** Checks a kernel's output against the contract and makes it a verdict (else an internal error). */
-function kernelVerdict(head: ResultHead, text: string, ms: number): VerifyResult {
-  return kernelResult(head.id, head.verifier!, head.version, text, ms);
-}
-
 /**
- * The result of a kernel's output `text` for an item of `verifier` (its id, the verifier's version,
- * `ms` already rounded): the kernel's verdict, or `internal` when the output breaks the contract.
+ * The result of a kernel's output for an item of `verifier` (its id, the verifier's version, `ms`
+ * already rounded): the kernel's verdict, or `internal` when the output breaks the contract.
  */
 export function kernelResult(
   id: string | undefined,
   verifier: string,
   version: string | null,
-  text: string,
+  output: OutputOutcome,
   ms: number,
 ): VerifyResult {
-  const out = parseKernelOutput(text);
+  const out = readKernelHead(output);
   if (out === null) {
     const head = id === undefined ? { verifier, version } : { id, verifier, version };
     return noVerdict(head, "internal", `The ${verifier} kernel returned a malformed result`, ms);

@@ -307,7 +307,7 @@ export class BatchRun {
         if (outcome.kind === "output") {
           // The common case, with no head or item object on the way.
           const ms = roundMs(outcome.ms);
-          return this.deliver(position, kernelResult(group.ids[k], name, group.version, outcome.text, ms));
+          return this.deliver(position, kernelResult(group.ids[k], name, group.version, outcome, ms));
         }
         const item = { head: headAt(k), timeoutMs: group.timeoutsMs[k] };
         this.deliver(position, resultOfOutcome(item, outcome, this.options.budgetMs, this.budgetSpent));

@@ -147,38 +147,3 @@ export function reasonOf(result: VerifyResult): string | null {
   if (result instanceof KernelVerdict) return result.reason;
   return (result.details?.reason as string | null | undefined) ?? null;
 }
-
-/**
- * Reads the head of a kernel's output `{"reward":R,"correct":B,"details":{"reason":null|"…",…}}`
- * (the order every kernel writes, see kernels/README.md). Returns null when it does not match.
- */
-export function parseKernelOutput(
-  text: string,
-): { reward: number; correct: boolean; reason: string | null; detailsJson: string } | null {
-  const prefix = '{"reward":';
-  if (!text.startsWith(prefix) || !text.endsWith("}")) return null;
-  const comma = text.indexOf(",", prefix.length);
-  if (comma < 0) return null;
-  const reward = Number(text.slice(prefix.length, comma));
-  if (!(reward >= 0 && reward <= 1)) return null;
-  let at = comma + 1;
-  let correct: boolean;
-  if (text.startsWith('"correct":true,', at)) {
-    correct = true;
-    at += 15;
-  } else if (text.startsWith('"correct":false,', at)) {
-    correct = false;
-    at += 16;
-  } else return null;
-  if (!text.startsWith('"details":{"reason":', at)) return null;
-  const detailsStart = at + 10;
-  const reasonStart = detailsStart + 10;
-  let reason: string | null;
-  if (text.startsWith("null", reasonStart)) reason = null;
-  else if (text.charCodeAt(reasonStart) === 34) {
-    const end = text.indexOf('"', reasonStart + 1);
-    if (end < 0) return null;
-    reason = text.slice(reasonStart + 1, end);
-  } else return null;
-  return { reward, correct, reason, detailsJson: text.slice(detailsStart, text.length - 1) };
-}

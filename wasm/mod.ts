@@ -10,6 +10,7 @@
  * ```
  */
 export { type ChunkRequest, type ItemOutcome, type PoolOptions, type PoolStats, WorkerPool } from "./pool.ts";
+export { ChunkOutputs, type KernelHead, OutputOutcome, readKernelHead } from "./chunk_outputs.ts";
 export {
   compileKernel,
   encodeItem,

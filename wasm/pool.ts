@@ -6,7 +6,8 @@
  * starts a new process, and puts the chunk's other unfinished items first in line, so one looping
  * item costs one deadline and nothing else.
  */
-import { asFloat64, asUint32, bytesOf, decodeRanges, FrameReader, joinBytes } from "./frames.ts";
+import { asFloat64, asUint32, bytesOf, FrameReader, joinBytes } from "./frames.ts";
+import { ChunkOutputs, OutputOutcome } from "./chunk_outputs.ts";
 import type { ItemFault } from "./protocol.ts";
 import type { SandboxLaunch } from "./sandbox_launch.ts";
 import { type CgroupSource, SandboxCgroups } from "./sandbox_cgroup.ts";
@@ -35,9 +36,9 @@ export interface ChunkRequest {
   deadlineAt: number;
 }
 
-/** What happened to one item. `text` is the kernel's JSON output. */
+/** What happened to one item: the kernel's output (`OutputOutcome`), or why there is none. */
 export type ItemOutcome =
-  | { kind: "output"; text: string; ms: number }
+  | OutputOutcome
   | { kind: "fault"; fault: ItemFault; ms: number }
   | { kind: "timeout"; ms: number }
   | { kind: "budget"; ms: number }
@@ -264,15 +265,14 @@ export class WorkerPool {
     const job = this.takeJob(slot, header.jobId);
     if (!job) return;
     const ms = asFloat64(sections[0]);
-    const outEnds = asUint32(sections[1]);
-    const texts = splitOutputs(sections[2], outEnds);
+    const outputs = new ChunkOutputs(sections[2], asUint32(sections[1]));
     const faults = new Map(header.faults.map((f) => [f.index, f]));
     this.stats.faults += header.faults.length;
     for (let i = 0; i < job.positions.length; i++) {
       const fault = faults.get(i);
       const outcome: ItemOutcome = fault
         ? { kind: "fault", fault, ms: ms[i] }
-        : { kind: "output", text: texts[i], ms: ms[i] };
+        : new OutputOutcome(outputs, i, ms[i]);
       this.settle(job.chunk, job.positions[i], outcome);
     }
     this.dispatch();
@@ -292,11 +292,11 @@ export class WorkerPool {
     this.stats.timeouts++;
     if (header.recovered > 0) {
       const ms = asFloat64(sections[0]);
-      const texts = splitOutputs(sections[2], asUint32(sections[1]));
+      const outputs = new ChunkOutputs(sections[2], asUint32(sections[1]));
       for (let i = 0; i < header.recovered; i++) {
         // "null" marks a trap whose details died with the process: that item runs again.
-        if (texts[i] !== "null") {
-          this.settle(job.chunk, job.positions[i], { kind: "output", text: texts[i], ms: ms[i] });
+        if (outputs.text(i) !== "null") {
+          this.settle(job.chunk, job.positions[i], new OutputOutcome(outputs, i, ms[i]));
         }
       }
     }
@@ -526,9 +526,4 @@ function sliceSharing(request: ChunkRequest, responseFrom: Int32Array, positions
     ends[i] = at;
   });
   return { bytes, ends, responseFrom: from };
-}
-
-/** Splits a chunk's comma-joined outputs into each item's JSON text (decoding the chunk once). */
-function splitOutputs(output: Uint8Array, outEnds: Uint32Array): string[] {
-  return decodeRanges(output, (i) => (i > 0 ? outEnds[i - 1] + 1 : 0), outEnds);
 }
