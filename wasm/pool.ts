@@ -157,7 +157,8 @@ export class WorkerPool {
     return new Promise((resolve) => {
       if (count === 0) return resolve([]);
       const chunk: ChunkState = { request, outcomes: new Array(count), remaining: count, onItem, resolve };
-      const positions = Array.from({ length: count }, (_, i) => i);
+      const positions = new Array<number>(count);
+      for (let i = 0; i < count; i++) positions[i] = i;
       this.queue.push({ id: this.nextJobId++, chunk, positions });
       this.stats.queuedItems += count;
       this.dispatch();
@@ -412,7 +413,7 @@ export class WorkerPool {
         this.countBusy();
         const request = job.chunk.request;
         const { bytes, ends, responseFrom } = sliceItems(request, job.positions);
-        const timeouts = Float64Array.from(job.positions, (p) => request.timeoutsMs[p]);
+        const timeouts = timeoutsOf(request, job.positions);
         const deadlineAt = Number.isFinite(request.deadlineAt) ? request.deadlineAt : null;
         const parts = encodeJobFrame({ type: "job", jobId: job.id, kernel: request.kernel, deadlineAt }, [
           bytesOf(ends),
@@ -442,6 +443,14 @@ async function drainStderr(stream: ReadableStream<Uint8Array>): Promise<void> {
     if (printed < 8192) console.error(`sandbox: ${decoder.decode(bytes).trimEnd()}`);
     printed += bytes.length;
   }
+}
+
+/** The deadlines of a job's items (the chunk's own array when the job is the whole chunk). */
+function timeoutsOf(request: ChunkRequest, positions: number[]): Float64Array {
+  if (positions.length === request.timeoutsMs.length) return request.timeoutsMs;
+  const out = new Float64Array(positions.length);
+  for (let i = 0; i < positions.length; i++) out[i] = request.timeoutsMs[positions[i]];
+  return out;
 }
 
 /** The items a job carries: bytes, ends, and which share an earlier item's response. */

@@ -77,7 +77,10 @@ function runJob(job: JobMessage): DoneMessage {
     begin = end;
     started[0] = origin + t0;
     Atomics.store(progress, 1, i);
-    if (i > 0) at = append(at, COMMA);
+    if (i > 0) {
+      if (at < output.length) output[at++] = 0x2c;
+      else at = append(at, COMMA);
+    }
     try {
       at = append(at, instance.scoreParts(item, tail));
     } catch (error) {
