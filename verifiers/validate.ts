@@ -185,48 +185,71 @@ export class ItemValidator {
 
 /**
  * The path of the first number in `value` that is not finite (`1e309` parses to Infinity), or null.
- * Iterative, so a deeply nested value cannot overflow the stack; the path is only built for the
- * (rare) value that has such a number, so the common case allocates almost nothing.
+ * The common, shallow value is checked by a recursion that allocates nothing; a value nested deeper
+ * than that recursion goes is walked with an explicit stack, so deep nesting cannot overflow the stack.
  */
 export function nonFinitePath(value: unknown, root: string): string | null {
-  if (typeof value === "number") return Number.isFinite(value) ? null : root;
-  if (value === null || typeof value !== "object") return null;
-  const stack = pendingValues;
-  stack.push(value);
-  let found = false;
-  while (stack.length > 0 && !found) {
-    const node = stack.pop()!;
-    if (typeof node === "number") {
-      found = !Number.isFinite(node);
-    } else if (Array.isArray(node)) {
-      for (let i = node.length - 1; i >= 0; i--) stack.push(node[i]);
-    } else if (node !== null && typeof node === "object") {
-      for (const key in node) {
-        if (Object.hasOwn(node, key)) stack.push((node as Record<string, unknown>)[key]);
-      }
-    }
-  }
-  stack.length = 0;
-  return found ? pathTo(value, root) : null;
+  return hasNonFinite(value, 0) === false ? null : pathTo(value, root);
 }
 
-/** `nonFinitePath`'s work list, one for every call (they never overlap): no array per item. */
-const pendingValues: unknown[] = [];
+/** Levels the recursive check descends before it leaves the value to `pathTo`'s walk. */
+const MAX_RECURSION = 64;
 
-/** The path from `root` to a non-finite number in `value` (the one `nonFinitePath` has always named). */
+/** Whether `value` holds a non-finite number; null when it is nested deeper than MAX_RECURSION. */
+function hasNonFinite(value: unknown, depth: number): boolean | null {
+  if (typeof value === "number") return !Number.isFinite(value);
+  if (value === null || typeof value !== "object") return false;
+  if (depth === MAX_RECURSION) return null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = hasNonFinite(value[i], depth + 1);
+      if (found !== false) return found;
+    }
+    return false;
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const found = hasNonFinite((value as Record<string, unknown>)[key], depth + 1);
+    if (found !== false) return found;
+  }
+  return false;
+}
+
+/**
+ * The path from `root` to a non-finite number in `value` (the one `nonFinitePath` has always named:
+ * depth first, an array's elements in order, an object's keys last first), or null. Each node keeps
+ * its parent and its key, so only the path found is spelled out (linear in the nodes, however deep).
+ */
 function pathTo(value: unknown, root: string): string | null {
-  const stack: [unknown, string][] = [[value, root]];
+  const nodes: unknown[] = [value];
+  const parents: number[] = [-1];
+  const keys: string[] = [root];
+  const stack: number[] = [0];
+  const visit = (node: unknown, parent: number, key: string) => {
+    stack.push(nodes.length);
+    nodes.push(node);
+    parents.push(parent);
+    keys.push(key);
+  };
   while (stack.length > 0) {
-    const [node, path] = stack.pop()!;
+    const at = stack.pop()!;
+    const node = nodes[at];
     if (typeof node === "number") {
-      if (!Number.isFinite(node)) return path;
+      if (!Number.isFinite(node)) return spellPath(at, parents, keys);
     } else if (Array.isArray(node)) {
-      for (let i = node.length - 1; i >= 0; i--) stack.push([node[i], `${path}/${i}`]);
+      for (let i = node.length - 1; i >= 0; i--) visit(node[i], at, String(i));
     } else if (node !== null && typeof node === "object") {
-      for (const [key, child] of Object.entries(node)) stack.push([child, `${path}/${key}`]);
+      for (const [key, child] of Object.entries(node)) visit(child, at, key);
     }
   }
   return null;
+}
+
+/** The keys from the root to node `at`, joined by "/". */
+function spellPath(at: number, parents: number[], keys: string[]): string {
+  const parts: string[] = [];
+  for (let i = at; i >= 0; i = parents[i]) parts.push(keys[i]);
+  return parts.reverse().join("/");
 }
 
 /** Formats ajv's first error as "reference/box: must NOT have fewer than 4 items (schema #/…)". */
