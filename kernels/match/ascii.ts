@@ -13,6 +13,8 @@ export const END_PUNCT: i32 = 2;
 export const PUNCT: i32 = 4;
 /** A–Z. */
 export const UPPER: i32 = 8;
+/** What a decimal number may be written with: 0–9 + - . e E (a label with no other code point may be a number). */
+export const NUMERIC: i32 = 16;
 
 const TABLE: usize = memory.data(128);
 
@@ -36,6 +38,7 @@ for (let ch = 0; ch < 128; ch++) {
   if (isEndPunct(ch)) bits |= END_PUNCT;
   if (isPunct(ch)) bits |= PUNCT;
   if (ch >= 0x41 && ch <= 0x5a) bits |= UPPER;
+  if ((ch >= 0x30 && ch <= 0x39) || ch == 0x2b || ch == 0x2d || ch == 0x2e || ch == 0x65 || ch == 0x45) bits |= NUMERIC;
   store<u8>(TABLE + <usize>ch, <u8>bits);
 }
 

@@ -50,6 +50,7 @@ export class MatchConfig {
    * they are all plain strings and integers (see `scanPlainArray`); null otherwise.
    */
   refSpans: IntList | null = null;
+  /** The parameter bytes (of every span here). */
   refPtr: usize = 0;
   /** How many reference elements. */
   refCount: i32 = 0;
@@ -132,6 +133,13 @@ export class MatchConfig {
   /** How labels are normalized under these options. */
   norm: Norm = new Norm();
   private foldingNorm: Norm | null = null;
+  /**
+   * The choice texts as (kind, start, end) spans of the parameter bytes at `refPtr` when the host
+   * wrote them as a plain list (then `choiceTexts` is left empty, `textCount` says how many); null otherwise.
+   */
+  textSpans: IntList | null = null;
+  /** How many choice texts (in `textSpans` or `choiceTexts`). */
+  textCount: i32 = 0;
   /** The choice texts under the default normalization (`label.ts` fills it on first use). */
   foldedTexts: string[] | null = null;
 
@@ -519,9 +527,9 @@ function configOf(s: Slots): MatchConfig | null {
   const refSpans = s.refSpans;
   if (refSpans === null && (ref === null || ref.kind != JsonKind.Array)) return null;
   const c = new MatchConfig();
+  c.refPtr = s.ptr;
   if (refSpans !== null) {
     c.refSpans = refSpans;
-    c.refPtr = s.ptr;
     c.refCount = refSpans.len / 3;
   } else {
     const items = changetype<JsonValue>(ref).items;
@@ -558,8 +566,14 @@ function configOf(s: Slots): MatchConfig | null {
   else if (s.choiceKeys !== null) c.choiceKeys = strings(s.choiceKeys);
   c.hasChoices = (keySpans !== null || s.choiceKeys !== null) && c.choiceKeys.length > 0;
   const textSpans = s.textSpans;
-  if (textSpans !== null) c.choiceTexts = spanStrings(s.ptr, textSpans);
-  else if (s.choiceTexts !== null) c.choiceTexts = strings(s.choiceTexts);
+  // read as spans, the texts are decoded only when an answer is compared with them (label.ts)
+  if (textSpans !== null) {
+    c.textSpans = textSpans;
+    c.textCount = textSpans.len / 3;
+  } else if (s.choiceTexts !== null) {
+    c.choiceTexts = strings(s.choiceTexts);
+    c.textCount = c.choiceTexts.length;
+  }
   c.k = <i32>numberOr(s.k, <f64>max(refCount, 1));
   const gain = s.gain;
   c.exponentialGain = isString(gain) && stringIs(changetype<JsonValue>(gain), "exponential");

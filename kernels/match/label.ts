@@ -8,7 +8,7 @@ import { MatchConfig, Norm } from "./config";
 import { SPAN_INTEGER, SPAN_STRING } from "./plain_list";
 import { parseNumber } from "../_lib/number";
 import { cpAt, Extracted, RawElement } from "./extract";
-import { asciiClass, endPunctOrSpaceCp, PUNCT, punctCp, spaceCp, UPPER } from "./ascii";
+import { asciiClass, END_PUNCT, endPunctOrSpaceCp, NUMERIC, PUNCT, punctCp, SPACE, spaceCp, UPPER } from "./ascii";
 
 /** A compared element: its canonical key and, for a tuple, its fields' keys (null for a label). */
 export class Elem {
@@ -138,6 +138,7 @@ function isArticle(w: IntList, s: i32, e: i32): bool {
 export function labelKey(cps: IntList, s: i32, e: i32, c: Norm): string {
   while (s < e && spaceCp(cps.at(s))) s++;
   while (e > s && spaceCp(cps.at(e - 1))) e--;
+  if (isPlainLabel(cps, s, e, c)) return plainLabelKey(cps, s, e, !c.caseSensitive);
   const v = numberValue(cps, s, e);
   if (!isNaN(v)) return numberKey(v);
   const w = c.a;
@@ -190,6 +191,52 @@ export function labelKey(cps: IntList, s: i32, e: i32, c: Norm): string {
     i = j;
   }
   return changetype<string>(units < room ? __renew(out, <usize>units << 1) : out);
+}
+
+/**
+ * Whether the trimmed label cps[s, e) is one that normalization leaves as it is but for its case,
+ * the most common kind: not empty, ASCII, words of code points that are neither whitespace nor
+ * (with punctuation "remove") punctuation, separated by single spaces, no end punctuation (with
+ * "trim"), no articles option, and a code point that no number is written with (so that
+ * `numberValue` would be NaN). Then `labelKey` gives exactly the label, case-folded when asked.
+ */
+function isPlainLabel(cps: IntList, s: i32, e: i32, c: Norm): bool {
+  if (s >= e || c.articles) return false;
+  const src = cps.data.dataStart;
+  const inner = SPACE | (c.removePunct ? PUNCT : 0);
+  const outer = inner | (c.trimPunct ? END_PUNCT : 0);
+  const first = cpAt(src, s);
+  const last = cpAt(src, e - 1);
+  if (first >= 0x80 || last >= 0x80 || (asciiClass(first) & outer) != 0 || (asciiClass(last) & outer) != 0) return false;
+  let numeric = true;
+  let space = false;
+  for (let i = s; i < e; i++) {
+    const ch = cpAt(src, i);
+    if (ch >= 0x80) return false;
+    if (ch == 0x20) {
+      if (space) return false;
+      space = true;
+      numeric = false;
+      continue;
+    }
+    space = false;
+    const cls = asciiClass(ch);
+    if ((cls & inner) != 0) return false;
+    if ((cls & NUMERIC) == 0) numeric = false;
+  }
+  return !numeric;
+}
+
+// The string of cps[s, e) (ASCII), A–Z lowered when `fold`: `labelKey` of a plain label (`isPlainLabel`).
+function plainLabelKey(cps: IntList, s: i32, e: i32, fold: bool): string {
+  const src = cps.data.dataStart;
+  const out = changetype<usize>(__new(<usize>(e - s) << 1, idof<string>()));
+  for (let i = s; i < e; i++) {
+    let ch = cpAt(src, i);
+    if (fold && (asciiClass(ch) & UPPER) != 0) ch += 32;
+    store<u16>(out + (<usize>(i - s) << 1), <u16>ch);
+  }
+  return changetype<string>(out);
 }
 
 // Stores code point `c` as UTF-16 at unit `at` of the string being built at `out`; returns the next unit.
@@ -350,12 +397,15 @@ function foldedKey(cps: IntList, s: i32, e: i32, c: MatchConfig): string {
 function foldedTexts(c: MatchConfig): string[] {
   let out = c.foldedTexts;
   if (out === null) {
-    out = new Array<string>(c.choiceTexts.length);
+    out = new Array<string>(c.textCount);
     const f = c.folding;
     const cps = f.input;
+    const spans = c.textSpans;
     for (let k = 0; k < out.length; k++) {
       cps.len = 0;
-      appendString(cps, c.choiceTexts[k]);
+      // a span's bytes give the code points of the string the JSON reader decodes from them
+      if (spans !== null) appendDecodedUtf8(cps, c.refPtr, spans.at(3 * k + 1), spans.at(3 * k + 2));
+      else appendString(cps, c.choiceTexts[k]);
       out[k] = labelKey(cps, 0, cps.len, f);
     }
     c.foldedTexts = out;
