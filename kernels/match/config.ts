@@ -177,7 +177,7 @@ export class Norm {
 
   /** A normalization with the default options; `scratch`: another one whose scratch list it shares. */
   constructor(scratch: Norm | null = null) {
-    this.a = scratch !== null ? scratch.a : new IntList(64);
+    this.a = scratch !== null ? scratch.a : new IntList(16); // grows for long labels
   }
 
   /** Where to put a label's code points before `labelKey` (JSON strings, choice keys): `a` itself. */
@@ -469,6 +469,32 @@ function modeName(m: Mode): string {
   }
 }
 
+/** The mode whose name has `length` bytes and starts with `first` (no two modes share both), or -1. */
+function modeByShape(length: i32, first: i32): i32 {
+  switch (length) {
+    case 3:
+      return first == 0x6c ? Mode.Lcs : -1;
+    case 4:
+      return first == 0x6e ? Mode.Ndcg : -1;
+    case 5:
+      return first == 0x65 ? Mode.Exact : -1;
+    case 6:
+      return first == 0x61 ? Mode.AnyOf : first == 0x73 ? Mode.SetF1 : -1;
+    case 8:
+      return first == 0x77 ? Mode.Weighted : -1;
+    case 9:
+      return first == 0x73 ? Mode.SetExact : first == 0x61 ? Mode.Adjacency : -1;
+    case 11:
+      return first == 0x6b ? Mode.KendallTau : -1;
+    case 14:
+      return first == 0x73 ? Mode.SequenceExact : -1;
+    case 17:
+      return first == 0x70 ? Mode.PositionAccuracy : -1;
+    default:
+      return -1;
+  }
+}
+
 /** The name of split `s` (not Other). */
 function splitName(s: Split): string {
   switch (s) {
@@ -492,13 +518,22 @@ function setMode(c: MatchConfig, v: JsonValue | null): void {
   // ASCII bytes (as the host writes them) are compared in place, other names as decoded text
   const bytes = m.raw && isAscii(m.rawPtr, m.rawStart, m.rawEnd);
   const n = m.rawEnd - m.rawStart;
-  for (let i = 0; i < <i32>Mode.Other; i++) {
-    const name = modeName(<Mode>i);
-    const same = bytes ? name.length == n && matchesAt(m.rawPtr, m.rawEnd, m.rawStart, name) : m.str == name;
-    if (same) {
-      c.mode = name;
+  if (bytes) {
+    // the one mode of this length and first letter, if any, compared in place
+    const i = modeByShape(n, n > 0 ? <i32>load<u8>(m.rawPtr + <usize>m.rawStart) : 0);
+    if (i >= 0 && matchesAt(m.rawPtr, m.rawEnd, m.rawStart, modeName(<Mode>i))) {
+      c.mode = modeName(<Mode>i);
       c.modeId = <Mode>i;
       return;
+    }
+  } else {
+    for (let i = 0; i < <i32>Mode.Other; i++) {
+      const name = modeName(<Mode>i);
+      if (m.str == name) {
+        c.mode = name;
+        c.modeId = <Mode>i;
+        return;
+      }
     }
   }
   c.mode = m.str;

@@ -34,7 +34,8 @@ export class RawElement {
 
 /** The extraction's outcome: elements, or a problem (no_answer, ambiguous, too_complex, bad_format). */
 export class Extracted {
-  cps: IntList = new IntList(64);
+  /** The answer's code points (room made by `extract` for the answer it finds). */
+  cps: IntList;
   /** The item's bytes (for the spans of plain list elements). */
   ptr: usize = 0;
   elements: RawElement[] = new Array<RawElement>(); // room for eight: no growth for short lists
@@ -42,6 +43,10 @@ export class Extracted {
   problem: string | null = null;
   detail: string = "";
   count: i32 = 0;
+
+  constructor(capacity: i32) {
+    this.cps = new IntList(capacity);
+  }
 }
 
 function failed(x: Extracted, problem: string, detail: string): Extracted {
@@ -115,27 +120,29 @@ function enclosed(cps: IntList, s: i32, e: i32): bool {
 
 /** Finds the answer's region and its elements (one element for the single-answer modes). */
 export function extract(ptr: usize, start: i32, end: i32, c: MatchConfig): Extracted {
-  const x = new Extracted();
-  x.ptr = ptr;
   let span = tagRegion(ptr, start, end, c.tag);
   let via = span.via;
   const boxed = lastBoxed(ptr, span);
   if (boxed !== null) {
     span = boxed;
-    via += "+boxed";
+    via = joinVia(via, "+boxed");
   }
   const fence = lastFence(ptr, span);
   if (fence !== null) {
     span = fence;
-    via += "+fence";
+    via = joinVia(via, "+fence");
   }
-  x.via = via;
-  if (span.end - span.start > MAX_ANSWER_BYTES) return failed(x, "too_complex", "too_long");
+  const tooLong = span.end - span.start > MAX_ANSWER_BYTES;
   // the bytes without surrounding ASCII whitespace, for the JSON reader
   let bs = span.start;
   let be = span.end;
   while (bs < be && isSpaceByteAt(ptr, bs)) bs++;
   while (be > bs && isSpaceByteAt(ptr, be - 1)) be--;
+  // room for the answer's code points (at most one per byte)
+  const x = new Extracted(tooLong ? 0 : be - bs);
+  x.ptr = ptr;
+  x.via = via;
+  if (tooLong) return failed(x, "too_complex", "too_long");
   appendUtf8(x.cps, ptr, bs, be);
   const t = trimmed(x.cps, 0, x.cps.len);
   if (hi(t) >= lo(t)) return failed(x, "no_answer", "");
@@ -192,7 +199,7 @@ function isSpaceByteAt(ptr: usize, i: i32): bool {
 }
 
 function fromJson(x: Extracted, v: JsonValue, c: MatchConfig): Extracted {
-  x.via += "+json";
+  x.via = joinVia(x.via, "+json");
   if (v.kind != JsonKind.Array) {
     const e = new RawElement();
     e.json = v;
@@ -235,7 +242,7 @@ function listFits(x: Extracted, n: i32, c: MatchConfig): bool {
 
 // A plain JSON list's elements, as fromJson takes those of the same list parsed (the same checks).
 function fromPlainList(x: Extracted, spans: IntList, c: MatchConfig): Extracted {
-  x.via += "+json";
+  x.via = joinVia(x.via, "+json");
   const n = spans.len / 3;
   if (!listFits(x, n, c)) return x;
   for (let i = 0; i < n; i++) {
@@ -256,11 +263,11 @@ function splitText(x: Extracted, s: i32, e: i32, c: MatchConfig): void {
   if (e - s >= 4 && cps.at(s) == 0x5c && cps.at(s + 1) == 0x7b && cps.at(e - 2) == 0x5c && cps.at(e - 1) == 0x7d) {
     s += 2;
     e -= 2;
-    x.via += "+braces";
+    x.via = joinVia(x.via, "+braces");
   } else if (enclosed(cps, s, e)) {
     s++;
     e--;
-    x.via += "+brackets";
+    x.via = joinVia(x.via, "+brackets");
   }
   let lines = 0;
   let separators = 0;
@@ -300,7 +307,7 @@ function splitText(x: Extracted, s: i32, e: i32, c: MatchConfig): void {
       : "single";
   }
   // `name` is the split's (an unknown name, which splits nowhere, included) or "single"
-  x.via += viaSuffix(how, name);
+  x.via = joinVia(x.via, viaSuffix(how, name));
   let pieceStart = s;
   depth = 0;
   for (let i = s; i <= e; i++) {
@@ -317,6 +324,23 @@ function splitText(x: Extracted, s: i32, e: i32, c: MatchConfig): void {
     if (!addPiece(x, pieceStart, i, how == Split.Newline)) return;
     pieceStart = i + 1;
   }
+}
+
+/** `a + b` for the short strings of `via`, copied without `memory.copy` (a call out of the module each). */
+function joinVia(a: string, b: string): string {
+  const na = <usize>a.length << 1;
+  const nb = <usize>b.length << 1;
+  const out = changetype<usize>(__new(na + nb, idof<string>()));
+  copyUnits(out, changetype<usize>(a), na);
+  copyUnits(out + na, changetype<usize>(b), nb);
+  return changetype<string>(out);
+}
+
+// Copies n bytes (a multiple of 2) from src to dst, eight at a time while eight remain.
+@inline function copyUnits(dst: usize, src: usize, n: usize): void {
+  let i: usize = 0;
+  for (; i + 8 <= n; i += 8) store<u64>(dst + i, load<u64>(src + i));
+  for (; i < n; i += 2) store<u16>(dst + i, load<u16>(src + i));
 }
 
 /** "+" and the split's name: a constant for the known ones (one string concatenation fewer). */

@@ -121,6 +121,31 @@ export function numberKey(v: f64): string {
   return v.toString();
 }
 
+/**
+ * The key of an integer's text [s, e) at ptr (a plain list's SPAN_INTEGER: an optional '-', 1 to 15
+ * digits): `numberKey` of its value, which is the text itself when it has no sign and no leading zero.
+ */
+function integerSpanKey(ptr: usize, s: i32, e: i32): string {
+  const first = <i32>load<u8>(ptr + <usize>s);
+  if (first == 0x2d || (first == 0x30 && e - s > 1)) return numberKey(parseNumber(ptr, s, e));
+  const out = changetype<usize>(__new(<usize>(e - s) << 1, idof<string>()));
+  for (let i = s; i < e; i++) store<u16>(out + (<usize>(i - s) << 1), load<u8>(ptr + <usize>i));
+  return changetype<string>(out);
+}
+
+/**
+ * Whether cps[s, e) is a decimal integer of 1 to 15 digits without a sign or a leading zero: its
+ * `numberKey` is then its own text (`plainLabelKey`).
+ */
+function isPlainInteger(cps: IntList, s: i32, e: i32): bool {
+  const n = e - s;
+  if (n < 1 || n > 15) return false;
+  const src = cps.data.dataStart;
+  if (cpAt(src, s) == 0x30 && n > 1) return false;
+  for (let i = s; i < e; i++) if (<u32>(cpAt(src, i) - 0x30) > 9) return false;
+  return true;
+}
+
 function isArticle(w: IntList, s: i32, e: i32): bool {
   const n = e - s;
   const a = n > 0 ? lowerCodePoint(w.at(s)) : 0;
@@ -138,7 +163,7 @@ function isArticle(w: IntList, s: i32, e: i32): bool {
 export function labelKey(cps: IntList, s: i32, e: i32, c: Norm): string {
   while (s < e && spaceCp(cps.at(s))) s++;
   while (e > s && spaceCp(cps.at(e - 1))) e--;
-  if (isPlainLabel(cps, s, e, c)) return plainLabelKey(cps, s, e, !c.caseSensitive);
+  if (isPlainLabel(cps, s, e, c) || isPlainInteger(cps, s, e)) return plainLabelKey(cps, s, e, !c.caseSensitive);
   const v = numberValue(cps, s, e);
   if (!isNaN(v)) return numberKey(v);
   const w = c.a;
@@ -306,7 +331,7 @@ export function refElems(c: MatchConfig): Elem[] {
     const s = spans.at(3 * i + 1);
     const e = spans.at(3 * i + 2);
     let key: string;
-    if (spans.at(3 * i) == SPAN_INTEGER) key = numberKey(parseNumber(ptr, s, e));
+    if (spans.at(3 * i) == SPAN_INTEGER) key = integerSpanKey(ptr, s, e);
     else {
       const cps = norm.input;
       cps.len = 0;
@@ -379,7 +404,7 @@ function answerElem(raw: RawElement, x: Extracted, c: MatchConfig): Elem {
 // The key of an element of a plain JSON list: what jsonKey gives the value the JSON reader makes of
 // it (an integer's value; a string's text, whose code points are those of its bytes decoded).
 function plainKey(raw: RawElement, x: Extracted, n: Norm): string {
-  if (raw.plain == SPAN_INTEGER) return numberKey(parseNumber(x.ptr, raw.start, raw.end));
+  if (raw.plain == SPAN_INTEGER) return integerSpanKey(x.ptr, raw.start, raw.end);
   const cps = n.input;
   cps.len = 0;
   appendDecodedUtf8(cps, x.ptr, raw.start, raw.end);

@@ -45,10 +45,22 @@ export function idsOf(answer: Elem[], ref: Elem[]): Ids {
   const r = new Int32Array(ref.length);
   const a = new Int32Array(answer.length);
   if (ref.length + answer.length <= 24) {
-    const keys = new Array<string>();
-    for (let i = 0; i < ref.length; i++) r[i] = smallId(keys, ref[i].key);
-    for (let i = 0; i < answer.length; i++) a[i] = smallId(keys, answer[i].key);
-    return new Ids(a, r, keys.length);
+    // a key's id is that of its first equal element before it (reference first), else the next one
+    let next = 0;
+    for (let i = 0; i < ref.length; i++) {
+      const k = unchecked(ref[i]).key;
+      let id = -1;
+      for (let j = 0; j < i && id < 0; j++) if (sameKey(unchecked(ref[j]).key, k)) id = unchecked(r[j]);
+      unchecked((r[i] = id >= 0 ? id : next++));
+    }
+    for (let i = 0; i < answer.length; i++) {
+      const k = unchecked(answer[i]).key;
+      let id = -1;
+      for (let j = 0; j < ref.length && id < 0; j++) if (sameKey(unchecked(ref[j]).key, k)) id = unchecked(r[j]);
+      for (let j = 0; j < i && id < 0; j++) if (sameKey(unchecked(answer[j]).key, k)) id = unchecked(a[j]);
+      unchecked((a[i] = id >= 0 ? id : next++));
+    }
+    return new Ids(a, r, next);
   }
   const map = new Map<string, i32>();
   for (let i = 0; i < ref.length; i++) {
@@ -62,12 +74,6 @@ export function idsOf(answer: Elem[], ref: Elem[]): Ids {
     a[i] = map.get(k);
   }
   return new Ids(a, r, map.size);
-}
-
-function smallId(keys: string[], key: string): i32 {
-  for (let i = 0; i < keys.length; i++) if (sameKey(unchecked(keys[i]), key)) return i;
-  keys.push(key);
-  return keys.length - 1;
 }
 
 /** `a == b`, with the length and the first code unit (where most distinct keys differ) compared inline first. */
