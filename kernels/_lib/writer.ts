@@ -95,8 +95,13 @@ export class JsonWriter {
     return changetype<usize>(this.buf);
   }
 
+  // Makes room for n more bytes: the check inline, the growth (rare) out of line.
+  @inline
   private reserve(n: i32): void {
-    if (this.len + n <= this.buf.byteLength) return;
+    if (this.len + n > this.buf.byteLength) this.grow(n);
+  }
+
+  private grow(n: i32): void {
     let cap = this.buf.byteLength * 2;
     while (cap < this.len + n) cap *= 2;
     const next = rawBuffer(cap);
@@ -105,11 +110,12 @@ export class JsonWriter {
   }
 
   @inline private byte(b: i32): void {
-    if (this.len >= this.buf.byteLength) this.reserve(1);
+    if (this.len >= this.buf.byteLength) this.grow(1);
     store<u8>(this.start + <usize>this.len, <u8>b);
     this.len++;
   }
 
+  @inline
   private ascii(s: string): void {
     const n = s.length;
     this.reserve(n);
@@ -125,6 +131,7 @@ export class JsonWriter {
    * Appends `text`: JSON already written out, in ASCII (a constant such as `,"mode":`), after which
    * a value comes (no comma is written before it). The caller places the commas inside `text`.
    */
+  @inline
   raw(text: string): JsonWriter {
     this.ascii(text);
     this.fresh = true;
@@ -136,6 +143,7 @@ export class JsonWriter {
     this.len += writeIntegerText(this.start + <usize>this.len, v);
   }
 
+  @inline
   private comma(): void {
     if (!this.fresh) this.byte(0x2c);
     this.fresh = false;
@@ -168,6 +176,7 @@ export class JsonWriter {
   }
 
   /** Writes an object key; the next call writes its value. */
+  @inline
   key(k: string): JsonWriter {
     this.comma();
     this.writeString(k);
@@ -176,6 +185,7 @@ export class JsonWriter {
     return this;
   }
 
+  @inline
   num(v: f64): JsonWriter {
     this.comma();
     this.reserve(MAX_NUMBER_TEXT);
@@ -202,6 +212,7 @@ export class JsonWriter {
   }
 
   /** Writes a JSON string, escaping quotes, backslashes and control characters. */
+  @inline
   str(s: string): JsonWriter {
     this.comma();
     this.writeString(s);
@@ -227,7 +238,6 @@ export class JsonWriter {
     this.reserve(n + 2);
     const src = changetype<usize>(s);
     const dst = this.start + <usize>this.len;
-    let plain = true;
     let i = 0;
     // four code units at a time while all four are plain (most keys and values are)
     while (i + 4 <= n) {
@@ -236,6 +246,7 @@ export class JsonWriter {
       store<u32>(dst + 1 + <usize>i, packUnits(units));
       i += 4;
     }
+    let plain = true;
     for (; i < n; i++) {
       const c = <i32>load<u16>(src + (<usize>i << 1));
       if (c < 0x20 || c >= 0x80 || c == 0x22 || c == 0x5c) {
@@ -248,8 +259,12 @@ export class JsonWriter {
       store<u8>(dst, 0x22);
       store<u8>(dst + 1 + <usize>n, 0x22);
       this.len += n + 2;
-      return;
-    }
+    } else this.writeEscaped(s);
+  }
+
+  // The general case of writeString, out of line: escapes as JSON requires.
+  private writeEscaped(s: string): void {
+    const n = s.length;
     this.byte(0x22);
     for (let i = 0; i < n; i++) {
       let c = s.charCodeAt(i);
