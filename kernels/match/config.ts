@@ -141,7 +141,7 @@ export class MatchConfig {
   /** How many choice texts (in `textSpans` or `choiceTexts`). */
   textCount: i32 = 0;
   /** The choice texts under the default normalization (`label.ts` fills it on first use). */
-  foldedTexts: string[] | null = null;
+  foldedTexts: Array<string | null> | null = null;
 
   /** The default normalization (for reading choices), whatever this item's options; same scratch lists. */
   get folding(): Norm {

@@ -419,23 +419,50 @@ function foldedKey(cps: IntList, s: i32, e: i32, c: MatchConfig): string {
 }
 
 // The choice texts under the default normalization, folded once per item.
-function foldedTexts(c: MatchConfig): string[] {
+// The choice text k under the default normalization, folded on first use, once per item (a k past
+// the texts is out of the list's range, as it always was).
+function foldedText(c: MatchConfig, k: i32): string {
   let out = c.foldedTexts;
   if (out === null) {
-    out = new Array<string>(c.textCount);
-    const f = c.folding;
-    const cps = f.input;
-    const spans = c.textSpans;
-    for (let k = 0; k < out.length; k++) {
-      cps.len = 0;
-      // a span's bytes give the code points of the string the JSON reader decodes from them
-      if (spans !== null) appendDecodedUtf8(cps, c.refPtr, spans.at(3 * k + 1), spans.at(3 * k + 2));
-      else appendString(cps, c.choiceTexts[k]);
-      out[k] = labelKey(cps, 0, cps.len, f);
-    }
+    out = new Array<string | null>(c.textCount);
     c.foldedTexts = out;
   }
-  return out;
+  const known = out[k];
+  if (known !== null) return known;
+  const f = c.folding;
+  const cps = f.input;
+  cps.len = 0;
+  const spans = c.textSpans;
+  // a span's bytes give the code points of the string the JSON reader decodes from them
+  if (spans !== null) appendDecodedUtf8(cps, c.refPtr, spans.at(3 * k + 1), spans.at(3 * k + 2));
+  else appendString(cps, c.choiceTexts[k]);
+  const folded = labelKey(cps, 0, cps.len, f);
+  out[k] = folded;
+  return folded;
+}
+
+/**
+ * Whether choice text k may fold to a key of `units` code units. False only for a plain-list text of
+ * ASCII bytes with a byte no number is written with: its key then keeps every byte that is neither
+ * whitespace nor end punctuation (`labelKey` under the default normalization), so it has at least
+ * that many units.
+ */
+function mayFoldTo(c: MatchConfig, k: i32, units: i32): bool {
+  const spans = c.textSpans;
+  if (spans === null || k >= spans.len / 3) return true;
+  const ptr = c.refPtr;
+  const e = spans.at(3 * k + 2);
+  let kept = 0;
+  let numeric = true;
+  for (let i = spans.at(3 * k + 1); i < e; i++) {
+    const b = <i32>load<u8>(ptr + <usize>i);
+    if (b >= 0x80) return true;
+    const cls = asciiClass(b);
+    if ((cls & SPACE) != 0) continue;
+    if ((cls & NUMERIC) == 0) numeric = false;
+    if ((cls & END_PUNCT) == 0) kept++;
+  }
+  return numeric || kept <= units;
 }
 
 // Index of the choice whose key is the word cps[s, e): exact, else the one case-insensitive match.
@@ -483,10 +510,9 @@ export function choiceIndex(cps: IntList, s: i32, e: i32, c: MatchConfig): i32 {
   if (s >= e) return -1;
   // the text alone, equal to exactly one choice
   const whole = foldedKey(cps, s, e, c);
-  const texts = foldedTexts(c);
   let byText = -1;
-  for (let k = 0; k < texts.length; k++) {
-    if (texts[k] == whole) {
+  for (let k = 0; k < c.textCount; k++) {
+    if (mayFoldTo(c, k, whole.length) && foldedText(c, k) == whole) {
       if (byText >= 0) {
         byText = -2;
         break;
@@ -519,7 +545,7 @@ export function choiceIndex(cps: IntList, s: i32, e: i32, c: MatchConfig): i32 {
   const next = cps.at(i);
   if (next == 0x2e || next == 0x29 || next == 0x3a || next == 0xff0e || next == 0xff1a) return k;
   // "B A dog barking": the letter, then exactly its own text
-  if (isSpace(next) && foldedKey(cps, i, e, c) == foldedTexts(c)[k]) return k;
+  if (isSpace(next) && foldedKey(cps, i, e, c) == foldedText(c, k)) return k;
   return -1;
 }
 
