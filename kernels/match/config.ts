@@ -119,6 +119,31 @@ export class MatchConfig {
     this.keyList = l;
   }
 
+  /**
+   * The choice keys as (kind, start, end) spans of the parameter bytes at `refPtr` when the host wrote
+   * them as a plain list (then `choiceKeys` is left empty and `choiceKey` decodes them on first use);
+   * null otherwise.
+   */
+  keySpans: IntList | null = null;
+  /** How many choice keys (in `keySpans` or `choiceKeys`). */
+  keyCount: i32 = 0;
+  private keyCache: Array<string | null> | null = null;
+
+  /** Choice key k (a k past the keys is out of a list's range, as it always was). */
+  choiceKey(k: i32): string {
+    const spans = this.keySpans;
+    if (spans === null) return this.choiceKeys[k];
+    let cache = this.keyCache;
+    if (cache === null) this.keyCache = cache = new Array<string | null>(this.keyCount);
+    const known = cache[k];
+    if (known !== null) return known;
+    const s = spans.at(3 * k + 1);
+    // decoded as the JSON reader decodes a string without escapes
+    const decoded = String.UTF8.decodeUnsafe(this.refPtr + <usize>s, <usize>(spans.at(3 * k + 2) - s), false);
+    cache[k] = decoded;
+    return decoded;
+  }
+
   /** The choices' texts (empty without choices). */
   get choiceTexts(): string[] {
     let l = this.textList;
@@ -379,17 +404,6 @@ export function readConfigFrom(p: JsonValue): MatchConfig | null {
   return configOf(slots);
 }
 
-/** The strings of string spans (decoded as the JSON reader decodes a string without escapes). */
-function spanStrings(ptr: usize, spans: IntList): string[] {
-  const n = spans.len / 3;
-  const out = new Array<string>(n);
-  for (let i = 0; i < n; i++) {
-    const s = spans.at(3 * i + 1);
-    out[i] = String.UTF8.decodeUnsafe(ptr + <usize>s, <usize>(spans.at(3 * i + 2) - s), false);
-  }
-  return out;
-}
-
 function strings(v: JsonValue | null): string[] {
   const out = new Array<string>();
   if (v === null || v.kind != JsonKind.Array) return out;
@@ -597,9 +611,15 @@ function configOf(s: Slots): MatchConfig | null {
   n.trimPunct = c.trimPunct;
   n.articles = c.articles;
   const keySpans = s.keySpans;
-  if (keySpans !== null) c.choiceKeys = spanStrings(s.ptr, keySpans);
-  else if (s.choiceKeys !== null) c.choiceKeys = strings(s.choiceKeys);
-  c.hasChoices = (keySpans !== null || s.choiceKeys !== null) && c.choiceKeys.length > 0;
+  // read as spans, the keys are decoded only when one is needed as text (label.ts)
+  if (keySpans !== null) {
+    c.keySpans = keySpans;
+    c.keyCount = keySpans.len / 3;
+  } else if (s.choiceKeys !== null) {
+    c.choiceKeys = strings(s.choiceKeys);
+    c.keyCount = c.choiceKeys.length;
+  }
+  c.hasChoices = (keySpans !== null || s.choiceKeys !== null) && c.keyCount > 0;
   const textSpans = s.textSpans;
   // read as spans, the texts are decoded only when an answer is compared with them (label.ts)
   if (textSpans !== null) {

@@ -467,17 +467,39 @@ function mayFoldTo(c: MatchConfig, k: i32, units: i32): bool {
 
 // Index of the choice whose key is the word cps[s, e): exact, else the one case-insensitive match.
 function keyIndex(cps: IntList, s: i32, e: i32, c: MatchConfig): i32 {
-  const word = codePointsString(cps, s, e);
-  for (let k = 0; k < c.choiceKeys.length; k++) if (c.choiceKeys[k] == word) return k;
+  const n = c.keyCount;
+  const spans = c.keySpans;
+  let word: string | null = null;
+  for (let k = 0; k < n; k++) {
+    // a key of ASCII bytes equals the word when the word's code points are those bytes
+    if (spans !== null && isAsciiBytes(c.refPtr, spans.at(3 * k + 1), spans.at(3 * k + 2))) {
+      if (sameAsBytes(cps, s, e, c.refPtr, spans.at(3 * k + 1), spans.at(3 * k + 2))) return k;
+      continue;
+    }
+    if (word === null) word = codePointsString(cps, s, e);
+    if (c.choiceKey(k) == word) return k;
+  }
   let found = -1;
-  const lower = word.toLowerCase();
-  for (let k = 0; k < c.choiceKeys.length; k++) {
-    if (c.choiceKeys[k].toLowerCase() == lower) {
+  const lower = (word !== null ? word : codePointsString(cps, s, e)).toLowerCase();
+  for (let k = 0; k < n; k++) {
+    if (c.choiceKey(k).toLowerCase() == lower) {
       if (found >= 0) return -1;
       found = k;
     }
   }
   return found;
+}
+
+function isAsciiBytes(ptr: usize, s: i32, e: i32): bool {
+  for (let i = s; i < e; i++) if (load<u8>(ptr + <usize>i) >= 0x80) return false;
+  return true;
+}
+
+// Whether the code points cps[s, e) are the bytes [bs, be) at ptr, one for one.
+function sameAsBytes(cps: IntList, s: i32, e: i32, ptr: usize, bs: i32, be: i32): bool {
+  if (e - s != be - bs) return false;
+  for (let i = 0; i < e - s; i++) if (cps.at(s + i) != <i32>load<u8>(ptr + <usize>(bs + i))) return false;
+  return true;
 }
 
 function startsWithWord(cps: IntList, s: i32, e: i32, word: string): bool {
@@ -570,17 +592,17 @@ function choiceElems(raw: RawElement, x: Extracted, c: MatchConfig, out: Elem[])
   } else if (raw.fields !== null) return false;
   const k = choiceIndex(cps, s, e, c);
   if (k >= 0) {
-    const key = jsonKeyOfString(c.choiceKeys[k], c);
+    const key = jsonKeyOfString(c.choiceKey(k), c);
     out.push(new Elem(key, null));
     return true;
   }
   // "AC": several letters of a multi-select answer
-  if (!c.isListMode || e - s < 2 || e - s > c.choiceKeys.length) return false;
+  if (!c.isListMode || e - s < 2 || e - s > c.keyCount) return false;
   const keys = new Array<string>();
   for (let i = s; i < e; i++) {
     const idx = keyIndex(cps, i, i + 1, c);
     if (idx < 0 || cps.at(i) < 0x41 || cps.at(i) > 0x5a) return false;
-    keys.push(jsonKeyOfString(c.choiceKeys[idx], c));
+    keys.push(jsonKeyOfString(c.choiceKey(idx), c));
   }
   for (let i = 0; i < keys.length; i++) out.push(new Elem(keys[i], null));
   return true;
