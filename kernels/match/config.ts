@@ -194,15 +194,25 @@ export class Norm {
   removePunct: bool = false;
   trimPunct: bool = true;
   articles: bool = false;
+  // the scratch list, made on first use (plain labels need none), or the normalization sharing it
+  private list: IntList | null = null;
+  private sharing: Norm | null;
+
+  /** A normalization with the default options; `scratch`: another one whose scratch list it shares. */
+  constructor(scratch: Norm | null = null) {
+    this.sharing = scratch;
+  }
+
   /**
    * Scratch of `labelKey`, which may also be handed the label's code points in it (`input`): it
    * reads each code point before it writes over it.
    */
-  a: IntList;
-
-  /** A normalization with the default options; `scratch`: another one whose scratch list it shares. */
-  constructor(scratch: Norm | null = null) {
-    this.a = scratch !== null ? scratch.a : new IntList(16); // grows for long labels
+  get a(): IntList {
+    const other = this.sharing;
+    if (other !== null) return other.a;
+    let l = this.list;
+    if (l === null) this.list = l = new IntList(16); // grows for long labels
+    return l;
   }
 
   /** Where to put a label's code points before `labelKey` (JSON strings, choice keys): `a` itself. */

@@ -133,19 +133,6 @@ function integerSpanKey(ptr: usize, s: i32, e: i32): string {
   return changetype<string>(out);
 }
 
-/**
- * Whether cps[s, e) is a decimal integer of 1 to 15 digits without a sign or a leading zero: its
- * `numberKey` is then its own text (`plainLabelKey`).
- */
-function isPlainInteger(cps: IntList, s: i32, e: i32): bool {
-  const n = e - s;
-  if (n < 1 || n > 15) return false;
-  const src = cps.data.dataStart;
-  if (cpAt(src, s) == 0x30 && n > 1) return false;
-  for (let i = s; i < e; i++) if (<u32>(cpAt(src, i) - 0x30) > 9) return false;
-  return true;
-}
-
 function isArticle(w: IntList, s: i32, e: i32): bool {
   const n = e - s;
   const a = n > 0 ? lowerCodePoint(w.at(s)) : 0;
@@ -163,14 +150,15 @@ function isArticle(w: IntList, s: i32, e: i32): bool {
 export function labelKey(cps: IntList, s: i32, e: i32, c: Norm): string {
   while (s < e && spaceCp(cps.at(s))) s++;
   while (e > s && spaceCp(cps.at(e - 1))) e--;
-  if (isPlainLabel(cps, s, e, c) || isPlainInteger(cps, s, e)) return plainLabelKey(cps, s, e, !c.caseSensitive);
+  const src = cps.data.dataStart;
+  if (isPlainLabel<i32>(src, s, e, c) || isPlainInteger<i32>(src, s, e)) return plainLabelKey<i32>(src, s, e, !c.caseSensitive);
   const v = numberValue(cps, s, e);
   if (!isNaN(v)) return numberKey(v);
   const w = c.a;
   w.len = 0;
   w.reserve(e - s); // never grows when w is cps (e is within its length), so nothing is lost
-  // the lists' memory read and written through their base addresses: one load per code point
-  const src = cps.data.dataStart;
+  // the lists' memory read and written through their base addresses: one load per code point (src
+  // above: w grows only when it is not cps)
   const dst = w.data.dataStart;
   // case folded, punctuation removed when asked (ASCII by table)
   let n = 0;
@@ -218,25 +206,31 @@ export function labelKey(cps: IntList, s: i32, e: i32, c: Norm): string {
   return changetype<string>(units < room ? __renew(out, <usize>units << 1) : out);
 }
 
+// The plain-label tests below read a label's code points as elements of type T at `base`: i32 for
+// a code point list's memory (`IntList.data.dataStart`), u8 for the bytes of an ASCII label.
+
+@inline function elemAt<T>(base: usize, i: i32): i32 {
+  return <i32>load<T>(base + (<usize>i << alignof<T>()));
+}
+
 /**
- * Whether the trimmed label cps[s, e) is one that normalization leaves as it is but for its case,
- * the most common kind: not empty, ASCII, words of code points that are neither whitespace nor
- * (with punctuation "remove") punctuation, separated by single spaces, no end punctuation (with
- * "trim"), no articles option, and a code point that no number is written with (so that
- * `numberValue` would be NaN). Then `labelKey` gives exactly the label, case-folded when asked.
+ * Whether the trimmed label [s, e) is one that normalization leaves as it is but for its case, the
+ * most common kind: not empty, ASCII, words of code points that are neither whitespace nor (with
+ * punctuation "remove") punctuation, separated by single spaces, no end punctuation (with "trim"),
+ * no articles option, and a code point that no number is written with (so that `numberValue` would
+ * be NaN). Then `labelKey` gives exactly the label, case-folded when asked.
  */
-function isPlainLabel(cps: IntList, s: i32, e: i32, c: Norm): bool {
+function isPlainLabel<T>(base: usize, s: i32, e: i32, c: Norm): bool {
   if (s >= e || c.articles) return false;
-  const src = cps.data.dataStart;
   const inner = SPACE | (c.removePunct ? PUNCT : 0);
   const outer = inner | (c.trimPunct ? END_PUNCT : 0);
-  const first = cpAt(src, s);
-  const last = cpAt(src, e - 1);
+  const first = elemAt<T>(base, s);
+  const last = elemAt<T>(base, e - 1);
   if (first >= 0x80 || last >= 0x80 || (asciiClass(first) & outer) != 0 || (asciiClass(last) & outer) != 0) return false;
   let numeric = true;
   let space = false;
   for (let i = s; i < e; i++) {
-    const ch = cpAt(src, i);
+    const ch = elemAt<T>(base, i);
     if (ch >= 0x80) return false;
     if (ch == 0x20) {
       if (space) return false;
@@ -252,16 +246,48 @@ function isPlainLabel(cps: IntList, s: i32, e: i32, c: Norm): bool {
   return !numeric;
 }
 
-// The string of cps[s, e) (ASCII), A–Z lowered when `fold`: `labelKey` of a plain label (`isPlainLabel`).
-function plainLabelKey(cps: IntList, s: i32, e: i32, fold: bool): string {
-  const src = cps.data.dataStart;
+/**
+ * Whether [s, e) is a decimal integer of 1 to 15 digits without a sign or a leading zero: its
+ * `numberKey` is then its own text (`plainLabelKey`).
+ */
+function isPlainInteger<T>(base: usize, s: i32, e: i32): bool {
+  const n = e - s;
+  if (n < 1 || n > 15) return false;
+  if (elemAt<T>(base, s) == 0x30 && n > 1) return false;
+  for (let i = s; i < e; i++) if (<u32>(elemAt<T>(base, i) - 0x30) > 9) return false;
+  return true;
+}
+
+// The string of [s, e) (ASCII), A–Z lowered when `fold`: `labelKey` of a plain label or integer.
+function plainLabelKey<T>(base: usize, s: i32, e: i32, fold: bool): string {
   const out = changetype<usize>(__new(<usize>(e - s) << 1, idof<string>()));
   for (let i = s; i < e; i++) {
-    let ch = cpAt(src, i);
+    let ch = elemAt<T>(base, i);
     if (fold && (asciiClass(ch) & UPPER) != 0) ch += 32;
     store<u16>(out + (<usize>(i - s) << 1), <u16>ch);
   }
   return changetype<string>(out);
+}
+
+/**
+ * `labelKey` of the JSON string whose escape-free bytes are [s, e) at ptr (a plain list's string):
+ * a plain label read from its bytes, anything else from its decoded code points.
+ */
+export function spanLabelKey(ptr: usize, s: i32, e: i32, c: Norm): string {
+  let a = s;
+  let b = e;
+  // ASCII whitespace trimmed as labelKey trims it (the bytes left start and end with no such byte)
+  while (a < b && isSpaceByte(<i32>load<u8>(ptr + <usize>a))) a++;
+  while (b > a && isSpaceByte(<i32>load<u8>(ptr + <usize>(b - 1)))) b--;
+  if (isPlainLabel<u8>(ptr, a, b, c) || isPlainInteger<u8>(ptr, a, b)) return plainLabelKey<u8>(ptr, a, b, !c.caseSensitive);
+  const cps = c.input;
+  cps.len = 0;
+  appendDecodedUtf8(cps, ptr, s, e);
+  return labelKey(cps, 0, cps.len, c);
+}
+
+@inline function isSpaceByte(b: i32): bool {
+  return b < 0x80 && (asciiClass(b) & SPACE) != 0;
 }
 
 // Stores code point `c` as UTF-16 at unit `at` of the string being built at `out`; returns the next unit.
@@ -332,12 +358,7 @@ export function refElems(c: MatchConfig): Elem[] {
     const e = spans.at(3 * i + 2);
     let key: string;
     if (spans.at(3 * i) == SPAN_INTEGER) key = integerSpanKey(ptr, s, e);
-    else {
-      const cps = norm.input;
-      cps.len = 0;
-      appendDecodedUtf8(cps, ptr, s, e);
-      key = labelKey(cps, 0, cps.len, norm);
-    }
+    else key = spanLabelKey(ptr, s, e, norm);
     out[i] = new Elem(key, null);
   }
   return out;
@@ -405,10 +426,7 @@ function answerElem(raw: RawElement, x: Extracted, c: MatchConfig): Elem {
 // it (an integer's value; a string's text, whose code points are those of its bytes decoded).
 function plainKey(raw: RawElement, x: Extracted, n: Norm): string {
   if (raw.plain == SPAN_INTEGER) return integerSpanKey(x.ptr, raw.start, raw.end);
-  const cps = n.input;
-  cps.len = 0;
-  appendDecodedUtf8(cps, x.ptr, raw.start, raw.end);
-  return labelKey(cps, 0, cps.len, n);
+  return spanLabelKey(x.ptr, raw.start, raw.end, n);
 }
 
 // ---- multiple choice ----
@@ -430,13 +448,15 @@ function foldedText(c: MatchConfig, k: i32): string {
   const known = out[k];
   if (known !== null) return known;
   const f = c.folding;
-  const cps = f.input;
-  cps.len = 0;
   const spans = c.textSpans;
-  // a span's bytes give the code points of the string the JSON reader decodes from them
-  if (spans !== null) appendDecodedUtf8(cps, c.refPtr, spans.at(3 * k + 1), spans.at(3 * k + 2));
-  else appendString(cps, c.choiceTexts[k]);
-  const folded = labelKey(cps, 0, cps.len, f);
+  let folded: string;
+  if (spans !== null) folded = spanLabelKey(c.refPtr, spans.at(3 * k + 1), spans.at(3 * k + 2), f);
+  else {
+    const cps = f.input;
+    cps.len = 0;
+    appendString(cps, c.choiceTexts[k]);
+    folded = labelKey(cps, 0, cps.len, f);
+  }
   out[k] = folded;
   return folded;
 }
