@@ -47,6 +47,34 @@ const LOWERCASE_BY_DEFAULT: TextMetric[] = ["rouge1", "rouge2", "rougeL", "token
  */
 interface TextParams extends TextKernelParams {}
 class TextParams implements SelfSerializingParams {
+  /**
+   * Every field assigned here, in the declared order (as `match`'s parameters: V8 sizes an instance
+   * by its constructor's stores, so the fields live in the object, not in a property store that grows).
+   */
+  constructor(
+    metric: TextMetric,
+    refs: string[],
+    tokenize: string,
+    smooth: TextKernelParams["smooth"],
+    options: Record<string, unknown>,
+  ) {
+    this.metric = metric;
+    this.profile = "default";
+    this.refs = refs;
+    this.tag = (options.tag ?? "answer") as string;
+    this.tokenize = tokenize;
+    this.lowercase = (options.lowercase ?? LOWERCASE_BY_DEFAULT.includes(metric)) as boolean;
+    this.punctuation = (options.punctuation ?? "keep") as TextKernelParams["punctuation"];
+    this.smooth = smooth;
+    this.smooth_value = (options.smooth_value ?? (smooth === "floor" ? 0.1 : 1)) as number;
+    this.max_order = (options.max_order ?? 4) as number;
+    this.char_order = (options.char_order ?? 6) as number;
+    this.beta = (options.beta ?? 2) as number;
+    this.whitespace = (options.whitespace ?? false) as boolean;
+    this.wer_reward = (options.wer_reward ?? "linear") as TextKernelParams["wer_reward"];
+    this.threshold = (options.threshold ?? 1) as number;
+  }
+
   kernelJson(): string {
     const json = JSON.stringify;
     let out = this.metric !== "rougeL" ? `{"metric":${json(this.metric)},` : "{";
@@ -132,23 +160,5 @@ export function textParams(reference: unknown, options: Record<string, unknown>)
       'Smoothing "add1" fixes k = 1; use "add-k" with smooth_value for another k.',
     );
   }
-  // Field by field, in the declared order: every instance gets the same shape, and no options
-  // object is built only to be copied.
-  const params = new TextParams();
-  params.metric = metric;
-  params.profile = "default";
-  params.refs = refs;
-  params.tag = (options.tag ?? "answer") as string;
-  params.tokenize = tokenize;
-  params.lowercase = (options.lowercase ?? LOWERCASE_BY_DEFAULT.includes(metric)) as boolean;
-  params.punctuation = (options.punctuation ?? "keep") as TextKernelParams["punctuation"];
-  params.smooth = smooth;
-  params.smooth_value = (options.smooth_value ?? (smooth === "floor" ? 0.1 : 1)) as number;
-  params.max_order = (options.max_order ?? 4) as number;
-  params.char_order = (options.char_order ?? 6) as number;
-  params.beta = (options.beta ?? 2) as number;
-  params.whitespace = (options.whitespace ?? false) as boolean;
-  params.wer_reward = (options.wer_reward ?? "linear") as TextKernelParams["wer_reward"];
-  params.threshold = (options.threshold ?? 1) as number;
-  return params;
+  return new TextParams(metric, refs, tokenize, smooth, options);
 }
