@@ -89,19 +89,13 @@ export class ItemPreparer {
     position: number,
     groups: KernelGroups,
   ): Prepared | null {
-    const failed = () => {
-      const prepared = this.prepareVerifierItem(item, () => {});
-      return "result" in prepared ? prepared : {
-        result: noVerdict(headOf(item), "internal", "Preparing the item failed: it passed on a second try"),
-      };
-    };
-    if (this.validator.validVerifier(item) !== verifier) return failed();
+    if (this.validator.validVerifier(item) !== verifier) return this.callerError(item);
     const options = (item.options ?? {}) as Record<string, unknown>;
     let params: string;
     try {
       params = paramsJson(verifier.params(item.reference ?? null, options));
     } catch {
-      return failed();
+      return this.callerError(item);
     }
     const requested = typeof options.timeout_ms === "number" ? options.timeout_ms : verifier.defaultTimeoutMs;
     groups.add(
@@ -114,6 +108,14 @@ export class ItemPreparer {
       Math.min(requested, this.settings.maxTimeoutMs),
     );
     return null;
+  }
+
+  /** The result `prepareVerifierItem` gives an item that `prepareKernelItem` could not prepare. */
+  private callerError(item: Record<string, unknown>): Prepared {
+    const prepared = this.prepareVerifierItem(item, () => {});
+    return "result" in prepared ? prepared : {
+      result: noVerdict(headOf(item), "internal", "Preparing the item failed: it passed on a second try"),
+    };
   }
 
   /**
