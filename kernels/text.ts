@@ -14,7 +14,8 @@ import { Interner } from "./text/intern";
 import { Texts, internTokens, TokenIds } from "./text/texts";
 import { charSequence, squadAsciiTokenIds, tokenIds, Tokenizer, tokenizerOf, withoutPunct } from "./text/tokenize";
 import { asciiTokenIds, isPlainAscii } from "./text/ascii_tokens";
-import { Metric, metricNameOf, readTextParams } from "./text/params";
+import { Metric, metricNameOf, readTextParams, TextParams } from "./text/params";
+import { shortTokenIds } from "./text/short";
 import { fitsScored, writeScored } from "./text/result";
 
 export { input, output_len } from "./_lib/abi";
@@ -79,6 +80,11 @@ function scoreItem(): ArrayBuffer {
     metric != Metric.Cer && metric != Metric.EditSimilarity && metric != Metric.Bleu &&
     !(removePunct && metric == Metric.Wer);
   const refCount = p.refCount;
+  if (bytesOnly) {
+    // a short item of plain ASCII texts: its tokens straight from static memory (else the general path below)
+    const tok = shortTokenIds(item.ptr, region.start, region.end, p.ptr, p.refSpans, kind, lower);
+    if (tok !== null) return verdict(wordScore(tok, metric, p), p, region.via);
+  }
   const answerPlain = isPlainAscii(item.ptr, region.start, region.end);
   // per reference, where its bytes are when they are plain ASCII, else 0
   const refPlain = new StaticArray<usize>(refCount);
@@ -119,22 +125,34 @@ function scoreItem(): ArrayBuffer {
   } else {
     const tok = tokens(texts, metric, tokenizeName, lower, removePunct);
     if (tok === null) return tooComplex("too_many_tokens", metricName, null, 0, <f64>MAX_TOKENS);
-    if (metric == Metric.Rouge1) s = rougeN(tok, 1);
-    else if (metric == Metric.Rouge2) s = rougeN(tok, 2);
-    else if (metric == Metric.Bleu) s = bleu(tok, <i32>p.maxOrder, p.smooth, p.smoothValue);
-    else if (metric == Metric.TokenF1) s = tokenF1(tok);
-    else if (metric == Metric.Exact) s = exactMatch(tok);
-    else if (metric == Metric.Wer) s = errorRate(tok.ids, "wer", p.werReward);
-    else s = rougeL(tok);
+    s = wordScore(tok, metric, p);
   }
+  return verdict(s, p, region.via);
+}
+
+// The score of a word metric (every metric but chrF, cer and edit_similarity) over the texts' token ids.
+function wordScore(tok: TokenIds, metric: Metric, p: TextParams): Score {
+  if (metric == Metric.Rouge1) return rougeN(tok, 1);
+  if (metric == Metric.Rouge2) return rougeN(tok, 2);
+  if (metric == Metric.Bleu) return bleu(tok, <i32>p.maxOrder, p.smooth, p.smoothValue);
+  if (metric == Metric.TokenF1) return tokenF1(tok);
+  if (metric == Metric.Exact) return exactMatch(tok);
+  if (metric == Metric.Wer) return errorRate(tok.ids, "wer", p.werReward);
+  return rougeL(tok);
+}
+
+// The result of a scored item; `via`: how its answer was extracted.
+function verdict(s: Score, p: TextParams, via: string): ArrayBuffer {
+  const metricName = p.metricName;
+  const refCount = p.refCount;
   if (s.tooComplex) return tooComplex("too_long", metricName, s, 0, 0);
-  if (metricName == metricNameOf(metric) && fitsScored(s)) {
-    return writeScored(s, p.threshold, metricName, region.via, refCount);
+  if (metricName == metricNameOf(p.metric) && fitsScored(s)) {
+    return writeScored(s, p.threshold, metricName, via, refCount);
   }
   const correct = s.reward >= p.threshold;
   const w = beginResult(s.reward, correct, correct ? null : "wrong");
   w.key("metric").str(metricName);
-  w.key("extraction").str(region.via);
+  w.key("extraction").str(via);
   if (refCount > 1) w.key("reference_index").int(s.best);
   for (let i = 0; i < s.count; i++) w.key(s.names[i]).num(s.values[i]);
   return finishResult(w);
