@@ -137,7 +137,7 @@ function wordScore(tok: TokenIds, metric: Metric, p: TextParams): Score {
   if (metric == Metric.Bleu) return bleu(tok, <i32>p.maxOrder, p.smooth, p.smoothValue);
   if (metric == Metric.TokenF1) return tokenF1(tok);
   if (metric == Metric.Exact) return exactMatch(tok);
-  if (metric == Metric.Wer) return errorRate(tok.ids, "wer", p.werReward);
+  if (metric == Metric.Wer) return errorRate(tok.ids, "wer", p.werReward, tok.alphabet);
   return rougeL(tok);
 }
 

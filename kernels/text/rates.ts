@@ -3,6 +3,7 @@
 
 import { editDistance, MAX_EDIT_CELLS } from "../_lib/sequence_distance";
 import { Score } from "./metrics";
+import { editDistanceOneWord, fitsOneWord } from "./one_word";
 
 // Marks `s` too complex when the pair's edit-distance table is past the bound.
 function overCap(s: Score, h: Int32Array, ref: Int32Array): bool {
@@ -19,9 +20,10 @@ export function rateReward(rate: f64, kind: string): f64 {
 
 /**
  * An error rate (edits over the reference's length) of seqs[0] against each reference seqs[1…];
- * the lowest counts. `name` is "wer" or "cer". References are never empty (the host checks).
+ * the lowest counts. `name` is "wer" or "cer". References are never empty (the host checks). `alphabet` > 0 says the
+ * symbols are dense ids below it (WER's tokens).
  */
-export function errorRate(seqs: Array<Int32Array>, name: string, kind: string): Score {
+export function errorRate(seqs: Array<Int32Array>, name: string, kind: string, alphabet: i32 = 0): Score {
   const s = new Score();
   const h = seqs[0];
   let bestRate = f64.MAX_VALUE;
@@ -29,7 +31,9 @@ export function errorRate(seqs: Array<Int32Array>, name: string, kind: string): 
   for (let r = 1; r < seqs.length; r++) {
     const ref = seqs[r];
     if (overCap(s, h, ref)) return s;
-    const edits = editDistance(h, h.length, ref, ref.length);
+    const edits = alphabet > 0 && fitsOneWord(h.length, ref.length, alphabet)
+      ? editDistanceOneWord(h, h.length, ref, ref.length)
+      : editDistance(h, h.length, ref, ref.length);
     const rate = ref.length > 0 ? <f64>edits / <f64>ref.length : (h.length == 0 ? 0.0 : <f64>h.length);
     if (rate < bestRate) {
       bestRate = rate;

@@ -27,11 +27,11 @@ const BITMAP: usize = memory.data((SHORT_BYTES >> 3) + 16, 16);
 const IDS: usize = memory.data(4 * (MAX_IDS + 8), 16);
 
 // The tables of tokens by key (slots of key u64, stamp u32, id u32) and of longer tokens (slots of stamp u32, hash
-// u32, offset in BUF u32, length u32, id u32, padding): a slot is taken when its stamp is the current item's.
-const KEY_SLOTS: i32 = 2048;
-const KEY_TABLE: usize = memory.data(16 * KEY_SLOTS, 16);
-const LONG_SLOTS: i32 = 1024;
-const LONG_TABLE: usize = memory.data(32 * LONG_SLOTS, 16);
+// u32, offset in BUF u32, length u32, id u32, padding): a slot is taken when its stamp is the current item's. An item
+// uses the first 2^bits slots, at least twice as many as it can have tokens: a short item's few, which stay in cache.
+const MAX_SLOTS: i32 = 2 * MAX_IDS;
+const KEY_TABLE: usize = memory.data(16 * MAX_SLOTS, 16);
+const LONG_TABLE: usize = memory.data(32 * MAX_SLOTS, 16);
 const KEY_HASH: u64 = 0x9e3779b97f4a7c15;
 let stamp: u32 = 0;
 
@@ -66,10 +66,14 @@ export function shortTokenIds(
   }
   if (room > SHORT_BYTES) return null;
   if (++stamp == 0) {
-    memory.fill(KEY_TABLE, 0, 16 * <usize>KEY_SLOTS);
-    memory.fill(LONG_TABLE, 0, 32 * <usize>LONG_SLOTS);
+    memory.fill(KEY_TABLE, 0, 16 * <usize>MAX_SLOTS);
+    memory.fill(LONG_TABLE, 0, 32 * <usize>MAX_SLOTS);
     stamp = 1;
   }
+  const now = stamp;
+  // tokens are separated: at most one per two bytes of room
+  let bits = 6;
+  while ((1 << bits) < min(room, MAX_SLOTS)) bits++;
   const squad = kind == Tokenizer.Squad;
   const cuts = new StaticArray<i32>(refCount + 2);
   let at: usize = BUF;
@@ -102,9 +106,9 @@ export function shortTokenIds(
       if (k <= 8) {
         const key = load<u64>(at + <usize>s) & (~(<u64>0) >> (<u64>(8 - k) << 3));
         if (squad && (key == KEY_A || key == KEY_AN || key == KEY_THE)) continue;
-        id = keyId(key, count);
+        id = keyId(key, count, now, bits);
       } else {
-        id = longId(at + <usize>s, k, <u32>(at - BUF) + <u32>s, count);
+        id = longId(at + <usize>s, k, <u32>(at - BUF) + <u32>s, count, now, bits);
       }
       count += <i32>(id == count);
       store<i32>(IDS + (<usize>m << 2), id);
@@ -186,35 +190,37 @@ function bitmap(at: usize, n: i32, kind: Tokenizer): i32 {
 }
 
 // The id of the token with this key (`next` when new: the table takes it).
-@inline function keyId(key: u64, next: i32): i32 {
-  let slot = <i32>((key * KEY_HASH) >> 53) & (KEY_SLOTS - 1);
+@inline function keyId(key: u64, next: i32, now: u32, bits: i32): i32 {
+  const mask = (1 << bits) - 1;
+  let slot = <i32>((key * KEY_HASH) >> (64 - <u64>bits));
   while (true) {
     const at = KEY_TABLE + (<usize>slot << 4);
-    const live = load<u32>(at, 8) == stamp;
+    const live = load<u32>(at, 8) == now;
     if (!live || load<u64>(at) == key) {
       const id = live ? <i32>load<u32>(at, 12) : next;
       store<u64>(at, key);
-      store<u32>(at, stamp, 8);
+      store<u32>(at, now, 8);
       store<u32>(at, <u32>id, 12);
       return id;
     }
-    slot = (slot + 1) & (KEY_SLOTS - 1);
+    slot = (slot + 1) & mask;
   }
   return next;
 }
 
 // The id of the token of `len` (more than eight) bytes at p, at offset `off` of BUF (`next` when new).
-function longId(p: usize, len: i32, off: u32, next: i32): i32 {
+function longId(p: usize, len: i32, off: u32, next: i32, now: u32, bits: i32): i32 {
   let h: u64 = <u64>len;
   let i = 0;
   for (; i + 8 <= len; i += 8) h = (h ^ load<u64>(p + <usize>i)) * KEY_HASH;
   if (i < len) h = (h ^ (load<u64>(p + <usize>i) & (~(<u64>0) >> (<u64>(8 - (len - i)) << 3)))) * KEY_HASH;
   const hash = <u32>(h >> 32);
-  let slot = <i32>(hash >> 22) & (LONG_SLOTS - 1);
+  const mask = (1 << bits) - 1;
+  let slot = <i32>(hash >> (32 - <u32>bits));
   while (true) {
     const at = LONG_TABLE + (<usize>slot << 5);
-    if (load<u32>(at) != stamp) {
-      store<u32>(at, stamp);
+    if (load<u32>(at) != now) {
+      store<u32>(at, now);
       store<u32>(at, hash, 4);
       store<u32>(at, off, 8);
       store<u32>(at, <u32>len, 12);
@@ -224,7 +230,7 @@ function longId(p: usize, len: i32, off: u32, next: i32): i32 {
     if (load<u32>(at, 4) == hash && load<u32>(at, 12) == <u32>len && sameBytes(BUF + <usize>load<u32>(at, 8), p, len)) {
       return <i32>load<u32>(at, 16);
     }
-    slot = (slot + 1) & (LONG_SLOTS - 1);
+    slot = (slot + 1) & mask;
   }
   return next;
 }
