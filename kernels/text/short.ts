@@ -21,8 +21,9 @@ const SPACES: u64 = 0x2020202020202020;
 
 // The texts' bytes, each at an offset that is a multiple of eight and followed by at least eight spaces.
 const BUF: usize = memory.data(SHORT_BYTES + 16, 16);
-// One text's token bitmap (one bit per byte), with a zero word past its end.
-const BITMAP: usize = memory.data((SHORT_BYTES >> 3) + 16, 16);
+// One text's tokens: where each starts and ends (room for a last 64 bytes of up to 32 tokens past MAX_IDS).
+const STARTS: usize = memory.data(4 * (MAX_IDS + 40), 16);
+const ENDS: usize = memory.data(4 * (MAX_IDS + 40), 16);
 // Every text's ids, one after the other.
 const IDS: usize = memory.data(4 * (MAX_IDS + 8), 16);
 
@@ -84,24 +85,11 @@ export function shortTokenIds(
     const len = t == 0 ? end - start : unchecked(refSpans[2 * t - 1]) - unchecked(refSpans[2 * t - 2]);
     const n = copyText(from, len, at, squad, lower);
     if (n < 0) return null;
-    const words = bitmap(at, n, kind);
-    if (words < 0) return null;
-    // the tokens
-    let wi = 0;
-    let x = load<u64>(BITMAP);
-    while (true) {
-      while (x == 0) {
-        if (++wi >= words) break;
-        x = load<u64>(BITMAP + (<usize>wi << 3));
-      }
-      if (x == 0) break;
-      const s = (wi << 6) + <i32>ctz(x);
-      let y = ~load<u64>(BITMAP + (<usize>wi << 3)) & (~(<u64>0) << (<u64>s & 63));
-      while (y == 0) y = ~load<u64>(BITMAP + (<usize>++wi << 3));
-      const e = (wi << 6) + <i32>ctz(y);
-      x = load<u64>(BITMAP + (<usize>wi << 3)) & (~(<u64>0) << (<u64>e & 63));
-      if (m >= MAX_IDS) return null;
-      const k = e - s;
+    const tokens = tokenBounds(at, n, kind);
+    if (tokens < 0 || m + tokens > MAX_IDS) return null;
+    for (let i = 0; i < tokens; i++) {
+      const s = load<i32>(STARTS + (<usize>i << 2));
+      const k = load<i32>(ENDS + (<usize>i << 2)) - s;
       let id: i32;
       if (k <= 8) {
         const key = load<u64>(at + <usize>s) & (~(<u64>0) >> (<u64>(8 - k) << 3));
@@ -161,13 +149,17 @@ function copyText(from: usize, len: i32, to: usize, squad: bool, lower: bool): i
   return <i32>(o - to);
 }
 
-// The bitmap of the token bytes of the `n` bytes at `at` (followed by spaces) into BITMAP, with a zero word after
-// it; returns its words, or -1 for SQuAD's text with a byte that is neither space nor a word character.
-function bitmap(at: usize, n: i32, kind: Tokenizer): i32 {
+// Where the tokens of the `n` bytes at `at` (followed by spaces) start and end, into STARTS and ENDS (offsets from
+// `at`), found 64 bytes at a time from a bitmap of their token bytes; returns how many, or -1 for more than MAX_IDS
+// or for SQuAD's text with a byte that is neither space nor a word character.
+function tokenBounds(at: usize, n: i32, kind: Tokenizer): i32 {
   const words = (n + 63) >> 6;
   const unicode = kind == Tokenizer.Unicode;
   const squad = kind == Tokenizer.Squad;
   let other: u64 = 0;
+  let carry: u64 = 0; // the last byte of the previous 64 was a token byte
+  let q = 0;
+  let r = 0;
   for (let b = 0; b < words; b++) {
     let bits: u64 = 0;
     const base = at + (<usize>b << 6);
@@ -183,29 +175,42 @@ function bitmap(at: usize, n: i32, kind: Tokenizer): i32 {
       }
       bits |= (((word >> 7) * 0x0102040810204080) >> 56) << (<u64>k << 3);
     }
-    store<u64>(BITMAP + (<usize>b << 3), bits);
+    const before = (bits << 1) | carry;
+    let starts = bits & ~before;
+    let ends = ~bits & before;
+    carry = bits >> 63;
+    const offset = b << 6;
+    while (starts != 0) {
+      store<i32>(STARTS + (<usize>(q++) << 2), offset + <i32>ctz(starts));
+      starts &= starts - 1;
+    }
+    while (ends != 0) {
+      store<i32>(ENDS + (<usize>(r++) << 2), offset + <i32>ctz(ends));
+      ends &= ends - 1;
+    }
+    if (q > MAX_IDS) return -1;
   }
-  store<u64>(BITMAP + (<usize>words << 3), 0);
-  return other != 0 ? -1 : words;
+  // a token up to the last byte ends there
+  store<i32>(ENDS + (<usize>r << 2), words << 6);
+  return other != 0 ? -1 : q;
 }
 
-// The id of the token with this key (`next` when new: the table takes it).
+// The id of the token with this key (`next` when new: the table takes it). Without a branch on whether the key is
+// new (it is about half the time): the probe stops at the key's slot or an empty one, usually the first.
 @inline function keyId(key: u64, next: i32, now: u32, bits: i32): i32 {
   const mask = (1 << bits) - 1;
   let slot = <i32>((key * KEY_HASH) >> (64 - <u64>bits));
-  while (true) {
-    const at = KEY_TABLE + (<usize>slot << 4);
-    const live = load<u32>(at, 8) == now;
-    if (!live || load<u64>(at) == key) {
-      const id = live ? <i32>load<u32>(at, 12) : next;
-      store<u64>(at, key);
-      store<u32>(at, now, 8);
-      store<u32>(at, <u32>id, 12);
-      return id;
-    }
+  let at = KEY_TABLE + (<usize>slot << 4);
+  while ((<i32>(load<u32>(at, 8) == now) & <i32>(load<u64>(at) != key)) != 0) {
     slot = (slot + 1) & mask;
+    at = KEY_TABLE + (<usize>slot << 4);
   }
-  return next;
+  const live = <i32>(load<u32>(at, 8) == now);
+  const id = next ^ ((<i32>load<u32>(at, 12) ^ next) & -live);
+  store<u64>(at, key);
+  store<u32>(at, now, 8);
+  store<u32>(at, <u32>id, 12);
+  return id;
 }
 
 // The id of the token of `len` (more than eight) bytes at p, at offset `off` of BUF (`next` when new).
