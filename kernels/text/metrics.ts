@@ -5,7 +5,7 @@
 import { IntList } from "../_lib/unicode";
 import { lcsLength, MAX_LCS_CELLS } from "../_lib/sequence_distance";
 import { bleuScore, BleuStats, chrfScore, closestRefLen } from "./sacrebleu";
-import { fitsOneWord, lcsOneWord } from "./one_word";
+import { fitsOneWord, lcsOneWord, SCRATCH_IDS } from "./one_word";
 import { clippedMatches, countNgrams, NgramCounts, TokenIds } from "./texts";
 
 /** A metric's outcome. `tooComplex` set means the reward is 0 and the reason `too_complex`. */
@@ -46,10 +46,14 @@ function fmeasure(p: f64, r: f64): f64 {
 // recall over the reference's, F named `fname`. ROUGE-N and SQuAD's token F1 (n = 1) are this.
 function overlapF(tok: TokenIds, n: i32, fname: string): Score {
   const unigrams = n == 1 && tok.alphabet > 0;
-  // unigrams: the hypothesis's counts, each reference's tokens taking what is left (no per-text count tables)
+  // unigrams: the hypothesis's counts, each reference's tokens taking what is left (no per-text count tables; static
+  // ones for a small alphabet)
   const c: NgramCounts | null = unigrams ? null : countNgrams(tok.ids, n, tok.alphabet);
-  const counts = unigrams ? idCounts(tok.ids[0], tok.alphabet) : new Int32Array(0);
-  const left = new Int32Array(counts.length);
+  const alphabet = unigrams ? tok.alphabet : 0;
+  const small = alphabet <= SCRATCH_IDS;
+  const counts = small ? COUNTS : new Int32Array(alphabet).dataStart;
+  const left = small ? LEFT : new Int32Array(alphabet).dataStart;
+  if (unigrams) idCounts(tok.ids[0], counts, alphabet);
   const s = new Score();
   let bestP = 0.0, bestR = 0.0;
   s.reward = -1;
@@ -60,7 +64,7 @@ function overlapF(tok: TokenIds, n: i32, fname: string): Score {
       hypTotal = c.totals[0];
       refTotal = c.totals[r];
     } else {
-      overlap = <f64>sharedIds(counts, left, tok.ids[r]);
+      overlap = <f64>sharedIds(counts, left, alphabet, tok.ids[r]);
       hypTotal = tok.ids[0].length;
       refTotal = tok.ids[r].length;
     }
@@ -77,28 +81,30 @@ function overlapF(tok: TokenIds, n: i32, fname: string): Score {
   return s.add("precision", bestP).add("recall", bestR).add(fname, s.reward);
 }
 
-// How many times each id below `alphabet` occurs in `ids`.
-function idCounts(ids: Int32Array, alphabet: i32): Int32Array {
-  const counts = new Int32Array(alphabet);
+// The unigram counts of a small alphabet (static: an item's counts are zeroed for its own alphabet only).
+const COUNTS: usize = memory.data(4 * SCRATCH_IDS, 16);
+const LEFT: usize = memory.data(4 * SCRATCH_IDS, 16);
+
+// How many times each id below `alphabet` occurs in `ids`, into the i32s at `counts`.
+function idCounts(ids: Int32Array, counts: usize, alphabet: i32): void {
+  memory.fill(counts, 0, <usize>alphabet << 2);
   for (let i = 0; i < ids.length; i++) {
-    const id = unchecked(ids[i]);
-    unchecked((counts[id] = counts[id] + 1));
+    const at = counts + (<usize>unchecked(ids[i]) << 2);
+    store<i32>(at, load<i32>(at) + 1);
   }
-  return counts;
 }
 
 // Σ over ids of min(counts[id], occurrences in ref): each token of ref takes one of what `counts` has left (a copy
-// in `left`, the same length).
-function sharedIds(counts: Int32Array, left: Int32Array, ref: Int32Array): i32 {
-  memory.copy(left.dataStart, counts.dataStart, <usize>counts.length << 2);
+// in `left`).
+function sharedIds(counts: usize, left: usize, alphabet: i32, ref: Int32Array): i32 {
+  memory.copy(left, counts, <usize>alphabet << 2);
   let m = 0;
   for (let i = 0; i < ref.length; i++) {
-    const id = unchecked(ref[i]);
-    const k = unchecked(left[id]);
-    if (k > 0) {
-      unchecked((left[id] = k - 1));
-      m++;
-    }
+    const at = left + (<usize>unchecked(ref[i]) << 2);
+    const k = load<i32>(at);
+    const some = <i32>(k > 0);
+    store<i32>(at, k - some);
+    m += some;
   }
   return m;
 }

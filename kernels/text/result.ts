@@ -25,11 +25,16 @@ export function fitsScored(s: Score): bool {
   return s.count <= 16;
 }
 
-// Appends the ASCII string `str` at `at`; returns the new end.
+// Appends the ASCII string `str` at `at`; returns the new end. Four characters at a time: the last four may read
+// past the string (in memory: strings are followed by their block's rest or other data) and write up to three bytes
+// past the new end (inside OUT, overwritten by what follows).
 @inline function ascii(at: usize, str: string): usize {
   const n = str.length;
   const src = changetype<usize>(str);
-  for (let i = 0; i < n; i++) store<u8>(at + <usize>i, <u8>load<u16>(src + (<usize>i << 1)));
+  for (let i = 0; i < n; i += 4) {
+    const x = load<u64>(src + (<usize>i << 1));
+    store<u32>(at + <usize>i, <u32>((x & 0xff) | ((x >> 8) & 0xff00) | ((x >> 16) & 0xff0000) | ((x >> 24) & 0xff000000)));
+  }
   return at + <usize>n;
 }
 
