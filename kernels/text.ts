@@ -16,6 +16,7 @@ import { charSequence, squadAsciiTokenIds, tokenIds, Tokenizer, tokenizerOf, wit
 import { asciiTokenIds, isPlainAscii } from "./text/ascii_tokens";
 import { Metric, metricNameOf, readTextParams, TextParams } from "./text/params";
 import { shortTokenIds } from "./text/short";
+import { cachedParams, rememberParams } from "./text/param_cache";
 import { fitsScored, writeScored } from "./text/result";
 
 export { input, output_len } from "./_lib/abi";
@@ -54,8 +55,12 @@ function tooComplex(problem: string, metric: string, s: Score | null, size: f64,
 function scoreItem(): ArrayBuffer {
   const item = readItem();
   if (item === null) return badParameters(null);
-  const p = readTextParams(item);
-  if (p === null) return badParameters(item);
+  let p = cachedParams(item);
+  if (p === null) {
+    p = readTextParams(item);
+    if (p === null) return badParameters(item);
+    rememberParams(item, p);
+  }
   const metric = p.metric;
   const metricName = p.metricName;
   const region = p.tag == "answer"

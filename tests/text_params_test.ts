@@ -3,13 +3,15 @@
  * JSON reader; it writes a scored verdict straight into static memory when its strings are its own constants and
  * with the general writer otherwise. Property tests (fast-check): the same parameters give byte-identical verdicts
  * whichever reader and writer take them (a block spaced out, a key written with an escape, an unknown metric name,
- * which scores as ROUGE-L under its own name).
+ * which scores as ROUGE-L under its own name), and whether or not a template of the key walker's values kept from
+ * earlier blocks (kernels/text/param_cache.ts) takes the block.
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { TEXT_METRICS, textVerifier } from "../verifiers/text/mod.ts";
 import { TOKENIZERS } from "../verifiers/text/schemas.ts";
 import { TOKEN_PIECES } from "../perf/text_baseline.ts";
+import { compileKernel, KernelInstance } from "../wasm/mod.ts";
 import { loadKernel } from "./_kernel.ts";
 
 const kernel = loadKernel("text");
@@ -17,12 +19,12 @@ const enc = new TextEncoder();
 const dec = new TextDecoder();
 
 /** The kernel's output for a parameter block given as text. */
-function score(block: string, response: string): string {
+function score(block: string, response: string, instance: KernelInstance = kernel): string {
   const head = enc.encode(block), body = enc.encode(response);
   const item = new Uint8Array(head.length + 1 + body.length);
   item.set(head);
   item.set(body, head.length + 1);
-  return dec.decode(kernel.scoreBytes(item));
+  return dec.decode(instance.scoreBytes(item));
 }
 
 const text = fc.oneof(
@@ -96,4 +98,29 @@ Deno.test("property: the general writer (an unknown metric name, scored as ROUGE
     }),
     { numRuns: 300 },
   );
+});
+
+Deno.test("property: a block that a kept template takes (earlier blocks' options, another reference) gets the key walker's verdict", () => {
+  const module = compileKernel(Deno.readFileSync(new URL("../wasm/text.wasm", import.meta.url)));
+  let checked = 0;
+  fc.assert(
+    fc.property(params, fc.array(params, { maxLength: 6 }), text, text, (p, others, primeRef, answer) => {
+      const block = hostBlock({ ...p, refs: p.refs.slice(0, 1) });
+      const prime = hostBlock({ ...p, refs: [primeRef] });
+      if (block === null || prime === null) return;
+      // a fresh instance keeps no template: the key walker (or the general reader) reads the block
+      const expected = score(block, answer, new KernelInstance(module));
+      // the same options with another reference, other options' blocks between (the templates rotate)
+      score(prime, answer);
+      for (const o of others) {
+        const b = hostBlock(o);
+        if (b !== null) score(b, answer);
+        if (b !== null && others.indexOf(o) % 2 == 0) score(prime, "x");
+      }
+      assert.equal(score(block, answer), expected);
+      checked++;
+    }),
+    { numRuns: 300 },
+  );
+  assert.ok(checked > 150, `${checked} blocks checked`);
 });

@@ -142,3 +142,12 @@ function internLong(ptr: usize, start: i32, end: i32, lower: bool, out: IntList,
   if (id >= count) out.len = at + end - start;
   return id;
 }
+
+/** Whether the `n` bytes at a and b are equal (both readable eight bytes at a time past their end). */
+export function sameBytes(a: usize, b: usize, n: i32): bool {
+  let i = 0;
+  for (; i + 8 <= n; i += 8) if (load<u64>(a + <usize>i) != load<u64>(b + <usize>i)) return false;
+  if (i == n) return true;
+  const keep = ~(<u64>0) >> (<u64>(8 - (n - i)) << 3);
+  return ((load<u64>(a + <usize>i) ^ load<u64>(b + <usize>i)) & keep) == 0;
+}

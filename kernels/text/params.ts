@@ -56,7 +56,7 @@ const HIGHS: u64 = 0x8080808080808080;
  * quote, backslash or control byte found within eight bytes by its bit: a parameter block's keys and short values
  * end in the first eight bytes, without a loop over their bytes.
  */
-function plainStringEnd(ptr: usize, len: i32, p: i32): i32 {
+export function plainStringEnd(ptr: usize, len: i32, p: i32): i32 {
   if (byteAt(ptr, len, p) != 0x22) return -1;
   let q = p + 1;
   while (q + 8 <= len) {
@@ -87,6 +87,8 @@ export class TextParams {
   /** The references: text r is bytes [refStart(r), refEnd(r)) of `ptr` when `refEnd(r) >= 0`, else `refStrings[r]`. */
   refSpans: IntList = new IntList(8);
   refStrings: Array<string> | null = null;
+  /** How many `refs` keys the key walker read (the last one counts). */
+  refsKeys: i32 = 0;
   ptr: usize = 0;
   tag: string = "answer";
   tokenize: string = "unicode";
@@ -171,6 +173,7 @@ const OTHER_NAMES: StaticArray<string> = ["keep", "remove", "exp", "linear", "fl
 function readRefs(ptr: usize, len: i32, p: i32, t: TextParams): i32 {
   p++;
   t.refSpans.len = 0; // a repeated key: the last one counts
+  t.refsKeys++;
   while (true) {
     p = skipJsonSpace(ptr, len, p);
     const end = plainStringEnd(ptr, len, p);

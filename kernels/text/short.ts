@@ -5,7 +5,7 @@
 // appearance; a token of at most eight bytes by its bytes as one u64, a longer one by its bytes in the copy). A short
 // item pays no per-text allocation, no code points and no per-byte branches.
 
-import { asciiWordBytes, inRange, lowerAscii } from "./ascii_tokens";
+import { asciiWordBytes, inRange, lowerAscii, sameBytes } from "./ascii_tokens";
 import { IntList } from "../_lib/unicode";
 import { TokenIds } from "./texts";
 import { Tokenizer } from "./tokenize";
@@ -238,13 +238,4 @@ function longId(p: usize, len: i32, off: u32, next: i32, now: u32, bits: i32): i
     slot = (slot + 1) & mask;
   }
   return next;
-}
-
-// Whether the `len` bytes at a and b are equal (both readable eight bytes at a time past their end).
-function sameBytes(a: usize, b: usize, len: i32): bool {
-  let i = 0;
-  for (; i + 8 <= len; i += 8) if (load<u64>(a + <usize>i) != load<u64>(b + <usize>i)) return false;
-  if (i == len) return true;
-  const keep = ~(<u64>0) >> (<u64>(8 - (len - i)) << 3);
-  return ((load<u64>(a + <usize>i) ^ load<u64>(b + <usize>i)) & keep) == 0;
 }
