@@ -4,12 +4,14 @@
  * elsewhere; short tokens are interned by key, long ones by their code points. Property tests (fast-check): over
  * texts mixing ASCII tokens of every length around the eight-character key, case, punctuation, NUL, JSON escapes,
  * accents, CJK and Unicode spaces, ROUGE-L's LCS equals the LCS of a TypeScript tokenizer's tokens, so every path
- * cuts the same tokens and gives equal tokens equal ids, whichever path each text took.
+ * cuts the same tokens and gives equal tokens equal ids, whichever path each text took. A short item whose texts are
+ * all plain ASCII is tokenized in static memory (kernels/text/short.ts): it scores as the general path scores it.
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { scoreInProcess } from "../wasm/mod.ts";
 import { textVerifier } from "../verifiers/text/mod.ts";
+import { TOKENIZERS } from "../verifiers/text/schemas.ts";
 import { lcs, levenshtein, TOKEN_PIECES } from "../perf/text_baseline.ts";
 import { assertVerdict, loadKernel } from "./_kernel.ts";
 
@@ -175,4 +177,59 @@ Deno.test("property: the word metrics on texts read as bytes or as code points e
     ),
     { numRuns: 1500 },
   );
+});
+
+Deno.test("property: a short plain-ASCII item (tokenized in static memory) scores as the general path scores it", () => {
+  // the same item with a no-break space (a separator of every word tokenizer) after a reference takes the general path
+  const ascii = PIECES.filter((p) => [...p].every((c) => c > "\0" && c < "\x80"));
+  const piece = fc.constantFrom(
+    ...ascii,
+    "the",
+    "An",
+    "a.n",
+    "t-he",
+    "don't",
+    "_",
+    "\x01",
+    "\x7f",
+    "!",
+    "3.5",
+    "1,000",
+  );
+  const text = fc.array(piece, { maxLength: 160 }).map((p) => p.join(" "));
+  const metric = fc.constantFrom("rougeL", "rouge1", "rouge2", "token_f1", "exact", "wer");
+  let checked = 0;
+  fc.assert(
+    fc.property(
+      text,
+      fc.array(text, { minLength: 1, maxLength: 3 }),
+      metric,
+      fc.nat(),
+      fc.boolean(),
+      fc.boolean(),
+      fc.nat(),
+      (answer, refs, m, tk, lowercase, removePunct, which) => {
+        const toks = TOKENIZERS[m as keyof typeof TOKENIZERS].filter((t) => t !== "char");
+        const options: Record<string, unknown> = {
+          metric: m,
+          tag: "",
+          lowercase,
+          tokenize: toks[tk % toks.length],
+        };
+        if (m === "wer" && removePunct) options.punctuation = "remove";
+        const plain = refs.map((r) => `q ${r}`);
+        const spaced = plain.map((r, i) => i === which % plain.length ? `${r}\u00a0` : r);
+        let expected;
+        try {
+          expected = scoreInProcess(kernel, textVerifier.params(spaced, options), answer);
+        } catch {
+          return; // options the host refuses
+        }
+        assert.deepEqual(scoreInProcess(kernel, textVerifier.params(plain, options), answer), expected);
+        checked++;
+      },
+    ),
+    { numRuns: 600 },
+  );
+  assert.ok(checked > 300, `${checked} items checked`);
 });
