@@ -24,8 +24,10 @@ const BUF: usize = memory.data(SHORT_BYTES + 16, 16);
 // One text's tokens: where each starts and ends (room for a last 64 bytes of up to 32 tokens past MAX_IDS).
 const STARTS: usize = memory.data(4 * (MAX_IDS + 40), 16);
 const ENDS: usize = memory.data(4 * (MAX_IDS + 40), 16);
-// Every text's ids, one after the other.
+// Every text's ids, one after the other, and where each text's end (one past the room's most texts: a text takes at
+// least eight bytes of room).
 const IDS: usize = memory.data(4 * (MAX_IDS + 8), 16);
+const CUTS: usize = memory.data(4 * ((SHORT_BYTES >> 3) + 2), 16);
 
 // The tables of tokens by key (slots of key u64, stamp u32, id u32) and of longer tokens (slots of stamp u32, hash
 // u32, offset in BUF u32, length u32, id u32, padding): a slot is taken when its stamp is the current item's. An item
@@ -76,7 +78,6 @@ export function shortTokenIds(
   let bits = 6;
   while ((1 << bits) < min(room, MAX_SLOTS)) bits++;
   const squad = kind == Tokenizer.Squad;
-  const cuts = new StaticArray<i32>(refCount + 2);
   let at: usize = BUF;
   let m = 0;
   let count = 0;
@@ -102,13 +103,19 @@ export function shortTokenIds(
       store<i32>(IDS + (<usize>m << 2), id);
       m++;
     }
-    unchecked((cuts[t + 1] = m));
+    store<i32>(CUTS + (<usize>(t + 1) << 2), m);
     at += <usize>(((n + 7) & ~7) + 8);
   }
-  const all = new Int32Array(max(m, 1));
-  memory.copy(all.dataStart, IDS, <usize>m << 2);
-  const out = new TokenIds();
-  for (let t = 0; t <= refCount; t++) out.ids.push(all.subarray(unchecked(cuts[t]), unchecked(cuts[t + 1])));
+  // the ids in one buffer (not zeroed first: every byte is copied), a view of it per text
+  const all = changetype<ArrayBuffer>(__new(<usize>max(m, 1) << 2, idof<ArrayBuffer>()));
+  memory.copy(changetype<usize>(all), IDS, <usize>m << 2);
+  const out = new TokenIds(refCount + 1);
+  store<i32>(CUTS, 0);
+  for (let t = 0; t <= refCount; t++) {
+    const from = load<i32>(CUTS + (<usize>t << 2));
+    const to = load<i32>(CUTS + (<usize>(t + 1) << 2));
+    unchecked((out.ids[t] = Int32Array.wrap(all, from << 2, to - from)));
+  }
   out.alphabet = count;
   return out;
 }

@@ -68,8 +68,13 @@ export class Texts {
 
 /** Every text as a sequence of token ids. */
 export class TokenIds {
-  ids: Array<Int32Array> = new Array<Int32Array>();
+  ids: Array<Int32Array>;
   alphabet: i32 = 0;
+
+  /** `count`: how many texts the caller sets by index (none: it pushes them). */
+  constructor(count: i32 = 0) {
+    this.ids = new Array<Int32Array>(count);
+  }
 }
 
 /** Interns the tokens given as spans (start, length pairs over `cps`), per text, into one id space. */
