@@ -5,7 +5,8 @@ import { emit } from "./_lib/abi";
 import { badParameters, readItem } from "./_lib/item";
 import { beginResult, finishResult } from "./_lib/result";
 import { tagRegion } from "./_lib/tag_region";
-import { answerRegion, isBlank, Span } from "./_lib/text";
+import { isBlank } from "./_lib/text";
+import { answerSpan } from "./text/answer_span";
 import { appendDecodedUtf8, appendString, appendUtf8, IntList, isSpace, lowerCodePoint } from "./_lib/unicode";
 import { bleu, chrf, exactMatch, rougeL, rougeN, Score, tokenF1 } from "./text/metrics";
 import { editSimilarity, errorRate } from "./text/rates";
@@ -161,14 +162,6 @@ function verdict(s: Score, p: TextParams, via: string): ArrayBuffer {
   if (refCount > 1) w.key("reference_index").int(s.best);
   for (let i = 0; i < s.count; i++) w.key(s.names[i]).num(s.values[i]);
   return finishResult(w);
-}
-
-// The region of the default tag `answer`: tagRegion's span for it (the same search, without building the tag's
-// marker strings), named as tagRegion names it.
-function answerSpan(ptr: usize, start: i32, end: i32): Span {
-  const a = answerRegion(ptr, start, end);
-  a.via = a.via == "whole" ? "whole" : a.via == "answer_tag" ? "tag" : "tag_unclosed";
-  return a;
 }
 
 // Per text, its code points for the character metrics: chrF's (all of them, whitespace dropped

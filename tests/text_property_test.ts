@@ -1,4 +1,7 @@
-/** Property tests (fast-check) of the `text` kernel: totality, identities, and the quadratic metrics against plain DP. */
+/**
+ * Property tests (fast-check) of the `text` kernel: totality, identities, the quadratic metrics against plain DP, and
+ * the default tag's answer region against the rule written out.
+ */
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { type KernelOutput, scoreInProcess } from "../wasm/mod.ts";
@@ -221,5 +224,58 @@ Deno.test("property: SQuAD's tokens (exact, token_f1) are normalize_answer(s).sp
       }
     }),
     { numRuns: 1000 },
+  );
+});
+
+/** The region of the default tag: the last complete <answer>…</answer> block, else after the last <answer>, else all. */
+function answerOracle(r: string): [string, string] {
+  let lastOpen = -1, blockStart = -1, blockEnd = -1;
+  let at = r.indexOf("<answer>");
+  while (at >= 0) {
+    lastOpen = at + 8;
+    const close = r.indexOf("</answer>", at + 8);
+    if (close < 0) break;
+    blockStart = at + 8;
+    blockEnd = close;
+    at = r.indexOf("<answer>", close + 9);
+  }
+  if (blockStart >= 0 && lastOpen === blockStart) return [r.slice(blockStart, blockEnd), "tag"];
+  if (lastOpen >= 0) return [r.slice(lastOpen), "tag_unclosed"];
+  return [r, "whole"];
+}
+
+Deno.test("property: the default tag takes the last complete <answer> block, else the text after the last <answer>, else all", () => {
+  const piece = fc.constantFrom(
+    "<answer>",
+    "</answer>",
+    "<answer",
+    "</answer",
+    "answer>",
+    "<",
+    "</",
+    ">",
+    "<think>",
+    "</think>",
+    "<<answer>>",
+    "a",
+    "man",
+    "Beach",
+    " ",
+    "\n",
+    "é",
+    "猫",
+    "😀",
+    "1234567",
+  );
+  const response = fc.array(piece, { maxLength: 40 }).map((p) => p.join(""));
+  fc.assert(
+    fc.property(response, fc.constantFrom("rougeL", "token_f1", "wer", "chrf"), (r, metric) => {
+      const [inside, via] = answerOracle(r);
+      const reference = "a man on the Beach 猫";
+      const got = JSON.stringify(score(r, reference, { metric, tag: "answer" }));
+      const whole = JSON.stringify(score(inside, reference, { metric }));
+      assert.equal(got, whole.replace('"extraction":"whole"', `"extraction":"${via}"`));
+    }),
+    { numRuns: 1500 },
   );
 });
