@@ -31,8 +31,7 @@ export interface BatchOptions {
   signal?: AbortSignal;
   /**
    * Milliseconds of item preparation between two turns for sockets and timers: the server's routes
-   * pass `IO_TURN_MS` (10); without it, 50 (an in-process caller, e.g. the CLI, serves no requests,
-   * and each turn idles the thread about 2.4 ms).
+   * pass `IO_TURN_MS` (10); without it, 50 (an in-process caller, e.g. the CLI, serves no requests).
    */
   ioTurnMs?: number;
 }
