@@ -84,7 +84,11 @@ export function shortTokenIds(
   for (let t = 0; t <= refCount; t++) {
     const from = t == 0 ? ptr + <usize>start : refPtr + <usize>unchecked(refSpans[2 * t - 2]);
     const len = t == 0 ? end - start : unchecked(refSpans[2 * t - 1]) - unchecked(refSpans[2 * t - 2]);
-    const n = copyText(from, len, at, squad, lower);
+    const n = squad
+      ? copySquad(from, len, at, lower)
+      : lower
+      ? copyWords(from, len, at, true)
+      : copyWords(from, len, at, false);
     if (n < 0) return null;
     const tokens = tokenBounds(at, n, kind);
     if (tokens < 0 || m + tokens > MAX_IDS) return null;
@@ -120,10 +124,35 @@ export function shortTokenIds(
   return out;
 }
 
-// Copies the `len` bytes at `from` to `to` (lowercased when `lower`; SQuAD's ASCII punctuation deleted when `squad`),
-// then eight spaces and up to seven more to the next multiple of eight; returns how many bytes it wrote before the
-// spaces, or -1 when a byte is not plain ASCII (NUL or past 0x7f).
-function copyText(from: usize, len: i32, to: usize, squad: bool, lower: bool): i32 {
+// Copies the `len` bytes at `from` to `to` (lowercased when `lower`, a constant at each call: a loop per case), then
+// eight spaces and up to seven more to the next multiple of eight; returns how many bytes it wrote before the spaces,
+// or -1 when a byte is not plain ASCII (NUL or past 0x7f).
+@inline function copyWords(from: usize, len: i32, to: usize, lower: bool): i32 {
+  let bad: u64 = 0;
+  let i = 0;
+  for (; i + 8 <= len; i += 8) {
+    let w = load<u64>(from + <usize>i);
+    bad |= w | ((w - ONES) & ~w);
+    if (lower) w = lowerAscii(w & ~HIGHS);
+    store<u64>(to + <usize>i, w);
+  }
+  if (i < len) {
+    // past the text: spaces (they separate in every tokenizer)
+    const keep = ~(<u64>0) >> (<u64>(8 - (len - i)) << 3);
+    let w = (load<u64>(from + <usize>i) & keep) | (SPACES & ~keep);
+    bad |= w | ((w - ONES) & ~w);
+    if (lower) w = lowerAscii(w & ~HIGHS);
+    store<u64>(to + <usize>i, w);
+    i += 8;
+  }
+  if ((bad & HIGHS) != 0) return -1;
+  store<u64>(to + <usize>i, SPACES);
+  store<u64>(to + <usize>i, SPACES, 8);
+  return i;
+}
+
+// copyWords with SQuAD's ASCII punctuation deleted (the bytes after it move back).
+function copySquad(from: usize, len: i32, to: usize, lower: bool): i32 {
   let bad: u64 = 0;
   let o: usize = to;
   for (let i = 0; i < len; i += 8) {
@@ -136,16 +165,14 @@ function copyText(from: usize, len: i32, to: usize, squad: bool, lower: bool): i
     }
     bad |= w | ((w - ONES) & ~w);
     if (lower) w = lowerAscii(w & ~HIGHS);
-    if (squad) {
-      const punct = inRange(w, 0x21, 0x2f) | inRange(w, 0x3a, 0x40) | inRange(w, 0x5b, 0x60) | inRange(w, 0x7b, 0x7e);
-      if (punct != 0) {
-        for (let k = 0; k < 8; k++) {
-          const c = <u8>(w >> (<u64>k << 3));
-          store<u8>(o, c);
-          o += <usize>((punct >> (<u64>(k << 3) + 7)) & 1) ^ 1;
-        }
-        continue;
+    const punct = inRange(w, 0x21, 0x2f) | inRange(w, 0x3a, 0x40) | inRange(w, 0x5b, 0x60) | inRange(w, 0x7b, 0x7e);
+    if (punct != 0) {
+      for (let k = 0; k < 8; k++) {
+        const c = <u8>(w >> (<u64>k << 3));
+        store<u8>(o, c);
+        o += <usize>((punct >> (<u64>(k << 3) + 7)) & 1) ^ 1;
       }
+      continue;
     }
     store<u64>(o, w);
     o += 8;
