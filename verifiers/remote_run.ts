@@ -11,7 +11,7 @@ import type { PreparedItem } from "./_prepared.ts";
 import { noVerdict, roundMs, verdict, type VerifyResult } from "./result.ts";
 import { combine, type SpecLeaf, type SpecNode } from "./spec.ts";
 import type { RemoteBackend } from "./types.ts";
-import type { WorkSlicer } from "./yield_now.ts";
+import { type WorkSlicer, yieldToIo } from "./yield_now.ts";
 
 /** One gate a leaf sits under: its condition subtree, the subtree's path, and the threshold. */
 interface GateCondition {
@@ -104,15 +104,6 @@ const FIRST_STARTS = 64;
 /** Longest stretch (ms) starting remote calls between two turns of the event loop. */
 const START_SLICE_MS = 2;
 
-/**
- * One turn of the event loop in which sockets are served. Measured with Deno 2.9.6: a request
- * already sent by fetch does not settle while the thread yields only through `setImmediate` or a
- * MessageChannel (60 ms of 2 ms slices: answered after 61 ms), but does through a timer (4 ms).
- */
-function ioTurn(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
 /** What the batch lends a remote group. */
 export interface RemoteGroupContext {
   backend: RemoteBackend;
@@ -143,12 +134,12 @@ export async function runRemoteGroup(items: PreparedItem[], context: RemoteGroup
     }
     // A window holds thousands of items. The judge's limiter admits the first ones at once, but
     // their requests go out only when the event loop waits for I/O: after the first ones, and then
-    // every START_SLICE_MS, a timer turn lets them (and answers already in) through.
+    // every START_SLICE_MS, a turn of the loop (yieldToIo) lets them (and answers already in) through.
     if (
       started === FIRST_STARTS ||
       (started > FIRST_STARTS && (started & 15) === 0 && performance.now() > sliceEnd)
     ) {
-      await ioTurn();
+      await yieldToIo();
       sliceEnd = performance.now() + START_SLICE_MS;
     }
     started++;
