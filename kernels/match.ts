@@ -89,14 +89,14 @@ function scoreItem(): ArrayBuffer {
     const w = beginResult(0, false, vp);
     head(w, c, x);
     w.key("problem").str(v.detail);
-    for (let i = 0; i < v.count; i++) w.key(v.names[i]).num(v.values[i]);
+    for (let i = 0; i < v.count; i++) w.key(v.name(i)).num(v.value(i));
     return finishResult(w);
   }
   const correct = v.reward >= c.threshold;
   const w = beginResult(v.reward, correct, correct ? null : "wrong");
   head(w, c, x);
   writeExtracted(w, answer);
-  for (let i = 0; i < v.count; i++) w.key(v.names[i]).num(v.values[i]);
+  for (let i = 0; i < v.count; i++) w.key(v.name(i)).num(v.value(i));
   return finishResult(w);
 }
 

@@ -9,21 +9,37 @@ import { Elem } from "./label";
 /** Detail numbers a mode reports at most. */
 const MAX_NUMBERS: i32 = 8;
 
+/**
+ * Room for the detail numbers' names and values, outside the heap: one item's verdict at a time
+ * uses it (a verdict made inside another's scorer, for its reward only, adds no numbers).
+ */
+const NAMES: usize = memory.data(MAX_NUMBERS * <i32>sizeof<usize>(), 8);
+const VALUES: usize = memory.data(MAX_NUMBERS * 8, 8);
+
 /** A mode's outcome. `problem` set means a verdict of 0 with that reason. */
 export class Verdict {
   reward: f64 = 0;
   problem: string | null = null;
   detail: string = "";
-  /** The detail numbers' names and values, `count` of them (fixed room: one allocation each, no growth). */
-  names: StaticArray<string> = new StaticArray<string>(MAX_NUMBERS);
-  values: StaticArray<f64> = new StaticArray<f64>(MAX_NUMBERS);
+  /** How many detail numbers (`name(i)`, `value(i)`) there are. */
   count: i32 = 0;
 
   add(name: string, v: f64): Verdict {
-    this.names[this.count] = name;
-    this.values[this.count] = v;
+    const i = <usize>this.count;
+    store<usize>(NAMES + i * sizeof<usize>(), changetype<usize>(name));
+    store<f64>(VALUES + (i << 3), v);
     this.count++;
     return this;
+  }
+
+  /** The i-th detail number's name (i < count). */
+  @inline name(i: i32): string {
+    return changetype<string>(load<usize>(NAMES + <usize>i * sizeof<usize>()));
+  }
+
+  /** The i-th detail number's value (i < count). */
+  @inline value(i: i32): f64 {
+    return load<f64>(VALUES + (<usize>i << 3));
   }
 }
 
