@@ -43,53 +43,100 @@ export class Verdict {
   }
 }
 
-/** Answer and reference as ids over one alphabet of keys. */
-export class Ids {
-  answer: Int32Array;
-  ref: Int32Array;
-  alphabet: i32;
+/** The i-th i32 at p. */
+@inline function idAt(p: usize, i: i32): i32 {
+  return load<i32>(p + (<usize>i << 2));
+}
 
-  constructor(answer: Int32Array, ref: Int32Array, alphabet: i32) {
-    this.answer = answer;
-    this.ref = ref;
-    this.alphabet = alphabet;
+@inline function setIdAt(p: usize, i: i32, v: i32): void {
+  store<i32>(p + (<usize>i << 2), v);
+}
+
+/**
+ * A raw block of `bytes` from the bump allocator (no object header), every byte set to `fill`: eight
+ * at a time for the small tables of short answers (memory.fill is a call out of the module).
+ */
+function rawTable(bytes: usize, fill: u8): usize {
+  const size = (max<usize>(bytes, 8) + 7) & ~<usize>7;
+  const p = heap.alloc(size);
+  if (size > 256) memory.fill(p, fill, size);
+  else {
+    const word = <u64>fill * 0x0101010101010101;
+    for (let i: usize = 0; i < size; i += 8) store<u64>(p + i, word);
   }
+  return p;
+}
+
+/** Answer and reference as ids over one alphabet of keys: `nr` ids at `ref`, `na` at `answer` (one raw block). */
+export class Ids {
+  ref: usize;
+  nr: i32;
+  answer: usize;
+  na: i32;
+  alphabet: i32 = 0;
+
+  constructor(nr: i32, na: i32) {
+    this.ref = heap.alloc(max<usize>(<usize>(nr + na) << 2, 8));
+    this.nr = nr;
+    this.answer = this.ref + (<usize>nr << 2);
+    this.na = na;
+  }
+
+  /** The answer's i-th id (i < na). */
+  @inline a(i: i32): i32 {
+    return idAt(this.answer, i);
+  }
+
+  /** The reference's i-th id (i < nr). */
+  @inline r(i: i32): i32 {
+    return idAt(this.ref, i);
+  }
+}
+
+/** n ids at p as an Int32Array (for lcsLength). */
+function idArray(p: usize, n: i32): Int32Array {
+  const out = new Int32Array(n);
+  memory.copy(out.dataStart, p, <usize>n << 2);
+  return out;
 }
 
 /** Gives equal keys equal ids (reference keys first); a linear scan for a few keys, a map for many. */
 export function idsOf(answer: Elem[], ref: Elem[]): Ids {
-  const r = new Int32Array(ref.length);
-  const a = new Int32Array(answer.length);
+  const ids = new Ids(ref.length, answer.length);
+  const r = ids.ref;
+  const a = ids.answer;
   if (ref.length + answer.length <= 24) {
     // a key's id is that of its first equal element before it (reference first), else the next one
     let next = 0;
     for (let i = 0; i < ref.length; i++) {
       const k = unchecked(ref[i]).key;
       let id = -1;
-      for (let j = 0; j < i && id < 0; j++) if (sameKey(unchecked(ref[j]).key, k)) id = unchecked(r[j]);
-      unchecked((r[i] = id >= 0 ? id : next++));
+      for (let j = 0; j < i && id < 0; j++) if (sameKey(unchecked(ref[j]).key, k)) id = idAt(r, j);
+      setIdAt(r, i, id >= 0 ? id : next++);
     }
     for (let i = 0; i < answer.length; i++) {
       const k = unchecked(answer[i]).key;
       let id = -1;
-      for (let j = 0; j < ref.length && id < 0; j++) if (sameKey(unchecked(ref[j]).key, k)) id = unchecked(r[j]);
-      for (let j = 0; j < i && id < 0; j++) if (sameKey(unchecked(answer[j]).key, k)) id = unchecked(a[j]);
-      unchecked((a[i] = id >= 0 ? id : next++));
+      for (let j = 0; j < ref.length && id < 0; j++) if (sameKey(unchecked(ref[j]).key, k)) id = idAt(r, j);
+      for (let j = 0; j < i && id < 0; j++) if (sameKey(unchecked(answer[j]).key, k)) id = idAt(a, j);
+      setIdAt(a, i, id >= 0 ? id : next++);
     }
-    return new Ids(a, r, next);
+    ids.alphabet = next;
+    return ids;
   }
   const map = new Map<string, i32>();
   for (let i = 0; i < ref.length; i++) {
     const k = ref[i].key;
     if (!map.has(k)) map.set(k, map.size);
-    r[i] = map.get(k);
+    setIdAt(r, i, map.get(k));
   }
   for (let i = 0; i < answer.length; i++) {
     const k = answer[i].key;
     if (!map.has(k)) map.set(k, map.size);
-    a[i] = map.get(k);
+    setIdAt(a, i, map.get(k));
   }
-  return new Ids(a, r, map.size);
+  ids.alphabet = map.size;
+  return ids;
 }
 
 /** `a == b`, with the length and the first code unit (where most distinct keys differ) compared inline first. */
@@ -100,27 +147,33 @@ export function idsOf(answer: Elem[], ref: Elem[]): Ids {
   return a == b;
 }
 
-function counts(seq: Int32Array, alphabet: i32): Int32Array {
-  const c = new Int32Array(max(alphabet, 1));
-  for (let i = 0; i < seq.length; i++) c[seq[i]]++;
+// How often each id occurs among the n ids at seq: a table of `alphabet` i32s.
+function counts(seq: usize, n: i32, alphabet: i32): usize {
+  const c = rawTable(<usize>alphabet << 2, 0);
+  for (let i = 0; i < n; i++) {
+    const at = c + (<usize>idAt(seq, i) << 2);
+    store<i32>(at, load<i32>(at) + 1);
+  }
   return c;
 }
 
 /** True when the answer holds the reference's elements, each as often, in any order. */
 export function isPermutation(ids: Ids): bool {
-  if (ids.answer.length != ids.ref.length) return false;
-  const a = counts(ids.answer, ids.alphabet);
-  const r = counts(ids.ref, ids.alphabet);
-  for (let i = 0; i < ids.alphabet; i++) if (a[i] != r[i]) return false;
+  if (ids.na != ids.nr) return false;
+  const a = counts(ids.answer, ids.na, ids.alphabet);
+  const r = counts(ids.ref, ids.nr, ids.alphabet);
+  for (let i = 0; i < ids.alphabet; i++) if (idAt(a, i) != idAt(r, i)) return false;
   return true;
 }
 
 /** exact and any_of: the one answer equals the label or one of the aliases. */
 export function scoreAnyOf(ids: Ids): Verdict {
   const v = new Verdict();
-  const id = ids.answer[0];
-  for (let i = 0; i < ids.ref.length; i++) {
-    if (ids.ref[i] == id) {
+  // a label mode has its one answer here; an empty list (a mode name the host never writes) traps
+  // as an empty Int32Array's read did
+  const id = ids.na > 0 ? ids.a(0) : new Int32Array(0)[0];
+  for (let i = 0; i < ids.nr; i++) {
+    if (ids.r(i) == id) {
       v.reward = 1;
       v.add("matched_index", <f64>i);
       return v;
@@ -132,21 +185,23 @@ export function scoreAnyOf(ids: Ids): Verdict {
 /** set_exact and set_f1: answer and reference as sets (duplicates count once). */
 export function scoreSet(ids: Ids, f1: bool): Verdict {
   const v = new Verdict();
-  const inA = new Uint8Array(max(ids.alphabet, 1));
-  const inR = new Uint8Array(max(ids.alphabet, 1));
+  // one byte per id: bit 0 in the answer, bit 1 in the reference
+  const seen = rawTable(<usize>ids.alphabet, 0);
   let na = 0, nr = 0, both = 0;
-  for (let i = 0; i < ids.ref.length; i++) {
-    if (inR[ids.ref[i]] == 0) {
-      inR[ids.ref[i]] = 1;
+  for (let i = 0; i < ids.nr; i++) {
+    const at = seen + <usize>ids.r(i);
+    if (load<u8>(at) == 0) {
+      store<u8>(at, 2);
       nr++;
     }
   }
-  for (let i = 0; i < ids.answer.length; i++) {
-    const id = ids.answer[i];
-    if (inA[id] == 0) {
-      inA[id] = 1;
+  for (let i = 0; i < ids.na; i++) {
+    const at = seen + <usize>ids.a(i);
+    const b = load<u8>(at);
+    if ((b & 1) == 0) {
+      store<u8>(at, b | 1);
       na++;
-      if (inR[id] != 0) both++;
+      if (b != 0) both++;
     }
   }
   const p = na > 0 ? <f64>both / <f64>na : (nr == 0 ? 1.0 : 0.0);
@@ -155,15 +210,15 @@ export function scoreSet(ids: Ids, f1: bool): Verdict {
   v.reward = f1 ? (p + r > 0 ? (2 * p * r) / (p + r) : 0.0) : (exact ? 1.0 : 0.0);
   v.add("precision", p).add("recall", r).add("matched", <f64>both);
   v.add("missing", <f64>(nr - both)).add("extra", <f64>(na - both));
-  if (ids.answer.length != na) v.add("duplicates", <f64>(ids.answer.length - na));
+  if (ids.na != na) v.add("duplicates", <f64>(ids.na - na));
   return v;
 }
 
 /** sequence_exact: the same elements in the same order. */
 export function scoreSequence(ids: Ids): Verdict {
   const v = new Verdict();
-  let same = ids.answer.length == ids.ref.length;
-  for (let i = 0; same && i < ids.ref.length; i++) same = ids.answer[i] == ids.ref[i];
+  let same = ids.na == ids.nr;
+  for (let i = 0; same && i < ids.nr; i++) same = ids.a(i) == ids.r(i);
   v.reward = same ? 1 : 0;
   return v;
 }
@@ -171,25 +226,25 @@ export function scoreSequence(ids: Ids): Verdict {
 /** position_accuracy: positions holding the reference's element, over the longer length. */
 export function scorePositions(ids: Ids): Verdict {
   const v = new Verdict();
-  const n = min(ids.answer.length, ids.ref.length);
+  const n = min(ids.na, ids.nr);
   let right = 0;
-  for (let i = 0; i < n; i++) if (ids.answer[i] == ids.ref[i]) right++;
-  const longer = max(ids.answer.length, ids.ref.length);
+  for (let i = 0; i < n; i++) if (ids.a(i) == ids.r(i)) right++;
+  const longer = max(ids.na, ids.nr);
   v.reward = longer == 0 ? 1.0 : <f64>right / <f64>longer;
   v.add("in_place", <f64>right).add("positions", <f64>longer);
   return v;
 }
 
 // The neighbour pairs of a sequence laid out row by row in the grid: (a, b, direction) keys.
-function pairs(seq: Int32Array, c: MatchConfig, alphabet: i32): Array<i64> {
+function pairs(seq: usize, n: i32, c: MatchConfig, alphabet: i32): Array<i64> {
   const out = new Array<i64>();
-  const cells = min(seq.length, c.rows * c.cols);
+  const cells = min(n, c.rows * c.cols);
   const a64 = <i64>max(alphabet, 1);
   for (let p = 0; p < cells; p++) {
     const row = p / c.cols;
     const col = p % c.cols;
-    if (col + 1 < c.cols && p + 1 < cells) out.push(pairKey(seq[p], seq[p + 1], 0, c.directed, a64));
-    if (row + 1 < c.rows && p + c.cols < cells) out.push(pairKey(seq[p], seq[p + c.cols], 1, c.directed, a64));
+    if (col + 1 < c.cols && p + 1 < cells) out.push(pairKey(idAt(seq, p), idAt(seq, p + 1), 0, c.directed, a64));
+    if (row + 1 < c.rows && p + c.cols < cells) out.push(pairKey(idAt(seq, p), idAt(seq, p + c.cols), 1, c.directed, a64));
   }
   return out;
 }
@@ -207,8 +262,8 @@ function pairKey(x: i32, y: i32, dir: i32, directed: bool, a: i64): i64 {
 /** adjacency: neighbour pairs (right of, below) shared by answer and reference, over the larger count. */
 export function scoreAdjacency(ids: Ids, c: MatchConfig): Verdict {
   const v = new Verdict();
-  const pr = pairs(ids.ref, c, ids.alphabet);
-  const pa = pairs(ids.answer, c, ids.alphabet);
+  const pr = pairs(ids.ref, ids.nr, c, ids.alphabet);
+  const pa = pairs(ids.answer, ids.na, c, ids.alphabet);
   const left = new Map<i64, i32>();
   for (let i = 0; i < pr.length; i++) left.set(pr[i], left.has(pr[i]) ? left.get(pr[i]) + 1 : 1);
   let shared = 0;
@@ -231,16 +286,16 @@ export function scoreAdjacency(ids: Ids, c: MatchConfig): Verdict {
 const SMALL_RANKING: i32 = 32;
 
 // The pairs i < j with keys[i] > keys[j], counted one by one: what `inversions` counts.
-function inversionsByPairs(keys: Int32Array, n: i32): i64 {
+function inversionsByPairs(keys: usize, n: i32): i64 {
   let inv: i64 = 0;
   for (let i = 0; i < n; i++) {
-    const k = unchecked(keys[i]);
-    for (let j = i + 1; j < n; j++) if (k > unchecked(keys[j])) inv++;
+    const k = idAt(keys, i);
+    for (let j = i + 1; j < n; j++) if (k > idAt(keys, j)) inv++;
   }
   return inv;
 }
 
-function inversions(keys: Int32Array, tmp: Int32Array, n: i32): i64 {
+function inversions(keys: usize, tmp: usize, n: i32): i64 {
   let inv: i64 = 0;
   for (let width = 1; width < n; width <<= 1) {
     for (let lo = 0; lo < n; lo += 2 * width) {
@@ -248,16 +303,16 @@ function inversions(keys: Int32Array, tmp: Int32Array, n: i32): i64 {
       const hi = min(lo + 2 * width, n);
       let i = lo, j = mid, k = lo;
       while (i < mid && j < hi) {
-        if (keys[i] <= keys[j]) tmp[k++] = keys[i++];
+        if (idAt(keys, i) <= idAt(keys, j)) setIdAt(tmp, k++, idAt(keys, i++));
         else {
-          tmp[k++] = keys[j++];
+          setIdAt(tmp, k++, idAt(keys, j++));
           inv += <i64>(mid - i);
         }
       }
-      while (i < mid) tmp[k++] = keys[i++];
-      while (j < hi) tmp[k++] = keys[j++];
+      while (i < mid) setIdAt(tmp, k++, idAt(keys, i++));
+      while (j < hi) setIdAt(tmp, k++, idAt(keys, j++));
     }
-    memory.copy(keys.dataStart, tmp.dataStart, <usize>n << 2);
+    memory.copy(keys, tmp, <usize>n << 2);
   }
   return inv;
 }
@@ -269,19 +324,23 @@ function inversions(keys: Int32Array, tmp: Int32Array, n: i32): i64 {
  */
 export function scoreKendall(ids: Ids): Verdict {
   const v = new Verdict();
-  const n = ids.ref.length;
-  const firstAt = new Int32Array(max(ids.alphabet, 1)).fill(-1);
-  for (let i = 0; i < ids.answer.length; i++) if (firstAt[ids.answer[i]] < 0) firstAt[ids.answer[i]] = i;
-  const keys = new Int32Array(n);
+  const n = ids.nr;
+  // each id's first position in the answer (-1: absent), then the reference's elements' positions
+  const firstAt = rawTable(<usize>ids.alphabet << 2, 0xff);
+  for (let i = 0; i < ids.na; i++) {
+    const id = ids.a(i);
+    if (idAt(firstAt, id) < 0) setIdAt(firstAt, id, i);
+  }
+  const keys = heap.alloc(max<usize>(<usize>n << 2, 8));
   let missing = 0;
   for (let i = 0; i < n; i++) {
-    const at = firstAt[ids.ref[i]];
-    keys[i] = at >= 0 ? at : i32.MAX_VALUE;
+    const at = idAt(firstAt, ids.r(i));
+    setIdAt(keys, i, at >= 0 ? at : i32.MAX_VALUE);
     if (at < 0) missing++;
   }
   const total = <i64>n * <i64>(n - 1) / 2;
   const ties = <i64>missing * <i64>(missing - 1) / 2;
-  const inv = n <= SMALL_RANKING ? inversionsByPairs(keys, n) : inversions(keys, new Int32Array(n), n);
+  const inv = n <= SMALL_RANKING ? inversionsByPairs(keys, n) : inversions(keys, heap.alloc(<usize>n << 2), n);
   const discordant = inv + ties;
   const concordant = total - discordant;
   const tau = total == 0 ? (missing == 0 ? 1.0 : -1.0) : <f64>(concordant - discordant) / <f64>total;
@@ -293,14 +352,14 @@ export function scoreKendall(ids: Ids): Verdict {
 /** lcs: 2·LCS / (|answer| + |reference|), bounded by MAX_LCS_CELLS. */
 export function scoreLcs(ids: Ids): Verdict {
   const v = new Verdict();
-  const na = ids.answer.length, nr = ids.ref.length;
+  const na = ids.na, nr = ids.nr;
   if (<i64>na * <i64>nr > MAX_LCS_CELLS) {
     v.problem = "too_complex";
     v.detail = "too_long";
     v.add("cells", <f64>na * <f64>nr).add("max_cells", <f64>MAX_LCS_CELLS);
     return v;
   }
-  const l = lcsLength(ids.answer, na, ids.ref, nr, ids.alphabet);
+  const l = lcsLength(idArray(ids.answer, na), na, idArray(ids.ref, nr), nr, ids.alphabet);
   v.reward = na + nr == 0 ? 1.0 : (2.0 * <f64>l) / <f64>(na + nr);
   v.add("lcs", <f64>l);
   return v;
@@ -314,18 +373,18 @@ function gain(rel: f64, exponential: bool): f64 {
 export function scoreNdcg(ids: Ids, c: MatchConfig): Verdict {
   const v = new Verdict();
   const relOf = new Float64Array(max(ids.alphabet, 1));
-  for (let i = 0; i < ids.ref.length; i++) relOf[ids.ref[i]] = max(relOf[ids.ref[i]], c.rel[i]);
+  for (let i = 0; i < ids.nr; i++) relOf[ids.r(i)] = max(relOf[ids.r(i)], c.rel[i]);
   const seen = new Uint8Array(max(ids.alphabet, 1));
   let dcg = 0.0;
   const k = c.k;
-  for (let i = 0; i < min(k, ids.answer.length); i++) {
-    const id = ids.answer[i];
+  for (let i = 0; i < min(k, ids.na); i++) {
+    const id = ids.a(i);
     if (seen[id] != 0) continue;
     seen[id] = 1;
     dcg += gain(relOf[id], c.exponentialGain) / (Math.log(<f64>(i + 2)) / Math.LN2);
   }
-  const sorted = new Float64Array(ids.ref.length);
-  for (let i = 0; i < ids.ref.length; i++) sorted[i] = c.rel[i];
+  const sorted = new Float64Array(ids.nr);
+  for (let i = 0; i < ids.nr; i++) sorted[i] = c.rel[i];
   sorted.sort((a: f64, b: f64): i32 => (a < b ? 1 : a > b ? -1 : 0));
   let ideal = 0.0;
   for (let i = 0; i < min(k, sorted.length); i++) {
