@@ -7,7 +7,8 @@ import { beginResult, finishResult } from "./_lib/result";
 import { JsonWriter } from "./_lib/writer";
 import { MatchConfig, Mode, readConfigFast, readConfigFrom } from "./match/config";
 import { extract, Extracted } from "./match/extract";
-import { answerElems, Elem, refElems } from "./match/label";
+import { Elems } from "./match/elems";
+import { answerElems, refElems } from "./match/label";
 import {
   idsOf,
   isPermutation,
@@ -101,18 +102,18 @@ function scoreItem(): ArrayBuffer {
 }
 
 // The answer's keys as compared (tuples as lists of fields), the first SHOWN_ELEMENTS of them.
-function writeExtracted(w: JsonWriter, answer: Elem[]): void {
-  if (answer.length == 1 && answer[0].arity == 1) {
-    w.raw(',"extracted":').str(answer[0].key);
+function writeExtracted(w: JsonWriter, answer: Elems): void {
+  if (answer.length == 1 && answer.arity(0) == 1) {
+    w.raw(',"extracted":').str(answer.key(0));
     return;
   }
   w.raw(',"extracted":[');
   for (let i = 0; i < min(answer.length, SHOWN_ELEMENTS); i++) {
-    const e = answer[i];
-    if (e.arity == 1) w.str(e.key);
+    const arity = answer.arity(i);
+    if (arity == 1) w.str(answer.key(i));
     else {
       w.beginArray();
-      for (let f = 0; f < e.arity; f++) w.str(e.field(f));
+      for (let f = 0; f < arity; f++) w.str(answer.field(i, f));
       w.endArray();
     }
   }

@@ -7,36 +7,16 @@ import { appendDecodedUtf8, appendString, IntList, isPunct, isSpace, lowerCodePo
 import { MatchConfig, Norm } from "./config";
 import { SPAN_INTEGER, SPAN_STRING } from "./plain_list";
 import { parseNumber } from "../_lib/number";
+import { Elems } from "./elems";
 import { cpAt, Extracted, RawElement } from "./extract";
 import { asciiClass, END_PUNCT, endPunctOrSpaceCp, NUMERIC, PUNCT, punctCp, SPACE, spaceCp, UPPER } from "./ascii";
 
-/** A compared element: its canonical key and, for a tuple, its fields' keys (null for a label). */
-export class Elem {
-  key: string;
-  tuple: string[] | null;
-
-  constructor(key: string, tuple: string[] | null) {
-    this.key = key;
-    this.tuple = tuple;
-  }
-
-  /** How many fields: 1 for a label. */
-  get arity(): i32 {
-    const t = this.tuple;
-    return t === null ? 1 : t.length;
-  }
-
-  /** The i-th field's key (the key itself for a label). */
-  field(i: i32): string {
-    const t = this.tuple;
-    return t === null ? this.key : t[i];
-  }
-}
-
 const FIELD_SEPARATOR = "\u001f";
 
-function tupleOf(fields: string[]): Elem {
-  return fields.length == 1 ? new Elem(fields[0], null) : new Elem(fields.join(FIELD_SEPARATOR), fields);
+// Adds a tuple of `fields` (a tuple of one field is that label).
+function pushTuple(out: Elems, fields: string[]): void {
+  if (fields.length == 1) out.push(fields[0], null);
+  else out.push(fields.join(FIELD_SEPARATOR), fields);
 }
 
 // The string of cps[s, e), built in one allocation (UTF-16, surrogate pairs above U+FFFF).
@@ -341,13 +321,13 @@ function canonicalJson(v: JsonValue): string {
 }
 
 /** The reference's elements as keys (from JSON values, or from the spans of a plain list). */
-export function refElems(c: MatchConfig): Elem[] {
+export function refElems(c: MatchConfig): Elems {
   const n = c.refCount;
-  const out = new Array<Elem>(n);
+  const out = new Elems(n);
   const spans = c.refSpans;
   if (spans === null) {
     const values = changetype<JsonValue[]>(c.ref);
-    for (let i = 0; i < n; i++) out[i] = refElem(values[i], c);
+    for (let i = 0; i < n; i++) pushRef(out, values[i], c);
     return out;
   }
   // the keys jsonKey gives the same strings and integers as JSON values
@@ -359,24 +339,25 @@ export function refElems(c: MatchConfig): Elem[] {
     let key: string;
     if (spans.at(3 * i) == SPAN_INTEGER) key = integerSpanKey(ptr, s, e);
     else key = spanLabelKey(ptr, s, e, norm);
-    out[i] = new Elem(key, null);
+    out.push(key, null);
   }
   return out;
 }
 
-/** A reference element (host-written JSON: a label, a number or a tuple). */
-function refElem(v: JsonValue, c: MatchConfig): Elem {
+/** Adds a reference element (host-written JSON: a label, a number or a tuple). */
+function pushRef(out: Elems, v: JsonValue, c: MatchConfig): void {
   if (v.kind == JsonKind.Array) {
     const fields = new Array<string>();
     for (let i = 0; i < v.items.length; i++) fields.push(jsonKey(v.items[i], c.norm));
-    return tupleOf(fields);
+    pushTuple(out, fields);
+    return;
   }
-  return new Elem(jsonKey(v, c.norm), null);
+  out.push(jsonKey(v, c.norm), null);
 }
 
 /** The answer's elements as keys; a choice answer is read as its key (several for "AC"). */
-export function answerElems(x: Extracted, c: MatchConfig): Elem[] {
-  const out = new Array<Elem>();
+export function answerElems(x: Extracted, c: MatchConfig): Elems {
+  const out = new Elems(x.elements.length);
   for (let i = 0; i < x.elements.length; i++) {
     const raw = x.elements[i];
     if (c.hasChoices) {
@@ -384,9 +365,7 @@ export function answerElems(x: Extracted, c: MatchConfig): Elem[] {
     }
     // a piece of punctuation alone ("-", "*", "…") is no element
     if (raw.json === null && raw.fields === null && raw.plain < 0 && !hasWordChar(x.cps, raw.start, raw.end)) continue;
-    const e = answerElem(raw, x, c);
-    // a piece with nothing left after normalization ("-", ">", "…") is no element
-    if (e.key.length > 0 || e.arity > 1) out.push(e);
+    pushAnswer(out, raw, x, c);
   }
   return out;
 }
@@ -400,26 +379,32 @@ function hasWordChar(cps: IntList, s: i32, e: i32): bool {
   return false;
 }
 
-function answerElem(raw: RawElement, x: Extracted, c: MatchConfig): Elem {
-  if (raw.plain >= 0) return new Elem(plainKey(raw, x, c.norm), null);
-  const json = raw.json;
-  if (json !== null) {
-    if (json.kind == JsonKind.Array) {
-      const fields = new Array<string>();
+// Adds an answer element, unless nothing is left of it after normalization ("-", ">", "…"): a
+// label whose key is empty (a tuple of several fields is kept whatever its fields).
+function pushAnswer(out: Elems, raw: RawElement, x: Extracted, c: MatchConfig): void {
+  let fields: string[] | null = null;
+  let key = "";
+  if (raw.plain >= 0) key = plainKey(raw, x, c.norm);
+  else {
+    const json = raw.json;
+    const f = raw.fields;
+    if (json !== null && json.kind == JsonKind.Array) {
+      fields = new Array<string>();
       for (let i = 0; i < json.items.length; i++) fields.push(jsonKey(json.items[i], c.norm));
-      return tupleOf(fields);
+    } else if (json !== null) key = jsonKey(json, c.norm);
+    else if (f !== null) {
+      fields = new Array<string>();
+      for (let i = 0; i < f.len; i += 2) fields.push(labelKey(x.cps, f.at(i), f.at(i + 1), c.norm));
+    } else key = labelKey(x.cps, raw.start, raw.end, c.norm);
+  }
+  if (fields !== null) {
+    if (fields.length > 1) {
+      out.push(fields.join(FIELD_SEPARATOR), fields);
+      return;
     }
-    const key = jsonKey(json, c.norm);
-    return new Elem(key, null);
+    key = fields.length == 1 ? fields[0] : ""; // (no field: the empty key)
   }
-  const f = raw.fields;
-  if (f !== null) {
-    const fields = new Array<string>();
-    for (let i = 0; i < f.len; i += 2) fields.push(labelKey(x.cps, f.at(i), f.at(i + 1), c.norm));
-    return tupleOf(fields);
-  }
-  const key = labelKey(x.cps, raw.start, raw.end, c.norm);
-  return new Elem(key, null);
+  if (key.length > 0) out.push(key, null);
 }
 
 // The key of an element of a plain JSON list: what jsonKey gives the value the JSON reader makes of
@@ -592,7 +577,7 @@ export function choiceIndex(cps: IntList, s: i32, e: i32, c: MatchConfig): i32 {
 }
 
 // Adds the choice key(s) an element names; false when it names none (it is then compared as text).
-function choiceElems(raw: RawElement, x: Extracted, c: MatchConfig, out: Elem[]): bool {
+function choiceElems(raw: RawElement, x: Extracted, c: MatchConfig, out: Elems): bool {
   let cps = x.cps;
   let s = raw.start;
   let e = raw.end;
@@ -613,7 +598,7 @@ function choiceElems(raw: RawElement, x: Extracted, c: MatchConfig, out: Elem[])
   const k = choiceIndex(cps, s, e, c);
   if (k >= 0) {
     const key = jsonKeyOfString(c.choiceKey(k), c);
-    out.push(new Elem(key, null));
+    out.push(key, null);
     return true;
   }
   // "AC": several letters of a multi-select answer
@@ -624,7 +609,7 @@ function choiceElems(raw: RawElement, x: Extracted, c: MatchConfig, out: Elem[])
     if (idx < 0 || cps.at(i) < 0x41 || cps.at(i) > 0x5a) return false;
     keys.push(jsonKeyOfString(c.choiceKey(idx), c));
   }
-  for (let i = 0; i < keys.length; i++) out.push(new Elem(keys[i], null));
+  for (let i = 0; i < keys.length; i++) out.push(keys[i], null);
   return true;
 }
 

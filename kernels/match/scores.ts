@@ -4,7 +4,7 @@
 import { IntList } from "../_lib/unicode";
 import { lcsLength, MAX_LCS_CELLS } from "../_lib/sequence_distance";
 import { MatchConfig } from "./config";
-import { Elem } from "./label";
+import { Elems } from "./elems";
 
 /** Detail numbers a mode reports at most. */
 const MAX_NUMBERS: i32 = 8;
@@ -101,7 +101,7 @@ function idArray(p: usize, n: i32): Int32Array {
 }
 
 /** Gives equal keys equal ids (reference keys first); a linear scan for a few keys, a map for many. */
-export function idsOf(answer: Elem[], ref: Elem[]): Ids {
+export function idsOf(answer: Elems, ref: Elems): Ids {
   const ids = new Ids(ref.length, answer.length);
   const r = ids.ref;
   const a = ids.answer;
@@ -109,16 +109,16 @@ export function idsOf(answer: Elem[], ref: Elem[]): Ids {
     // a key's id is that of its first equal element before it (reference first), else the next one
     let next = 0;
     for (let i = 0; i < ref.length; i++) {
-      const k = unchecked(ref[i]).key;
+      const k = ref.key(i);
       let id = -1;
-      for (let j = 0; j < i && id < 0; j++) if (sameKey(unchecked(ref[j]).key, k)) id = idAt(r, j);
+      for (let j = 0; j < i && id < 0; j++) if (sameKey(ref.key(j), k)) id = idAt(r, j);
       setIdAt(r, i, id >= 0 ? id : next++);
     }
     for (let i = 0; i < answer.length; i++) {
-      const k = unchecked(answer[i]).key;
+      const k = answer.key(i);
       let id = -1;
-      for (let j = 0; j < ref.length && id < 0; j++) if (sameKey(unchecked(ref[j]).key, k)) id = idAt(r, j);
-      for (let j = 0; j < i && id < 0; j++) if (sameKey(unchecked(answer[j]).key, k)) id = idAt(a, j);
+      for (let j = 0; j < ref.length && id < 0; j++) if (sameKey(ref.key(j), k)) id = idAt(r, j);
+      for (let j = 0; j < i && id < 0; j++) if (sameKey(answer.key(j), k)) id = idAt(a, j);
       setIdAt(a, i, id >= 0 ? id : next++);
     }
     ids.alphabet = next;
@@ -126,12 +126,12 @@ export function idsOf(answer: Elem[], ref: Elem[]): Ids {
   }
   const map = new Map<string, i32>();
   for (let i = 0; i < ref.length; i++) {
-    const k = ref[i].key;
+    const k = ref.key(i);
     if (!map.has(k)) map.set(k, map.size);
     setIdAt(r, i, map.get(k));
   }
   for (let i = 0; i < answer.length; i++) {
-    const k = answer[i].key;
+    const k = answer.key(i);
     if (!map.has(k)) map.set(k, map.size);
     setIdAt(a, i, map.get(k));
   }
@@ -395,9 +395,9 @@ export function scoreNdcg(ids: Ids, c: MatchConfig): Verdict {
   return v;
 }
 
-function prefixKey(e: Elem, n: i32): string {
+function prefixKey(e: Elems, at: i32, n: i32): string {
   const parts = new Array<string>();
-  for (let i = 0; i < n; i++) parts.push(e.field(i));
+  for (let i = 0; i < n; i++) parts.push(e.field(at, i));
   return parts.join("\u001f");
 }
 
@@ -411,12 +411,12 @@ function partialCredit(c: MatchConfig, fields: i32): f64 {
  * n − 1 fields, …, down to partial_min); credits right / partial / wrong / extra / missing as
  * configured, summed and divided by right × |reference|, clipped to [0, 1].
  */
-export function scoreWeighted(answer: Elem[], ref: Elem[], c: MatchConfig): Verdict {
+export function scoreWeighted(answer: Elems, ref: Elems, c: MatchConfig): Verdict {
   const v = new Verdict();
   const usedA = new Uint8Array(answer.length);
   const usedR = new Uint8Array(ref.length);
   let maxFields = 1;
-  for (let i = 0; i < ref.length; i++) maxFields = max(maxFields, ref[i].arity);
+  for (let i = 0; i < ref.length; i++) maxFields = max(maxFields, ref.arity(i));
   let total = 0.0;
   let right = 0, partial = 0;
   for (let n = maxFields; n >= 1; n--) {
@@ -424,16 +424,15 @@ export function scoreWeighted(answer: Elem[], ref: Elem[], c: MatchConfig): Verd
     if (!full && n < c.partialMin) break;
     const free = new Map<string, IntList>();
     for (let i = ref.length - 1; i >= 0; i--) {
-      if (usedR[i] != 0 || (!full && ref[i].arity < n)) continue;
-      const k = full ? ref[i].key : prefixKey(ref[i], n);
+      if (usedR[i] != 0 || (!full && ref.arity(i) < n)) continue;
+      const k = full ? ref.key(i) : prefixKey(ref, i, n);
       if (!free.has(k)) free.set(k, new IntList(4));
       free.get(k).push(i);
     }
     for (let i = 0; i < answer.length; i++) {
       if (usedA[i] != 0) continue;
-      const a = answer[i];
-      if (!full && a.arity < n) continue;
-      const k = full ? a.key : prefixKey(a, n);
+      if (!full && answer.arity(i) < n) continue;
+      const k = full ? answer.key(i) : prefixKey(answer, i, n);
       if (!free.has(k)) continue;
       const list = free.get(k);
       if (list.len == 0) continue;
