@@ -18,7 +18,7 @@ export const MAX_ANSWER_BYTES: i32 = 1 << 20;
  */
 export const MAX_ELEMENTS: i32 = 10000;
 
-/** One element as found: a JSON value, or a run of code points, or a tuple of runs (`fields`). */
+/** One element as found: a JSON value, or a run of code points, or a tuple of runs (`fields`); read with `Extracted.load`. */
 export class RawElement {
   json: JsonValue | null = null;
   start: i32 = 0;
@@ -38,7 +38,11 @@ export class Extracted {
   cps: IntList;
   /** The item's bytes (for the spans of plain list elements). */
   ptr: usize = 0;
-  elements: RawElement[] = new Array<RawElement>(); // room for eight: no growth for short lists
+  /** How many elements were found (`load` reads one). */
+  elemCount: i32 = 0;
+  /** The elements' records (plain, start, end, json, fields) in a raw block of `recCap` records. */
+  private recs: usize = 0;
+  private recCap: i32 = 0;
   via: string = "";
   problem: string | null = null;
   detail: string = "";
@@ -47,7 +51,41 @@ export class Extracted {
   constructor(capacity: i32) {
     this.cps = new IntList(capacity);
   }
+
+  /** Adds an element's record (the fields of a RawElement). */
+  add(plain: i32, start: i32, end: i32, json: JsonValue | null, fields: IntList | null): void {
+    if (this.elemCount == this.recCap) this.growRecs();
+    const p = this.recs + <usize>this.elemCount * REC;
+    store<i32>(p, plain);
+    store<i32>(p, start, 4);
+    store<i32>(p, end, 8);
+    store<usize>(p, changetype<usize>(json), 12);
+    store<usize>(p + sizeof<usize>(), changetype<usize>(fields), 12);
+    this.elemCount++;
+  }
+
+  /** Fills `raw` with the i-th element (i < elemCount) and returns it. */
+  load(i: i32, raw: RawElement): RawElement {
+    const p = this.recs + <usize>i * REC;
+    raw.plain = load<i32>(p);
+    raw.start = load<i32>(p, 4);
+    raw.end = load<i32>(p, 8);
+    raw.json = changetype<JsonValue | null>(load<usize>(p, 12));
+    raw.fields = changetype<IntList | null>(load<usize>(p + sizeof<usize>(), 12));
+    return raw;
+  }
+
+  private growRecs(): void {
+    const cap = max(this.recCap * 2, 8);
+    const recs = heap.alloc(<usize>cap * REC);
+    if (this.recCap > 0) memory.copy(recs, this.recs, <usize>this.recCap * REC);
+    this.recs = recs;
+    this.recCap = cap;
+  }
 }
+
+/** Bytes of an element's record: plain, start, end (i32 each), json, fields (pointers). */
+const REC: usize = 12 + 2 * sizeof<usize>();
 
 function failed(x: Extracted, problem: string, detail: string): Extracted {
   x.problem = problem;
@@ -166,10 +204,7 @@ export function extract(ptr: usize, start: i32, end: i32, c: MatchConfig): Extra
   }
   if (c.splitId == Split.Json && c.isListMode) return failed(x, "bad_format", "not_a_json_list");
   if (!c.isListMode) {
-    const e = new RawElement();
-    e.start = hi(t);
-    e.end = lo(t);
-    x.elements.push(e);
+    x.add(-1, hi(t), lo(t), null, null);
     x.count = 1;
     return x;
   }
@@ -201,19 +236,13 @@ function isSpaceByteAt(ptr: usize, i: i32): bool {
 function fromJson(x: Extracted, v: JsonValue, c: MatchConfig): Extracted {
   x.via = joinVia(x.via, "+json");
   if (v.kind != JsonKind.Array) {
-    const e = new RawElement();
-    e.json = v;
-    x.elements.push(e);
+    x.add(-1, 0, 0, v, null);
     x.count = 1;
     return x;
   }
   const n = v.items.length;
   if (!listFits(x, n, c)) return x;
-  for (let i = 0; i < n; i++) {
-    const e = new RawElement();
-    e.json = v.items[i];
-    x.elements.push(e);
-  }
+  for (let i = 0; i < n; i++) x.add(-1, 0, 0, v.items[i], null);
   x.count = n;
   return x;
 }
@@ -245,13 +274,7 @@ function fromPlainList(x: Extracted, spans: IntList, c: MatchConfig): Extracted 
   x.via = joinVia(x.via, "+json");
   const n = spans.len / 3;
   if (!listFits(x, n, c)) return x;
-  for (let i = 0; i < n; i++) {
-    const e = new RawElement();
-    e.plain = spans.at(3 * i);
-    e.start = spans.at(3 * i + 1);
-    e.end = spans.at(3 * i + 2);
-    x.elements.push(e);
-  }
+  for (let i = 0; i < n; i++) x.add(spans.at(3 * i), spans.at(3 * i + 1), spans.at(3 * i + 2), null, null);
   x.count = n;
   return x;
 }
@@ -372,11 +395,8 @@ function addPiece(x: Extracted, s: i32, e: i32, bullets: bool): bool {
     x.detail = "too_many_elements";
     return false;
   }
-  const el = new RawElement();
-  el.start = s;
-  el.end = e;
-  if (enclosed(cps, s, e) && cps.at(s) != 0x7b) el.fields = tupleFields(cps, s + 1, e - 1);
-  x.elements.push(el);
+  const fields = enclosed(cps, s, e) && cps.at(s) != 0x7b ? tupleFields(cps, s + 1, e - 1) : null;
+  x.add(-1, s, e, null, fields);
   x.count++;
   return true;
 }

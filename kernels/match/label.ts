@@ -357,9 +357,11 @@ function pushRef(out: Elems, v: JsonValue, c: MatchConfig): void {
 
 /** The answer's elements as keys; a choice answer is read as its key (several for "AC"). */
 export function answerElems(x: Extracted, c: MatchConfig): Elems {
-  const out = new Elems(x.elements.length);
-  for (let i = 0; i < x.elements.length; i++) {
-    const raw = x.elements[i];
+  const n = x.elemCount;
+  const out = new Elems(n);
+  const raw = new RawElement(); // each element read into it in turn
+  for (let i = 0; i < n; i++) {
+    x.load(i, raw);
     if (c.hasChoices) {
       if (choiceElems(raw, x, c, out)) continue;
     }
