@@ -36,15 +36,45 @@ export function score(): usize {
 
 // The details every verdict with a config carries, after the reason (hence the leading comma).
 function head(w: JsonWriter, c: MatchConfig, x: Extracted): void {
-  w.raw(',"mode":').str(c.mode);
+  const m = c.modeId;
+  if (m == Mode.Other) w.raw(',"mode":').str(c.mode);
+  else w.raw(modeField(m));
   w.raw(',"extraction":').str(x.via);
+}
+
+// `,"mode":"<name>"` for a known mode (the constant name as the writer would write it).
+function modeField(m: Mode): string {
+  switch (m) {
+    case Mode.Exact:
+      return ',"mode":"exact"';
+    case Mode.AnyOf:
+      return ',"mode":"any_of"';
+    case Mode.SetExact:
+      return ',"mode":"set_exact"';
+    case Mode.SetF1:
+      return ',"mode":"set_f1"';
+    case Mode.SequenceExact:
+      return ',"mode":"sequence_exact"';
+    case Mode.PositionAccuracy:
+      return ',"mode":"position_accuracy"';
+    case Mode.Adjacency:
+      return ',"mode":"adjacency"';
+    case Mode.KendallTau:
+      return ',"mode":"kendall_tau"';
+    case Mode.Lcs:
+      return ',"mode":"lcs"';
+    case Mode.Ndcg:
+      return ',"mode":"ndcg"';
+    default:
+      return ',"mode":"weighted"';
+  }
 }
 
 function problemVerdict(c: MatchConfig, x: Extracted, reason: string, problem: string): ArrayBuffer {
   const w = beginResult(0, false, reason);
   head(w, c, x);
-  if (problem.length > 0) w.key("problem").str(problem);
-  if (x.count > 0) w.key("count").int(x.count);
+  if (problem.length > 0) w.raw(',"problem":').str(problem);
+  if (x.count > 0) w.raw(',"count":').int(x.count);
   return finishResult(w);
 }
 
@@ -70,7 +100,7 @@ function scoreItem(): ArrayBuffer {
   if (c.requirePermutation && c.isSequenceMode && !isPermutation(ids)) {
     const w = beginResult(0, false, "bad_format");
     head(w, c, x);
-    w.key("problem").str("not_a_permutation");
+    w.raw(',"problem":').str("not_a_permutation");
     writeExtracted(w, answer);
     return finishResult(w);
   }
@@ -89,15 +119,15 @@ function scoreItem(): ArrayBuffer {
   if (vp !== null) {
     const w = beginResult(0, false, vp);
     head(w, c, x);
-    w.key("problem").str(v.detail);
-    for (let i = 0; i < v.count; i++) w.key(v.name(i)).num(v.value(i));
+    w.raw(',"problem":').str(v.detail);
+    for (let i = 0; i < v.count; i++) w.plainKey(v.name(i)).num(v.value(i));
     return finishResult(w);
   }
   const correct = v.reward >= c.threshold;
   const w = beginResult(v.reward, correct, correct ? null : "wrong");
   head(w, c, x);
   writeExtracted(w, answer);
-  for (let i = 0; i < v.count; i++) w.key(v.name(i)).num(v.value(i));
+  for (let i = 0; i < v.count; i++) w.plainKey(v.name(i)).num(v.value(i));
   return finishResult(w);
 }
 
@@ -118,5 +148,5 @@ function writeExtracted(w: JsonWriter, answer: Elems): void {
     }
   }
   w.endArray();
-  w.key("count").int(answer.length);
+  w.raw(',"count":').int(answer.length);
 }

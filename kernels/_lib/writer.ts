@@ -185,6 +185,23 @@ export class JsonWriter {
     return this;
   }
 
+  /**
+   * Writes an object key that is plain ASCII (no quote, backslash or control character: a constant
+   * name), copied without the checks of `key`; the next call writes its value.
+   */
+  @inline
+  plainKey(k: string): JsonWriter {
+    this.comma();
+    this.reserve(k.length + 3);
+    store<u8>(this.start + <usize>this.len, 0x22);
+    this.len++;
+    this.ascii(k);
+    store<u16>(this.start + <usize>this.len, 0x3a22); // '"' then ':'
+    this.len += 2;
+    this.fresh = true;
+    return this;
+  }
+
   @inline
   num(v: f64): JsonWriter {
     this.comma();
