@@ -36,38 +36,11 @@ export function score(): usize {
 
 // The details every verdict with a config carries, after the reason (hence the leading comma).
 function head(w: JsonWriter, c: MatchConfig, x: Extracted): void {
-  const m = c.modeId;
-  if (m == Mode.Other) w.raw(',"mode":').str(c.mode);
-  else w.raw(modeField(m));
+  w.raw(',"mode":');
+  // a known mode's name is a constant in plain ASCII; another is the host's text as given
+  if (c.modeId == Mode.Other) w.str(c.mode);
+  else w.plainStr(c.mode);
   w.raw(',"extraction":').str(x.via);
-}
-
-// `,"mode":"<name>"` for a known mode (the constant name as the writer would write it).
-function modeField(m: Mode): string {
-  switch (m) {
-    case Mode.Exact:
-      return ',"mode":"exact"';
-    case Mode.AnyOf:
-      return ',"mode":"any_of"';
-    case Mode.SetExact:
-      return ',"mode":"set_exact"';
-    case Mode.SetF1:
-      return ',"mode":"set_f1"';
-    case Mode.SequenceExact:
-      return ',"mode":"sequence_exact"';
-    case Mode.PositionAccuracy:
-      return ',"mode":"position_accuracy"';
-    case Mode.Adjacency:
-      return ',"mode":"adjacency"';
-    case Mode.KendallTau:
-      return ',"mode":"kendall_tau"';
-    case Mode.Lcs:
-      return ',"mode":"lcs"';
-    case Mode.Ndcg:
-      return ',"mode":"ndcg"';
-    default:
-      return ',"mode":"weighted"';
-  }
 }
 
 function problemVerdict(c: MatchConfig, x: Extracted, reason: string, problem: string): ArrayBuffer {

@@ -192,14 +192,28 @@ export class JsonWriter {
   @inline
   plainKey(k: string): JsonWriter {
     this.comma();
-    this.reserve(k.length + 3);
-    store<u8>(this.start + <usize>this.len, 0x22);
-    this.len++;
-    this.ascii(k);
-    store<u16>(this.start + <usize>this.len, 0x3a22); // '"' then ':'
-    this.len += 2;
+    this.quotedAscii(k);
+    this.byte(0x3a);
     this.fresh = true;
     return this;
+  }
+
+  /** Writes a string value that is plain ASCII (as for `plainKey`), copied without the checks of `str`. */
+  @inline
+  plainStr(s: string): JsonWriter {
+    this.comma();
+    this.quotedAscii(s);
+    return this;
+  }
+
+  @inline
+  private quotedAscii(s: string): void {
+    this.reserve(s.length + 2);
+    store<u8>(this.start + <usize>this.len, 0x22);
+    this.len++;
+    this.ascii(s);
+    store<u8>(this.start + <usize>this.len, 0x22);
+    this.len++;
   }
 
   @inline
