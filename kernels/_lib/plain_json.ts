@@ -23,29 +23,31 @@ const HIGHS: u64 = 0x8080808080808080;
 const QUOTES: u64 = ONES * 0x22;
 const BACKSLASHES: u64 = ONES * 0x5c;
 
-// Whether any of the eight bytes of w is a quote, a backslash or below 0x20 (a set high bit marks a byte that is
-// zero, or below 0x20; each test is exact as a whole).
-@inline function specialByte(w: u64): bool {
-  const q = w ^ QUOTES;
-  const b = w ^ BACKSLASHES;
-  const hits = ((q - ONES) & ~q) | ((b - ONES) & ~b) | ((w - ONES * 0x20) & ~w);
-  return (hits & HIGHS) != 0;
-}
-
 /**
  * The offset of the closing quote of the plain string whose opening quote is at p (every byte
  * between them 0x20 or above, no backslash); -1 for any other string (escapes, control bytes,
- * unclosed) or when no string starts at p. Scans eight bytes at a time.
+ * unclosed) or when no string starts at p. Eight bytes at a time: the lowest set high bit of the
+ * tests below marks the first quote, backslash or byte below 0x20 in the word (exact: the tests'
+ * borrows only ever set a false bit above a true one), so a short key or value ends in one step.
  */
 export function plainStringEnd(ptr: usize, len: i32, p: i32): i32 {
   if (byteAt(ptr, len, p) != 0x22) return -1;
   let q = p + 1;
-  while (q + 8 <= len && !specialByte(load<u64>(ptr + <usize>q))) q += 8;
-  while (q < len) {
+  while (q + 8 <= len) {
+    const w = load<u64>(ptr + <usize>q);
+    const quotes = w ^ QUOTES;
+    const slashes = w ^ BACKSLASHES;
+    const hits = (((quotes - ONES) & ~quotes) | ((slashes - ONES) & ~slashes) | ((w - ONES * 0x20) & ~w)) & HIGHS;
+    if (hits != 0) {
+      q += <i32>(ctz(hits) >> 3);
+      return load<u8>(ptr + <usize>q) == 0x22 ? q : -1;
+    }
+    q += 8;
+  }
+  for (; q < len; q++) {
     const b = <i32>load<u8>(ptr + <usize>q);
     if (b == 0x22) return q;
     if (b < 0x20 || b == 0x5c) return -1;
-    q++;
   }
   return -1;
 }

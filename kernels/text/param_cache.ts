@@ -5,7 +5,8 @@
 
 import { Item } from "../_lib/item";
 import { sameBytes } from "./ascii_tokens";
-import { Metric, plainStringEnd, TextParams } from "./params";
+import { plainStringEnd } from "../_lib/plain_json";
+import { Metric, TextParams } from "./params";
 
 // Templates: SLOTS of them, each its prefix and suffix (at most EDGE bytes each) and its values, all in static memory
 // (the heap is reset every item): per slot the prefix's length (0: no template), the suffix's, the metric, three flags,

@@ -7,7 +7,7 @@ import { Item } from "../_lib/item";
 import { JsonKind, JsonReader } from "../_lib/json";
 import { boolAt, numberAt, stringAt } from "../_lib/param_values";
 import { matchesAt } from "../_lib/text";
-import { byteAt, skipJsonSpace } from "../_lib/plain_json";
+import { byteAt, plainStringEnd, skipJsonSpace } from "../_lib/plain_json";
 import { IntList } from "../_lib/unicode";
 
 /** The metric, as compared by the kernel (a name it does not know scores as ROUGE-L, under its own name). */
@@ -46,38 +46,6 @@ export function metricNameOf(m: Metric): string {
 export function metricOf(name: string): Metric {
   for (let i = 1; i < METRIC_NAMES.length; i++) if (METRIC_NAMES[i] == name) return <Metric>i;
   return Metric.RougeL;
-}
-
-const ONES: u64 = 0x0101010101010101;
-const HIGHS: u64 = 0x8080808080808080;
-
-/**
- * _lib/plain_json.ts's plainStringEnd (the same answer: the closing quote of a plain string at p, else -1), the first
- * quote, backslash or control byte found within eight bytes by its bit: a parameter block's keys and short values
- * end in the first eight bytes, without a loop over their bytes.
- */
-export function plainStringEnd(ptr: usize, len: i32, p: i32): i32 {
-  if (byteAt(ptr, len, p) != 0x22) return -1;
-  let q = p + 1;
-  while (q + 8 <= len) {
-    const w = load<u64>(ptr + <usize>q);
-    const quotes = w ^ (ONES * 0x22);
-    const slashes = w ^ (ONES * 0x5c);
-    // the lowest set high bit marks the first byte that is a quote, a backslash or below 0x20 (exact: a false hit
-    // only ever lies above a true one)
-    const hits = (((quotes - ONES) & ~quotes) | ((slashes - ONES) & ~slashes) | ((w - ONES * 0x20) & ~w)) & HIGHS;
-    if (hits != 0) {
-      q += <i32>(ctz(hits) >> 3);
-      return load<u8>(ptr + <usize>q) == 0x22 ? q : -1;
-    }
-    q += 8;
-  }
-  for (; q < len; q++) {
-    const b = <i32>load<u8>(ptr + <usize>q);
-    if (b == 0x22) return q;
-    if (b < 0x20 || b == 0x5c) return -1;
-  }
-  return -1;
 }
 
 /** The values of the parameter block, with the kernel's defaults for absent keys or keys of another type. */
