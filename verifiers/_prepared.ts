@@ -84,9 +84,12 @@ export function encodeChunk(
     deadlineAt,
     ...(shared > 0 ? { responseFrom } : {}),
   });
-  const ascii = asciiChunk(items, responseFrom);
-  if (ascii) return chunk(ascii.bytes, ascii.ends);
-  // Item by item: a first guess at the size (one byte per character), grown when text needs more.
+  const parts = textParts(items, responseFrom);
+  if (parts) {
+    const { bytes, ends } = encodeParts(parts);
+    return chunk(bytes, ends);
+  }
+  // A stage's input among the items: item by item, a first guess at the size (one byte per character), grown when text needs more.
   let estimate = 0;
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
@@ -131,14 +134,8 @@ export function encodeChunk(
   return chunk(bytes.subarray(0, at), ends);
 }
 
-/**
- * The chunk's bytes in one encoding call when it is all ASCII: see `encodeParts`. Null when an
- * item carries a stage's input or the text is not ASCII (then each item is encoded alone).
- */
-function asciiChunk(
-  items: PreparedItem[],
-  responseFrom: Int32Array | undefined,
-): { bytes: Uint8Array; ends: Uint32Array } | null {
+/** The chunk's items as `encodeParts` takes them, or null when an item carries a stage's input. */
+function textParts(items: PreparedItem[], responseFrom: Int32Array | undefined): string[] | null {
   const parts = new Array<string>(items.length * 3);
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
@@ -147,7 +144,7 @@ function asciiChunk(
     parts[3 * i + 1] = "\0";
     parts[3 * i + 2] = responseFrom && responseFrom[i] >= 0 ? "" : item.response;
   }
-  return asciiParts(parts);
+  return parts;
 }
 
 /**

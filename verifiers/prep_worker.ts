@@ -5,7 +5,7 @@
  * remote verifiers, malformed JSON) go back to the engine untouched.
  */
 /// <reference lib="deno.worker" />
-import { decodeRanges } from "../wasm/mod.ts";
+import { Utf8Text } from "../wasm/mod.ts";
 import { ItemPreparer } from "./item_preparer.ts";
 import { KernelGroups } from "./kernel_groups.ts";
 import {
@@ -51,7 +51,8 @@ function objectOf(raw: unknown): unknown {
 
 /** Each packed item's JSON text (one decode for the slice when it is ASCII). */
 function unpack({ bytes, starts, ends }: PackedTexts): string[] {
-  return decodeRanges(bytes, (i) => starts[i], ends);
+  const text = new Utf8Text(bytes);
+  return Array.from(ends, (end, i) => text.slice(starts[i], end));
 }
 
 function prepareSlice(job: PrepJob): PrepDone {

@@ -4,14 +4,13 @@
  * kernel writes (`readKernelHead`, no string per item), one decode of the whole for the texts.
  */
 
-const decoder = new TextDecoder();
+import { Utf8Text } from "./frames.ts";
 
 /** The outputs of one job (see the module comment). */
-export class ChunkOutputs {
-  /** The whole buffer decoded, when it is ASCII (byte offsets are then string offsets); null when not; undefined until asked. */
-  private whole: string | null | undefined;
-
-  constructor(readonly bytes: Uint8Array, readonly ends: Uint32Array) {}
+export class ChunkOutputs extends Utf8Text {
+  constructor(bytes: Uint8Array, readonly ends: Uint32Array) {
+    super(bytes);
+  }
 
   /** Where item i's text starts. */
   start(index: number): number {
@@ -21,15 +20,6 @@ export class ChunkOutputs {
   /** Item i's JSON text. */
   text(index: number): string {
     return this.slice(this.start(index), this.ends[index]);
-  }
-
-  /** The text of bytes [from, to), which must start and end at character boundaries. */
-  slice(from: number, to: number): string {
-    if (this.whole === undefined) {
-      const whole = decoder.decode(this.bytes);
-      this.whole = whole.length === this.bytes.length ? whole : null;
-    }
-    return this.whole !== null ? this.whole.slice(from, to) : decoder.decode(this.bytes.subarray(from, to));
   }
 }
 

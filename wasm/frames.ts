@@ -120,19 +120,24 @@ export function joinBytes(parts: Uint8Array[]): Uint8Array {
 const textDecoder = new TextDecoder();
 
 /**
- * The texts of the byte ranges [start(i), ends[i]) of UTF-8 `bytes`: one decode of the whole when it
- * is ASCII (byte offsets are then string offsets), else one decode per range.
+ * UTF-8 bytes read as text by byte ranges: the whole is decoded once, on the first read, and when it
+ * is ASCII (byte offsets are then string offsets) every range is a slice of it; otherwise each range
+ * is decoded alone. Ranges must start and end at character boundaries.
  */
-export function decodeRanges(
-  bytes: Uint8Array,
-  start: (i: number) => number,
-  ends: ArrayLike<number>,
-): string[] {
-  const whole = textDecoder.decode(bytes);
-  const ascii = whole.length === bytes.length;
-  const texts = new Array<string>(ends.length);
-  for (let i = 0; i < ends.length; i++) {
-    texts[i] = ascii ? whole.slice(start(i), ends[i]) : textDecoder.decode(bytes.subarray(start(i), ends[i]));
+export class Utf8Text {
+  /** The whole decoded when it is ASCII; null when it is not; undefined until the first read. */
+  private whole: string | null | undefined;
+
+  constructor(readonly bytes: Uint8Array) {}
+
+  /** The text of bytes [from, to). */
+  slice(from: number, to: number): string {
+    if (this.whole === undefined) {
+      const whole = textDecoder.decode(this.bytes);
+      this.whole = whole.length === this.bytes.length ? whole : null;
+    }
+    return this.whole !== null
+      ? this.whole.slice(from, to)
+      : textDecoder.decode(this.bytes.subarray(from, to));
   }
-  return texts;
 }
