@@ -48,9 +48,10 @@ function itemTexts(): string[] {
     '{"verifier":"math","response":"\\\\boxed{\\u00e9\\u4e2d 2}","reference":"2"}',
     '{"verifier":"match","response":"<answer>B</answer>","reference":{"__proto__":{"x":1}}}',
   );
-  // Enough items for several slices on the threads (windows under 128 items stay on the main thread).
+  // Enough items for several windows, each a slice per thread (windows under 128 items stay on the
+  // main thread).
   const batch: string[] = [];
-  while (batch.length < 900) batch.push(...texts);
+  while (batch.length < 2100) batch.push(...texts);
   return batch;
 }
 
