@@ -20,27 +20,35 @@ export const MATCH_MODES = [
 export type MatchMode = typeof MATCH_MODES[number];
 
 const scalar: JsonSchema = { type: ["string", "number"], maxLength: 1000 };
+
+// Alternatives here are one union type whose keywords each apply to their own type
+// (`maxLength` to strings, `items` to lists, `additionalProperties` to objects), the same rule as an
+// `anyOf` of one schema per type. An `anyOf` made the validator build an error object for every
+// alternative tried before the one that fits: 0.31 µs and about 180 bytes of garbage per list
+// reference, against 0.09 µs and none this way (perf/match_baseline.ts's references).
+
 const element: JsonSchema = {
   description: "A label, a number, or a tuple of labels and numbers (for `weighted`).",
-  anyOf: [scalar, { type: "array", items: scalar, minItems: 1, maxItems: 16 }],
+  type: ["string", "number", "array"],
+  maxLength: 1000,
+  items: scalar,
+  minItems: 1,
+  maxItems: 16,
 };
 
 /** The reference: a label, a list (aliases, a set or a sequence, as the mode reads it), or graded relevance. */
 export const matchReferenceSchema: JsonSchema = {
   description:
     "A label (string or number); a list of labels (the accepted aliases for any_of, the set for set_*, " +
-    "the order for sequence modes, the elements for weighted); or {item: relevance} for ndcg.",
-  anyOf: [
-    scalar,
-    { type: "array", items: element, maxItems: 10000 },
-    {
-      type: "object",
-      additionalProperties: { type: "number", minimum: 0, maximum: 1000 },
-      propertyNames: { maxLength: 1000 },
-      maxProperties: 10000,
-      description: "Graded relevance for ndcg: {item: relevance >= 0}; items not listed have relevance 0.",
-    },
-  ],
+    "the order for sequence modes, the elements for weighted); or {item: relevance} for ndcg (graded " +
+    "relevance: {item: relevance >= 0}; items not listed have relevance 0).",
+  type: ["string", "number", "array", "object"],
+  maxLength: 1000,
+  items: element,
+  maxItems: 10000,
+  additionalProperties: { type: "number", minimum: 0, maximum: 1000 },
+  propertyNames: { maxLength: 1000 },
+  maxProperties: 10000,
 };
 
 const credit = (what: string, dflt: number): JsonSchema => ({
@@ -67,10 +75,12 @@ const weightsSchema: JsonSchema = {
         "Per answer element whose leading fields match a reference element's: a number (credit when the first " +
         "key_fields fields match, default 0.5) or a list, its i-th entry the credit when the first i fields match " +
         "(STAR-R1: [0.5, 1.5] beside right 5).",
-      oneOf: [
-        { type: "number", minimum: -100, maximum: 100 },
-        { type: "array", items: { type: "number", minimum: -100, maximum: 100 }, minItems: 1, maxItems: 63 },
-      ],
+      type: ["number", "array"],
+      minimum: -100,
+      maximum: 100,
+      items: { type: "number", minimum: -100, maximum: 100 },
+      minItems: 1,
+      maxItems: 63,
     },
     wrong: credit(
       "Per answer element that matches nothing, up to the number of unmatched reference elements",
@@ -115,15 +125,13 @@ export const matchOptionsSchema: JsonSchema = {
       description:
         'Options of a multiple-choice question: {"A": "a dog", …} or a list in letter order. Answers written as ' +
         "B, (B), B., B), B:, Option B, \\text{(B)}, with or without the option's text, or the text alone, read as the letter.",
-      oneOf: [
-        {
-          type: "object",
-          additionalProperties: { type: "string", maxLength: 1000 },
-          minProperties: 1,
-          maxProperties: 52,
-        },
-        { type: "array", items: { type: "string", maxLength: 1000 }, minItems: 1, maxItems: 26 },
-      ],
+      type: ["object", "array"],
+      additionalProperties: { type: "string", maxLength: 1000 },
+      minProperties: 1,
+      maxProperties: 52,
+      items: { type: "string", maxLength: 1000 },
+      minItems: 1,
+      maxItems: 26,
     },
     k: {
       type: "integer",

@@ -46,7 +46,12 @@ const reference: JsonSchema = {
 /** The reference text, or several (the best-scoring one counts; BLEU and chrF combine them as sacreBLEU does). */
 export const textReferenceSchema: JsonSchema = {
   description: "The reference text, or a list of reference texts.",
-  anyOf: [reference, { type: "array", items: reference, minItems: 1, maxItems: 16 }],
+  // One union type, `items` applying to lists only: an `anyOf` built an error object for each list
+  // (see the `match` reference's schema).
+  type: ["string", "array"],
+  items: reference,
+  minItems: 1,
+  maxItems: 16,
 };
 
 /** Options of the `text` verifier. */
