@@ -58,17 +58,17 @@ export interface BatchContext {
 
 /**
  * Windows (of `maxChunkItems` items each) being prepared or scored at once per batch, per sandbox
- * worker: one running in each process, one waiting there, one ready here. A window's jobs leave as
+ * worker: as many as a process holds (wasm/pool.ts; four were no faster). A window's jobs leave as
  * soon as it is prepared, and the next window is prepared while they run, so the processes are
- * fed in small steps rather than in bursts. `match` through the engine, 100,000 items, five warm
- * batches (perf/thread_cpu.ts): 5.8 µs of wall time an item with two windows of 2 × workers ×
- * 1,024 items prepared side by side, 5.0–5.2 with these, one prepared at a time.
+ * fed in small steps rather than in bursts. `match` through the engine, 100,000 items, eight warm
+ * batches (perf/thread_cpu.ts): 5.5–5.9 µs of wall time an item with two windows of 2 × workers ×
+ * 1,024 items prepared side by side, 4.9–5.3 with these, one prepared at a time.
  */
 const WINDOWS_PER_WORKER = 3;
 
 /**
- * Longest stretch (ms) preparing items before yielding the thread. A sandbox process holds two
- * jobs, about 5 ms of small items: a longer stretch without a turn left it idle (`match` through
+ * Longest stretch (ms) preparing items before yielding the thread. A sandbox process holds a few
+ * jobs, a few ms of small items each: a longer stretch without a turn left it idle (`match` through
  * the engine, `perf/mod.ts --one match`, four runs each: 134–145k items/s with 8 ms slices and a
  * full turn every 50 ms, 142–157k with 4 ms and a full turn each slice).
  */
@@ -484,10 +484,9 @@ export class BatchRun {
     return ready;
   }
 
-  /** Items per chunk for `count` items of one verifier: two chunks per process (each holds two jobs). */
   /**
-   * Items per sandbox job: up to `maxChunkItems`, but few enough that a
-   * small batch still spreads over every process (two jobs each).
+   * Items per sandbox job: up to `maxChunkItems`, but few enough that a small batch still spreads
+   * over every process (two jobs each).
    */
   private chunkSize(): number {
     const { workers, maxChunkItems } = this.context;
