@@ -10,6 +10,8 @@ export interface TimedRounds {
   /** Each result's own `ms` (time inside its verifier), from the last round. */
   itemMs: number[];
   correct: number;
+  /** The warm-up's wall time (for a fresh engine: its first batch after start). */
+  warmUpMs: number;
 }
 
 /** Runs `warmUp` once, then `run` `rounds` times, timing each. */
@@ -18,7 +20,9 @@ export async function timeRounds(
   warmUp: () => unknown,
   run: () => VerifyResult[] | Promise<VerifyResult[]>,
 ): Promise<TimedRounds> {
+  const warmStarted = performance.now();
   await warmUp();
+  const warmUpMs = performance.now() - warmStarted;
   const roundMs: number[] = [];
   let results: VerifyResult[] = [];
   for (let r = 0; r < rounds; r++) {
@@ -32,5 +36,6 @@ export async function timeRounds(
     results,
     itemMs: results.map((x) => x.ms),
     correct: results.filter((x) => x.correct).length,
+    warmUpMs,
   };
 }
