@@ -72,7 +72,16 @@ export interface PoolOptions {
   launch: SandboxLaunch;
   /** Where to look for the server's memory cgroup (default: /proc/self; tests give other texts). */
   cgroupSource?: CgroupSource;
+  /** How long a process may take to say it is ready (default START_TIMEOUT_MS); then it is killed. */
+  startTimeoutMs?: number;
 }
+
+/**
+ * How long a sandbox process may take from its start to compiling the kernels and saying so
+ * (about 1 s here). One that takes longer is stopped as dead: at the server's start, the engine
+ * fails with that reason instead of waiting forever; later, the process is replaced.
+ */
+export const START_TIMEOUT_MS = 60_000;
 
 interface ChunkState {
   request: ChunkRequest;
@@ -102,6 +111,8 @@ interface Slot {
   /** Why the process said it is about to die (a `crashed` frame), if it said so. */
   crashReason: string | null;
   finished: Promise<void>;
+  /** Stops the process if it has not said it is ready by then (cleared when it does, or exits). */
+  startTimer?: ReturnType<typeof setTimeout>;
 }
 
 const decoder = new TextDecoder();
@@ -224,6 +235,14 @@ export class WorkerPool {
       crashReason: null,
       finished: Promise.resolve(),
     };
+    const startTimeoutMs = this.options.startTimeoutMs ?? START_TIMEOUT_MS;
+    slot.startTimer = setTimeout(() => {
+      if (slot.ready || slot.retired) return;
+      slot.crashReason = `it did not start within ${startTimeoutMs / 1000} s`;
+      try {
+        process.kill("SIGKILL");
+      } catch { /* already gone */ }
+    }, startTimeoutMs);
     slot.finished = Promise.all([this.readFrames(slot), drainStderr(process.stderr), process.status]).then(
       ([, , status]) => this.onExit(slot, status),
     );
@@ -245,6 +264,7 @@ export class WorkerPool {
     }
     switch (header.type) {
       case "ready":
+        clearTimeout(slot.startTimer);
         slot.ready = true;
         if (this.slots.every((s) => s.ready)) { for (const w of this.readyWaiters.splice(0)) w(); }
         this.dispatch();
@@ -314,6 +334,7 @@ export class WorkerPool {
   }
 
   private onExit(slot: Slot, status: Deno.CommandStatus): void {
+    clearTimeout(slot.startTimer);
     // Read the slot's OOM count on every exit, so that a kill is never blamed on a later death.
     const oomLimit = this.cgroups.oomKill(slot.index);
     if (slot.retired) return;
