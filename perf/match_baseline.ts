@@ -11,54 +11,66 @@ import type { MatchKernelParams } from "../verifiers/match/mod.ts";
 const LABELS = ["cat", "dog", "golden retriever", "tabby cat", "bird", "horse", "zebra", "fox"];
 const ACTIONS = ["ACCELERATE", "DECELERATE", "KEEP", "STOP", "LEFT", "RIGHT", "STRAIGHT"];
 
+/** Match item `i` (under 200 bytes): of five kinds in turn, a label, a choice, a set, a permutation, a ranking. */
+function matchItem(i: number): unknown {
+  const think = "<think>look</think>";
+  switch (i % 5) {
+    case 0:
+      return {
+        verifier: "match",
+        response: `${think}<answer>${LABELS[i % 8]}</answer>`,
+        reference: [LABELS[(i * 7) % 8], "pet"],
+        options: { mode: "any_of" },
+      };
+    case 1:
+      return {
+        verifier: "match",
+        response: `${think}<answer>${"ABCD"[i % 4]}</answer>`,
+        reference: "B",
+        options: { choices: ["a cat", "a dog", "a bird", "a fox"] },
+      };
+    case 2:
+      return {
+        verifier: "match",
+        response: `${think}<answer>${ACTIONS[i % 7]}, ${ACTIONS[(i + 3) % 7]}</answer>`,
+        reference: [ACTIONS[i % 7], ACTIONS[(i + 1) % 7]],
+        options: { mode: "set_f1" },
+      };
+    case 3:
+      return {
+        verifier: "match",
+        response: `${think}<answer>[${i % 2 ? "2, 1, 3, 4" : "1, 2, 3, 4"}]</answer>`,
+        reference: [1, 2, 3, 4],
+        options: { mode: "position_accuracy" },
+      };
+    default:
+      return {
+        verifier: "match",
+        response: `${think}<answer>3 1 2 ${4 + (i % 3)}</answer>`,
+        reference: [1, 2, 3, 4],
+        options: { mode: "kendall_tau" },
+      };
+  }
+}
+
 /** `n` match items under 200 bytes: labels, choices, sets, permutations, rankings. */
 export function matchItems(n: number): unknown[] {
-  const items: unknown[] = [];
-  for (let i = 0; i < n; i++) {
-    const think = "<think>look</think>";
-    switch (i % 5) {
-      case 0:
-        items.push({
-          verifier: "match",
-          response: `${think}<answer>${LABELS[i % 8]}</answer>`,
-          reference: [LABELS[(i * 7) % 8], "pet"],
-          options: { mode: "any_of" },
-        });
-        break;
-      case 1:
-        items.push({
-          verifier: "match",
-          response: `${think}<answer>${"ABCD"[i % 4]}</answer>`,
-          reference: "B",
-          options: { choices: ["a cat", "a dog", "a bird", "a fox"] },
-        });
-        break;
-      case 2:
-        items.push({
-          verifier: "match",
-          response: `${think}<answer>${ACTIONS[i % 7]}, ${ACTIONS[(i + 3) % 7]}</answer>`,
-          reference: [ACTIONS[i % 7], ACTIONS[(i + 1) % 7]],
-          options: { mode: "set_f1" },
-        });
-        break;
-      case 3:
-        items.push({
-          verifier: "match",
-          response: `${think}<answer>[${i % 2 ? "2, 1, 3, 4" : "1, 2, 3, 4"}]</answer>`,
-          reference: [1, 2, 3, 4],
-          options: { mode: "position_accuracy" },
-        });
-        break;
-      default:
-        items.push({
-          verifier: "match",
-          response: `${think}<answer>3 1 2 ${4 + (i % 3)}</answer>`,
-          reference: [1, 2, 3, 4],
-          options: { mode: "kendall_tau" },
-        });
-    }
-  }
-  return items;
+  return Array.from({ length: n }, (_, i) => matchItem(i));
+}
+
+/**
+ * `n` match items as a GRPO batch sends them: groups of `size` responses to one prompt, one after
+ * another, each item with its own copy of the group's reference and options (as a JSON body gives
+ * them); the kinds and responses of `matchItems`.
+ */
+export function groupedMatchItems(n: number, size: number): unknown[] {
+  return Array.from({ length: n }, (_, i) => {
+    const group = Math.floor(i / size);
+    const kind = group % 5;
+    const own = matchItem(5 * i + kind) as Record<string, unknown>;
+    const first = matchItem(5 * group * size + kind) as Record<string, unknown>;
+    return { ...own, reference: first.reference, options: first.options };
+  });
 }
 
 const ANSWER = /<answer>([\s\S]*?)<\/answer>/g;

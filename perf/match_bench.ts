@@ -1,6 +1,8 @@
 /**
  * The `match` benchmark of issue 13: (a) 100,000 answers under 200 bytes (labels with aliases,
- * choices, meta-action sets, permutations, rankings) through the engine, (b) the same comparisons as
+ * choices, meta-action sets, permutations, rankings) through the engine, each with a reference and
+ * options of its own, and (a2) as a GRPO batch sends them: groups of 8 responses that share their
+ * prompt's reference and options (equal copies), (b) the same comparisons as
  * plain TypeScript in-process on one thread (perf/match_baseline.ts), and their ratio; (c) the
  * engine's own floor for items this small: 100,000 `length` items (a kernel that only counts the
  * response's characters) through the same engine, so that (a) can be read against what any verifier
@@ -8,7 +10,7 @@
  */
 import { createEngine, VERIFIERS } from "../verifiers/mod.ts";
 import { ItemValidator } from "../verifiers/validate.ts";
-import { matchItems, scoreMatchBaseline } from "./match_baseline.ts";
+import { groupedMatchItems, matchItems, scoreMatchBaseline } from "./match_baseline.ts";
 import { perSecond, quantile } from "./stats.ts";
 import { timeRounds } from "./rounds.ts";
 
@@ -19,6 +21,8 @@ const ITEMS = 100_000;
  * slower here), so the table gives that first batch apart (`first batch`) and the median of these.
  */
 const ROUNDS = 5;
+/** Responses per prompt in (a2), a common GRPO group size. */
+const GROUP = 8;
 
 function latency(ms: number[]): string {
   return `item p50 ${(quantile(ms, 0.5) * 1000).toFixed(1)} µs, p99 ${
@@ -46,6 +50,12 @@ export async function benchMatch(): Promise<string[]> {
       () => engine.verifyBatch(items),
       () => engine.verifyBatch(items),
     );
+    const grouped = groupedMatchItems(ITEMS, GROUP);
+    const a2 = await timeRounds(
+      ROUNDS,
+      () => engine.verifyBatch(grouped),
+      () => engine.verifyBatch(grouped),
+    );
     const tiny = lengthItems(ITEMS);
     const c = await timeRounds(
       ROUNDS,
@@ -68,6 +78,11 @@ export async function benchMatch(): Promise<string[]> {
       `${a.medianMs.toFixed(0)} ms per 100k (median of ${ROUNDS}; first batch after start ${
         perSecond(ITEMS, a.warmUpMs)
       } items/s); ${latency(a.itemMs)}; ${a.correct} correct |`,
+      `| (a2) match: the same kinds of answers in groups of ${GROUP} sharing their prompt's reference and options, as GRPO sends them, through the engine | ${
+        perSecond(ITEMS, a2.medianMs)
+      } items/s | ${a2.medianMs.toFixed(0)} ms per 100k (median of ${ROUNDS}); ${
+        latency(a2.itemMs)
+      }; ${a2.correct} correct |`,
       `| (b) match: plain TypeScript (regex extraction, same rules), same items, one thread | ${
         perSecond(ITEMS, b.medianMs)
       } items/s | ${b.medianMs.toFixed(0)} ms per 100k; ${latency(b.itemMs)}; ${b.correct} correct |`,

@@ -29,13 +29,63 @@ export type Prepared =
   | { items: PreparedItem[]; ready?: () => void }
   | { result: VerifyResult; tooLarge?: boolean };
 
+/** What an item without options is prepared with. */
+const NO_OPTIONS: Record<string, unknown> = Object.freeze({});
+
 /** Own keys only: `constructor` or `toString` is never a verifier, a spec or a route. */
 export function ownValue<T>(record: Record<string, T>, key: string): T | undefined {
   return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
+/**
+ * Whether two JSON values are equal: the same types, numbers and strings, arrays element by
+ * element, plain objects with the same own keys in the same order (an ndcg reference's key order
+ * is its ranking). Anything else (another prototype, a function) is never equal.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return typeof a !== "object" || a === null || isPlain(a);
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b) || !isPlain(a) || !isPlain(b)) return false;
+  const keys = Object.keys(a);
+  const other = Object.keys(b);
+  if (keys.length !== other.length) return false;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    if (key !== other[i]) return false;
+    if (!sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+}
+
+/** An array, or an object as JSON.parse makes them (Object.prototype or none behind it). */
+function isPlain(value: object): boolean {
+  if (Array.isArray(value)) return true;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * The last plain kernel item's reference, options and the parameters built from them. A GRPO batch
+ * sends each prompt's responses one after another with the same reference and options: the next
+ * item whose are equal (`sameJson`) reuses the parameters instead of validating and building them
+ * again.
+ */
+interface LastParams {
+  verifier: WasmVerifier;
+  reference: unknown;
+  options: unknown;
+  params: string;
+}
+
 /** Prepares items for the engine; see the module comment. */
 export class ItemPreparer {
+  private last: LastParams | null = null;
+
   constructor(
     private readonly validator: ItemValidator,
     private readonly settings: PreparerSettings,
@@ -89,13 +139,25 @@ export class ItemPreparer {
     position: number,
     groups: KernelGroups,
   ): Prepared | null {
-    if (this.validator.validVerifier(item) !== verifier) return this.callerError(item);
-    const options = (item.options ?? {}) as Record<string, unknown>;
+    const reference = item.reference ?? null;
+    const options = (item.options ?? NO_OPTIONS) as Record<string, unknown>;
+    const last = this.last;
     let params: string;
-    try {
-      params = paramsJson(verifier.params(item.reference ?? null, options));
-    } catch {
-      return this.callerError(item);
+    if (
+      last !== null && last.verifier === verifier && sameJson(reference, last.reference) &&
+      sameJson(options, last.options)
+    ) {
+      // The reference and options are those of a valid item: the envelope alone is left to check.
+      if (this.validator.checkEnvelope(item) !== null) return this.callerError(item);
+      params = last.params;
+    } else {
+      if (this.validator.validVerifier(item) !== verifier) return this.callerError(item);
+      try {
+        params = paramsJson(verifier.params(reference, options));
+      } catch {
+        return this.callerError(item);
+      }
+      this.last = { verifier, reference, options, params };
     }
     const requested = typeof options.timeout_ms === "number" ? options.timeout_ms : verifier.defaultTimeoutMs;
     groups.add(
@@ -108,6 +170,15 @@ export class ItemPreparer {
       Math.min(requested, this.settings.maxTimeoutMs),
     );
     return null;
+  }
+
+  /**
+   * Forgets the last item's parameters. The engine calls it whenever other code may have run since
+   * (a yield of the event loop): a caller that changed that item's objects meanwhile must not get
+   * parameters built from what they were.
+   */
+  forgetLast(): void {
+    this.last = null;
   }
 
   /** The result `prepareVerifierItem` gives an item that `prepareKernelItem` could not prepare. */
