@@ -32,6 +32,23 @@ export function shortTextItems(n: number): unknown[] {
   }));
 }
 
+/**
+ * `n` caption items as a GRPO batch sends them: groups of `size` responses to one prompt, each item
+ * with its own copy of the group's reference and options (as a JSON body gives them).
+ */
+export function groupedShortTextItems(n: number, size: number): unknown[] {
+  const metrics = ["rougeL", "token_f1", "wer"];
+  return Array.from({ length: n }, (_, i) => {
+    const group = Math.floor(i / size);
+    return {
+      verifier: "text",
+      response: `<think>ok</think><answer>${sentence(i, 12)}</answer>`,
+      reference: sentence(group * size + 1, 12),
+      options: { metric: metrics[group % 3] },
+    };
+  });
+}
+
 /** `n` items of about 2 kB of answer and 2 kB of reference, scored by ROUGE-L. */
 export function longTextItems(n: number): unknown[] {
   return Array.from({ length: n }, (_, i) => ({

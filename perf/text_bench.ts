@@ -1,11 +1,12 @@
 /**
- * The `text` benchmark of issue 13: (a) 100,000 short captions (ROUGE-L, token F1, WER) and
+ * The `text` benchmark of issue 13: (a) 100,000 short captions (ROUGE-L, token F1, WER), (a2) the
+ * same in GRPO groups of 8 sharing their prompt's reference and options (equal copies), and
  * (b) 5,000 answers of about 2 kB scored by ROUGE-L, each through the engine and as plain
  * TypeScript in-process on one thread (perf/text_baseline.ts: regex tokens, DP LCS), with ratios.
  */
 import { createEngine, VERIFIERS } from "../verifiers/mod.ts";
 import { ItemValidator } from "../verifiers/validate.ts";
-import { longTextItems, scoreTextBaseline, shortTextItems } from "./text_baseline.ts";
+import { groupedShortTextItems, longTextItems, scoreTextBaseline, shortTextItems } from "./text_baseline.ts";
 import { perSecond, quantile } from "./stats.ts";
 import { timeRounds } from "./rounds.ts";
 
@@ -13,6 +14,8 @@ const SHORT = 100_000;
 const LONG = 5_000;
 /** Timed batches after one untimed batch of the same items, as in perf/match_bench.ts. */
 const ROUNDS = 5;
+/** Responses per prompt in (a2), as in perf/match_bench.ts. */
+const GROUP = 8;
 
 function latency(ms: number[]): string {
   return `item p50 ${(quantile(ms, 0.5) * 1000).toFixed(1)} µs, p99 ${
@@ -54,6 +57,19 @@ export async function benchText(): Promise<string[]> {
           (b.medianMs / a.medianMs).toFixed(2)
         }×** the baseline's throughput | |`,
       );
+      if (rows.length === 3) {
+        const grouped = groupedShortTextItems(n, GROUP);
+        const a2 = await timeRounds(
+          ROUNDS,
+          () => engine.verifyBatch(grouped),
+          () => engine.verifyBatch(grouped),
+        );
+        rows.push(
+          `| (a2) text: the same captions in groups of ${GROUP} sharing their prompt's reference and options, as GRPO sends them, through the engine | ${
+            perSecond(n, a2.medianMs)
+          } items/s | median of ${ROUNDS}; ${latency(a2.itemMs)} |`,
+        );
+      }
     }
   } finally {
     await engine.close();
