@@ -147,3 +147,23 @@ Deno.test("after a deadline stop, earlier results are kept and an earlier trap i
     await engine.close();
   }
 });
+
+Deno.test("jobs that arrive one at a time go to the least busy process, not all to the first", async () => {
+  const engine = await createProbeEngine({ workers: 2 });
+  try {
+    await engine.verifyBatch([item("ok")]);
+    // Two single-item batches, one after the other: two jobs that each run to their deadline.
+    const started = performance.now();
+    const results = await Promise.all([
+      engine.verifyBatch([item("loop", { timeout_ms: 600 })]),
+      engine.verifyBatch([item("loop", { timeout_ms: 600 })]),
+    ]);
+    const elapsed = performance.now() - started;
+    for (const [result] of results) assert.equal(result.details?.limit, "deadline");
+    // Side by side they end together after one deadline (about 0.63 s here); queued on one process,
+    // the second starts only after the first's deadline (about 1.25 s in all).
+    assert.ok(elapsed < 1000, `the two batches took ${elapsed.toFixed(0)} ms`);
+  } finally {
+    await engine.close();
+  }
+});
