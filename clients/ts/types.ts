@@ -337,7 +337,7 @@ export interface LengthLeaf {
   weight?: number;
 }
 
-/** `reference` of `match`. A label (string or number); a list of labels (the accepted aliases for any_of, the set for set_*, the order for sequence modes, the elements for weighted); or {item: relevance} for ndcg. */
+/** `reference` of `match`. A label (string or number); a list of labels (the accepted aliases for any_of, the set for set_*, the order for sequence modes, the elements for weighted); or {item: relevance} for ndcg (graded relevance: {item: relevance >= 0}; items not listed have relevance 0). (maxLength: 1000; maxItems: 10000) */
 export type MatchReference = string | number | (string | number | (string | number)[])[] | {
   [key: string]: number;
 };
@@ -369,7 +369,7 @@ export type MatchOptions = {
   punctuation?: "keep" | "trim" | "remove";
   /** Drop the English articles a, an, the (default false). */
   articles?: boolean;
-  /** Options of a multiple-choice question: {"A": "a dog", …} or a list in letter order. Answers written as B, (B), B., B), B:, Option B, \text{(B)}, with or without the option's text, or the text alone, read as the letter. */
+  /** Options of a multiple-choice question: {"A": "a dog", …} or a list in letter order. Answers written as B, (B), B., B), B:, Option B, \text{(B)}, with or without the option's text, or the text alone, read as the letter. (minItems: 1; maxItems: 26) */
   choices?: {
     [key: string]: string;
   } | string[];
@@ -387,7 +387,7 @@ export type MatchOptions = {
   weights?: {
     /** Per answer element equal to a reference element (default 1); the full score per element. (maximum: 100; exclusiveMinimum: 0) */
     right?: number;
-    /** Per answer element whose leading fields match a reference element's: a number (credit when the first key_fields fields match, default 0.5) or a list, its i-th entry the credit when the first i fields match (STAR-R1: [0.5, 1.5] beside right 5). */
+    /** Per answer element whose leading fields match a reference element's: a number (credit when the first key_fields fields match, default 0.5) or a list, its i-th entry the credit when the first i fields match (STAR-R1: [0.5, 1.5] beside right 5). (minimum: -100; maximum: 100; minItems: 1; maxItems: 63) */
     partial?: number | number[];
     /** Per answer element that matches nothing, up to the number of unmatched reference elements (default 0). (minimum: -100; maximum: 100) */
     wrong?: number;
@@ -608,7 +608,7 @@ export interface RepetitionLeaf {
   weight?: number;
 }
 
-/** `reference` of `text`. The reference text, or a list of reference texts. */
+/** `reference` of `text`. The reference text, or a list of reference texts. (minItems: 1; maxItems: 16) */
 export type TextReference = string | string[];
 
 /** `options` of `text` (all optional). */
