@@ -28,7 +28,7 @@ Deno.test("sameJson: equal JSON values only", () => {
     [[1, 2], [1, 2, 3], false],
     [[[1, "a"]], [[1, "a"]], true],
     [{ a: 1, b: 2 }, { a: 1, b: 2 }, true],
-    [{ a: 1, b: 2 }, { b: 2, a: 1 }, false], // an ndcg reference's key order is its ranking
+    [{ a: 1, b: 2 }, { b: 2, a: 1 }, false], // other parameters (an ndcg reference's items in key order)
     [{ a: 1 }, { a: 1, b: undefined }, false],
     [{ a: { b: [1] } }, { a: { b: [1] } }, true],
     [{ a: { b: [1] } }, { a: { b: [2] } }, false],

@@ -39,8 +39,9 @@ export function ownValue<T>(record: Record<string, T>, key: string): T | undefin
 
 /**
  * Whether two JSON values are equal: the same types, numbers and strings, arrays element by
- * element, plain objects with the same own keys in the same order (an ndcg reference's key order
- * is its ranking). Anything else (another prototype, a function) is never equal.
+ * element, plain objects with the same own keys in the same order (parameters list an ndcg
+ * reference's items in its key order, so another order is other parameters, if the same score).
+ * Anything else (another prototype, a function) is never equal.
  */
 export function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return typeof a !== "object" || a === null || isPlain(a);
