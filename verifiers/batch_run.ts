@@ -365,13 +365,11 @@ export class BatchRun {
   ): Promise<{ kernel: KernelGroups; groups: Map<string, PreparedItem[]> }> {
     const kernel = new KernelGroups();
     const groups = new Map<string, PreparedItem[]>();
-    // Other code (other batches, the caller) may have run since the preparer last did.
-    this.context.preparer.forgetLast();
     for (let index = begin; index < end; index++) {
       if (include && !include(index)) continue;
       if ((index & 63) === 0 && this.slicer.due()) {
         await this.slicer.yield();
-        this.context.preparer.forgetLast();
+        kernel.forgetLast();
         if (this.aborted) break;
       }
       const raw = this.rawItems[index];

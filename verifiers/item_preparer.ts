@@ -10,7 +10,7 @@ import { leavesOf, type SpecNode, specSizeProblem } from "./spec.ts";
 import { specError, specResult } from "./spec_result.ts";
 import { InvalidRequestError, paramsJson, type WasmVerifier } from "./types.ts";
 import { LazyGates } from "./remote_run.ts";
-import type { ItemValidator } from "./validate.ts";
+import { type ItemValidator, NO_OPTIONS } from "./validate.ts";
 import type { KernelGroups } from "./kernel_groups.ts";
 
 /** What the preparer needs to know of the engine's settings. */
@@ -28,9 +28,6 @@ export interface PreparerSettings {
 export type Prepared =
   | { items: PreparedItem[]; ready?: () => void }
   | { result: VerifyResult; tooLarge?: boolean };
-
-/** What an item without options is prepared with. */
-const NO_OPTIONS: Record<string, unknown> = Object.freeze({});
 
 /** Own keys only: `constructor` or `toString` is never a verifier, a spec or a route. */
 export function ownValue<T>(record: Record<string, T>, key: string): T | undefined {
@@ -70,23 +67,8 @@ function isPlain(value: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
-/**
- * The last plain kernel item's reference, options and the parameters built from them. A GRPO batch
- * sends each prompt's responses one after another with the same reference and options: the next
- * item whose are equal (`sameJson`) reuses the parameters instead of validating and building them
- * again.
- */
-interface LastParams {
-  verifier: WasmVerifier;
-  reference: unknown;
-  options: unknown;
-  params: string;
-}
-
 /** Prepares items for the engine; see the module comment. */
 export class ItemPreparer {
-  private last: LastParams | null = null;
-
   constructor(
     private readonly validator: ItemValidator,
     private readonly settings: PreparerSettings,
@@ -132,7 +114,10 @@ export class ItemPreparer {
   /**
    * Prepares a plain kernel item of `verifier` into `groups` at `position`: validated and its
    * parameters built, with no object per item. Null once it is there; else its caller error, the
-   * very result `prepareVerifierItem` gives (which prepares the rare failing item again).
+   * very result `prepareVerifierItem` gives (which prepares the rare failing item again). A GRPO
+   * batch sends each prompt's responses one after another with the same reference and options: an
+   * item whose are equal (`sameJson`) to those of `groups.last` reuses its parameters instead of
+   * validating and building them again.
    */
   prepareKernelItem(
     item: Record<string, unknown>,
@@ -142,7 +127,7 @@ export class ItemPreparer {
   ): Prepared | null {
     const reference = item.reference ?? null;
     const options = (item.options ?? NO_OPTIONS) as Record<string, unknown>;
-    const last = this.last;
+    const last = groups.last;
     let params: string;
     if (
       last !== null && last.verifier === verifier && sameJson(reference, last.reference) &&
@@ -158,7 +143,7 @@ export class ItemPreparer {
       } catch {
         return this.callerError(item);
       }
-      this.last = { verifier, reference, options, params };
+      groups.last = { verifier, reference, options, params };
     }
     const requested = typeof options.timeout_ms === "number" ? options.timeout_ms : verifier.defaultTimeoutMs;
     groups.add(
@@ -171,15 +156,6 @@ export class ItemPreparer {
       Math.min(requested, this.settings.maxTimeoutMs),
     );
     return null;
-  }
-
-  /**
-   * Forgets the last item's parameters. The engine calls it whenever other code may have run since
-   * (a yield of the event loop): a caller that changed that item's objects meanwhile must not get
-   * parameters built from what they were.
-   */
-  forgetLast(): void {
-    this.last = null;
   }
 
   /** The result `prepareVerifierItem` gives an item that `prepareKernelItem` could not prepare. */

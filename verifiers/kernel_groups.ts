@@ -6,6 +6,7 @@
  */
 import { encodeParts } from "./_prepared.ts";
 import type { PrepGroup } from "./prep_protocol.ts";
+import type { WasmVerifier } from "./types.ts";
 
 /** One verifier's items, as columns. */
 interface GroupColumns {
@@ -17,10 +18,32 @@ interface GroupColumns {
   timeoutsMs: number[];
 }
 
+/**
+ * The last item's verifier, reference and options and the parameters built from them (see
+ * `ItemPreparer.prepareKernelItem`, which reuses them for an equal next item).
+ */
+export interface LastParams {
+  verifier: WasmVerifier;
+  reference: unknown;
+  options: unknown;
+  params: string;
+}
+
 /** The plain kernel items of a window or a slice, by verifier. */
 export class KernelGroups {
   private readonly groups = new Map<string, GroupColumns>();
   private count = 0;
+  /**
+   * The last item added's parameters, for the next item of the same window or slice; null after
+   * `forgetLast`, which the engine calls when other code may have run (a yield of the event loop),
+   * since a caller may have changed that item's objects meanwhile.
+   */
+  last: LastParams | null = null;
+
+  /** Forgets `last` (see there). */
+  forgetLast(): void {
+    this.last = null;
+  }
 
   /** Items collected so far. */
   get size(): number {

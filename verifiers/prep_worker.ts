@@ -61,7 +61,6 @@ function prepareSlice(job: PrepJob): PrepDone {
   const kinds = new Uint8Array(count).fill(PREP_KIND.engine);
   const results: [number, VerifyResult][] = [];
   const groups = new KernelGroups();
-  preparer.forgetLast(); // the last slice's objects: not to be kept alive
   for (let i = 0; i < count; i++) {
     const item = objectOf(items[i]);
     const verifier = preparer.kernelVerifierOf(item);
