@@ -5,8 +5,7 @@ import { emit } from "./_lib/abi";
 import { badParameters, readItem } from "./_lib/item";
 import { beginResult, finishResult } from "./_lib/result";
 import { tagRegion } from "./_lib/tag_region";
-import { isBlank } from "./_lib/text";
-import { answerSpan } from "./text/answer_span";
+import { answerBlock, isBlank } from "./_lib/text";
 import { appendDecodedUtf8, appendString, appendUtf8, IntList, isSpace, lowerCodePoint } from "./_lib/unicode";
 import { bleu, chrf, exactMatch, rougeL, rougeN, Score, tokenF1 } from "./text/metrics";
 import { editSimilarity, errorRate } from "./text/rates";
@@ -65,7 +64,7 @@ function scoreItem(): ArrayBuffer {
   const metric = p.metric;
   const metricName = p.metricName;
   const region = p.tag == "answer"
-    ? answerSpan(item.ptr, item.start, item.end)
+    ? answerBlock(item.ptr, item.start, item.end, "tag", "tag_unclosed")
     : tagRegion(item.ptr, item.start, item.end, p.tag);
   if (region.end - region.start > MAX_ANSWER_BYTES) {
     return tooComplex("too_long", metricName, null, <f64>(region.end - region.start), <f64>MAX_ANSWER_BYTES);

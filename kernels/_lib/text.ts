@@ -84,24 +84,62 @@ export class Span {
  * whole range. `via` is "answer_tag", "answer_tag_unclosed" or "whole".
  */
 export function answerRegion(ptr: usize, start: i32, end: i32): Span {
+  return answerBlock(ptr, start, end, "answer_tag", "answer_tag_unclosed");
+}
+
+const LT: u64 = ONES * 0x3c;
+// "<answer>" and "</answer" as little-endian u64s
+const OPEN_ANSWER: u64 = 0x3e726577736e613c;
+const CLOSE_ANSWER: u64 = 0x726577736e612f3c;
+
+/**
+ * `answerRegion`'s rule with the names a kernel reports for its two tag cases (`text` names them as
+ * its `tagRegion` does: "tag", "tag_unclosed"). One pass over the response's `<` bytes, eight bytes
+ * at a time, instead of a search per marker.
+ */
+export function answerBlock(ptr: usize, start: i32, end: i32, closedVia: string, unclosedVia: string): Span {
   let lastOpen = -1;
-  let lastBlockStart = -1;
-  let lastBlockEnd = -1;
-  let at = indexOfAscii(ptr, end, "<answer>", start);
-  while (at >= 0) {
-    lastOpen = at + 8;
-    const close = indexOfAscii(ptr, end, "</answer>", at + 8);
-    if (close < 0) break;
-    lastBlockStart = at + 8;
-    lastBlockEnd = close;
-    at = indexOfAscii(ptr, end, "<answer>", close + 9);
+  let blockStart = -1;
+  let blockEnd = -1;
+  let inBlock = false; // after an opening marker, looking for the closing one
+  let from = start; // markers start at or after this
+  let i = start;
+  while (i < end) {
+    // the next `<` from i on
+    let p = -1;
+    if (i + 8 <= end) {
+      const x = load<u64>(ptr + <usize>i) ^ LT;
+      const hits = (x - ONES) & ~x & HIGHS; // the lowest set bit marks the first `<` (exact)
+      if (hits == 0) {
+        i += 8;
+        continue;
+      }
+      p = i + <i32>(ctz(hits) >> 3);
+    } else {
+      if (load<u8>(ptr + <usize>i) != 0x3c) {
+        i++;
+        continue;
+      }
+      p = i;
+    }
+    i = p + 1;
+    if (p < from) continue;
+    if (!inBlock) {
+      if (p + 8 <= end && load<u64>(ptr + <usize>p) == OPEN_ANSWER) {
+        lastOpen = p + 8;
+        inBlock = true;
+        from = p + 8;
+      }
+    } else if (p + 9 <= end && load<u64>(ptr + <usize>p) == CLOSE_ANSWER && load<u8>(ptr + <usize>p, 8) == 0x3e) {
+      blockStart = lastOpen;
+      blockEnd = p;
+      inBlock = false;
+      from = p + 9;
+    }
   }
-  if (lastBlockStart >= 0 && lastOpen == lastBlockStart) return new Span(lastBlockStart, lastBlockEnd, "answer_tag");
-  if (lastBlockStart >= 0 && lastOpen > lastBlockStart) {
-    // a block closed and a later one left open: the later one is the final word
-    return new Span(lastOpen, end, "answer_tag_unclosed");
-  }
-  if (lastOpen >= 0) return new Span(lastOpen, end, "answer_tag_unclosed");
+  // A block closed and a later one left open: the later one is the final word.
+  if (blockStart >= 0 && lastOpen == blockStart) return new Span(blockStart, blockEnd, closedVia);
+  if (lastOpen >= 0) return new Span(lastOpen, end, unclosedVia);
   return new Span(start, end, "whole");
 }
 
