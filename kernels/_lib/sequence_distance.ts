@@ -1,6 +1,9 @@
 // The two quadratic sequence measures (used by text and match), bounded: longest common subsequence (bit-parallel,
 // Hyyrö 2004) and Levenshtein distance (bit-parallel, Myers 1999). Both cost about (shorter length / 64) × longer
-// length word operations. Callers check the cell bound first.
+// length word operations. Callers check the cell bound first. A short pair of dense ids takes the one-word form
+// (one_word.ts), with no allocation.
+
+import { editDistanceOneWord, fitsOneWord, lcsOneWord } from "./one_word";
 
 /**
  * Cells (length × length) of one pair past which an LCS or an edit distance is `too_complex`. Both measures cost
@@ -27,6 +30,7 @@ export const MAX_EDIT_CELLS: i64 = MAX_LCS_CELLS;
  */
 export function lcsLength(a: Int32Array, n: i32, b: Int32Array, m: i32, alphabet: i32): i32 {
   if (n == 0 || m == 0) return 0;
+  if (fitsOneWord(n, m, alphabet)) return lcsOneWord(a, n, b, m);
   return n < m ? lcsBits(a, n, b, m, alphabet) : lcsBits(b, m, a, n, alphabet);
 }
 
@@ -133,11 +137,13 @@ function symbolRows(rows: SymbolRows, seq: Int32Array, len: i32): void {
  * algorithm (1999) in its multi-word form: one bit per element of the shorter sequence, which holds
  * the vertical deltas (+1 / −1) of one column of the dynamic programme; each element of the longer
  * sequence advances the column by a few word operations per 64 elements, the horizontal delta at a
- * word's top bit carried into the next word. The distance is tracked at the last row.
+ * word's top bit carried into the next word. The distance is tracked at the last row. With the
+ * `alphabet` of dense ids (0: any i32), a short pair takes the one-word form (`one_word.ts`).
  */
-export function editDistance(a: Int32Array, n: i32, b: Int32Array, m: i32): i32 {
+export function editDistance(a: Int32Array, n: i32, b: Int32Array, m: i32, alphabet: i32 = 0): i32 {
   if (n == 0) return m;
   if (m == 0) return n;
+  if (alphabet > 0 && fitsOneWord(n, m, alphabet)) return editDistanceOneWord(a, n, b, m);
   return n < m ? myers(a, n, b, m) : myers(b, m, a, n);
 }
 

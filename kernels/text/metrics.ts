@@ -5,7 +5,7 @@
 import { IntList } from "../_lib/unicode";
 import { lcsLength, MAX_LCS_CELLS } from "../_lib/sequence_distance";
 import { bleuScore, BleuStats, chrfScore, closestRefLen } from "./sacrebleu";
-import { fitsOneWord, lcsOneWord, SCRATCH_IDS } from "./one_word";
+import { SCRATCH_IDS } from "../_lib/one_word";
 import { clippedMatches, countNgrams, NgramCounts, TokenIds } from "./texts";
 
 /** A metric's outcome. `tooComplex` set means the reward is 0 and the reason `too_complex`. */
@@ -129,9 +129,7 @@ export function rougeL(tok: TokenIds): Score {
     }
     let p = 0.0, rec = 0.0, lcs = 0;
     if (h.length > 0 && ref.length > 0) {
-      lcs = fitsOneWord(h.length, ref.length, tok.alphabet)
-        ? lcsOneWord(h, h.length, ref, ref.length)
-        : lcsLength(h, h.length, ref, ref.length, tok.alphabet);
+      lcs = lcsLength(h, h.length, ref, ref.length, tok.alphabet);
       p = <f64>lcs / <f64>h.length;
       rec = <f64>lcs / <f64>ref.length;
     }

@@ -3,7 +3,6 @@
 
 import { editDistance, MAX_EDIT_CELLS } from "../_lib/sequence_distance";
 import { Score } from "./metrics";
-import { editDistanceOneWord, fitsOneWord } from "./one_word";
 
 // Marks `s` too complex when the pair's edit-distance table is past the bound.
 function overCap(s: Score, h: Int32Array, ref: Int32Array): bool {
@@ -31,9 +30,7 @@ export function errorRate(seqs: Array<Int32Array>, name: string, kind: string, a
   for (let r = 1; r < seqs.length; r++) {
     const ref = seqs[r];
     if (overCap(s, h, ref)) return s;
-    const edits = alphabet > 0 && fitsOneWord(h.length, ref.length, alphabet)
-      ? editDistanceOneWord(h, h.length, ref, ref.length)
-      : editDistance(h, h.length, ref, ref.length);
+    const edits = editDistance(h, h.length, ref, ref.length, alphabet);
     const rate = ref.length > 0 ? <f64>edits / <f64>ref.length : (h.length == 0 ? 0.0 : <f64>h.length);
     if (rate < bestRate) {
       bestRate = rate;

@@ -1,9 +1,9 @@
-// The two quadratic measures of kernels/_lib/sequence_distance.ts (LCS, Levenshtein) for the common short case:
-// dense token ids below SCRATCH_IDS and a shorter sequence of at most 64 tokens, so that its match masks are one
-// word per id, in static memory (no allocation, no symbol table, no carries between words). The same bit-parallel
-// algorithms (Hyyrö 2004, Myers 1999) with one word: the same lengths and distances.
+// The two quadratic measures of sequence_distance.ts (LCS, Levenshtein) for the common short case, which they
+// take themselves: dense ids below SCRATCH_IDS and a shorter sequence of at most 64 elements, so that its match
+// masks are one word per id, in static memory (no allocation, no symbol table, no carries between words). The same
+// bit-parallel algorithms (Hyyrö 2004, Myers 1999) with one word: the same lengths and distances.
 
-/** Ids below this fit the static scratch tables (this file's masks, metrics.ts's counts). */
+/** Ids below this fit the static scratch tables (this file's masks, the text kernel's counts). */
 export const SCRATCH_IDS: i32 = 1024;
 
 // One mask per id.
