@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { createProbeEngine, sandboxChildren } from "./_probe.ts";
 import { BatchTooLargeError, createEngine, VERIFIERS } from "../verifiers/mod.ts";
 import { readSandboxFrame } from "../wasm/sandbox_frames.ts";
+import { SANDBOX_NICE } from "../wasm/mod.ts";
 
 const probe = (response: string, options: Record<string, unknown> = {}) => ({
   verifier: "probe",
@@ -211,7 +212,13 @@ Deno.test("readSandboxFrame() types every frame kind and rejects malformed ones"
   assert.equal(readSandboxFrame(frame({ type: "mystery" })), null);
 });
 
-Deno.test("sandbox processes run with RLIMIT_DATA, and as user 65534 when the server is root", async () => {
+/** A process's niceness (field 19 of /proc/<pid>/stat). */
+function nicenessOf(pid: number | "self"): number {
+  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+}
+
+Deno.test("sandbox processes run with RLIMIT_DATA, SANDBOX_NICE more niceness than the server, and as user 65534 when the server is root", async () => {
   const engine = await createProbeEngine({ workers: 1, sandboxMemoryBytes: 1536 * 1024 * 1024 });
   try {
     assert.equal((await engine.verifyBatch([probe("ok")]))[0].reward, 1);
@@ -221,6 +228,7 @@ Deno.test("sandbox processes run with RLIMIT_DATA, and as user 65534 when the se
     assert.match(dataLine, /\s1610612736\s+1610612736\s/);
     const uid = Deno.readTextFileSync(`/proc/${pid}/status`).split("\n").find((l) => l.startsWith("Uid:"))!;
     if (Deno.uid() === 0) assert.match(uid, /^Uid:\s+65534\s+65534\s+65534\s+65534$/);
+    assert.equal(nicenessOf(pid), Math.min(19, nicenessOf("self") + SANDBOX_NICE));
   } finally {
     await engine.close();
   }

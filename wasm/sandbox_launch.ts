@@ -14,6 +14,15 @@ import { joinBytes } from "./frames.ts";
 /** The user and group sandbox processes run as when the server runs as root. */
 export const SANDBOX_UID = 65534;
 
+/**
+ * The niceness of sandbox processes: the server's threads come first when both want a core, so the
+ * server keeps reading requests and feeding jobs while kernels run (its main thread is the one
+ * stage of a batch that cannot be spread over processes). Measured here, 2 cores, `match` through
+ * the engine (`perf/mod.ts --one match`, alternating runs): 182k and 190k items/s at niceness 0,
+ * 196k and 203k at 10; the CPU share of both cores in use rose from 86–88% to 92–93%.
+ */
+export const SANDBOX_NICE = 10;
+
 /** Scripts a sandbox process loads (all in this folder, importing only each other). */
 const SANDBOX_SCRIPTS = [
   "sandbox_process.ts",
@@ -123,8 +132,9 @@ function hasTool(path: string): boolean {
 }
 
 /**
- * The command that starts a sandbox process: `prlimit` for RLIMIT_DATA, and `setpriv` to become
- * SANDBOX_UID when running as root, falling back to the plain command where those tools are missing.
+ * The command that starts a sandbox process: `nice` for SANDBOX_NICE, `prlimit` for RLIMIT_DATA, and
+ * `setpriv` to become SANDBOX_UID when running as root, falling back to the plain command where those
+ * tools are missing.
  */
 export async function sandboxLaunch(options: LaunchOptions): Promise<SandboxLaunch> {
   const asRoot = Deno.uid() === 0 && (options.dropPrivileges ?? true) && hasTool("/usr/bin/setpriv");
@@ -162,6 +172,7 @@ export async function sandboxLaunch(options: LaunchOptions): Promise<SandboxLaun
   if (options.memoryBytes > 0 && hasTool("/usr/bin/prlimit")) {
     prefix = ["/usr/bin/prlimit", `--data=${options.memoryBytes}:${options.memoryBytes}`, "--", ...prefix];
   }
+  if (hasTool("/usr/bin/nice")) prefix = ["/usr/bin/nice", "-n", String(SANDBOX_NICE), ...prefix];
   const [command, ...args] = [...prefix, deno, ...denoArgs];
   const cgroupMemoryBytes = options.cgroupMemoryBytes ??
     (options.memoryBytes > 0 ? options.memoryBytes : DEFAULT_CGROUP_MEMORY_BYTES);
