@@ -150,6 +150,24 @@ export interface SelfSerializingParams {
   kernelJson(): string;
 }
 
+/** Strings whose JSON `nameJson` remembers (option values from a schema's enum: a handful). */
+const NAME_JSON_LIMIT = 256;
+const nameJsonCache = new Map<string, string>();
+
+/**
+ * `JSON.stringify(name)` for a string that recurs (an option's value from a schema's enum), looked
+ * up once it has been written: a `JSON.stringify` call costs about 0.1 µs, a map lookup a fifth of
+ * that. Any string gives its exact JSON; only the first NAME_JSON_LIMIT distinct ones are remembered.
+ */
+export function nameJson(name: string): string {
+  let json = nameJsonCache.get(name);
+  if (json === undefined) {
+    json = JSON.stringify(name);
+    if (nameJsonCache.size < NAME_JSON_LIMIT) nameJsonCache.set(name, json);
+  }
+  return json;
+}
+
 /** The JSON text of a verifier's kernel parameters. */
 export function paramsJson(params: unknown): string {
   return params instanceof Object &&

@@ -1,5 +1,5 @@
 /** Resolves a validated `match` reference and options into the kernel's parameters. */
-import { InvalidRequestError, type SelfSerializingParams } from "../types.ts";
+import { InvalidRequestError, nameJson, type SelfSerializingParams } from "../types.ts";
 import { MATCH_MODES, type MatchMode } from "./schemas.ts";
 
 /** A reference element as the kernel reads it: a label, a number, or a tuple of them. */
@@ -279,17 +279,17 @@ class MatchParams implements SelfSerializingParams {
   kernelJson(): string {
     const n = this.ref.length;
     const json = JSON.stringify;
-    let out = this.mode !== "exact" ? `{"mode":${json(this.mode)},` : "{";
-    if (this.profile !== "default") out += `"profile":${json(this.profile)},`;
+    let out = this.mode !== "exact" ? `{"mode":${nameJson(this.mode)},` : "{";
+    if (this.profile !== "default") out += `"profile":${nameJson(this.profile)},`;
     out += `"ref":${json(this.ref)}`;
     if (this.tag !== "answer") out += `,"tag":${json(this.tag)}`;
-    if (this.split !== "auto") out += `,"split":${json(this.split)}`;
+    if (this.split !== "auto") out += `,"split":${nameJson(this.split)}`;
     if (this.space_split !== true) out += `,"space_split":${json(this.space_split)}`;
     if (this.case_sensitive !== false) out += `,"case_sensitive":${json(this.case_sensitive)}`;
-    if (this.punctuation !== "trim") out += `,"punctuation":${json(this.punctuation)}`;
+    if (this.punctuation !== "trim") out += `,"punctuation":${nameJson(this.punctuation)}`;
     if (this.articles !== false) out += `,"articles":${json(this.articles)}`;
     if (this.k !== n) out += `,"k":${json(this.k)}`;
-    if (this.gain !== "linear") out += `,"gain":${json(this.gain)}`;
+    if (this.gain !== "linear") out += `,"gain":${nameJson(this.gain)}`;
     if (this.grid.length !== 2 || this.grid[0] !== 1 || this.grid[1] !== n) {
       out += `,"grid":${json(this.grid)}`;
     }

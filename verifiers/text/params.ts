@@ -1,5 +1,5 @@
 /** Resolves a validated `text` reference and options into the kernel's parameters. */
-import { InvalidRequestError, type SelfSerializingParams } from "../types.ts";
+import { InvalidRequestError, nameJson, type SelfSerializingParams } from "../types.ts";
 import { MAX_REFERENCE_CHARS, type TextMetric, TOKENIZERS } from "./schemas.ts";
 
 /** The parameter object the `text` kernel reads. */
@@ -77,19 +77,19 @@ class TextParams implements SelfSerializingParams {
 
   kernelJson(): string {
     const json = JSON.stringify;
-    let out = this.metric !== "rougeL" ? `{"metric":${json(this.metric)},` : "{";
-    if (this.profile !== "default") out += `"profile":${json(this.profile)},`;
+    let out = this.metric !== "rougeL" ? `{"metric":${nameJson(this.metric)},` : "{";
+    if (this.profile !== "default") out += `"profile":${nameJson(this.profile)},`;
     out += `"refs":${json(this.refs)}`;
     if (this.tag !== "answer") out += `,"tag":${json(this.tag)}`;
-    out += `,"tokenize":${json(this.tokenize)},"lowercase":${json(this.lowercase)}`;
-    if (this.punctuation !== "keep") out += `,"punctuation":${json(this.punctuation)}`;
-    if (this.smooth !== "exp") out += `,"smooth":${json(this.smooth)}`;
+    out += `,"tokenize":${nameJson(this.tokenize)},"lowercase":${this.lowercase ? "true" : "false"}`;
+    if (this.punctuation !== "keep") out += `,"punctuation":${nameJson(this.punctuation)}`;
+    if (this.smooth !== "exp") out += `,"smooth":${nameJson(this.smooth)}`;
     if (this.smooth_value !== 1) out += `,"smooth_value":${json(this.smooth_value)}`;
     if (this.max_order !== 4) out += `,"max_order":${json(this.max_order)}`;
     if (this.char_order !== 6) out += `,"char_order":${json(this.char_order)}`;
     if (this.beta !== 2) out += `,"beta":${json(this.beta)}`;
     if (this.whitespace !== false) out += `,"whitespace":${json(this.whitespace)}`;
-    if (this.wer_reward !== "linear") out += `,"wer_reward":${json(this.wer_reward)}`;
+    if (this.wer_reward !== "linear") out += `,"wer_reward":${nameJson(this.wer_reward)}`;
     if (this.threshold !== 1) out += `,"threshold":${json(this.threshold)}`;
     return `${out}}`;
   }
