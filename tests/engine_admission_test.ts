@@ -212,6 +212,15 @@ Deno.test("readSandboxFrame() types every frame kind and rejects malformed ones"
   assert.equal(readSandboxFrame(frame({ type: "mystery" })), null);
 });
 
+/** Whether `/usr/bin/nice` exists (the launch uses it where it does). */
+function hasNice(): boolean {
+  try {
+    return Deno.statSync("/usr/bin/nice").isFile;
+  } catch {
+    return false;
+  }
+}
+
 /** A process's niceness (field 19 of /proc/<pid>/stat). */
 function nicenessOf(pid: number | "self"): number {
   const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
@@ -228,7 +237,9 @@ Deno.test("sandbox processes run with RLIMIT_DATA, SANDBOX_NICE more niceness th
     assert.match(dataLine, /\s1610612736\s+1610612736\s/);
     const uid = Deno.readTextFileSync(`/proc/${pid}/status`).split("\n").find((l) => l.startsWith("Uid:"))!;
     if (Deno.uid() === 0) assert.match(uid, /^Uid:\s+65534\s+65534\s+65534\s+65534$/);
-    assert.equal(nicenessOf(pid), Math.min(19, nicenessOf("self") + SANDBOX_NICE));
+    // coreutils' nice is on every Debian machine; where it is missing the launch goes without it
+    const expected = hasNice() ? Math.min(19, nicenessOf("self") + SANDBOX_NICE) : nicenessOf("self");
+    assert.equal(nicenessOf(pid), expected);
   } finally {
     await engine.close();
   }
