@@ -143,7 +143,7 @@ export class ItemPreparer {
       } catch {
         return this.callerError(item);
       }
-      groups.last = { verifier, reference, options, params };
+      groups.remember(verifier, reference, options, params);
     }
     const requested = typeof options.timeout_ms === "number" ? options.timeout_ms : verifier.defaultTimeoutMs;
     groups.add(

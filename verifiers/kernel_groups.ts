@@ -39,10 +39,29 @@ export class KernelGroups {
    * since a caller may have changed that item's objects meanwhile.
    */
   last: LastParams | null = null;
+  /** The one object `last` points to, refilled for each item (an object per item was garbage). */
+  private readonly lastSlot: LastParams = {
+    verifier: undefined!,
+    reference: null,
+    options: null,
+    params: "",
+  };
+
+  /** Remembers an item's verifier, reference, options and parameters as `last`. */
+  remember(verifier: WasmVerifier, reference: unknown, options: unknown, params: string): void {
+    const slot = this.lastSlot;
+    slot.verifier = verifier;
+    slot.reference = reference;
+    slot.options = options;
+    slot.params = params;
+    this.last = slot;
+  }
 
   /** Forgets `last` (see there). */
   forgetLast(): void {
     this.last = null;
+    this.lastSlot.reference = null;
+    this.lastSlot.options = null;
   }
 
   /** Items collected so far. */

@@ -116,7 +116,8 @@ export class ItemValidator {
   checkEnvelope(raw: unknown): { message: string; tooLarge?: boolean } | null {
     if (!this.envelope(raw, TOP_LEVEL)) return { message: describe("item", this.envelope.errors) };
     const fields = raw as Record<string, unknown>;
-    for (const part of ["reference", "options", "spec"]) {
+    for (let i = 0; i < NUMERIC_PARTS.length; i++) {
+      const part = NUMERIC_PARTS[i];
       const path = Object.hasOwn(fields, part) ? nonFinitePath(fields[part], part) : null;
       if (path) return { message: `${path}: must be a finite number (JSON numbers beyond ±1.8e308 are not)` };
     }
@@ -190,6 +191,9 @@ export class ItemValidator {
     };
   }
 }
+
+/** The parts of an item whose numbers must be finite (JSON.parse makes 1e400 Infinity). */
+const NUMERIC_PARTS = ["reference", "options", "spec"] as const;
 
 /**
  * The path of the first number in `value` that is not finite (`1e309` parses to Infinity), or null.
