@@ -8,17 +8,11 @@ import { createEngine, VERIFIERS } from "../verifiers/mod.ts";
 import { ItemValidator } from "../verifiers/validate.ts";
 import { scoreGuiBaseline } from "./baseline_gui.ts";
 import { guiItems } from "./gui_items.ts";
-import { perSecond, quantile } from "./stats.ts";
+import { itemLatency, perSecond } from "./stats.ts";
 import { timeRounds } from "./rounds.ts";
 
 const ITEMS = 100_000;
 const ROUNDS = 3;
-
-function latency(ms: number[]): string {
-  return `item p50 ${(quantile(ms, 0.5) * 1000).toFixed(1)} µs, p99 ${
-    (quantile(ms, 0.99) * 1000).toFixed(1)
-  } µs`;
-}
 
 /** Runs the measurements and returns the README's table rows. */
 export async function benchGui(): Promise<string[]> {
@@ -46,10 +40,10 @@ export async function benchGui(): Promise<string[]> {
         ITEMS.toLocaleString("en-US")
       } mixed actions (JSON, Qwen2.5-VL tool calls, UI-TARS) through the engine (${engine.options.workers} processes) | ${
         perSecond(ITEMS, a)
-      } items/s | ${a.toFixed(0)} ms per 100k; ${latency(itemMs)}; ${correct} judged correct |`,
+      } items/s | ${a.toFixed(0)} ms per 100k; ${itemLatency(itemMs)}; ${correct} judged correct |`,
       `| (b) gui_action: plain-TypeScript regex parser and matcher, same items, one thread (a floor, not a verifier) | ${
         perSecond(ITEMS, b)
-      } items/s | ${b.toFixed(0)} ms per 100k; ${latency(baseMs)}; ${baseCorrect} judged correct |`,
+      } items/s | ${b.toFixed(0)} ms per 100k; ${itemLatency(baseMs)}; ${baseCorrect} judged correct |`,
       `| gui_action (a) / (b) | **${(b / a).toFixed(2)}×** the baseline's throughput | |`,
     );
   } finally {

@@ -11,24 +11,10 @@
 import { createEngine, VERIFIERS } from "../verifiers/mod.ts";
 import { ItemValidator } from "../verifiers/validate.ts";
 import { groupedMatchItems, matchItems, scoreMatchBaseline } from "./match_baseline.ts";
-import { perSecond, quantile } from "./stats.ts";
-import { timeRounds } from "./rounds.ts";
+import { itemLatency, perSecond } from "./stats.ts";
+import { ENGINE_ROUNDS as ROUNDS, GRPO_GROUP as GROUP, timeBatches } from "./rounds.ts";
 
 const ITEMS = 100_000;
-/**
- * Timed batches, after one untimed batch of the same items: a server scores batch after batch, and
- * the first batch of a fresh engine pays for its start (compiling, growing the heap: about a fifth
- * slower here), so the table gives that first batch apart (`first batch`) and the median of these.
- */
-const ROUNDS = 5;
-/** Responses per prompt in (a2), a common GRPO group size. */
-const GROUP = 8;
-
-function latency(ms: number[]): string {
-  return `item p50 ${(quantile(ms, 0.5) * 1000).toFixed(1)} µs, p99 ${
-    (quantile(ms, 0.99) * 1000).toFixed(1)
-  } µs`;
-}
 
 /** `n` items of the `length` verifier: a think block and a short answer, a 100-character limit. */
 function lengthItems(n: number): unknown[] {
@@ -45,29 +31,13 @@ export async function benchMatch(): Promise<string[]> {
   const items = matchItems(ITEMS);
   const engine = await createEngine(VERIFIERS);
   try {
-    const a = await timeRounds(
-      ROUNDS,
-      () => engine.verifyBatch(items),
-      () => engine.verifyBatch(items),
-    );
+    const a = await timeBatches(() => engine.verifyBatch(items));
     const grouped = groupedMatchItems(ITEMS, GROUP);
-    const a2 = await timeRounds(
-      ROUNDS,
-      () => engine.verifyBatch(grouped),
-      () => engine.verifyBatch(grouped),
-    );
+    const a2 = await timeBatches(() => engine.verifyBatch(grouped));
     const tiny = lengthItems(ITEMS);
-    const c = await timeRounds(
-      ROUNDS,
-      () => engine.verifyBatch(tiny),
-      () => engine.verifyBatch(tiny),
-    );
+    const c = await timeBatches(() => engine.verifyBatch(tiny));
     const validator = new ItemValidator(VERIFIERS, 8 * 1024 * 1024);
-    const b = await timeRounds(
-      ROUNDS,
-      () => scoreMatchBaseline(validator, items),
-      () => scoreMatchBaseline(validator, items),
-    );
+    const b = await timeBatches(() => scoreMatchBaseline(validator, items));
     return [
       `| (a) match: ${
         ITEMS.toLocaleString("en-US")
@@ -77,22 +47,22 @@ export async function benchMatch(): Promise<string[]> {
       } items/s | ` +
       `${a.medianMs.toFixed(0)} ms per 100k (median of ${ROUNDS}; first batch after start ${
         perSecond(ITEMS, a.warmUpMs)
-      } items/s); ${latency(a.itemMs)}; ${a.correct} correct |`,
+      } items/s); ${itemLatency(a.itemMs)}; ${a.correct} correct |`,
       `| (a2) match: the same kinds of answers in groups of ${GROUP} sharing their prompt's reference and options, as GRPO sends them, through the engine | ${
         perSecond(ITEMS, a2.medianMs)
       } items/s | ${a2.medianMs.toFixed(0)} ms per 100k (median of ${ROUNDS}); ${
-        latency(a2.itemMs)
+        itemLatency(a2.itemMs)
       }; ${a2.correct} correct |`,
       `| (b) match: plain TypeScript (regex extraction, same rules), same items, one thread | ${
         perSecond(ITEMS, b.medianMs)
-      } items/s | ${b.medianMs.toFixed(0)} ms per 100k; ${latency(b.itemMs)}; ${b.correct} correct |`,
+      } items/s | ${b.medianMs.toFixed(0)} ms per 100k; ${itemLatency(b.itemMs)}; ${b.correct} correct |`,
       `| match (a) / (b) | **${(b.medianMs / a.medianMs).toFixed(2)}×** the baseline's throughput | |`,
       `| (c) the engine's floor for small items: ${
         ITEMS.toLocaleString("en-US")
       } \`length\` items (a kernel that only counts characters, 40-byte responses) through the same engine | ${
         perSecond(ITEMS, c.medianMs)
       } items/s | ${c.medianMs.toFixed(0)} ms per 100k; ${
-        latency(c.itemMs)
+        itemLatency(c.itemMs)
       }; what any verifier costs per item here |`,
     ];
   } finally {

@@ -16,3 +16,10 @@ export function median(values: number[]): number {
 export function perSecond(count: number, ms: number): string {
   return Math.round((count / ms) * 1000).toLocaleString("en-US");
 }
+
+/** "item p50 X µs, p99 Y µs" of items' own times given in ms (each result's `ms`). */
+export function itemLatency(ms: number[]): string {
+  return `item p50 ${(quantile(ms, 0.5) * 1000).toFixed(1)} µs, p99 ${
+    (quantile(ms, 0.99) * 1000).toFixed(1)
+  } µs`;
+}

@@ -7,21 +7,11 @@
 import { createEngine, VERIFIERS } from "../verifiers/mod.ts";
 import { ItemValidator } from "../verifiers/validate.ts";
 import { groupedShortTextItems, longTextItems, scoreTextBaseline, shortTextItems } from "./text_baseline.ts";
-import { perSecond, quantile } from "./stats.ts";
-import { timeRounds } from "./rounds.ts";
+import { itemLatency, perSecond } from "./stats.ts";
+import { ENGINE_ROUNDS as ROUNDS, GRPO_GROUP as GROUP, timeBatches } from "./rounds.ts";
 
 const SHORT = 100_000;
 const LONG = 5_000;
-/** Timed batches after one untimed batch of the same items, as in perf/match_bench.ts. */
-const ROUNDS = 5;
-/** Responses per prompt in (a2), as in perf/match_bench.ts. */
-const GROUP = 8;
-
-function latency(ms: number[]): string {
-  return `item p50 ${(quantile(ms, 0.5) * 1000).toFixed(1)} µs, p99 ${
-    (quantile(ms, 0.99) * 1000).toFixed(1)
-  } µs`;
-}
 
 /** Runs the measurements and returns the README's table rows. */
 export async function benchText(): Promise<string[]> {
@@ -29,45 +19,41 @@ export async function benchText(): Promise<string[]> {
   const validator = new ItemValidator(VERIFIERS, 64 * 1024 * 1024);
   const rows: string[] = [];
   try {
-    for (
-      const [name, items] of [
-        ["short captions under 200 bytes (ROUGE-L, token F1, WER)", shortTextItems(SHORT)],
-        ["2 kB answers against 2 kB references, ROUGE-L", longTextItems(LONG)],
-      ] as [string, unknown[]][]
-    ) {
+    // `grouped` makes the (a2) items when they are timed, not before (a's heap stays as it was)
+    const batches: { name: string; items: unknown[]; grouped?: () => unknown[] }[] = [
+      {
+        name: "short captions under 200 bytes (ROUGE-L, token F1, WER)",
+        items: shortTextItems(SHORT),
+        grouped: () => groupedShortTextItems(SHORT, GROUP),
+      },
+      { name: "2 kB answers against 2 kB references, ROUGE-L", items: longTextItems(LONG) },
+    ];
+    for (const [index, { name, items, grouped }] of batches.entries()) {
       const n = items.length;
-      const a = await timeRounds(ROUNDS, () => engine.verifyBatch(items), () => engine.verifyBatch(items));
-      const b = await timeRounds(
-        ROUNDS,
-        () => scoreTextBaseline(validator, items),
-        () => scoreTextBaseline(validator, items),
-      );
+      const a = await timeBatches(() => engine.verifyBatch(items));
+      const b = await timeBatches(() => scoreTextBaseline(validator, items));
       rows.push(
         `| (a) text: ${
           n.toLocaleString("en-US")
         } ${name} through the engine (${engine.options.workers} processes) | ${
           perSecond(n, a.medianMs)
         } items/s | median of ${ROUNDS}; first batch ${perSecond(n, a.warmUpMs)} items/s${
-          rows.length === 0 ? " (after start)" : ""
-        }; ${latency(a.itemMs)} |`,
+          index === 0 ? " (after start)" : ""
+        }; ${itemLatency(a.itemMs)} |`,
         `| (b) text: plain TypeScript (regex tokens, DP), same items, one thread | ${
           perSecond(n, b.medianMs)
-        } items/s | ${latency(b.itemMs)} |`,
+        } items/s | ${itemLatency(b.itemMs)} |`,
         `| text (a) / (b), ${name} | **${
           (b.medianMs / a.medianMs).toFixed(2)
         }×** the baseline's throughput | |`,
       );
-      if (rows.length === 3) {
-        const grouped = groupedShortTextItems(n, GROUP);
-        const a2 = await timeRounds(
-          ROUNDS,
-          () => engine.verifyBatch(grouped),
-          () => engine.verifyBatch(grouped),
-        );
+      if (grouped) {
+        const groupedItems = grouped();
+        const a2 = await timeBatches(() => engine.verifyBatch(groupedItems));
         rows.push(
           `| (a2) text: the same captions in groups of ${GROUP} sharing their prompt's reference and options, as GRPO sends them, through the engine | ${
-            perSecond(n, a2.medianMs)
-          } items/s | median of ${ROUNDS}; ${latency(a2.itemMs)} |`,
+            perSecond(groupedItems.length, a2.medianMs)
+          } items/s | median of ${ROUNDS}; ${itemLatency(a2.itemMs)} |`,
         );
       }
     }
