@@ -13,15 +13,12 @@ const tails = [new Map<string, string>(), new Map<string, string>()];
  * key-by-key concatenation made about ten, 355 bytes of garbage an item of short captions).
  */
 function headJson(metric: string, profile: string): string {
-  if (profile !== "default") {
-    return `{${metric !== "rougeL" ? `"metric":${nameJson(metric)},` : ""}"profile":${
-      nameJson(profile)
-    },"refs":`;
-  }
-  let head = heads.get(metric);
+  const remembered = profile === "default";
+  let head = remembered ? heads.get(metric) : undefined;
   if (head === undefined) {
-    head = `{${metric !== "rougeL" ? `"metric":${nameJson(metric)},` : ""}"refs":`;
-    if (heads.size < MEMO_LIMIT) heads.set(metric, head);
+    const metricKey = metric !== "rougeL" ? `"metric":${nameJson(metric)},` : "";
+    head = `{${metricKey}${remembered ? "" : `"profile":${nameJson(profile)},`}"refs":`;
+    if (remembered && heads.size < MEMO_LIMIT) heads.set(metric, head);
   }
   return head;
 }
@@ -114,29 +111,27 @@ class TextParams implements SelfSerializingParams {
     return `${headJson(this.metric, this.profile)}${JSON.stringify(this.refs)}${this.tailJson()}`;
   }
 
-  /** The keys after `refs`, and the closing brace: a remembered text when only tokenize and lowercase are set. */
+  /**
+   * The keys after `refs`, and the closing brace: the remembered `plainTail` when only tokenize and
+   * lowercase are written (each other key is written only when it differs from the kernel's default).
+   */
   private tailJson(): string {
-    if (
-      this.tag === "answer" && this.punctuation === "keep" && this.smooth === "exp" &&
-      this.smooth_value === 1 &&
-      this.max_order === 4 && this.char_order === 6 && this.beta === 2 && this.whitespace === false &&
-      this.wer_reward === "linear" && this.threshold === 1
-    ) {
-      return plainTail(this.tokenize, this.lowercase);
-    }
     const json = JSON.stringify;
-    let out = this.tag !== "answer" ? `,"tag":${json(this.tag)}` : "";
-    out += `,"tokenize":${nameJson(this.tokenize)},"lowercase":${this.lowercase ? "true" : "false"}`;
-    if (this.punctuation !== "keep") out += `,"punctuation":${nameJson(this.punctuation)}`;
-    if (this.smooth !== "exp") out += `,"smooth":${nameJson(this.smooth)}`;
-    if (this.smooth_value !== 1) out += `,"smooth_value":${json(this.smooth_value)}`;
-    if (this.max_order !== 4) out += `,"max_order":${json(this.max_order)}`;
-    if (this.char_order !== 6) out += `,"char_order":${json(this.char_order)}`;
-    if (this.beta !== 2) out += `,"beta":${json(this.beta)}`;
-    if (this.whitespace !== false) out += `,"whitespace":${json(this.whitespace)}`;
-    if (this.wer_reward !== "linear") out += `,"wer_reward":${nameJson(this.wer_reward)}`;
-    if (this.threshold !== 1) out += `,"threshold":${json(this.threshold)}`;
-    return `${out}}`;
+    const tag = this.tag !== "answer" ? `,"tag":${json(this.tag)}` : "";
+    let rest = "";
+    if (this.punctuation !== "keep") rest += `,"punctuation":${nameJson(this.punctuation)}`;
+    if (this.smooth !== "exp") rest += `,"smooth":${nameJson(this.smooth)}`;
+    if (this.smooth_value !== 1) rest += `,"smooth_value":${json(this.smooth_value)}`;
+    if (this.max_order !== 4) rest += `,"max_order":${json(this.max_order)}`;
+    if (this.char_order !== 6) rest += `,"char_order":${json(this.char_order)}`;
+    if (this.beta !== 2) rest += `,"beta":${json(this.beta)}`;
+    if (this.whitespace !== false) rest += `,"whitespace":${json(this.whitespace)}`;
+    if (this.wer_reward !== "linear") rest += `,"wer_reward":${nameJson(this.wer_reward)}`;
+    if (this.threshold !== 1) rest += `,"threshold":${json(this.threshold)}`;
+    if (tag === "" && rest === "") return plainTail(this.tokenize, this.lowercase);
+    return `${tag},"tokenize":${nameJson(this.tokenize)},"lowercase":${
+      this.lowercase ? "true" : "false"
+    }${rest}}`;
   }
 
   /** The same JSON for `JSON.stringify` (tests and tools encode items with it). */
