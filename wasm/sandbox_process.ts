@@ -22,9 +22,10 @@ interface RunningJob {
 
 /**
  * Writes a frame to the server. Blocking is fine: the worker already holds its next job (the pool
- * sends two per process), so it does not wait for this thread. The parts go out as one buffer: a
- * write per part (a header, two small arrays, the outputs) woke the server's reader for each, and
- * each read costs the server's busy main thread far more than this copy costs here.
+ * keeps several in each process, JOBS_PER_PROCESS in pool.ts), so it does not wait for this thread.
+ * The parts go out as one buffer: a write per part (a header, two small arrays, the outputs) woke
+ * the server's reader for each, and each read costs the server's busy main thread far more than
+ * this copy costs here.
  */
 function send(parts: Uint8Array[]): Promise<void> {
   const bytes = joinBytes(parts);
