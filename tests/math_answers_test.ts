@@ -52,6 +52,12 @@ Deno.test("a space between numbers is a sequence, never a product; sequences kee
     ["\\boxed{3 4 1 2}", "2, 1, 4, 3", false, "wrong"],
     ["\\boxed{(3 4 1 2)}", "(3, 4, 1, 2)", true],
     ["\\boxed{1, 2 3}", "1, 2, 3", false, "parse_error"],
+    // a sequence is never one number, even of equal elements (as a set, "5 5" was {5})
+    ["\\boxed{5 5}", "5", false, "wrong"],
+    ["\\boxed{1 1 1}", "1", false, "wrong"],
+    ["\\boxed{5}", "5 5", false, "wrong"],
+    ["\\boxed{5 5}", "5 5", true],
+    ["\\boxed{5, 5}", "5", false, "wrong", { order: "ordered" }],
     // still products and thousands
     ["\\boxed{2 \\cdot 3}", "6", true],
     ["\\boxed{2(3)}", "6", true],
@@ -243,7 +249,7 @@ Deno.test("bad input in the new families gets a verdict, never a trap", () => {
 });
 
 Deno.test("the math verifier's version moved with its scoring", () => {
-  assert.equal(mathVerifier.version, "1.2.0");
+  assert.equal(mathVerifier.version, "1.2.1");
 });
 
 // ------------------------------------------------------------------ properties

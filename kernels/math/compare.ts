@@ -87,7 +87,10 @@ function compareTop(g: Node, p: Node): bool {
   } else if (opts.order == ORDER_ORDERED || isSequence(g) || isSequence(p)) {
     const gk = orderedItems(g);
     const pk = orderedItems(p);
-    if (gk !== null && pk !== null && countPm(g) == 0 && countPm(p) == 0) return compareInOrder(gk, pk);
+    if ((gk !== null || pk !== null) && countPm(g) == 0 && countPm(p) == 0) {
+      // a single answer against a list is a list of one: "5 5" is not the answer 5 (as a set it was)
+      return compareInOrder(gk !== null ? gk : [g], pk !== null ? pk : [p]);
+    }
   }
   if (isCollection(g) || isCollection(p) || countPm(g) > 0 || countPm(p) > 0) {
     // sets (order-free): a lone element is a set of one

@@ -8,7 +8,7 @@ export type { MathKernelParams } from "./params.ts";
 
 export const mathVerifier: WasmVerifier = {
   name: "math",
-  version: "1.2.0",
+  version: "1.2.1",
   description:
     "Extracts the final answer of a math solution (\\boxed{}, <answer>, 'the answer is', last LaTeX block, last number) " +
     "and decides equivalence with the reference: exact rationals, decimals within a tolerance, symbolic expressions " +
