@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { createEngine, KernelVerdict, resultJsonWith, selectFields, VERIFIERS } from "../verifiers/mod.ts";
+import { Utf8Text } from "../wasm/mod.ts";
 
 Deno.test("compact results carry the same rewards, errors and reasons bit for bit as full ones", async () => {
   const engine = await createEngine(VERIFIERS, { workers: 1 });
@@ -118,6 +119,8 @@ Deno.test("a kernel verdict's compact text equals the generic path's, for every 
           ? { verifier: "iou", version: "1.0.0" }
           : { id, verifier: "iou", version: "1.0.0" };
         const details = JSON.stringify({ reason, extracted: [1, 2] });
+        // The details lie inside a job's outputs, between other bytes.
+        const outputs = new Utf8Text(new TextEncoder().encode(`[${details}]`));
         const verdict = new KernelVerdict(
           id,
           head.verifier,
@@ -125,7 +128,9 @@ Deno.test("a kernel verdict's compact text equals the generic path's, for every 
           reward,
           correct,
           reason,
-          details,
+          outputs,
+          1,
+          outputs.bytes.length - 1,
           ms,
         );
         const selection = selectFields(fields);

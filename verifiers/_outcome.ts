@@ -71,5 +71,16 @@ export function kernelResult(
     const head = id === undefined ? { verifier, version } : { id, verifier, version };
     return noVerdict(head, "internal", `The ${verifier} kernel returned a malformed result`, ms);
   }
-  return new KernelVerdict(id, verifier, version, out.reward, out.correct, out.reason, out.detailsJson, ms);
+  return new KernelVerdict(
+    id,
+    verifier,
+    version,
+    out.reward,
+    out.correct,
+    out.reason,
+    output.outputs,
+    out.detailsStart,
+    out.detailsEnd,
+    ms,
+  );
 }

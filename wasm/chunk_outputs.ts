@@ -1,7 +1,8 @@
 /**
  * A job's kernel outputs as the sandbox sent them back: one buffer of the items' JSON texts joined
  * by commas, item i at bytes [start(i), ends[i]). Read where they lie: the bytes for the head every
- * kernel writes (`readKernelHead`, no string per item), one decode of the whole for the texts.
+ * kernel writes (`readKernelHead`, no string per item), one decode of the whole for the texts when
+ * first read.
  */
 
 import { Utf8Text } from "./frames.ts";
@@ -35,13 +36,17 @@ export class OutputOutcome {
   }
 }
 
-/** The head every kernel writes, `{"reward":R,"correct":B,"details":{"reason":null|"…",…}}`, read from the bytes. */
+/**
+ * The head every kernel writes, `{"reward":R,"correct":B,"details":{"reason":null|"…",…}}`, read from
+ * the bytes. The details object stays bytes: where its JSON text lies in the outputs.
+ */
 export interface KernelHead {
   reward: number;
   correct: boolean;
   reason: string | null;
-  /** The details object's JSON text. */
-  detailsJson: string;
+  /** The details object's JSON text is bytes [detailsStart, detailsEnd) of the outputs. */
+  detailsStart: number;
+  detailsEnd: number;
 }
 
 const REWARD = bytesOf('{"reward":');
@@ -65,6 +70,34 @@ function hasAt(bytes: Uint8Array, at: number, end: number, literal: Uint8Array):
 }
 
 /**
+ * The text of bytes [from, to) of `outputs` without decoding the whole when they are ASCII (as a
+ * kernel writes numbers and reasons): a verdict's head then costs no decode of the job's outputs,
+ * which are decoded only for a result that is serialized or whose details are read.
+ */
+function textAt(outputs: ChunkOutputs, from: number, to: number): string {
+  const bytes = outputs.bytes;
+  for (let i = from; i < to; i++) if (bytes[i] >= 0x80) return outputs.slice(from, to);
+  return String.fromCharCode.apply(null, bytes.subarray(from, to) as unknown as number[]);
+}
+
+/** Reasons read so far, as bytes and text: an item's reason is then a string made once. */
+const knownReasons: { bytes: Uint8Array; text: string }[] = [];
+/** Reasons remembered at most (kernels write a handful, from DESIGN's registry). */
+const MAX_KNOWN_REASONS = 32;
+
+/** The reason written at bytes [from, to) of `outputs` (between its quotes). */
+function reasonAt(outputs: ChunkOutputs, from: number, to: number): string {
+  const bytes = outputs.bytes;
+  for (let k = 0; k < knownReasons.length; k++) {
+    const known = knownReasons[k];
+    if (known.bytes.length === to - from && hasAt(bytes, from, to, known.bytes)) return known.text;
+  }
+  const text = textAt(outputs, from, to);
+  if (knownReasons.length < MAX_KNOWN_REASONS) knownReasons.push({ bytes: bytes.slice(from, to), text });
+  return text;
+}
+
+/**
  * Reads the head of an item's output (the order every kernel writes, see kernels/README.md), or
  * null when the output does not have it. Measured: 0.5 µs an item on its text with `startsWith`,
  * about a tenth on the bytes.
@@ -82,7 +115,7 @@ export function readKernelHead(outcome: OutputOutcome): KernelHead | null {
   if (comma === end) return null;
   const reward = comma === rewardStart + 1 && (bytes[rewardStart] === 0x30 || bytes[rewardStart] === 0x31)
     ? bytes[rewardStart] - 0x30
-    : Number(outputs.slice(rewardStart, comma));
+    : Number(textAt(outputs, rewardStart, comma));
   if (!(reward >= 0 && reward <= 1)) return null;
   let at = comma + 1;
   let correct: boolean;
@@ -102,7 +135,7 @@ export function readKernelHead(outcome: OutputOutcome): KernelHead | null {
     let close = reasonStart + 1;
     while (close < end && bytes[close] !== QUOTE) close++;
     if (close === end) return null;
-    reason = outputs.slice(reasonStart + 1, close);
+    reason = reasonAt(outputs, reasonStart + 1, close);
   } else return null;
-  return { reward, correct, reason, detailsJson: outputs.slice(detailsStart, end - 1) };
+  return { reward, correct, reason, detailsStart, detailsEnd: end - 1 };
 }
