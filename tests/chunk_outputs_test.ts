@@ -54,8 +54,8 @@ function headOfText(text: string) {
 
 /** The head as read from the bytes, with its details' text taken from where it says they lie. */
 function headRead(outcome: OutputOutcome) {
-  const head = readKernelHead(outcome);
-  if (head === null) return null;
+  const head = { reward: -1, correct: false, reason: null as string | null, detailsStart: -1, detailsEnd: -1 };
+  if (!readKernelHead(outcome, head)) return null;
   const { reward, correct, reason, detailsStart, detailsEnd } = head;
   return { reward, correct, reason, detailsJson: outcome.outputs.slice(detailsStart, detailsEnd) };
 }
@@ -65,6 +65,13 @@ const CASES: [string, string][] = [
   ["a zero", '{"reward":0,"correct":false,"details":{"reason":"wrong"}}'],
   ["a fraction", '{"reward":0.6666666666666666,"correct":false,"details":{"reason":"partial","n":3}}'],
   ["an exponent", '{"reward":1e-7,"correct":false,"details":{"reason":null}}'],
+  ["sixteen digits", '{"reward":0.6666666666666666,"correct":false,"details":{"reason":"wrong"}}'],
+  ["seventeen digits", '{"reward":0.30000000000000004,"correct":false,"details":{"reason":"wrong"}}'],
+  ["past 2^53", '{"reward":0.99999999999999999,"correct":false,"details":{"reason":"wrong"}}'],
+  ["twenty-three decimals", '{"reward":0.00000000000000000000001,"correct":false,"details":{"reason":null}}'],
+  ["a leading point", '{"reward":.25,"correct":false,"details":{"reason":null}}'],
+  ["a trailing point", '{"reward":1.,"correct":true,"details":{"reason":null}}'],
+  ["an empty reward", '{"reward":,"correct":false,"details":{"reason":null}}'],
   ["non-ASCII details", '{"reward":0.5,"correct":false,"details":{"reason":"wrong","extracted":"é中🙂"}}'],
   ["a non-ASCII reason", '{"reward":0,"correct":false,"details":{"reason":"é中"}}'],
   ["reward above 1", '{"reward":1.5,"correct":true,"details":{"reason":null}}'],
@@ -91,13 +98,19 @@ Deno.test("kernel heads read from the bytes equal the reading of each text, tabl
     deepStrictEqual(headRead(outcome), headOfText(text), label);
   });
   const valid = CASES.filter(([, text]) => headOfText(text) !== null).length;
-  strictEqual(valid, 6);
+  strictEqual(valid, 13);
 });
 
 Deno.test("property: any outputs, ASCII or not, read from the bytes as from their own texts", () => {
   const reason = fc.oneof(fc.constant("null"), fc.string({ unit: "grapheme" }).map((s) => JSON.stringify(s)));
   const wellFormed = fc.tuple(
-    fc.oneof(fc.constantFrom("0", "1", "0.5", "1e-3", "2", "-1", ""), fc.double().map(String)),
+    fc.oneof(
+      fc.constantFrom("0", "1", "0.5", "1e-3", "2", "-1", ""),
+      fc.double().map(String),
+      // decimals read from the digits without a string: short, long (past 2^53), odd forms
+      fc.stringMatching(/^0?\.[0-9]{1,24}$/),
+      fc.stringMatching(/^[0-9]{0,3}\.?[0-9]{0,20}$/),
+    ),
     fc.boolean(),
     reason,
     fc.string({ unit: "grapheme" }).map((s) => JSON.stringify(s)),

@@ -1,5 +1,5 @@
 /** Turns what happened to an item in the sandbox into its result (DESIGN.md §2's three classes). */
-import { type ItemOutcome, KERNEL_MAX_BYTES, type OutputOutcome, readKernelHead } from "../wasm/mod.ts";
+import { type ItemOutcome, KERNEL_MAX_BYTES, type KernelHead, type OutputOutcome, readKernelHead } from "../wasm/mod.ts";
 import type { PreparedItem } from "./_prepared.ts";
 import { KernelVerdict, noVerdict, roundMs, tooComplex, type VerifyResult } from "./result.ts";
 
@@ -55,6 +55,9 @@ export function resultOfOutcome(
   }
 }
 
+/** The head of the output being read (one object for every item; read, then copied at once). */
+const head: KernelHead = { reward: 0, correct: false, reason: null, detailsStart: 0, detailsEnd: 0 };
+
 /**
  * The result of a kernel's output for an item of `verifier` (its id, the verifier's version, `ms`
  * already rounded): the kernel's verdict, or `internal` when the output breaks the contract.
@@ -66,8 +69,8 @@ export function kernelResult(
   output: OutputOutcome,
   ms: number,
 ): VerifyResult {
-  const out = readKernelHead(output);
-  if (out === null) {
+  const out = head;
+  if (!readKernelHead(output, out)) {
     const head = id === undefined ? { verifier, version } : { id, verifier, version };
     return noVerdict(head, "internal", `The ${verifier} kernel returned a malformed result`, ms);
   }
