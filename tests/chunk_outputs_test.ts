@@ -54,7 +54,13 @@ function headOfText(text: string) {
 
 /** The head as read from the bytes, with its details' text taken from where it says they lie. */
 function headRead(outcome: OutputOutcome) {
-  const head = { reward: -1, correct: false, reason: null as string | null, detailsStart: -1, detailsEnd: -1 };
+  const head = {
+    reward: -1,
+    correct: false,
+    reason: null as string | null,
+    detailsStart: -1,
+    detailsEnd: -1,
+  };
   if (!readKernelHead(outcome, head)) return null;
   const { reward, correct, reason, detailsStart, detailsEnd } = head;
   return { reward, correct, reason, detailsJson: outcome.outputs.slice(detailsStart, detailsEnd) };

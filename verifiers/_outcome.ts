@@ -1,5 +1,11 @@
 /** Turns what happened to an item in the sandbox into its result (DESIGN.md §2's three classes). */
-import { type ItemOutcome, KERNEL_MAX_BYTES, type KernelHead, type OutputOutcome, readKernelHead } from "../wasm/mod.ts";
+import {
+  type ItemOutcome,
+  KERNEL_MAX_BYTES,
+  type KernelHead,
+  type OutputOutcome,
+  readKernelHead,
+} from "../wasm/mod.ts";
 import type { PreparedItem } from "./_prepared.ts";
 import { KernelVerdict, noVerdict, roundMs, tooComplex, type VerifyResult } from "./result.ts";
 
