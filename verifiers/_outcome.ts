@@ -61,8 +61,8 @@ export function resultOfOutcome(
   }
 }
 
-/** The head of the output being read (one object for every item; read, then copied at once). */
-const head: KernelHead = { reward: 0, correct: false, reason: null, detailsStart: 0, detailsEnd: 0 };
+/** The head of the output being read (one object for every item: read, then copied at once). */
+const outputHead: KernelHead = { reward: 0, correct: false, reason: null, detailsStart: 0, detailsEnd: 0 };
 
 /**
  * The result of a kernel's output for an item of `verifier` (its id, the verifier's version, `ms`
@@ -75,7 +75,7 @@ export function kernelResult(
   output: OutputOutcome,
   ms: number,
 ): VerifyResult {
-  const out = head;
+  const out = outputHead;
   if (!readKernelHead(output, out)) {
     const head = id === undefined ? { verifier, version } : { id, verifier, version };
     return noVerdict(head, "internal", `The ${verifier} kernel returned a malformed result`, ms);
