@@ -470,7 +470,7 @@ export type MathOptions = {
   timeout_ms?: number;
 };
 
-/** An item scored by `math` 1.2.0: Extracts the final answer of a math solution (\boxed{}, <answer>, 'the answer is', last LaTeX block, last number) and decides equivalence with the reference: exact rationals, decimals within a tolerance, symbolic expressions by seeded random evaluation, sets, tuples, intervals, equations, inequalities, matrices, text and choices; plus MathVista's official scoring (profile mathvista). */
+/** An item scored by `math` 1.2.1: Extracts the final answer of a math solution (\boxed{}, <answer>, 'the answer is', last LaTeX block, last number) and decides equivalence with the reference: exact rationals, decimals within a tolerance, symbolic expressions by seeded random evaluation, sets, tuples, intervals, equations, inequalities, matrices, text and choices; plus MathVista's official scoring (profile mathvista). */
 export interface MathItem extends ItemEnvelope {
   verifier: "math";
   reference: MathReference;
