@@ -1,8 +1,8 @@
 /**
  * A job's kernel outputs as the sandbox sent them back: one buffer of the items' JSON texts joined
  * by commas, item i at bytes [start(i), ends[i]). Read where they lie: the bytes for the head every
- * kernel writes (`readKernelHead`, no string per item), one decode of the whole for the texts when
- * first read.
+ * kernel writes (`readKernelHead`: its reward and reason from their own bytes), one decode of the
+ * whole for the texts when first read (a result serialized, its details read).
  */
 
 import { Utf8Text } from "./frames.ts";
@@ -69,17 +69,6 @@ function hasAt(bytes: Uint8Array, at: number, end: number, literal: Uint8Array):
   return true;
 }
 
-/**
- * The text of bytes [from, to) of `outputs` without decoding the whole when they are ASCII (as a
- * kernel writes numbers and reasons): a verdict's head then costs no decode of the job's outputs,
- * which are decoded only for a result that is serialized or whose details are read.
- */
-function textAt(outputs: ChunkOutputs, from: number, to: number): string {
-  const bytes = outputs.bytes;
-  for (let i = from; i < to; i++) if (bytes[i] >= 0x80) return outputs.slice(from, to);
-  return String.fromCharCode.apply(null, bytes.subarray(from, to) as unknown as number[]);
-}
-
 /** Reasons read so far, as bytes and text: an item's reason is then a string made once. */
 const knownReasons: { bytes: Uint8Array; text: string }[] = [];
 /** Reasons remembered at most (kernels write a handful, from DESIGN's registry). */
@@ -92,7 +81,7 @@ function reasonAt(outputs: ChunkOutputs, from: number, to: number): string {
     const known = knownReasons[k];
     if (known.bytes.length === to - from && hasAt(bytes, from, to, known.bytes)) return known.text;
   }
-  const text = textAt(outputs, from, to);
+  const text = outputs.sliceShort(from, to);
   if (knownReasons.length < MAX_KNOWN_REASONS) knownReasons.push({ bytes: bytes.slice(from, to), text });
   return text;
 }
@@ -121,14 +110,14 @@ function plainDecimalAt(bytes: Uint8Array, from: number, to: number): number {
     if (digits > Number.MAX_SAFE_INTEGER) return -1;
     if (scale >= 0) scale++;
   }
-  if (to - from === (scale < 0 ? 0 : 1) || scale === 0 || scale > 22) return -1;
+  if (from === to || scale === 0 || scale > 22) return -1;
   return scale > 0 ? digits / EXACT_POWERS_OF_TEN[scale] : digits;
 }
 
 /** The reward written at bytes [from, to) of `outputs`, as `Number` reads its text. */
 function rewardAt(outputs: ChunkOutputs, from: number, to: number): number {
   const plain = plainDecimalAt(outputs.bytes, from, to);
-  return plain >= 0 ? plain : Number(textAt(outputs, from, to));
+  return plain >= 0 ? plain : Number(outputs.sliceShort(from, to));
 }
 
 /**

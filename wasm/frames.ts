@@ -140,4 +140,18 @@ export class Utf8Text {
       ? this.whole.slice(from, to)
       : textDecoder.decode(this.bytes.subarray(from, to));
   }
+
+  /**
+   * The text of bytes [from, to), as `slice` gives it, for a short range (a number, a word): when
+   * the whole is not decoded yet and the range is ASCII, made from the range alone.
+   */
+  sliceShort(from: number, to: number): string {
+    if (typeof this.whole !== "string") {
+      const bytes = this.bytes;
+      let ascii = true;
+      for (let i = from; i < to && ascii; i++) ascii = bytes[i] < 0x80;
+      if (ascii) return String.fromCharCode.apply(null, bytes.subarray(from, to) as unknown as number[]);
+    }
+    return this.slice(from, to);
+  }
 }
